@@ -1,0 +1,1 @@
+"""I/O adapters that turn devices and endpoints into `dutyroom.model.PollResult` batches."""

@@ -1,0 +1,180 @@
+"""What a received notification means: UPS-MIB and APC PowerNet traps as samples, others as events.
+
+Pure functions over plain varbinds (`(oid, int | str | bytes)`), so they are tested without a network.
+Known power traps set the same metrics the SNMP poll profiles report (`ups.on_battery` 1/0,
+`ups.battery_status` normal/low/depleted, `ups.runtime_min`) at once, instead of at the next poll; every
+trap also leaves an Event (kind "trap") for the timeline. Samples are only emitted for a source mapped
+to a target; traps from other sources are events of the receiver's "unmapped" target.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from dutyroom.model import Event, MetricValue, PollResult, Sample, State
+from dutyroom.textclean import clean_text
+
+TrapValue = int | str | bytes
+VarBinds = Sequence[tuple[str, TrapValue]]
+
+SNMP_TRAP_OID = "1.3.6.1.6.3.1.1.4.1.0"
+SYS_UPTIME = "1.3.6.1.2.1.1.3.0"
+SNMP_TRAP_ADDRESS = "1.3.6.1.6.3.18.1.3.0"
+SNMP_TRAP_COMMUNITY = "1.3.6.1.6.3.18.1.4.0"
+SNMP_TRAP_ENTERPRISE = "1.3.6.1.6.3.1.1.4.3.0"
+HIDDEN_VARBINDS = frozenset(
+    {SNMP_TRAP_OID, SYS_UPTIME, SNMP_TRAP_ADDRESS, SNMP_TRAP_COMMUNITY, SNMP_TRAP_ENTERPRISE}
+)
+"""Bookkeeping varbinds left out of event text; the community is a secret."""
+
+UPS_ESTIMATED_MINUTES = "1.3.6.1.2.1.33.1.2.3.0"
+UPS_MINUTES_SENTINEL = 65535
+UPS_ALARM_DESCR_PREFIX = "1.3.6.1.2.1.33.1.6.2.1.2."
+UPS_WELL_KNOWN_ALARMS = "1.3.6.1.2.1.33.1.6.3."
+UPS_TRAP_ALARM_ADDED = "1.3.6.1.2.1.33.2.0.3"
+UPS_TRAP_ALARM_REMOVED = "1.3.6.1.2.1.33.2.0.4"
+APC_TRAP_TEXT = "1.3.6.1.4.1.318.2.3.3.0"
+
+Effects = tuple[tuple[str, MetricValue], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TrapMeaning:
+    name: str
+    message: str
+    severity: State
+    effects: Effects = ()
+
+
+def _apc(
+    number: int, name: str, message: str, severity: State, effects: Effects = ()
+) -> tuple[str, TrapMeaning]:
+    return f"1.3.6.1.4.1.318.0.{number}", TrapMeaning(name, message, severity, effects)
+
+
+ON, OFF = (("ups.on_battery", 1.0),), (("ups.on_battery", 0.0),)
+KNOWN_TRAPS: dict[str, TrapMeaning] = dict(
+    [
+        ("1.3.6.1.2.1.33.2.0.1", TrapMeaning("upsTrapOnBattery", "UPS on battery", State.CRITICAL, ON)),
+        ("1.3.6.1.2.1.33.2.0.2", TrapMeaning("upsTrapTestCompleted", "UPS self-test completed", State.OK)),
+        ("1.3.6.1.6.3.1.1.5.1", TrapMeaning("coldStart", "agent restarted (cold start)", State.WARNING)),
+        ("1.3.6.1.6.3.1.1.5.2", TrapMeaning("warmStart", "agent restarted (warm start)", State.WARNING)),
+        ("1.3.6.1.6.3.1.1.5.3", TrapMeaning("linkDown", "link down", State.WARNING)),
+        ("1.3.6.1.6.3.1.1.5.4", TrapMeaning("linkUp", "link up", State.OK)),
+        (
+            "1.3.6.1.6.3.1.1.5.5",
+            TrapMeaning("authenticationFailure", "SNMP authentication failure", State.WARNING),
+        ),
+        _apc(1, "communicationLost", "UPS communication lost", State.WARNING),
+        _apc(2, "upsOverload", "UPS overload", State.CRITICAL),
+        _apc(3, "upsDiagnosticsFailed", "UPS self-test failed", State.WARNING),
+        _apc(4, "upsDischarged", "UPS batteries discharged", State.WARNING),
+        _apc(5, "upsOnBattery", "UPS on battery", State.CRITICAL, ON),
+        _apc(6, "smartBoostOn", "UPS boosting low input voltage", State.WARNING),
+        _apc(7, "lowBattery", "UPS battery low", State.CRITICAL, (("ups.battery_status", "low"),)),
+        _apc(8, "communicationEstablished", "UPS communication restored", State.OK),
+        _apc(9, "powerRestored", "UPS back on mains power", State.OK, OFF),
+        _apc(10, "upsDiagnosticsPassed", "UPS self-test passed", State.OK),
+        _apc(
+            11,
+            "returnFromLowBattery",
+            "UPS battery no longer low",
+            State.OK,
+            (("ups.battery_status", "normal"),),
+        ),
+        _apc(12, "upsTurnedOff", "UPS turned off", State.CRITICAL),
+        _apc(13, "upsSleeping", "UPS entering sleep mode", State.WARNING),
+        _apc(14, "upsWokeUp", "UPS woke up", State.OK),
+        _apc(15, "upsRebootStarted", "UPS reboot started", State.WARNING),
+        _apc(17, "upsBatteryNeedsReplacement", "UPS battery needs replacement", State.WARNING),
+        _apc(20, "hardwareFailureBypass", "UPS on bypass after a hardware failure", State.CRITICAL),
+        _apc(21, "softwareBypass", "UPS on bypass (software)", State.WARNING),
+        _apc(22, "switchedBypass", "UPS on bypass (switch)", State.WARNING),
+        _apc(23, "returnFromBypass", "UPS back from bypass", State.OK),
+        _apc(25, "baseFanFailure", "UPS fan failure", State.WARNING),
+    ]
+)
+
+UPS_ALARM_NAMES = {
+    1: "batteryBad", 2: "onBattery", 3: "lowBattery", 4: "depletedBattery", 5: "tempBad", 6: "inputBad",
+    7: "outputBad", 8: "outputOverload", 9: "onBypass", 10: "bypassBad", 11: "outputOffAsRequested",
+    12: "upsOffAsRequested", 13: "chargerFailed", 14: "upsOutputOff", 15: "upsSystemOff", 16: "fanFailure",
+    17: "fuseFailure", 18: "generalFault", 19: "diagnosticTestFailed", 20: "communicationsLost",
+    21: "awaitingPower", 22: "shutdownPending", 23: "shutdownImminent", 24: "testInProgress",
+}  # fmt: skip
+CRITICAL_UPS_ALARMS = frozenset({1, 2, 3, 4, 7, 8, 14, 15, 22, 23})
+UPS_ALARM_ADDED_EFFECTS: dict[int, Effects] = {
+    2: ON, 3: (("ups.battery_status", "low"),), 4: (("ups.battery_status", "depleted"),),
+}  # fmt: skip
+UPS_ALARM_REMOVED_EFFECTS: dict[int, Effects] = {2: OFF, 3: (("ups.battery_status", "normal"),)}
+
+
+def value_text(value: TrapValue) -> str:
+    """A varbind value as clean text: UTF-8 strings as themselves, other bytes as hex."""
+    if isinstance(value, bytes):
+        try:
+            return clean_text(value.decode("utf-8"), 120)
+        except UnicodeDecodeError:
+            return "0x" + value[:48].hex()
+    return clean_text(str(value), 120)
+
+
+def _ups_alarm_meaning(trap_oid: str, varbinds: VarBinds) -> TrapMeaning | None:
+    added = trap_oid == UPS_TRAP_ALARM_ADDED
+    for oid, value in varbinds:
+        if oid.startswith(UPS_ALARM_DESCR_PREFIX) and isinstance(value, str):
+            number = value.removeprefix(UPS_WELL_KNOWN_ALARMS)
+            alarm = int(number) if value.startswith(UPS_WELL_KNOWN_ALARMS) and number.isdigit() else 0
+            label = UPS_ALARM_NAMES.get(alarm, clean_text(value, 60))
+            if added:
+                severity = State.CRITICAL if alarm in CRITICAL_UPS_ALARMS else State.WARNING
+                effects = UPS_ALARM_ADDED_EFFECTS.get(alarm, ())
+                return TrapMeaning("upsTrapAlarmEntryAdded", f"UPS alarm raised: {label}", severity, effects)
+            effects = UPS_ALARM_REMOVED_EFFECTS.get(alarm, ())
+            return TrapMeaning("upsTrapAlarmEntryRemoved", f"UPS alarm cleared: {label}", State.OK, effects)
+    return None
+
+
+def trap_meaning(trap_oid: str, varbinds: VarBinds) -> TrapMeaning | None:
+    if trap_oid in (UPS_TRAP_ALARM_ADDED, UPS_TRAP_ALARM_REMOVED):
+        return _ups_alarm_meaning(trap_oid, varbinds)
+    return KNOWN_TRAPS.get(trap_oid)
+
+
+def _extra_samples(meaning: TrapMeaning, varbinds: VarBinds) -> Effects:
+    if meaning.name != "upsTrapOnBattery":
+        return ()
+    for oid, value in varbinds:
+        if oid == UPS_ESTIMATED_MINUTES and isinstance(value, int) and 0 <= value < UPS_MINUTES_SENTINEL:
+            return (("ups.runtime_min", float(value)),)
+    return ()
+
+
+def describe_varbinds(varbinds: VarBinds) -> str:
+    return "; ".join(f"{oid}={value_text(value)}" for oid, value in varbinds if oid not in HIDDEN_VARBINDS)
+
+
+def decode_notification(
+    varbinds: VarBinds, source: str, target: str | None, unmapped_target: str, at: float
+) -> PollResult:
+    """The samples and event one notification from `source` amounts to (`target` None: source not mapped)."""
+    lookup = dict(varbinds)
+    trap_oid = lookup.get(SNMP_TRAP_OID)
+    where = "" if target is not None else f" from {clean_text(source, 60)} (no target configured)"
+    owner = target if target is not None else unmapped_target
+    meaning = trap_meaning(trap_oid, varbinds) if isinstance(trap_oid, str) else None
+    if meaning is None:
+        shown = clean_text(str(trap_oid), 80) if trap_oid is not None else "without snmpTrapOID"
+        details = describe_varbinds(varbinds)
+        message = clean_text(f"trap {shown}{where}" + (f": {details}" if details else ""), 400)
+        return PollResult(owner, at, events=(Event(at, "trap", owner, message, State.UNKNOWN),))
+    apc_text = lookup.get(APC_TRAP_TEXT)
+    detail = f": {value_text(apc_text)}" if apc_text is not None else ""
+    message = clean_text(f"{meaning.message} ({meaning.name}){where}{detail}", 400)
+    event = Event(at, "trap", owner, message, meaning.severity)
+    if target is None:
+        return PollResult(owner, at, events=(event,))
+    effects = meaning.effects + _extra_samples(meaning, varbinds)
+    samples = tuple(Sample(target, metric, value, at) for metric, value in effects)
+    return PollResult(target, at, samples=samples, events=(event,))

@@ -1,0 +1,69 @@
+"""Operator actions: checked (role, required comment, known alert), then committed before they count as done.
+
+A refused attempt is audited with its reason; an accepted one is durable in the store when `submit` returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from dutyroom.config import LoadedConfig
+from dutyroom.model import Identity
+from dutyroom.roles import role_of
+from dutyroom.store import Store
+from dutyroom.store_records import ActionRecord, Payload, StoredAction
+from dutyroom.textclean import clean_text
+from dutyroom.views import AlertView
+
+OPERATOR_ONLY = {"ack", "unack", "silence", "unsilence", "note", "step", "step-undo", "step-confirm", "step-skip",
+                 "step-note", "drill", "handover-sign"}
+COMMENT_LIMIT = 2000
+
+
+class ActionRefused(Exception):  # noqa: N818 - a refusal is an outcome, not a crash
+    """The action was not recorded; the message says why (and the attempt is audited when it was a role issue)."""
+
+
+@dataclass(frozen=True)
+class ActionRequest:
+    kind: str
+    alert: str = ""
+    payload: Payload | None = None
+    drill: bool = False
+
+
+def find_alert(alerts: Sequence[AlertView], selector: str) -> AlertView:
+    """An alert by fingerprint (or a unique prefix of one), or by `rule@target`."""
+    exact = [alert for alert in alerts if alert.fingerprint == selector]
+    if exact:
+        return exact[0]
+    if "@" in selector:
+        rule, _, target = selector.partition("@")
+        found = [alert for alert in alerts if alert.rule == rule and alert.target == target]
+    else:
+        found = [alert for alert in alerts if alert.fingerprint.startswith(selector)] if len(selector) >= 4 else []
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise ActionRefused(f"no active alert matches '{clean_text(selector, 80)}'")
+    raise ActionRefused(f"'{clean_text(selector, 80)}' matches {len(found)} alerts; use the fingerprint")
+
+
+def submit(
+    store: Store, config: LoadedConfig, actor: Identity, request: ActionRequest, now: float
+) -> StoredAction:
+    """Record `request` for `actor`, or raise ActionRefused (auditing refusals of the role check)."""
+    payload = dict(request.payload or {})
+    if request.kind in OPERATOR_ONLY and role_of(actor, config.config.roles) == "viewer":
+        reason = f"{actor.user} is a viewer: viewers can look but not act (roles in {config.path.name})"
+        store.record_refusal(actor, request.kind, reason, request.alert, at=now)
+        raise ActionRefused(reason)
+    for key in ("comment", "text"):
+        if key in payload and isinstance(payload[key], str):
+            payload[key] = clean_text(payload[key], COMMENT_LIMIT)
+    if request.kind in ("ack", "silence") and not str(payload.get("comment", "")).strip():
+        raise ActionRefused(f"a {request.kind} needs a comment saying why")
+    if request.kind == "note" and not str(payload.get("text", "")).strip():
+        raise ActionRefused("a note needs text")
+    return store.record_action(ActionRecord(request.kind, actor, now, request.alert, payload, request.drill))

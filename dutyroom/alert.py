@@ -1,0 +1,84 @@
+"""The state kept per check (rule x target x labels): its alert phase, value, flapping history.
+
+A `Check` is what the engine persists; its alert is the Prometheus-style lifecycle
+inactive -> pending -> firing -> resolved, keyed by a fingerprint of (rule, target, labels).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from enum import StrEnum
+
+import msgspec
+
+from dutyroom.model import Labels, MetricValue, State
+
+
+class AlertPhase(StrEnum):
+    INACTIVE = "inactive"
+    PENDING = "pending"
+    FIRING = "firing"
+    RESOLVED = "resolved"
+
+
+SEVERITY_ORDER = {"info": 0, "warning": 1, "critical": 2}
+STATE_SEVERITY = {
+    State.CRITICAL: "critical",
+    State.UNREACHABLE: "critical",
+    State.WARNING: "warning",
+    State.UNKNOWN: "warning",
+    State.STALE: "warning",
+    State.OK: "info",
+}
+
+
+def fingerprint(rule: str, target: str, labels: Labels) -> str:
+    """A short stable id for one check's alert."""
+    text = "\x1f".join([rule, target, *(f"{key}={value}" for key, value in labels)])
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+class Check(msgspec.Struct, kw_only=True):
+    """One check's evaluated state; persisted as JSON between restarts."""
+
+    fingerprint: str
+    rule: str
+    target: str
+    labels: Labels = ()
+    state: State = State.OK
+    reason: str = ""
+    value: MetricValue | None = None
+    value_at: float = 0.0
+    unit: str = ""
+    phase: AlertPhase = AlertPhase.INACTIVE
+    severity: str = "info"
+    active_since: float = 0.0
+    fired_at: float = 0.0
+    resolved_at: float = 0.0
+    last_true_at: float = 0.0
+    suppressed_by: str = ""
+    flapping: bool = False
+    changes: list[bool] = []
+    peaks: dict[str, float] = {}
+    drill: bool = False
+
+    @property
+    def active(self) -> bool:
+        """Shown as an alert: pending, firing, or recently resolved."""
+        return self.phase is not AlertPhase.INACTIVE
+
+    @property
+    def firing(self) -> bool:
+        return self.phase is AlertPhase.FIRING
+
+
+class TargetHealth(msgspec.Struct, kw_only=True):
+    """How polling of one target is going (for reachability rules and the status line)."""
+
+    target: str
+    last_result_at: float = 0.0
+    last_ok_at: float = 0.0
+    consecutive_failures: int = 0
+    failure: State | None = None
+    reason: str = ""
+    hard_failure_since: float = 0.0

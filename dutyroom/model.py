@@ -1,0 +1,136 @@
+"""The values that cross layers: samples from collectors, states, events and operator identity.
+
+Times are Unix epoch seconds (wall clock, UTC) in records; display converts them to the site's timezone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+Labels = tuple[tuple[str, str], ...]
+"""Identifying labels of a series, sorted by key (e.g. `(("ifname", "XGE1/0/1"),)`)."""
+
+MetricValue = float | str
+
+
+def make_labels(pairs: dict[str, str] | None = None) -> Labels:
+    """Labels in their canonical (sorted) form."""
+    return tuple(sorted((pairs or {}).items()))
+
+
+class State(StrEnum):
+    """What a check says about a target right now; every state has a symbol and a word."""
+
+    OK = "ok"
+    """The value is within its thresholds."""
+    WARNING = "warning"
+    """A warning threshold is crossed."""
+    CRITICAL = "critical"
+    """A critical threshold is crossed."""
+    UNREACHABLE = "unreachable"
+    """The target did not answer (timeout, refused, no route)."""
+    UNKNOWN = "unknown"
+    """An answer came but could not be evaluated (garbage, wrong type, missing object)."""
+    STALE = "stale"
+    """No fresh data for longer than the staleness limit; the last value is shown with its age only."""
+
+    @property
+    def symbol(self) -> str:
+        return STATE_SYMBOLS[self]
+
+    @property
+    def ascii_symbol(self) -> str:
+        return STATE_ASCII_SYMBOLS[self]
+
+    @property
+    def rank(self) -> int:
+        """How urgently a human is needed: higher first."""
+        return STATE_RANKS[self]
+
+
+STATE_SYMBOLS = {
+    State.CRITICAL: "✖",
+    State.UNREACHABLE: "⊘",
+    State.WARNING: "▲",
+    State.UNKNOWN: "?",
+    State.STALE: "◌",
+    State.OK: "✔",
+}
+STATE_ASCII_SYMBOLS = {
+    State.CRITICAL: "X",
+    State.UNREACHABLE: "#",
+    State.WARNING: "!",
+    State.UNKNOWN: "?",
+    State.STALE: "~",
+    State.OK: "+",
+}
+STATE_RANKS = {
+    State.CRITICAL: 6,
+    State.UNREACHABLE: 5,
+    State.WARNING: 4,
+    State.UNKNOWN: 3,
+    State.STALE: 2,
+    State.OK: 0,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """One decoded measurement: `ups.runtime_min` of `ups-a` was 42.0 minutes at `at`."""
+
+    target: str
+    metric: str
+    value: MetricValue
+    at: float
+    labels: Labels = ()
+    unit: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Something that happened, worth a line in the timeline (agent restarted, trap received, ...)."""
+
+    at: float
+    kind: str
+    target: str
+    message: str
+    severity: State = State.OK
+
+
+@dataclass(frozen=True, slots=True)
+class PollResult:
+    """What one poll of one target produced: samples, or a failure state with a short clean reason.
+
+    A failed poll has `failure` set to UNREACHABLE (no answer) or UNKNOWN (an answer that made no sense).
+    """
+
+    target: str
+    at: float
+    samples: tuple[Sample, ...] = ()
+    failure: State | None = None
+    reason: str = ""
+    events: tuple[Event, ...] = ()
+    duration_s: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Who did something: the login user, who they sudo'ed from, and where they came in from."""
+
+    user: str
+    sudo_user: str = ""
+    ssh_client: str = ""
+    roles: tuple[str, ...] = field(default=())
+
+    def describe(self) -> str:
+        text = self.user
+        if self.sudo_user and self.sudo_user != self.user:
+            text = f"{self.sudo_user} (as {self.user})"
+        if self.ssh_client:
+            text += f" from {self.ssh_client}"
+        return text

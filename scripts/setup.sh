@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Install what dutyroom needs into ./.venv; with --system also the Debian packages the tests use.
+# Safe to run again: it only installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_system=0
+[ "${1:-}" = "--system" ] && want_system=1
+
+if [ "$want_system" = 1 ]; then
+  missing=()
+  command -v snmpd >/dev/null 2>&1 || [ -x /usr/sbin/snmpd ] || missing+=(snmpd)
+  command -v snmptrap >/dev/null 2>&1 || missing+=(snmp)
+  command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+  [ -x /usr/bin/prometheus-node-exporter ] || missing+=(prometheus-node-exporter)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    echo "setup: installing Debian packages: ${missing[*]}"
+    sudo_cmd=()
+    [ "$(id -u)" = 0 ] || sudo_cmd=(sudo)
+    "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+fi
+
+python=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$python" -m venv .venv
+fi
+stamp=.venv/.installed
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e '.[test]'
+  touch "$stamp"
+fi
