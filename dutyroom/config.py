@@ -18,7 +18,7 @@ from dutyroom.durations import DurationError, parse_duration
 from dutyroom.expressions import Condition, ExpressionError, parse_condition
 from dutyroom.problems import ConfigError, ProblemCollector
 from dutyroom.secrets import secret_problem
-from dutyroom.tomlpos import KeyPath
+from dutyroom.tomlpos import KeyPath, TomlPositions
 from dutyroom.trading_calendar import TradingCalendar, load_calendar
 from dutyroom.typedtoml import convert_table, read_toml_file
 
@@ -68,6 +68,8 @@ class LoadedConfig:
     resolved_visible_for_s: float
     escalate_after_s: float
     targets_by_id: Mapping[str, Target] = field(default_factory=dict)
+    positions: TomlPositions = field(default_factory=TomlPositions.empty)
+    """Where each key of checks.toml is, for problems found after loading (e.g. playbook references)."""
 
     @property
     def base_dir(self) -> Path:
@@ -93,6 +95,14 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> LoadedC
     problems.raise_if_any()
     assert loaded is not None
     return loaded
+
+
+def _quiet_duration(text: str, fallback: float) -> float:
+    """A default already reported where it is defined: parse it without reporting again."""
+    try:
+        return parse_duration(text)
+    except DurationError:
+        return fallback
 
 
 class _Checker:
@@ -139,6 +149,7 @@ class _Checker:
             resolved_visible_for_s=resolved_for or 900.0,
             escalate_after_s=escalate or 600.0,
             targets_by_id={target.id: target for target in config.target},
+            positions=self.problems.positions,
         )
 
     def _timezone(self) -> ZoneInfo | None:
@@ -210,8 +221,12 @@ class _Checker:
             if parent not in known_ids:
                 self.problems.at((*path, "depends_on"), f"target '{target.id}' depends on unknown target '{parent}'")
         self._target_address(path, target)
-        interval = self._duration(target.interval or defaults.interval, (*path, "interval")) or 10.0
-        timeout = self._duration(target.timeout or defaults.timeout, (*path, "timeout")) or 2.0
+        interval = (self._duration(target.interval, (*path, "interval")) if target.interval else None) or (
+            _quiet_duration(defaults.interval, 10.0)
+        )
+        timeout = (self._duration(target.timeout, (*path, "timeout")) if target.timeout else None) or (
+            _quiet_duration(defaults.timeout, 2.0)
+        )
         retries = defaults.retries if target.retries is None else target.retries
         attempts = defaults.attempts if target.attempts is None else target.attempts
         if target.kind in ("snmp", "http", "tcp") and timeout * (retries + 1) >= interval:

@@ -180,7 +180,7 @@ class Engine:
             peaks = record_peak(check.peaks if check else {}, sample.value, sample.at, self.config.timezone,
                                 rule.window_s)
             capacity = self._capacity(rule, sample)
-            headroom, reason = headroom_of(capacity, peaks, sample.at, rule.window_s, self.config.timezone)
+            headroom, reason = headroom_of(capacity, peaks, sample.at, self.config.timezone, rule.window_s)
             if headroom is None:
                 state, value = State.OK, reason
             else:
@@ -286,6 +286,8 @@ class Engine:
             rule = self._rule_by_id.get(check.rule)
             if rule is None or rule.rule.kind == "reachability" or check.state is State.STALE or not check.value_at:
                 continue
+            if self._explained_by_reachability(check.target):
+                continue
             timing = self.config.timings.get(check.target)
             if timing is not None and now - check.value_at > timing.stale_after_s:
                 age = int(now - check.value_at)
@@ -293,14 +295,19 @@ class Engine:
                 self._changed.add(check.fingerprint)
                 self._advance(rule, check, True, now, phase_kind, out)
 
+    def _explained_by_reachability(self, target_id: str) -> bool:
+        """A target that is hard-down under a reachability rule: its series going quiet is no news."""
+        health = self.health.get(target_id)
+        return bool(health and health.hard_failure_since) and any(
+            self._rule_applies(rule, target_id, ()) for rule in self._reachability
+        )
+
     def _suppress_dependents(self) -> None:
         down = self._down_targets()
         for check in self.checks.values():
             if not check.active:
                 continue
             cause = self._root_cause(check.target, down)
-            if not cause and check.state is State.STALE and check.target in down:
-                cause = check.target
             if cause != check.suppressed_by:
                 check.suppressed_by = cause
                 self._changed.add(check.fingerprint)

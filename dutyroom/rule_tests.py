@@ -133,7 +133,7 @@ def run_rule_test(path: Path) -> RuleTestResult:
     start = datetime.fromisoformat(spec.start).timestamp()
     step = parse_duration(spec.step)
     series = [(item, expand_values(item.values)) for item in spec.series]
-    checkpoints = sorted((start + parse_duration(item.at), item) for item in spec.expect)
+    checkpoints = sorted(((start + parse_duration(item.at), item) for item in spec.expect), key=lambda pair: pair[0])
     steps = max((len(values) for _, values in series), default=0)
     times = sorted({start + index * step for index in range(steps)} | {at for at, _ in checkpoints})
     for now in times:

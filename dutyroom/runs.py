@@ -5,19 +5,17 @@ and returns a `RunAction` without changing anything; the store commits that acti
 (or `RunBook.apply`) makes it part of the state. `RunBook.replay(actions)` rebuilds the same state after a
 restart. Anything with the attributes of `ActionLike` (the store's `ActionRecord`) can be applied.
 
-Actions (`kind`: payload keys; `actor`, `at` and `drill` come from the record itself):
+Actions (`kind`: payload keys; `actor`, `at`, `alert` and `drill` are fields of the record itself):
 
-| kind           | payload                                                                     | alert        |
-|----------------|-----------------------------------------------------------------------------|--------------|
-| `run-start`    | run, playbook, steps (int), two_person ("2,5"), join ("target" or "site"),   | incident key |
-|                | rule, target, alert_started_at (float), sessions ("trading,holiday")        | ("" by hand) |
-| `run-join`     | run, rule, target                                                           | incident key |
-| `run-close`    | run, reason (may be "")                                                     |              |
-| `step-tick`    | run, step (int)                                                             |              |
-| `step-confirm` | run, step: the second operator on a two-person step (not the one who ticked) |              |
-| `step-undo`    | run, step: takes back the latest of confirm, tick or skip                   |              |
-| `step-skip`    | run, step, reason (required)                                                |              |
-| `run-note`     | run, text, step (int; 0 or absent = the whole run)                          |              |
+- `run-start`: run, playbook, steps (int), two_person ("2,5"), join ("target" or "site"), rule, target,
+  alert_started_at (float), sessions ("trading,holiday"); `alert` = the incident key ("" if started by hand).
+- `run-join`: run, rule, target; `alert` = the incident key of the alert joining the run.
+- `run-close`: run, reason (may be "").
+- `step`: run, step (int): the step is done (a two-person step then awaits its second operator).
+- `step-confirm`: run, step: the second operator confirms a two-person step (not the one who ticked it).
+- `step-undo`: run, step: takes back the latest of confirmation, tick or skip.
+- `step-skip`: run, step, reason (required).
+- `step-note`: run, text, step (int; 0 or absent = the run as a whole).
 """
 
 from __future__ import annotations
@@ -29,8 +27,24 @@ from typing import Protocol
 
 from dutyroom.model import Identity
 from dutyroom.playbook_model import Playbook
-from dutyroom.playbook_progress import DeadlineState, DeadlineStatus, RunSummary, StepSummary, deadline_status, summary
-from dutyroom.playbook_run_state import JoinedAlert, Mark, Note, PlaybookRun, Skip, StepState, StepStatus, person_of
+from dutyroom.playbook_progress import (
+    DeadlineState,
+    DeadlineStatus,
+    RunSummary,
+    StepSummary,
+    deadline_status,
+    summary,
+)
+from dutyroom.playbook_run_state import (
+    JoinedAlert,
+    Mark,
+    Note,
+    PlaybookRun,
+    Skip,
+    StepState,
+    StepStatus,
+    person_of,
+)
 
 __all__ = [
     "RUN_ACTION_KINDS",
@@ -54,15 +68,18 @@ __all__ = [
     "summary",
 ]
 
-PayloadValue = str | int | float
-RUN_START, RUN_JOIN, RUN_CLOSE, RUN_NOTE = "run-start", "run-join", "run-close", "run-note"
-STEP_TICK, STEP_CONFIRM, STEP_UNDO, STEP_SKIP = "step-tick", "step-confirm", "step-undo", "step-skip"
-RUN_ACTION_KINDS = frozenset({RUN_START, RUN_JOIN, RUN_CLOSE, RUN_NOTE, STEP_TICK, STEP_CONFIRM, STEP_UNDO, STEP_SKIP})
+PayloadValue = str | float | int | bool | None
+"""JSON scalars, as the store keeps them."""
+RUN_START, RUN_JOIN, RUN_CLOSE, RUN_NOTE = "run-start", "run-join", "run-close", "step-note"
+STEP_TICK, STEP_CONFIRM, STEP_UNDO, STEP_SKIP = "step", "step-confirm", "step-undo", "step-skip"
+RUN_ACTION_KINDS = frozenset(
+    {RUN_START, RUN_JOIN, RUN_CLOSE, RUN_NOTE, STEP_TICK, STEP_CONFIRM, STEP_UNDO, STEP_SKIP}
+)
 DEFAULT_JOIN_WINDOW_S = 3600.0
 
 
 class RunError(ValueError):
-    """An action that does not fit the run's state (already ticked, same operator confirming, run closed...)."""
+    """An action that does not fit the run's state (step already ticked, same operator confirming, ...)."""
 
 
 class ActionLike(Protocol):
@@ -88,7 +105,7 @@ class RunAction:
     actor: Identity
     at: float
     payload: Mapping[str, PayloadValue]
-    alert: str | None = None
+    alert: str = ""
     drill: bool = False
 
 
@@ -141,7 +158,9 @@ class RunBook:
         """The open run an alert belongs to, else the latest closed one."""
         matching = [run for run in self.runs.values() if incident_key in run.incident_keys]
         open_runs = [run for run in matching if run.is_open]
-        return (open_runs or matching or [None])[-1]
+        if open_runs:
+            return open_runs[-1]
+        return matching[-1] if matching else None
 
     def plan_alert(
         self,
@@ -161,6 +180,8 @@ class RunBook:
         (those whose applies_to names its rule) whose last alert came within `window_s`, on the same target
         (or anywhere when the run's playbook joins by `site`).
         """
+        if playbook.is_checklist:
+            raise RunError(f"{playbook.id} is a checklist: checklists are started by hand, not by alerts")
         if any(alert.incident_key in run.incident_keys for run in self.open_runs()):
             return None
         candidates = {playbook.id} | related_playbooks
@@ -173,7 +194,13 @@ class RunBook:
         return self._plan_start(playbook, actor, at, alert, sessions, drill)
 
     def plan_start(
-        self, playbook: Playbook, actor: Identity, at: float, *, sessions: frozenset[str] = frozenset(), drill: bool = False
+        self,
+        playbook: Playbook,
+        actor: Identity,
+        at: float,
+        *,
+        sessions: frozenset[str] = frozenset(),
+        drill: bool = False,
     ) -> RunAction:
         """Start a run by hand: a checklist such as the pre-open check, or a drill of an incident playbook."""
         return self._plan_start(playbook, actor, at, AlertRef("", "", "", at), sessions, drill)
@@ -199,10 +226,16 @@ class RunBook:
     def _plan(self, kind: str, run_id: str, actor: Identity, at: float, **values: PayloadValue) -> RunAction:
         run = self.runs.get(run_id)
         drill = run.drill if run is not None else False
-        return self._checked(RunAction(kind, actor, at, {"run": run_id, **values}, None, drill))
+        return self._checked(RunAction(kind, actor, at, {"run": run_id, **values}, "", drill))
 
     def _plan_start(
-        self, playbook: Playbook, actor: Identity, at: float, alert: AlertRef, sessions: frozenset[str], drill: bool
+        self,
+        playbook: Playbook,
+        actor: Identity,
+        at: float,
+        alert: AlertRef,
+        sessions: frozenset[str],
+        drill: bool,
     ) -> RunAction:
         payload: dict[str, PayloadValue] = {
             "run": self._new_run_id(playbook.id, at),
@@ -247,7 +280,9 @@ def apply_action(book: RunBook, action: ActionLike) -> RunBook:
         joined = JoinedAlert(action.alert or "", _text(payload, "rule"), _text(payload, "target"), action.at)
         changed = replace(run, alerts=(*run.alerts, joined))
     elif action.kind == RUN_CLOSE:
-        changed = replace(run, closed_at=action.at, closed_by=action.actor, close_reason=_text(payload, "reason"))
+        changed = replace(
+            run, closed_at=action.at, closed_by=action.actor, close_reason=_text(payload, "reason")
+        )
     elif action.kind == RUN_NOTE:
         text = _text(payload, "text").strip()
         number = _int(payload, "step", 0)
@@ -277,7 +312,9 @@ def _changed_step(run: PlaybookRun, action: ActionLike) -> StepState:
         if step.status is not StepStatus.AWAITING_CONFIRMATION or step.ticked is None:
             raise RunError(f"step {number} is {step.status.value}, not awaiting confirmation")
         if person_of(step.ticked.actor) == person_of(action.actor):
-            raise RunError(f"step {number} was ticked by {person_of(action.actor)}: a different operator must confirm")
+            raise RunError(
+                f"step {number} was ticked by {person_of(action.actor)}: a different operator must confirm"
+            )
         return replace(step, confirmed=mark)
     if action.kind == STEP_SKIP:
         reason = _text(action.payload, "reason").strip()
@@ -310,7 +347,7 @@ def _started(run_id: str, action: ActionLike) -> PlaybookRun:
         started_by=action.actor,
         drill=action.drill,
         steps=tuple(StepState(number, number in two_person) for number in range(1, count + 1)),
-        alert_started_at=float(payload.get("alert_started_at", action.at)),
+        alert_started_at=_float(payload, "alert_started_at", action.at),
         join_scope=_text(payload, "join") or "target",
         sessions=frozenset(part for part in _text(payload, "sessions").split(",") if part),
         alerts=(alert,),
@@ -318,15 +355,21 @@ def _started(run_id: str, action: ActionLike) -> PlaybookRun:
 
 
 def _text(payload: Mapping[str, PayloadValue], key: str) -> str:
-    value = payload.get(key, "")
-    return value if isinstance(value, str) else str(value)
+    value = payload.get(key)
+    return "" if value is None else value if isinstance(value, str) else str(value)
 
 
 def _int(payload: Mapping[str, PayloadValue], key: str, default: int) -> int:
-    value = payload.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise RunError(f"{key} must be a whole number")
+    return int(_float(payload, key, default))
+
+
+def _float(payload: Mapping[str, PayloadValue], key: str, default: float) -> float:
+    value = payload.get(key)
+    if value is None:
+        return default
     try:
-        return int(value)
+        if isinstance(value, bool):
+            raise ValueError
+        return float(value)
     except ValueError as error:
-        raise RunError(f"{key} must be a whole number, not {value!r}") from error
+        raise RunError(f"{key} must be a number, not {value!r}") from error

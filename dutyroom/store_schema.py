@@ -192,9 +192,11 @@ def _prepare_state_dir(state_dir: Path) -> bool:
     """Create the state directory 0700 if missing (True when created); refuse a world-writable one."""
     created = False
     try:
-        if not state_dir.exists():
+        try:
             state_dir.mkdir(mode=0o700, parents=True)
             created = True
+        except FileExistsError:
+            pass  # an existing directory (perhaps created by a process opening it at the same moment)
         mode = state_dir.stat().st_mode
     except OSError as exc:
         raise StoreError(f"{state_dir}: cannot use as the state directory: {exc.strerror or exc}") from exc

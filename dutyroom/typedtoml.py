@@ -49,27 +49,33 @@ def read_toml_file(path: Path, collector: ProblemCollector) -> dict[str, Any] | 
 
 
 def convert_table(data: Any, cls: type[T], path: KeyPath, problems: ProblemCollector) -> T | None:
-    """Convert one TOML table to `cls`, reporting every unknown, missing or mistyped key."""
+    """Convert one TOML table to `cls`, reporting every unknown, missing or mistyped key.
+
+    A bad optional key falls back to its default (and a bad list item is left out) so that later checks
+    still run and every problem is reported in one go; the caller must still refuse the result when the
+    collector holds problems.
+    """
     if not isinstance(data, dict):
         problems.at(path, f"expected a table, got {_toml_type(data)}", value=True)
         return None
     fields = {field.encode_name: field for field in msgspec.structs.fields(cls)}
     converted: dict[str, Any] = {}
-    ok = True
+    complete = True
     for key, value in data.items():
         field = fields.get(key)
         if field is None:
             problems.at((*path, key), _unknown_key_message(key, path, list(fields)))
-            ok = False
             continue
         result, good = convert_value(value, field.type, (*path, key), problems)
-        ok = ok and good
-        converted[field.name] = result
+        if good:
+            converted[field.name] = result
+        elif field.required:
+            complete = False
     for field in fields.values():
         if field.required and field.encode_name not in data:
             problems.at(path, f"missing required key '{field.encode_name}'{_where(path)}")
-            ok = False
-    if not ok:
+            complete = False
+    if not complete:
         return None
     try:
         return cls(**converted)
@@ -87,12 +93,11 @@ def convert_value(value: Any, annotation: Any, path: KeyPath, problems: ProblemC
         return result, result is not None
     if origin in (list, tuple) and args and _has_struct(args[0]) and isinstance(value, list):
         items = [convert_value(item, args[0], (*path, index), problems) for index, item in enumerate(value)]
-        good = all(item_ok for _, item_ok in items)
-        seq = [item for item, _ in items]
-        return (tuple(seq) if origin is tuple else seq), good
+        seq = [item for item, item_ok in items if item_ok]
+        return (tuple(seq) if origin is tuple else seq), True
     if origin is dict and len(args) == 2 and _has_struct(args[1]) and isinstance(value, dict):
         entries = {key: convert_value(item, args[1], (*path, key), problems) for key, item in value.items()}
-        return {key: item for key, (item, _) in entries.items()}, all(ok for _, ok in entries.values())
+        return {key: item for key, (item, item_ok) in entries.items() if item_ok}, True
     if _is_union(annotation) and isinstance(value, dict):
         for member in args:
             if isinstance(member, type) and issubclass(member, msgspec.Struct):

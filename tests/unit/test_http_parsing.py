@@ -138,7 +138,7 @@ def test_prometheus_label_pinning_and_nan() -> None:
 
 
 def test_broken_exposition_raises_a_clean_value_error() -> None:
-    with pytest.raises(ValueError, match="^invalid Prometheus text") as caught:
+    with pytest.raises(ValueError, match=r"^invalid Prometheus text") as caught:
         select_samples('up{job="a} 1\n', [PromSelector.from_config("up", "up")], "t", 0.0)
     assert "\x1b" not in str(caught.value)
 

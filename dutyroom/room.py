@@ -1,0 +1,61 @@
+"""A room's whole configuration: checks.toml plus its playbooks, validated together.
+
+`load_room` is what `dutyroom check`, the console and `serve` (on start and on reload) use, so a room that
+passes `check` is exactly a room that runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from dutyroom.config import LoadedConfig, load_config
+from dutyroom.playbooks import PlaybookLibrary, RuleReference, check_playbook_references, read_playbooks
+from dutyroom.problems import ConfigError, Problem
+
+
+@dataclass(frozen=True)
+class Room:
+    config: LoadedConfig
+    playbooks: PlaybookLibrary
+
+
+def playbooks_dir_for(config_path: Path, override: Path | None = None) -> Path:
+    return override if override is not None else config_path.parent / "playbooks"
+
+
+def check_room(config_path: Path, playbooks_dir: Path | None = None) -> tuple[Room | None, list[Problem]]:
+    """Load config and playbooks, reporting every problem of both (sorted by file, line, column)."""
+    problems: list[Problem] = []
+    config: LoadedConfig | None = None
+    try:
+        config = load_config(config_path)
+    except ConfigError as error:
+        problems.extend(error.problems)
+    library, playbook_problems = read_playbooks(playbooks_dir_for(config_path, playbooks_dir))
+    problems.extend(playbook_problems)
+    if config is not None:
+        references: list[RuleReference] = [
+            (rule.id, rule.playbook, config_positions(config, index))
+            for index, rule in enumerate(config.config.rule)
+        ]
+        problems.extend(
+            check_playbook_references(
+                library, references, str(config_path), config.config.defaults.require_playbook
+            )
+        )
+    if problems or config is None:
+        return None, sorted(problems)
+    return Room(config, library), []
+
+
+def load_room(config_path: Path, playbooks_dir: Path | None = None) -> Room:
+    room, problems = check_room(config_path, playbooks_dir)
+    if room is None:
+        raise ConfigError(problems)
+    return room
+
+
+def config_positions(config: LoadedConfig, rule_index: int) -> tuple[int, int]:
+    """Where rule number `rule_index` names its playbook (or the rule itself), for problems."""
+    return config.positions.locate(("rule", rule_index, "playbook"), value=True)

@@ -1,0 +1,145 @@
+"""Every malformed checks.toml case is reported as file:line:col, all at once, and `check` exits 1."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dutyroom.config import load_config
+from dutyroom.problems import ConfigError
+
+BASE = """\
+[site]
+name = "room"
+
+[defaults]
+interval = "10s"
+timeout = "2s"
+
+[groups.power]
+label = "Power"
+
+[[target]]
+id = "ups-a"
+group = "power"
+kind = "snmp"
+address = "udp://127.0.0.1:161"
+profile = "ups-mib"
+
+[[target]]
+id = "sw1"
+group = "power"
+kind = "snmp"
+address = "udp://127.0.0.1:162"
+profile = "if-mib"
+depends_on = ["ups-a"]
+
+[[rule]]
+id = "on-battery"
+metric = "ups.on_battery"
+critical = "== 1"
+"""
+
+
+def problems_of(tmp_path: Path, text: str) -> list[str]:
+    path = tmp_path / "checks.toml"
+    path.write_text(text)
+    try:
+        load_config(path, environ={})
+    except ConfigError as error:
+        return [str(problem).replace(str(path), "checks.toml") for problem in error.problems]
+    return []
+
+
+def test_the_base_config_is_valid(tmp_path: Path) -> None:
+    assert problems_of(tmp_path, BASE) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        pytest.param(("kind = \"snmp\"\naddress = \"udp://127.0.0.1:161\"", 'kind = "snmp"\naddress = '),
+                     "checks.toml:15:11: TOML syntax error: Invalid value", id="syntax"),
+        pytest.param(('profile = "ups-mib"', 'profile = "ups-mib"\nintervall = "5s"'),
+                     "checks.toml:17:1: unknown key 'intervall' in [target] (did you mean 'interval'?)",
+                     id="unknown-key"),
+        pytest.param(('timeout = "2s"', "timeout = 2"),
+                     "checks.toml:6:11: Expected `str`, got `int` for 'defaults.timeout'", id="wrong-type"),
+        pytest.param(('id = "sw1"', 'id = "ups-a"'),
+                     "checks.toml:19:1: duplicate target id 'ups-a' (first defined at line 12)", id="duplicate-id"),
+        pytest.param(('depends_on = ["ups-a"]', 'depends_on = ["ups-b"]'),
+                     "checks.toml:24:1: target 'sw1' depends on unknown target 'ups-b'", id="dangling-depends-on"),
+        pytest.param(('profile = "ups-mib"', 'profile = "ups-mib"\ndepends_on = ["sw1"]'),
+                     "checks.toml:17:1: dependency cycle: ups-a -> sw1 -> ups-a", id="cycle"),
+        pytest.param(('interval = "10s"', 'interval = "10 seconds"'),
+                     "checks.toml:5:12: bad duration '10 seconds' (use e.g. 30s, 5m, 1h30m, 365d)",
+                     id="bad-duration"),
+        pytest.param(('critical = "== 1"', 'critical = "=> 1"'),
+                     "checks.toml:29:12: bad condition '=> 1' (write an operator and a value, e.g. '> 80', "
+                     "'== 1', '!= \"up\"')", id="bad-expression"),
+        pytest.param(('timeout = "2s"', 'timeout = "5s"'),
+                     "checks.toml:12:1: target 'ups-a': timeout x attempts (5s x 2) must be below the interval (10s)",
+                     id="timeout-not-below-interval"),
+        pytest.param(('group = "power"\nkind = "snmp"\naddress = "udp://127.0.0.1:162"',
+                      'group = "cooling"\nkind = "snmp"\naddress = "udp://127.0.0.1:162"'),
+                     "checks.toml:20:9: target 'sw1' names unknown group 'cooling'", id="dangling-group"),
+    ],
+)
+def test_each_malformed_case_names_its_place(tmp_path: Path, change: tuple[str, str], expected: str) -> None:
+    old, new = change
+    assert old in BASE
+    problems = problems_of(tmp_path, BASE.replace(old, new, 1))
+    assert expected in problems, problems
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
+    text = BASE.replace('timeout = "2s"', "timeout = 2").replace('critical = "== 1"', 'critical = "=> 1"')
+    text = text.replace('profile = "ups-mib"', 'profile = "ups-mib"\ncolour = "red"')
+    problems = problems_of(tmp_path, text)
+    assert len(problems) == 3, problems
+
+
+def secret_config(secret_path: Path) -> str:
+    return BASE + f'\n[credentials.ops]\nversion = "2c"\ncommunity = {{ file = "{secret_path}" }}\n'
+
+
+def test_a_missing_secret_file_is_refused(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.secret"
+    problems = problems_of(tmp_path, secret_config(missing))
+    assert problems == [f"checks.toml:33:1: secret file {missing} does not exist"]
+
+
+def test_a_group_readable_secret_file_is_refused_without_showing_it(tmp_path: Path) -> None:
+    secret = tmp_path / "community"
+    secret.write_text("s3cr3t-community\n")
+    os.chmod(secret, 0o640)
+    problems = problems_of(tmp_path, secret_config(secret))
+    assert problems == [
+        f"checks.toml:33:1: secret file {secret} is accessible by group or others (mode 0640); chmod 600 it"
+    ]
+    assert "s3cr3t" not in "".join(problems)
+    os.chmod(secret, 0o600)
+    assert problems_of(tmp_path, secret_config(secret)) == []
+
+
+def test_a_missing_environment_secret_is_named(tmp_path: Path) -> None:
+    text = BASE + '\n[credentials.ops]\nversion = "2c"\ncommunity = { env = "DUTYROOM_TEST_COMMUNITY" }\n'
+    assert problems_of(tmp_path, text) == ["checks.toml:33:1: environment variable DUTYROOM_TEST_COMMUNITY is not set"]
+
+
+def test_check_command_exits_1_and_prints_each_problem(tmp_path: Path) -> None:
+    path = tmp_path / "checks.toml"
+    path.write_text(BASE.replace('critical = "== 1"', 'critical = "=> 1"').replace('"10s"', '"ten"'))
+    (tmp_path / "playbooks").mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "check", "--config", str(path)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert result.returncode == 1
+    assert f"{path}:29:12: bad condition" in result.stdout
+    assert f"{path}:5:12: bad duration 'ten'" in result.stdout
+    assert "2 problem(s)" in result.stdout

@@ -1,0 +1,76 @@
+"""R9 for the store: an action that hits a full disk raises an error naming the database and is not recorded."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ACT_ON_A_FULL_DISK = """
+import json, os, sys
+from pathlib import Path
+from dutyroom.model import Identity
+from dutyroom.store import ActionRecord, Store, StoreError
+root = Path(sys.argv[1])
+actor = Identity("alice", ssh_client="192.0.2.9")
+result = {"error": None}
+with Store.open(root / "state") as store:
+    store.record_action(ActionRecord("ack", actor, 1.0, "fp-ups"))
+    fd = os.open(root / "filler", os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        while os.write(fd, b"\\0" * 4096):
+            pass
+    except OSError:
+        pass
+    os.close(fd)
+    try:
+        store.record_action(ActionRecord("note", actor, 2.0, "fp-ups", {"comment": "y" * 60_000}))
+    except StoreError as exc:
+        result["error"] = str(exc)
+    result["after_failure"] = [a.kind for a in store.actions_after(0)]
+    os.unlink(root / "filler")
+    store.record_action(ActionRecord("note", actor, 3.0, "fp-ups", {"comment": "space is back"}))
+    result["after_space_freed"] = [a.kind for a in store.actions_after(0)]
+    result["audit"] = store.verify_audit().ok
+    result["db"] = str(store.db_path)
+print(json.dumps(result))
+"""
+
+
+def run_on_small_tmpfs(tmp_path: Path, code: str, size: str) -> dict[str, object]:
+    """Run `code` with argv[1] = a fresh tmpfs of `size` in a private mount namespace; skip if not allowed."""
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        pytest.skip("unshare(1) is not installed, so no small tmpfs can be mounted to fill")
+    mount_point = tmp_path / "small-tmpfs"
+    mount_point.mkdir(mode=0o700)
+    mount = f'mount -t tmpfs -o size={size},mode=0700 dutyroom-test "$1" || exit 77'
+    probe = subprocess.run(
+        [unshare, "-rm", "sh", "-c", mount, "sh", str(mount_point)], capture_output=True, text=True, timeout=30
+    )
+    if probe.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs in a private namespace here: {probe.stderr.strip()}")
+    completed = subprocess.run(
+        [unshare, "-rm", "sh", "-c", f'{mount}; exec "$2" -c "$3" "$1"', "sh", str(mount_point), sys.executable, code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert completed.returncode == 0, completed.stderr
+    result: dict[str, object] = json.loads(completed.stdout)
+    return result
+
+
+def test_an_action_on_a_full_disk_fails_loudly_and_is_not_recorded(tmp_path: Path) -> None:
+    result = run_on_small_tmpfs(tmp_path, ACT_ON_A_FULL_DISK, size="512k")
+
+    assert result["error"] is not None
+    assert str(result["error"]).startswith(f"{result['db']}: could not record the note")
+    assert "full" in str(result["error"])
+    assert result["after_failure"] == ["ack"]
+    assert result["after_space_freed"] == ["ack", "note"]
+    assert result["audit"] is True
