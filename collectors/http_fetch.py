@@ -166,7 +166,8 @@ async def fetch(client: httpx.AsyncClient, spec: HttpTargetSpec) -> FetchedRespo
                 try:
                     next_request = response.next_request
                     if next_request is None:
-                        body = await _read_capped(response, spec.max_body_bytes) if spec.reads_body else b""
+                        wanted = spec.reads_body and response.status_code in spec.expect_status
+                        body = await _read_capped(response, spec.max_body_bytes) if wanted else b""
                         return FetchedResponse(
                             status=response.status_code,
                             reason_phrase=clean_text(response.reason_phrase, 60),

@@ -101,7 +101,9 @@ def select_samples(
     for selector in selectors:
         pinned = dict(selector.labels)
         matched = 0
-        for labels, value in series.get(selector.family, ()):
+        # prometheus_client renames the samples of a counter declared without `_total` (`foo` -> `foo_total`)
+        candidates = series.get(selector.family) or series.get(selector.family + "_total", [])
+        for labels, value in candidates:
             if any(labels.get(key) != wanted for key, wanted in pinned.items()) or math.isnan(value):
                 continue
             rest = {clean_text(k, 60): clean_text(v, 120) for k, v in labels.items() if k not in pinned}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import stat
+import time
 from pathlib import Path
 
 from dutyroom.atomic import fsync_directory
@@ -15,6 +16,7 @@ from dutyroom.store_records import StoreError
 
 DB_NAME = "dutyroom.db"
 BUSY_TIMEOUT_S = 5.0
+WAL_SWITCH_RETRY_S = 0.02
 
 APPEND_ONLY_TRIGGERS = """
 CREATE TRIGGER IF NOT EXISTS {table}_no_update BEFORE UPDATE ON {table}
@@ -137,9 +139,7 @@ def open_database(state_dir: Path) -> tuple[sqlite3.Connection, Path]:
         raise StoreError(f"{db_path}: cannot open: {exc}") from exc
     try:
         connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-        (journal_mode,) = connection.execute("PRAGMA journal_mode = WAL").fetchone()
-        if str(journal_mode).lower() != "wal":
-            raise StoreError(f"{db_path}: cannot switch to WAL mode (got {journal_mode})")
+        _switch_to_wal(connection, db_path)
         ensure_schema(connection)
         if created:
             fsync_directory(state_dir)
@@ -186,6 +186,21 @@ def _statements(script: str) -> list[str]:
     if pending.strip():
         statements.append(pending.strip())
     return statements
+
+
+def _switch_to_wal(connection: sqlite3.Connection, db_path: Path) -> None:
+    """Set WAL mode, retrying within the busy timeout: the switch answers "locked" without waiting."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            (journal_mode,) = connection.execute("PRAGMA journal_mode = WAL").fetchone()
+            break
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(WAL_SWITCH_RETRY_S)
+    if str(journal_mode).lower() != "wal":
+        raise StoreError(f"{db_path}: cannot switch to WAL mode (got {journal_mode})")
 
 
 def _prepare_state_dir(state_dir: Path) -> bool:

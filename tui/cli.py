@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from tui import cli_actions, cli_check
+from tui import cli_actions, cli_check, cli_serve
 from tui.cli_common import CommandFailed, add_common_options
 
 
@@ -18,6 +18,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     cli_check.register(commands, common)
     cli_actions.register(commands, common)
+    cli_serve.register(commands, common)
     return parser
 
 

@@ -7,7 +7,16 @@ from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 
 from collectors.snmp.decode_common import Index, RateSource, checked, metric_value
-from collectors.snmp.profile_model import Aggregate, Condition, MetricKind, MetricSpec, TableSpec
+from collectors.snmp.expr import Expression
+from collectors.snmp.profile_model import (
+    Aggregate,
+    Condition,
+    LabelSource,
+    LabelSpecs,
+    MetricKind,
+    MetricSpec,
+    TableSpec,
+)
 from collectors.snmp.values import SnmpValue
 from dutyroom.model import Labels, MetricValue, Sample
 
@@ -72,7 +81,7 @@ def decode_table(
     return samples
 
 
-def _label_columns(table: TableSpec, metric: MetricSpec) -> tuple[tuple[str, str], ...]:
+def _label_columns(table: TableSpec, metric: MetricSpec) -> LabelSpecs:
     return table.labels if metric.labels is None else metric.labels
 
 
@@ -98,30 +107,48 @@ def _keep(table: TableSpec, row: _Row, selected: tuple[str, ...]) -> bool:
 
 
 def _matches(condition: Condition, row: _Row) -> bool:
-    value = row.values.get(condition.column)
-    if value is None or value.absent:
-        return False
+    if condition.column == "index":
+        text = _index_text(row.index)
+        number = float(row.index[0]) if len(row.index) == 1 else None
+    else:
+        value = row.values.get(condition.column)
+        if value is None or value.absent:
+            return False
+        number, text = value.number(), value.text()
     if condition.pattern is not None:
-        return condition.pattern.search(value.text()) is not None
-    number, text = value.number(), value.text()
+        return condition.pattern.search(text) is not None
     return any(option == text if isinstance(option, str) else option == number for option in condition.equals)
 
 
-def _labels(columns: tuple[tuple[str, str], ...], row: _Row) -> Labels:
-    index_text = ".".join(map(str, row.index))
-    pairs = []
-    for label, column in columns:
+def _labels(specs: LabelSpecs, row: _Row) -> Labels:
+    return tuple(sorted((label, _label_value(source, row)) for label, source in specs))
+
+
+def _label_value(source: LabelSource, row: _Row) -> str:
+    for column in source.columns:
+        if column == "index":
+            return _index_text(row.index)
         value = row.values.get(column)
-        text = value.text(64) if value is not None and not value.absent and column != "index" else ""
-        pairs.append((label, text or index_text))
-    return tuple(sorted(pairs))
+        if value is None or value.absent:
+            continue
+        number = value.number()
+        if source.words and number is not None:
+            return source.words.get(int(number), f"code-{int(number)}")
+        text = value.text(64)
+        if text:
+            return text
+    return _index_text(row.index)
+
+
+def _index_text(index: Index) -> str:
+    return ".".join(map(str, index))
 
 
 def _unique(labels: Labels, index: Index, seen: set[Labels]) -> Labels:
     """Two rows with the same name (ASR920 has two `Te0/0/26`) get the ifIndex appended to the later one."""
     if labels and labels in seen:
         first_key, first_value = labels[0]
-        labels = ((first_key, f"{first_value}#{'.'.join(map(str, index))}"), *labels[1:])
+        labels = ((first_key, f"{first_value}#{_index_text(index)}"), *labels[1:])
     seen.add(labels)
     return labels
 
@@ -148,10 +175,18 @@ def _value(
     if per_second is None:
         return None
     scaled = per_second * metric.scale
-    limit = metric.limit.evaluate(row.env) if metric.limit else None
+    limit = _first_value(metric.limit, row.env)
     if limit and limit > 0 and scaled > limit * LINE_SPEED_TOLERANCE:
         return None
-    if metric.percent_of is not None:
-        whole = metric.percent_of.evaluate(row.env)
+    if metric.percent_of:
+        whole = _first_value(metric.percent_of, row.env)
         return checked(metric, 100.0 * scaled / whole) if whole and whole > 0 else None
     return checked(metric, scaled)
+
+
+def _first_value(expressions: tuple[Expression, ...], env: Mapping[str, float]) -> float | None:
+    for expression in expressions:
+        value = expression.evaluate(env)
+        if value is not None:
+            return value
+    return None

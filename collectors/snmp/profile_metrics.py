@@ -57,8 +57,8 @@ def parse_metric(
         where=parse_conditions(entry.get("where", {}), known_columns, where),
         labels=parse_labels(entry["labels"], known_columns, where) if "labels" in entry else None,
         aggregate=aggregate,
-        limit=_optional_expression(entry.get("limit"), names, where),
-        percent_of=_optional_expression(entry.get("percent_of"), names, where),
+        limit=_optional_expressions(entry.get("limit"), names, where),
+        percent_of=_optional_expressions(entry.get("percent_of"), names, where),
         required=bool(entry.get("required", False)),
     )
 
@@ -81,12 +81,8 @@ def _expression(text: str, names: set[str], where: str) -> Expression:
     return expression
 
 
-def _optional_expression(entry: Any, names: set[str], where: str) -> Expression | None:
-    if entry is None:
-        return None
-    if not isinstance(entry, str):
-        raise ProfileError(f"{where}: must be an expression string")
-    return _expression(entry, names, where)
+def _optional_expressions(entry: Any, names: set[str], where: str) -> tuple[Expression, ...]:
+    return () if entry is None else _expressions(entry, names, where)
 
 
 def _enum(entry: Any, kind: MetricKind, where: str) -> Mapping[int, str]:

@@ -46,6 +46,18 @@ class Condition:
 
 
 @dataclass(frozen=True, slots=True)
+class LabelSource:
+    """Where a label's value comes from: the first non-empty of `columns` ("index" = the row index),
+    through `words` when the column holds an enumeration."""
+
+    columns: tuple[str, ...]
+    words: Mapping[int, str] = field(default_factory=lambda: MappingProxyType({}))
+
+
+LabelSpecs = tuple[tuple[str, LabelSource], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class MetricSpec:
     name: str
     kind: MetricKind
@@ -61,12 +73,12 @@ class MetricSpec:
     """Raw sentinel values meaning "not available" (65535 minutes, -273 degrees): skipped, not an error."""
     valid_range: tuple[float, float] | None = None
     where: tuple[Condition, ...] = ()
-    labels: tuple[tuple[str, str], ...] | None = None
-    """Label name -> column ("index" for the row index); None keeps the table's labels."""
+    labels: LabelSpecs | None = None
+    """Label name -> source; None keeps the table's labels, () means none."""
     aggregate: Aggregate = Aggregate.NONE
-    limit: Expression | None = None
-    """Rates above 1.1x this (evaluated on the row) are rejected as impossible."""
-    percent_of: Expression | None = None
+    limit: tuple[Expression, ...] = ()
+    """Rates above 1.1x this (the first that evaluates on the row) are rejected as impossible."""
+    percent_of: tuple[Expression, ...] = ()
     required: bool = False
     """A required scalar that is absent makes the whole poll UNKNOWN."""
 
@@ -76,7 +88,7 @@ class TableSpec:
     name: str
     columns: Mapping[str, Oid]
     metrics: tuple[MetricSpec, ...]
-    labels: tuple[tuple[str, str], ...] = ()
+    labels: LabelSpecs = ()
     where: tuple[Condition, ...] = ()
     select_by: str = ""
     """Column matched against the target's `interfaces` list (ifName for if-mib)."""

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 from typing import Any
 
-from collectors.snmp.profile_model import Condition
+from collectors.snmp.profile_model import Condition, LabelSource, LabelSpecs
 
 _LABEL = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 
@@ -27,7 +28,7 @@ def parse_conditions(entry: Any, columns: set[str], where: str) -> tuple[Conditi
         raise ProfileError(f"{where}: `where` must be a table of column = condition")
     conditions = []
     for column, spec in entry.items():
-        if column not in columns:
+        if column not in columns and column != "index":
             raise ProfileError(f"{where}: `where` names unknown column {column!r}")
         conditions.append(_condition(column, spec, f"{where}.where.{column}"))
     return tuple(conditions)
@@ -49,15 +50,36 @@ def _condition(column: str, spec: Any, where: str) -> Condition:
     return Condition(column, equals=tuple(item if isinstance(item, str) else float(item) for item in options))
 
 
-def parse_labels(entry: Any, columns: set[str], where: str) -> tuple[tuple[str, str], ...]:
-    """`{ sensor = "description" }` -> (("sensor", "description"),); "index" means the row index."""
+def parse_labels(entry: Any, columns: set[str], where: str) -> LabelSpecs:
+    """`{ sensor = ["name", "descr"], type = { column = "type", words = { 8 = "celsius" } } }`.
+
+    A label is a column, a list of columns (the first non-empty wins) or a column with words for its
+    numbers; "index" means the row index, which is also the fallback when every column is empty.
+    """
     if not isinstance(entry, Mapping):
         raise ProfileError(f"{where}: `labels` must be a table of label = column")
     labels = []
-    for label, column in entry.items():
+    for label, spec in entry.items():
         if not _LABEL.match(label):
             raise ProfileError(f"{where}: bad label name {label!r}")
-        if column != "index" and column not in columns:
-            raise ProfileError(f"{where}: label {label!r} names unknown column {column!r}")
-        labels.append((label, str(column)))
+        labels.append((label, _label_source(spec, columns, f"{where}: label {label!r}")))
     return tuple(labels)
+
+
+def _label_source(spec: Any, columns: set[str], where: str) -> LabelSource:
+    words: Mapping[int, str] = {}
+    if isinstance(spec, Mapping):
+        check_keys(spec, {"column", "words"}, where)
+        words = spec.get("words", {})
+        if not isinstance(words, Mapping) or not all(isinstance(word, str) for word in words.values()):
+            raise ProfileError(f"{where}: `words` must map integers to words")
+        try:
+            words = {int(key): word for key, word in words.items()}
+        except ValueError:
+            raise ProfileError(f"{where}: `words` keys must be integers") from None
+        spec = spec.get("column")
+    names = spec if isinstance(spec, list) else [spec]
+    for name in names:
+        if name != "index" and name not in columns:
+            raise ProfileError(f"{where} names unknown column {name!r}")
+    return LabelSource(tuple(names), MappingProxyType(dict(words)))

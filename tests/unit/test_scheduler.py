@@ -1,4 +1,4 @@
-"""The scheduler with fake collectors: jitter, no stacking, backstop, broken collectors, the cap, health, clocks.
+"""The scheduler with fake collectors: jitter, stacking, backstop, broken collectors, cap, health, clocks.
 
 Intervals are short (0.1-0.2 s) and every run is bounded; assertions count polls in a window with
 generous bounds, never exact durations.

@@ -1,0 +1,154 @@
+"""Build collectors from a validated checks.toml: the one place config meets the collectors' specs.
+
+Secrets are resolved here, at start-up, and handed to the specs as values that never reach a repr.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+
+from collectors.base import Collector, ResultSink
+from collectors.host import HostCollector, HostSpec
+from collectors.http import HttpCollector
+from collectors.http_clients import build_http_client
+from collectors.http_spec import HttpTargetSpec
+from collectors.prom import PromSelector
+from collectors.snmp.collector import SnmpCollector
+from collectors.snmp.profiles import load_profile
+from collectors.snmp.spec import SnmpTargetSpec
+from collectors.tcp import TcpCollector, TcpTargetSpec
+from collectors.trap_spec import TrapReceiverSpec
+from collectors.traps import TrapReceiver
+from dutyroom.config import LoadedConfig
+from dutyroom.config_types import Credential, Target
+from dutyroom.model import make_labels
+from dutyroom.secrets import resolve_secret
+
+
+class CollectorSetupError(ValueError):
+    """A target that cannot be watched as configured (message names the target, never a secret)."""
+
+
+@dataclass
+class CollectorSet:
+    """The collectors for one configuration and the shared resources they use."""
+
+    collectors: list[Collector] = field(default_factory=list)
+    http_client: httpx.AsyncClient | None = None
+    problems: list[str] = field(default_factory=list)
+
+    async def aclose(self) -> None:
+        for collector in self.collectors:
+            await collector.aclose()
+        if self.http_client is not None:
+            await self.http_client.aclose()
+
+
+def profile_dirs(config: LoadedConfig) -> tuple[Path, ...]:
+    """User profile folders: `profiles/` beside checks.toml, when present."""
+    local = config.base_dir / "profiles"
+    return (local,) if local.is_dir() else ()
+
+
+def build_collectors(config: LoadedConfig, targets: Iterable[Target] | None = None) -> CollectorSet:
+    """A collector per polled target; a target that cannot be set up is reported, not fatal."""
+    built = CollectorSet()
+    for target in config.config.target if targets is None else targets:
+        if target.kind == "trap":
+            continue
+        try:
+            built.collectors.append(_build(config, target, built))
+        except (CollectorSetupError, ValueError, KeyError) as error:
+            built.problems.append(f"{target.id}: {error}")
+    return built
+
+
+def _build(config: LoadedConfig, target: Target, built: CollectorSet) -> Collector:
+    timing = config.timings[target.id]
+    if target.kind == "snmp":
+        return SnmpCollector(snmp_spec(config, target))
+    if target.kind == "http":
+        if built.http_client is None:
+            built.http_client = build_http_client(None)
+        token = ""
+        credential = _credential(config, target)
+        if credential is not None and credential.token is not None:
+            token = resolve_secret(credential.token, config.base_dir).value
+        spec = HttpTargetSpec(
+            target_id=target.id,
+            url=target.url,
+            interval_s=timing.interval_s,
+            timeout_s=timing.timeout_s,
+            fields=dict(target.fields),
+            prometheus=tuple(
+                PromSelector(item.metric, item.family, make_labels(item.labels)) for item in target.prometheus
+            ),
+            bearer_token=token,
+        )
+        return HttpCollector(spec, built.http_client)
+    if target.kind == "tcp":
+        host, port = _host_port(target.address, 0)
+        return TcpCollector(TcpTargetSpec(target.id, host, port, timing.interval_s, timing.timeout_s))
+    if target.kind == "host":
+        return HostCollector(HostSpec(target.id, timing.interval_s, tuple(target.mounts)))
+    raise CollectorSetupError(f"kind '{target.kind}' is not polled")
+
+
+def snmp_spec(config: LoadedConfig, target: Target) -> SnmpTargetSpec:
+    timing = config.timings[target.id]
+    host, port = _host_port(target.address, 161)
+    credential = _credential(config, target) or Credential()
+
+    def secret(name: str) -> str:
+        value = getattr(credential, name)
+        return resolve_secret(value, config.base_dir).value if value is not None else ""
+
+    return SnmpTargetSpec(
+        target_id=target.id,
+        host=host,
+        port=port,
+        version=credential.version,
+        community=secret("community") or "public",
+        v3_user=credential.user,
+        auth_protocol=credential.auth or "",
+        auth_key=secret("auth_key"),
+        priv_protocol=credential.priv or "",
+        priv_key=secret("priv_key"),
+        context=credential.context,
+        timeout_s=timing.timeout_s,
+        retries=timing.retries,
+        interval_s=timing.interval_s,
+        profile=load_profile(target.profile, profile_dirs(config)),
+        interfaces=tuple(target.interfaces),
+    )
+
+
+def build_trap_receiver(config: LoadedConfig, sink: ResultSink) -> TrapReceiver | None:
+    """The trap receiver, when checks.toml has a [traps] table."""
+    traps = config.config.traps
+    if traps is None:
+        return None
+    host, port = _host_port(traps.listen, 162)
+    sources = {source: target.id for target in config.config.target for source in target.trap_sources}
+    communities = tuple(resolve_secret(item, config.base_dir).value for item in traps.communities)
+    spec = TrapReceiverSpec(
+        listen_host=host, listen_port=port, communities=communities, targets_by_source=sources
+    )
+    return TrapReceiver(spec, sink)
+
+
+def _credential(config: LoadedConfig, target: Target) -> Credential | None:
+    return config.config.credentials.get(target.credentials) if target.credentials else None
+
+
+def _host_port(address: str, default_port: int) -> tuple[str, int]:
+    parts = urlsplit(address)
+    host = parts.hostname or ""
+    if not host:
+        raise CollectorSetupError(f"address '{address}' has no host")
+    return host, parts.port or default_port
