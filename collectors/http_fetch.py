@@ -31,8 +31,7 @@ class FetchedResponse:
     status: int
     reason_phrase: str
     body: bytes | None
-    """None when the body was larger than the cap (or not wanted)."""
-    body_too_large: bool
+    """None when the body was larger than the cap; empty when it was not wanted."""
     latency_ms: float
 
 
@@ -119,6 +118,8 @@ def _transport_failure(exc: httpx.HTTPError, phase: str, timeout_s: float) -> Fe
     if isinstance(exc, httpx.ConnectError):
         return _connect_failure(exc)
     if isinstance(exc, httpx.RemoteProtocolError):
+        if "without sending a response" in str(exc):
+            return FetchFailure(State.UNREACHABLE, "connection closed without a response")
         return FetchFailure(State.UNKNOWN, f"invalid HTTP response: {clean_text(str(exc), 80)}")
     if isinstance(exc, httpx.DecodingError):
         return FetchFailure(State.UNKNOWN, "response body could not be decoded")
@@ -172,7 +173,6 @@ async def fetch(client: httpx.AsyncClient, spec: HttpTargetSpec) -> FetchedRespo
                             status=response.status_code,
                             reason_phrase=clean_text(response.reason_phrase, 60),
                             body=body,
-                            body_too_large=body is None,
                             latency_ms=(time.perf_counter() - started) * 1000.0,
                         )
                     refusal = _redirect_refusal(request, next_request)

@@ -223,8 +223,10 @@ class Scheduler:
         slot = first_slot
         while True:
             await asyncio.sleep(max(0.0, slot - self._clock()))
-            result = await self._poll_once(record, slot)
-            self._deliver(result)
+            try:
+                self._deliver(await self._poll_once(record, slot))
+            except Exception as exc:  # a bug here must not end this target's polling
+                logger.error("%s: scheduling failed with %s", record.collector.target_id, type(exc).__name__)
             now = self._clock()
             slots_passed = math.floor((now - first_slot) / interval) + 1
             slot = max(slot + interval, first_slot + slots_passed * interval)
@@ -251,17 +253,18 @@ class Scheduler:
     async def _guarded_poll(self, collector: Collector) -> PollResult:
         interval = collector.interval_s
         target = collector.target_id
+        at = self._wall_clock()
+        deadline = asyncio.timeout(interval)
         try:
-            async with asyncio.timeout(interval):
+            async with deadline:
                 return await collector.poll()
-        except TimeoutError:
-            reason = f"poll cut off after {interval:g} s"
-            return PollResult(target, self._wall_clock(), failure=State.UNREACHABLE, reason=reason)
         except Exception as exc:
+            if isinstance(exc, TimeoutError) and deadline.expired():
+                reason = f"poll cut off after {interval:g} s"
+                return PollResult(target, at, failure=State.UNREACHABLE, reason=reason)
             name = type(exc).__name__
             logger.error("%s: collector raised %s at %s", target, name, _raise_site(exc))
-            reason = f"internal error: {name}"
-            return PollResult(target, self._wall_clock(), failure=State.UNKNOWN, reason=reason)
+            return PollResult(target, at, failure=State.UNKNOWN, reason=f"internal error: {name}")
 
     def _deliver(self, result: PollResult) -> None:
         try:

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from dutyroom.config import LoadedConfig
 from dutyroom.model import Identity
 from dutyroom.roles import role_of
+from dutyroom.runs import RUN_ACTION_KINDS
 from dutyroom.store import Store
 from dutyroom.store_records import ActionRecord, Payload, StoredAction
 from dutyroom.textclean import clean_text
 from dutyroom.views import AlertView
 
-OPERATOR_ONLY = {"ack", "unack", "silence", "unsilence", "note", "step", "step-undo", "step-confirm", "step-skip",
-                 "step-note", "drill", "handover-sign"}
+OPERATOR_ONLY = {"ack", "unack", "silence", "unsilence", "note", "drill", "handover-sign"} | set(RUN_ACTION_KINDS)
 COMMENT_LIMIT = 2000
 
 

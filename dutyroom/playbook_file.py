@@ -17,7 +17,11 @@ _PHONE = re.compile(r"[0-9+() -]*[0-9][0-9+() -]*(?:\s*(?:ext\.?|x|转)\s*[0-9]+
 
 
 def read_playbook_file(path: Path, folder_lang: str, collector: ProblemCollector) -> Playbook | None:
-    """The playbook in `path` (in the folder of language `folder_lang`), or None when it has problems."""
+    """The playbook in `path` (under the folder of language `folder_lang`); None when its front matter is unusable.
+
+    Problems go to `collector`; a playbook is returned even with some (a bad deadline, misnumbered steps) so
+    duplicate ids and references can still be checked.
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -27,7 +31,6 @@ def read_playbook_file(path: Path, folder_lang: str, collector: ProblemCollector
     document = split_front_matter(text, collector)
     if document is None:
         return None
-    before = len(collector.problems)
     data = parse_toml_text(document.front_text, collector, first_line=document.front_first_line)
     front = convert_table(data, FrontMatter, (), collector) if data is not None else None
     lang = front.lang if front is not None else folder_lang
@@ -41,8 +44,6 @@ def read_playbook_file(path: Path, folder_lang: str, collector: ProblemCollector
             where, f"no numbered steps ('1. ...') under a '## Steps' / '## 步骤' heading ({front.kind})"
         )
     deadlines = _deadlines(front.deadline, parsed.steps, collector)
-    if len(collector.problems) > before:
-        return None
     return Playbook(
         id=front.id,
         lang=front.lang,

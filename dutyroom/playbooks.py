@@ -96,7 +96,10 @@ class PlaybookLibrary:
 
 
 def read_playbooks(directory: Path) -> tuple[PlaybookLibrary, list[Problem]]:
-    """The valid playbooks under `directory`, and every problem found (for `dutyroom check`)."""
+    """Every playbook that could be read under `directory`, and every problem found (for `dutyroom check`).
+
+    The library may hold playbooks with problems; use `load_playbooks` to get a library only when there are none.
+    """
     problems: list[Problem] = []
     if not directory.is_dir():
         return PlaybookLibrary(), [Problem(str(directory), 1, 1, "playbook directory not found")]

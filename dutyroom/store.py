@@ -230,10 +230,20 @@ class Store:
     # Metric history (synchronous=NORMAL; retention in dutyroom.store_history).
 
     def record_samples(self, samples: Sequence[Sample]) -> None:
-        """Store a batch of samples in one transaction; string values are skipped."""
+        """Store a batch of samples in one transaction (text values only update the latest value)."""
         with self._writing("record samples", durable=False) as connection:
             new_series = self._history.record(connection, samples)
         self._history.remember(new_series)
+
+    def series_of(self, target: str) -> list[tuple[str, Labels, str]]:
+        """The (metric, labels, unit) of every series recorded for `target`, sorted."""
+        with self._reading("read series") as connection:
+            return self._history.series_of(connection, target)
+
+    def latest_sample(self, target: str, metric: str, labels: Labels) -> tuple[float | str, float] | None:
+        """(value, at) of the newest sample of a series, text values included; None if never recorded."""
+        with self._reading("read the latest sample") as connection:
+            return self._history.latest(connection, target, metric, labels)
 
     def raw_series(self, target: str, metric: str, labels: Labels, since: float) -> list[tuple[float, float]]:
         """(at, value) pairs since `since`, oldest first (kept one hour: for sparklines)."""

@@ -1,16 +1,18 @@
 """Metric history, bounded: raw samples for sparklines, minute roll-ups, and daily peaks for capacity rules.
 
-| table                | what                                     | kept (`prune(now)`)  |
-|----------------------|------------------------------------------|----------------------|
-| `samples_raw`        | every numeric sample (series, at, value) | 1 hour               |
-| `samples_minute`     | min / max / sum / count per UTC minute   | 48 hours             |
-| `samples_daily_peak` | max per UTC day                          | 400 days             |
+| table                | what                                       | kept (`prune(now)`)     |
+|----------------------|--------------------------------------------|-------------------------|
+| `samples_raw`        | every numeric sample (series, at, value)   | 1 hour                  |
+| `samples_minute`     | min / max / sum / count per UTC minute     | 48 hours                |
+| `samples_daily_peak` | max per UTC day                            | 400 days                |
+| `latest_samples`     | each series' newest value, number or text  | one row per series      |
 
-A series is (target, metric, labels as canonical JSON), numbered once in `series`; every table is keyed by
-(series, time), so one series' range is a single index range. Roll-ups and peaks are updated in the same
-transaction as the raw rows, so they always agree with what was recorded. Strings and non-finite values are
-not history and are skipped. A sample repeated at the same (series, at) keeps its first raw value (the
-roll-ups count it twice; collectors never repeat a timestamp).
+A series is (target, metric, labels as canonical JSON), numbered once in `series` (with its unit); every
+table is keyed by (series, time), so one series' range is a single index range. Roll-ups and peaks are
+updated in the same transaction as the raw rows, so they always agree with what was recorded. Text values
+(a sysDescr, a status word) only update the latest value; non-finite values are skipped. A sample repeated
+at the same (series, at) keeps its first raw value (the roll-ups count it twice; collectors never repeat a
+timestamp).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import sqlite3
 from collections.abc import Sequence
 
 from dutyroom.model import Labels, Sample
-from dutyroom.store_records import MinuteRollup, labels_json
+from dutyroom.store_records import MinuteRollup, labels_from_json, labels_json
 
 RAW_RETENTION_S = 3600.0
 MINUTE_RETENTION_S = 48 * 3600.0
@@ -42,26 +44,55 @@ class MetricHistory:
         """Store the numeric samples; returns series numbered by this call, to `remember` once committed."""
         new_ids: dict[SeriesKey, int] = {}
         raw_rows: list[tuple[int, float, float]] = []
+        latest: dict[int, tuple[float, float | str]] = {}
         for sample in samples:
-            if isinstance(sample.value, str):
-                continue
-            value = float(sample.value)
-            if not math.isfinite(value) or not math.isfinite(sample.at):
+            value = sample.value if isinstance(sample.value, str) else float(sample.value)
+            if not math.isfinite(sample.at) or (isinstance(value, float) and not math.isfinite(value)):
                 continue
             key = (sample.target, sample.metric, labels_json(sample.labels))
-            series_id = self._series_ids.get(key) or new_ids.get(key) or _number_series(connection, key)
+            series_id = (
+                self._series_ids.get(key) or new_ids.get(key) or _number_series(connection, key, sample.unit)
+            )
             if key not in self._series_ids:
                 new_ids[key] = series_id
-            raw_rows.append((series_id, float(sample.at), value))
+            if isinstance(value, float):
+                raw_rows.append((series_id, float(sample.at), value))
+            if series_id not in latest or latest[series_id][0] <= sample.at:
+                latest[series_id] = (float(sample.at), value)
         connection.executemany(
             "INSERT OR IGNORE INTO samples_raw(series, at, value) VALUES (?, ?, ?)", raw_rows
         )
         _roll_up(connection, raw_rows)
+        connection.executemany(
+            "INSERT INTO latest_samples(series, at, value) VALUES (?, ?, ?) ON CONFLICT(series) DO UPDATE"
+            " SET at = excluded.at, value = excluded.value WHERE excluded.at >= latest_samples.at",
+            [(series_id, at, value) for series_id, (at, value) in latest.items()],
+        )
         return new_ids
 
     def remember(self, new_ids: dict[SeriesKey, int]) -> None:
         """Cache series numbers once their transaction committed (a rolled-back number may be reused)."""
         self._series_ids.update(new_ids)
+
+    def series_of(self, connection: sqlite3.Connection, target: str) -> list[tuple[str, Labels, str]]:
+        rows = connection.execute(
+            "SELECT metric, labels, unit FROM series WHERE target = ? ORDER BY metric, labels", (target,)
+        )
+        return [(str(metric), labels_from_json(str(labels)), str(unit)) for metric, labels, unit in rows]
+
+    def latest(
+        self, connection: sqlite3.Connection, target: str, metric: str, labels: Labels
+    ) -> tuple[float | str, float] | None:
+        series_id = self._lookup(connection, target, metric, labels)
+        if series_id is None:
+            return None
+        row = connection.execute(
+            "SELECT value, at FROM latest_samples WHERE series = ?", (series_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        value, at = row
+        return (value if isinstance(value, str) else float(value)), float(at)
 
     def raw_series(
         self, connection: sqlite3.Connection, target: str, metric: str, labels: Labels, since: float
@@ -151,8 +182,10 @@ class MetricHistory:
         return self._series_ids[key]
 
 
-def _number_series(connection: sqlite3.Connection, key: SeriesKey) -> int:
-    connection.execute("INSERT OR IGNORE INTO series(target, metric, labels) VALUES (?, ?, ?)", key)
+def _number_series(connection: sqlite3.Connection, key: SeriesKey, unit: str) -> int:
+    connection.execute(
+        "INSERT OR IGNORE INTO series(target, metric, labels, unit) VALUES (?, ?, ?, ?)", (*key, unit)
+    )
     row = connection.execute(
         "SELECT id FROM series WHERE target = ? AND metric = ? AND labels = ?", key
     ).fetchone()

@@ -117,7 +117,17 @@ CREATE TABLE IF NOT EXISTS samples_daily_peak (
     + APPEND_ONLY_TRIGGERS.format(table="actions")
 )
 
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1,)
+SCHEMA_V2 = """
+ALTER TABLE series ADD COLUMN unit TEXT NOT NULL DEFAULT '';
+CREATE TABLE IF NOT EXISTS latest_samples (
+    series INTEGER PRIMARY KEY,
+    at REAL NOT NULL,
+    value NOT NULL  -- no declared type: a number or text, kept exactly as given
+);
+"""
+"""Units of series, and each series' latest value (numbers and text) for consoles that do not poll."""
+
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2)
 """MIGRATIONS[n] takes the schema from version n to n + 1."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

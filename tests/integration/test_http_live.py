@@ -14,7 +14,7 @@ from subprocess import DEVNULL
 
 import pytest
 
-from collectors.http import HttpCollector
+from collectors.http import PARSE_OFF_LOOP_BYTES, HttpCollector
 from collectors.http_clients import HttpClients
 from collectors.http_spec import HttpTargetSpec
 from collectors.prom import PromSelector
@@ -33,6 +33,11 @@ METRICS_TEXT = (
     'gateway_orders_total{venue="szse"} 900\n'
     "# TYPE other_metric gauge\nother_metric 1\n"
 )
+BIG_METRICS_TEXT = (
+    "".join(f'# TYPE noise_{i} gauge\nnoise_{i}{{shard="{j}"}} {j}\n' for i in range(2000) for j in range(4))
+    + "# TYPE gateway_queue_depth gauge\ngateway_queue_depth 42\n"
+)
+"""~300 KB of other families with the wanted one last: parsed off the loop, filtered first."""
 TOKEN = "t0ken-never-shown"
 
 Writer = asyncio.StreamWriter
@@ -114,12 +119,21 @@ class LoopbackHttpServer:
                 w, _response("302 Found", b"", extra=f"Location: http://localhost:{port}/health\r\n")
             ),
             "/auth": lambda w, h: send(w, _response("200 OK", _auth_body(h))),
+            "/big-metrics": lambda w, h: send(
+                w, _response("200 OK", BIG_METRICS_TEXT.encode(), "text/plain")
+            ),
+            "/hang-up": self._hang_up,
+            "/garbage": lambda w, h: send(w, b"SSH-2.0-OpenSSH_9.2\r\n\x1b[2J\r\n\r\n"),
             "/huge": self._huge,
             "/huge-chunked": self._huge_chunked,
             "/trickle": self._trickle,
             "/silent": self._silent,
         }
         return routes.get(path, lambda w, h: send(w, _response("404 Not Found", b"")))
+
+    @staticmethod
+    async def _hang_up(writer: Writer, headers: dict[str, str]) -> None:
+        raise ConnectionResetError  # closes the connection without a word
 
     @staticmethod
     async def _huge(writer: Writer, headers: dict[str, str]) -> None:
@@ -199,6 +213,16 @@ async def test_prometheus_text_with_label_selector(server: LoopbackHttpServer, c
     assert values(result)["orders_per_s"] == 1500.0
 
 
+async def test_large_exposition_is_filtered_and_parsed_off_the_loop(
+    server: LoopbackHttpServer, clients: HttpClients
+) -> None:
+    assert len(BIG_METRICS_TEXT) > 4 * PARSE_OFF_LOOP_BYTES
+    selector = PromSelector.from_config("queue", "gateway_queue_depth")
+    result, _ = await poll_once(clients, server.url("/big-metrics"), prometheus=(selector,))
+    assert result.ok, result.reason
+    assert values(result)["queue"] == 42.0
+
+
 @pytest.mark.parametrize(
     ("path", "status", "reason"),
     [("/500", 500.0, "HTTP 500 Internal Server Error"), ("/503", 503.0, "HTTP 503 Service Unavailable")],
@@ -236,6 +260,15 @@ async def test_trickled_body_hits_the_total_deadline(
     result, elapsed = await poll_once(clients, server.url("/trickle"), fields=FIELDS)
     assert (result.failure, result.reason) == (State.UNREACHABLE, "no complete response within 0.5 s")
     assert elapsed < GENEROUS_BOUND_S  # a per-read timeout alone would wait ~5,000 s here
+
+
+async def test_hang_up_and_garbage_instead_of_http(server: LoopbackHttpServer, clients: HttpClients) -> None:
+    hung_up, _ = await poll_once(clients, server.url("/hang-up"), fields=FIELDS)
+    assert (hung_up.failure, hung_up.reason) == (State.UNREACHABLE, "connection closed without a response")
+    garbage, _ = await poll_once(clients, server.url("/garbage"), fields=FIELDS)
+    assert garbage.failure is State.UNKNOWN
+    assert garbage.reason.startswith("invalid HTTP response")
+    assert "\x1b" not in garbage.reason, garbage.reason
 
 
 async def test_invalid_json(server: LoopbackHttpServer, clients: HttpClients) -> None:

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from dutyroom import atomic
 from dutyroom.atomic import AtomicWriteError, UnsafeDirectoryError, write_atomically
 
 
@@ -51,8 +50,8 @@ def test_the_file_is_synced_before_the_rename_and_the_directory_after(
         steps.append("rename")
         real_replace(source, destination)
 
-    monkeypatch.setattr(atomic.os, "fsync", recording_fsync)
-    monkeypatch.setattr(atomic.os, "replace", recording_replace)
+    monkeypatch.setattr(os, "fsync", recording_fsync)
+    monkeypatch.setattr(os, "replace", recording_replace)
 
     write_atomically(tmp_path / "report.txt", "text")
 
@@ -65,7 +64,7 @@ def test_short_writes_are_continued(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     def three_bytes_at_a_time(fd: int, data: bytes | memoryview) -> int:
         return real_write(fd, bytes(data[:3])) if fd_is_under(fd, tmp_path) else real_write(fd, data)
 
-    monkeypatch.setattr(atomic.os, "write", three_bytes_at_a_time)
+    monkeypatch.setattr(os, "write", three_bytes_at_a_time)
 
     write_atomically(tmp_path / "out.txt", "0123456789abcdef")
 
@@ -85,7 +84,7 @@ def test_disk_full_keeps_the_previous_file_and_names_the_path(
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         return real_call(fd, *args)
 
-    monkeypatch.setattr(atomic.os, failing_call, disk_full)
+    monkeypatch.setattr(os, failing_call, disk_full)
 
     with pytest.raises(AtomicWriteError) as raised:
         write_atomically(target, "new handover\n" * 1000)
@@ -162,12 +161,25 @@ def run_on_small_tmpfs(tmp_path: Path, code: str, size: str) -> dict[str, object
     mount_point.mkdir(mode=0o700)
     mount = f'mount -t tmpfs -o size={size},mode=0700 dutyroom-test "$1" || exit 77'
     probe = subprocess.run(
-        [unshare, "-rm", "sh", "-c", mount, "sh", str(mount_point)], capture_output=True, text=True, timeout=30
+        [unshare, "-rm", "sh", "-c", mount, "sh", str(mount_point)],
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
     if probe.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs in a private namespace here: {probe.stderr.strip()}")
     completed = subprocess.run(
-        [unshare, "-rm", "sh", "-c", f'{mount}; exec "$2" -c "$3" "$1"', "sh", str(mount_point), sys.executable, code],
+        [
+            unshare,
+            "-rm",
+            "sh",
+            "-c",
+            f'{mount}; exec "$2" -c "$3" "$1"',
+            "sh",
+            str(mount_point),
+            sys.executable,
+            code,
+        ],
         capture_output=True,
         text=True,
         timeout=60,

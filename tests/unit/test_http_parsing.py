@@ -169,3 +169,10 @@ def test_reason_helpers() -> None:
     assert describe_size(1536) == "1.5 KiB"
     assert describe_size(10) == "10 bytes"
     assert summarize_problems(["a", "b", "c"]) == "a (and 2 more)"
+
+
+def test_counter_declared_without_total_is_found_by_its_written_name() -> None:
+    text = "# TYPE legacy_orders counter\nlegacy_orders 7\n"
+    samples, problems = select_samples(text, [PromSelector.from_config("orders", "legacy_orders")], "gw", 0.0)
+    assert [(s.metric, s.value) for s in samples] == [("orders", 7.0)]
+    assert problems == []

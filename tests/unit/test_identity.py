@@ -41,7 +41,9 @@ def test_without_ssh_or_sudo_both_are_empty() -> None:
 
 
 def test_hostile_environment_text_is_cleaned() -> None:
-    found = current_identity({"SUDO_USER": "ev\x1b[31mil" + "x" * 200, "SSH_CONNECTION": "not\x07an-ip 1 2 3"})
+    found = current_identity(
+        {"SUDO_USER": "ev\x1b[31mil" + "x" * 200, "SSH_CONNECTION": "not\x07an-ip 1 2 3"}
+    )
 
     assert "\x1b" not in found.sudo_user
     assert found.sudo_user.endswith("…")
@@ -64,7 +66,7 @@ def _no_passwd_entry(uid: int) -> NoReturn:
 
 
 def test_without_a_passwd_entry_logname_then_user_then_the_uid(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(identity.pwd, "getpwuid", _no_passwd_entry)
+    monkeypatch.setattr(pwd, "getpwuid", _no_passwd_entry)
 
     assert current_identity({"LOGNAME": "dave", "USER": "erin"}).user == "dave"
     assert current_identity({"USER": "erin"}).user == "erin"
@@ -84,9 +86,10 @@ def test_user_groups_of_an_unknown_user_are_empty() -> None:
 class _FakeAccounts:
     """A passwd/group database with one user in a primary and two supplementary groups (one unnamed)."""
 
-    passwd = {"ops1": 1500}
-    groups = {1500: "ops1", 1600: "duty", 1700: "noc", 1800: None}
-    members = {1600: ["ops1"], 1700: ["ops1", "other"], 1800: ["ops1"]}
+    def __init__(self) -> None:
+        self.passwd = {"ops1": 1500}
+        self.groups = {1500: "ops1", 1600: "duty", 1700: "noc", 1800: None}
+        self.members = {1600: ["ops1"], 1700: ["ops1", "other"], 1800: ["ops1"]}
 
     def getpwnam(self, name: str) -> pwd.struct_passwd:
         gid = self.passwd[name]
@@ -108,10 +111,10 @@ class _FakeAccounts:
 @pytest.fixture
 def fake_accounts(monkeypatch: pytest.MonkeyPatch) -> _FakeAccounts:
     fake = _FakeAccounts()
-    monkeypatch.setattr(identity.pwd, "getpwnam", fake.getpwnam)
-    monkeypatch.setattr(identity.grp, "getgrgid", fake.getgrgid)
-    monkeypatch.setattr(identity.grp, "getgrall", fake.getgrall)
-    monkeypatch.setattr(identity.os, "getgrouplist", fake.getgrouplist)
+    monkeypatch.setattr(pwd, "getpwnam", fake.getpwnam)
+    monkeypatch.setattr(grp, "getgrgid", fake.getgrgid)
+    monkeypatch.setattr(grp, "getgrall", fake.getgrall)
+    monkeypatch.setattr(os, "getgrouplist", fake.getgrouplist)
     return fake
 
 
@@ -125,6 +128,6 @@ def test_user_groups_fall_back_to_the_group_file(
     def failing_grouplist(user: str, gid: int) -> list[int]:
         raise OSError("getgrouplist failed")
 
-    monkeypatch.setattr(identity.os, "getgrouplist", failing_grouplist)
+    monkeypatch.setattr(os, "getgrouplist", failing_grouplist)
 
     assert user_groups("ops1") == {"ops1", "duty", "noc"}

@@ -120,14 +120,15 @@ async def test_hanging_collector_is_cut_off_and_others_keep_their_cadence() -> N
     assert 5 <= sum(1 for r in results if r.target == "ok") <= 12
 
 
-async def test_collector_that_raises_becomes_unknown_and_keeps_being_polled() -> None:
+@pytest.mark.parametrize("error", [ZeroDivisionError, TimeoutError])
+async def test_collector_that_raises_becomes_unknown_and_keeps_being_polled(error: type[Exception]) -> None:
     async def boom() -> None:
-        raise ZeroDivisionError("device said 1/0")
+        raise error("device said 1/0")
 
     results: list[PollResult] = []
     await run_for(Scheduler([FakeCollector("bad", behaviour=boom)], results.append), 0.6)
     assert len(results) >= 3
-    assert {(r.failure, r.reason) for r in results} == {(State.UNKNOWN, "internal error: ZeroDivisionError")}
+    assert {(r.failure, r.reason) for r in results} == {(State.UNKNOWN, f"internal error: {error.__name__}")}
 
 
 async def test_a_raising_sink_does_not_stop_polling() -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from dutyroom.model import Identity
 from dutyroom.store import ActionRecord, Store, StoreError
+from dutyroom.store_records import PayloadValue
 
 ALICE = Identity("alice", sudo_user="", ssh_client="10.0.0.5", roles=("operator",))
 BOB = Identity("root", sudo_user="bob")
@@ -68,7 +69,7 @@ def test_actions_between_is_half_open_and_oldest_first(store: Store) -> None:
 
 
 def test_all_payload_scalar_types_and_drill_round_trip(store: Store) -> None:
-    payload = {"text": "温度高 ✖", "int": 3, "float": 2.5, "yes": True, "none": None}
+    payload: dict[str, PayloadValue] = {"text": "温度高 ✖", "int": 3, "float": 2.5, "yes": True, "none": None}
     store.record_action(ActionRecord("drill", ALICE, 7, "fp-x", payload, drill=True))
 
     (stored,) = store.actions_after(0)

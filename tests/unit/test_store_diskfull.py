@@ -1,4 +1,4 @@
-"""R9 for the store: an action that hits a full disk raises an error naming the database and is not recorded."""
+"""R9 for the store: an action hitting a full disk raises an error naming the database and is not recorded."""
 
 from __future__ import annotations
 
@@ -50,12 +50,25 @@ def run_on_small_tmpfs(tmp_path: Path, code: str, size: str) -> dict[str, object
     mount_point.mkdir(mode=0o700)
     mount = f'mount -t tmpfs -o size={size},mode=0700 dutyroom-test "$1" || exit 77'
     probe = subprocess.run(
-        [unshare, "-rm", "sh", "-c", mount, "sh", str(mount_point)], capture_output=True, text=True, timeout=30
+        [unshare, "-rm", "sh", "-c", mount, "sh", str(mount_point)],
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
     if probe.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs in a private namespace here: {probe.stderr.strip()}")
     completed = subprocess.run(
-        [unshare, "-rm", "sh", "-c", f'{mount}; exec "$2" -c "$3" "$1"', "sh", str(mount_point), sys.executable, code],
+        [
+            unshare,
+            "-rm",
+            "sh",
+            "-c",
+            f'{mount}; exec "$2" -c "$3" "$1"',
+            "sh",
+            str(mount_point),
+            sys.executable,
+            code,
+        ],
         capture_output=True,
         text=True,
         timeout=60,

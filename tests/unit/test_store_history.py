@@ -28,7 +28,9 @@ def bps(value: float | str, at: float, labels: Labels = PORT_1) -> Sample:
 
 def test_raw_series_keeps_numeric_samples_of_one_series_in_time_order(store: Store) -> None:
     store.record_samples([bps(3.0, DAY_START + 20), bps(1.0, DAY_START), bps(2, DAY_START + 10)])
-    store.record_samples([bps(9.0, DAY_START + 10, PORT_2), bps("n/a", DAY_START + 30), bps(float("nan"), DAY_START + 40)])
+    store.record_samples(
+        [bps(9.0, DAY_START + 10, PORT_2), bps("n/a", DAY_START + 30), bps(float("nan"), DAY_START + 40)]
+    )
 
     assert store.raw_series("core-sw1", "if.in_bps", PORT_1, DAY_START) == [
         (DAY_START, 1.0),
@@ -47,7 +49,11 @@ def test_a_second_store_reads_series_numbered_by_the_first(tmp_path: Path) -> No
         reader.record_samples([bps(2.0, DAY_START + 10)])
         writer.record_samples([bps(3.0, DAY_START + 20)])
 
-        assert [value for _, value in reader.raw_series("core-sw1", "if.in_bps", PORT_1, 0)] == [1.0, 2.0, 3.0]
+        assert [value for _, value in reader.raw_series("core-sw1", "if.in_bps", PORT_1, 0)] == [
+            1.0,
+            2.0,
+            3.0,
+        ]
 
 
 def test_minute_rollups_hold_min_max_avg_count_across_batches(store: Store) -> None:
@@ -121,3 +127,32 @@ def test_a_large_batch_is_stored_in_one_call(store: Store) -> None:
 
     assert len(store.raw_series("host-7", "cpu.util_pct", make_labels({"core": "1"}), 0)) == 10
     assert store.peak_since("host-7", "cpu.util_pct", make_labels({"core": "3"}), 0) == 39.0
+
+
+def test_series_of_lists_metrics_labels_and_units_of_a_target(store: Store) -> None:
+    store.record_samples(
+        [
+            bps(1.0, DAY_START, PORT_2),
+            bps(2.0, DAY_START),
+            Sample("core-sw1", "sys.descr", "Huawei S6720", DAY_START),
+            Sample("ups-a", "ups.runtime_min", 42.0, DAY_START, unit="min"),
+        ]
+    )
+
+    assert store.series_of("core-sw1") == [
+        ("if.in_bps", PORT_1, "bit/s"),
+        ("if.in_bps", PORT_2, "bit/s"),
+        ("sys.descr", (), ""),
+    ]
+    assert store.series_of("nowhere") == []
+
+
+def test_latest_sample_keeps_the_newest_value_number_or_text(store: Store) -> None:
+    descr = Sample("core-sw1", "sys.descr", "42", DAY_START + 5)
+    store.record_samples([bps(5.0, DAY_START + 10), bps(4.0, DAY_START + 20), descr])
+    store.record_samples([bps(1.0, DAY_START + 15)])  # a late, older sample does not replace a newer one
+
+    assert store.latest_sample("core-sw1", "if.in_bps", PORT_1) == (4.0, DAY_START + 20)
+    assert store.latest_sample("core-sw1", "sys.descr", ()) == ("42", DAY_START + 5)
+    assert store.raw_series("core-sw1", "sys.descr", (), 0) == []
+    assert store.latest_sample("core-sw1", "if.in_bps", PORT_2) is None

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from dutyroom.store import DB_NAME, Store, StoreError
-from dutyroom.store_schema import SCHEMA_VERSION
+from dutyroom.store_schema import MIGRATIONS, SCHEMA_VERSION
 
 
 @pytest.fixture
@@ -56,6 +56,24 @@ def test_a_state_path_that_is_a_file_is_refused(tmp_path: Path) -> None:
 
     with pytest.raises(StoreError, match="not a directory"):
         Store.open(tmp_path / "file")
+
+
+def test_a_version_1_database_is_migrated_keeping_its_data(tmp_path: Path) -> None:
+    with sqlite3.connect(tmp_path / DB_NAME) as connection:
+        connection.executescript(MIGRATIONS[0])
+        connection.execute(
+            "INSERT INTO series(target, metric, labels) VALUES ('ups-a', 'ups.load_pct', '{}')"
+        )
+        connection.execute("INSERT INTO samples_raw VALUES (1, 100.0, 55.0)")
+        connection.execute("PRAGMA user_version = 1")
+
+    with Store.open(tmp_path) as store:
+        assert store.raw_series("ups-a", "ups.load_pct", (), 0) == [(100.0, 55.0)]
+        assert store.series_of("ups-a") == [("ups.load_pct", (), "")]
+        assert store.latest_sample("ups-a", "ups.load_pct", ()) is None
+
+    with sqlite3.connect(tmp_path / DB_NAME) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
 
 
 def test_a_database_from_a_newer_dutyroom_is_refused(tmp_path: Path) -> None:

@@ -43,7 +43,10 @@ def test_events_come_back_newest_first_within_a_half_open_interval(store: Store)
 
     events = store.events_between(10.0, 30.0)
 
-    assert [(e.at, e.kind, e.severity) for e in events] == [(20.0, "trap", State.OK), (10.0, "agent-restarted", State.WARNING)]
+    assert [(e.at, e.kind, e.severity) for e in events] == [
+        (20.0, "trap", State.OK),
+        (10.0, "agent-restarted", State.WARNING),
+    ]
     assert events[1] == Event(10.0, "agent-restarted", "ups-a", "sysUpTime went backwards", State.WARNING)
 
 

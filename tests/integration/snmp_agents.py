@@ -1,0 +1,198 @@
+"""Real SNMP agents on loopback for tests and the demo: snmpsim serving recordings, and net-snmp's snmpd.
+
+`start_snmpsim` and `start_snmpd` are plain functions (reusable by the demo); the pytest fixtures below
+wrap them. Both wait for the agent with a bounded loop and stop it on exit; ports are picked at runtime.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+SNMPREC_DIR = Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures" / "snmprec"
+SNMPD = Path("/usr/sbin/snmpd")
+SNMPGET = shutil.which("snmpget") or "/usr/bin/snmpget"
+SNMPSIM = Path(sys.executable).parent / "snmpsim-command-responder"
+READY_TIMEOUT_S = 30.0
+
+V3_USERS = {
+    # user: (auth protocol, auth key, priv protocol, priv key) as net-snmp spells them
+    "ops256": ("SHA-256", "auth-key-256-ops", "AES", "priv-key-128-ops"),
+    "ops512": ("SHA-512", "auth-key-512-ops", "AES-256", "priv-key-256-ops"),
+    "opsmd5": ("MD5", "auth-key-md5-ops", "DES", "priv-key-des-ops"),
+    "opsauth": ("SHA", "auth-key-sha-ops", "", ""),
+}
+
+
+def free_udp_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass
+class Agent:
+    """A running agent process and where it listens."""
+
+    process: subprocess.Popen[bytes]
+    port: int
+    host: str = "127.0.0.1"
+    workdir: Path = field(default_factory=Path)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+def _wait_ready(agent: Agent, community: str, log: Path) -> None:
+    """Poll sysDescr with net-snmp's snmpget until it answers; bounded by READY_TIMEOUT_S."""
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    command = [SNMPGET, "-v2c", "-c", community, "-t", "0.5", "-r", "0", "-On", "-m", "", "-M", "/dev/null"]
+    command += [f"{agent.host}:{agent.port}", "1.3.6.1.2.1.1.1.0"]
+    while time.monotonic() < deadline:
+        if agent.process.poll() is not None:
+            raise RuntimeError(f"agent exited with {agent.process.returncode}; see {log}")
+        probe = subprocess.run(command, capture_output=True, timeout=10, check=False)
+        if probe.returncode == 0:
+            return
+        time.sleep(0.2)
+    agent.stop()
+    raise RuntimeError(f"agent not answering after {READY_TIMEOUT_S:g} s; see {log}")
+
+
+def link_recordings(data_dir: Path, source: Path = SNMPREC_DIR) -> list[str]:
+    """Copy the recordings into `data_dir` (the originals stay untouched); return their communities."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    names = []
+    for recording in sorted(source.glob("*.snmprec")):
+        shutil.copyfile(recording, data_dir / recording.name)
+        names.append(recording.stem)
+    return names
+
+
+def start_snmpsim(data_dir: Path, port: int | None = None, *, ready_community: str = "") -> Agent:
+    """snmpsim serving every `*.snmprec` in `data_dir` on 127.0.0.1:port (community = file stem)."""
+    port = port or free_udp_port()
+    workdir = data_dir.parent
+    log = workdir / "snmpsim.log"
+    cache = workdir / "snmpsim-cache"
+    cache.mkdir(exist_ok=True)
+    env = {**os.environ, "SNMPSIM_ALLOW_ROOT": "true"}
+    command = [
+        str(SNMPSIM), f"--data-dir={data_dir}", f"--cache-dir={cache}",
+        f"--agent-udpv4-endpoint=127.0.0.1:{port}", "--logging-method=null",
+    ]  # fmt: skip
+    with log.open("wb") as sink:
+        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, env=env, cwd=workdir)
+    agent = Agent(process, port, workdir=workdir)
+    community = ready_community or next(path.stem for path in sorted(data_dir.glob("*.snmprec")))
+    _wait_ready(agent, community, log)
+    return agent
+
+
+def snmpd_config(
+    port: int, community: str = "public", users: dict[str, tuple[str, str, str, str]] | None = None
+) -> str:
+    lines = [f"agentAddress udp:127.0.0.1:{port}", f"rocommunity {community} 127.0.0.1"]
+    for user, (auth, auth_key, priv, priv_key) in (V3_USERS if users is None else users).items():
+        privacy = f" {priv} {priv_key}" if priv else ""
+        lines.append(f"createUser {user} {auth} {auth_key}{privacy}")
+        lines.append(f"rouser {user} {'priv' if priv else 'auth'}")
+    return "\n".join(lines) + "\n"
+
+
+def start_snmpd(workdir: Path, port: int | None = None, *, community: str = "public") -> Agent:
+    """Debian's net-snmp snmpd on 127.0.0.1:port with v2c `community` and the V3_USERS, state in `workdir`."""
+    port = port or free_udp_port()
+    persistent = workdir / "persist"
+    persistent.mkdir(parents=True, exist_ok=True)
+    config = workdir / "snmpd.conf"
+    config.write_text(snmpd_config(port, community))
+    log = workdir / "snmpd.log"
+    env = {**os.environ, "SNMP_PERSISTENT_DIR": str(persistent), "MIBS": "", "MIBDIRS": str(persistent)}
+    command = [str(SNMPD), "-f", "-Lf", str(log), "-C", "-c", str(config), "-p", str(workdir / "snmpd.pid")]
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=workdir
+    )
+    agent = Agent(process, port, workdir=workdir)
+    _wait_ready(agent, community, log)
+    return agent
+
+
+@pytest.fixture(scope="session")
+def snmprec_dir() -> Path:
+    if not SNMPREC_DIR.is_dir():
+        pytest.skip("../shared/fixtures/snmprec is absent")
+    return SNMPREC_DIR.resolve()
+
+
+@pytest.fixture(scope="session")
+def snmpsim_agent(snmprec_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Agent]:
+    """One snmpsim for the whole session, serving every recording (and any extra test recordings)."""
+    if not SNMPSIM.exists():
+        pytest.skip("snmpsim-command-responder is not installed")
+    data_dir = tmp_path_factory.mktemp("snmpsim") / "data"
+    link_recordings(data_dir, snmprec_dir)
+    for name, text in EXTRA_RECORDINGS.items():
+        (data_dir / f"{name}.snmprec").write_text(text)
+    agent = start_snmpsim(data_dir)
+    try:
+        yield agent
+    finally:
+        agent.stop()
+
+
+@pytest.fixture(scope="session")
+def snmpd_agent(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Agent]:
+    if not SNMPD.exists():
+        pytest.skip("/usr/sbin/snmpd is not installed")
+    agent = start_snmpd(tmp_path_factory.mktemp("snmpd"))
+    try:
+        yield agent
+    finally:
+        agent.stop()
+
+
+EXTRA_RECORDINGS = {
+    # A small ENTITY-SENSOR device written for these tests (no recording carries ENTITY-SENSOR-MIB):
+    # index 1: 41.5 C (scale units=9, precision 1); 2: 12.05 V DC (precision 2); 3: 12 at milli
+    # scale (8) -> 0.012 A; 4: -2.3 dBm; 5: a fan that is unavailable (no value reported).
+    "test_entity_sensor": "\n".join(
+        [
+            "1.3.6.1.2.1.1.1.0|4|entity sensor test device",
+            "1.3.6.1.2.1.1.2.0|6|1.3.6.1.4.1.99999.1",
+            "1.3.6.1.2.1.1.3.0|67|123456",
+            "1.3.6.1.2.1.47.1.1.1.1.2.1|4|Inlet temperature sensor",
+            "1.3.6.1.2.1.47.1.1.1.1.2.2|4|12V rail",
+            "1.3.6.1.2.1.47.1.1.1.1.2.3|4|Fan tray current",
+            "1.3.6.1.2.1.47.1.1.1.1.2.4|4|Te1/1 receive power",
+            "1.3.6.1.2.1.47.1.1.1.1.2.5|4|Fan 2",
+            "1.3.6.1.2.1.47.1.1.1.1.7.1|4|Inlet",
+            "1.3.6.1.2.1.47.1.1.1.1.7.2|4|",
+            "1.3.6.1.2.1.47.1.1.1.1.7.3|4|FanTray Current",
+            "1.3.6.1.2.1.47.1.1.1.1.7.4|4|Te1/1 Rx",
+            "1.3.6.1.2.1.47.1.1.1.1.7.5|4|Fan 2",
+            *(f"1.3.6.1.2.1.99.1.1.1.1.{i}|2|{t}" for i, t in enumerate((8, 4, 5, 14, 10), start=1)),
+            *(f"1.3.6.1.2.1.99.1.1.1.2.{i}|2|{s}" for i, s in enumerate((9, 9, 8, 9, 9), start=1)),
+            *(f"1.3.6.1.2.1.99.1.1.1.3.{i}|2|{p}" for i, p in enumerate((1, 2, 0, 1, 0), start=1)),
+            *(f"1.3.6.1.2.1.99.1.1.1.4.{i}|2|{v}" for i, v in enumerate((415, 1205, 12, -23, 0), start=1)),
+            *(f"1.3.6.1.2.1.99.1.1.1.5.{i}|2|{o}" for i, o in enumerate((1, 1, 1, 1, 2), start=1)),
+        ]
+    )
+    + "\n",
+}

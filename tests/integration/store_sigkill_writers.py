@@ -1,0 +1,87 @@
+"""Writers that test_store_sigkill.py kills with SIGKILL: `actions STATE_DIR` or `history STATE_DIR`.
+
+`actions` records acks, notes and playbook steps in a loop and prints one JSON line per action only after
+`record_action` returned: {"id", "kind", "alert", "payload"}. `history` records samples, alert states, the
+heartbeat, events and transitions, prunes, and rewrites `handover.md` atomically. Both stop by themselves
+after RUN_LIMIT_S, so a crashed test never leaves them running.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from dutyroom.atomic import write_atomically
+from dutyroom.model import Event, Identity, Sample, make_labels
+from dutyroom.store import ActionRecord, Store, TransitionRecord
+
+RUN_LIMIT_S = 120.0
+ACTOR = Identity("sigkill-test", sudo_user="ops", ssh_client="127.0.0.1")
+
+
+def write_actions(state_dir: Path) -> None:
+    deadline = time.monotonic() + RUN_LIMIT_S
+    with Store.open(state_dir) as store:
+        index = store.last_action_id()
+        while time.monotonic() < deadline:
+            index += 1
+            kind = ("ack", "note", "step")[index % 3]
+            payload: dict[str, str | float | int | bool | None] = {
+                "comment": f"{kind} {index} by {os.getpid()} ✔"
+            }
+            if kind == "step":
+                payload |= {"step": index % 7, "done": True}
+            stored = store.record_action(ActionRecord(kind, ACTOR, time.time(), f"fp-{index % 5}", payload))
+            line = {"id": stored.id, "kind": kind, "alert": stored.alert, "payload": payload}
+            print(json.dumps(line, ensure_ascii=False), flush=True)
+
+
+def handover_text(round_number: int) -> str:
+    """A handover big enough to take several writes, ending with a digest of everything before it."""
+    body = "".join(f"- line {line} of handover {round_number}\n" for line in range(2_000))
+    return f"{body}END {hashlib.sha256(body.encode()).hexdigest()}\n"
+
+
+def write_history(state_dir: Path) -> None:
+    deadline = time.monotonic() + RUN_LIMIT_S
+    with Store.open(state_dir) as store:
+        round_number = 0
+        while time.monotonic() < deadline:
+            round_number += 1
+            now = time.time()
+            store.record_samples(
+                [
+                    Sample(
+                        f"host-{t}",
+                        "cpu.util_pct",
+                        float((t + round_number) % 100),
+                        now,
+                        make_labels({"core": "0"}),
+                    )
+                    for t in range(200)
+                ]
+            )
+            store.save_alert_states(
+                {f"fp-{round_number % 9}": json.dumps({"round": round_number})}, [f"fp-{round_number % 7}"]
+            )
+            store.write_heartbeat(now)
+            store.record_events([Event(now, "poll", "host-1", f"round {round_number}")])
+            store.record_transitions(
+                [
+                    TransitionRecord(
+                        now, "fp-1", "cpu-high", "host-1", (), "pending", "firing", "warning", "91"
+                    )
+                ]
+            )
+            if round_number % 10 == 0:
+                store.prune(now)
+            write_atomically(state_dir / "handover.md", handover_text(round_number))
+
+
+if __name__ == "__main__":
+    mode, directory = sys.argv[1], Path(sys.argv[2])
+    {"actions": write_actions, "history": write_history}[mode](directory)

@@ -1,0 +1,191 @@
+"""Every interface string of the console, in English and Chinese; device text never comes through here.
+
+`Translator(language)("key", name=value)` formats one entry; a key missing in Chinese falls back to English,
+and a missing key shows as itself (so a gap is visible, never a crash).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from dutyroom.model import State
+
+Language = Literal["en", "zh"]
+LANGUAGES: tuple[Language, ...] = ("en", "zh")
+
+_STRINGS: dict[str, tuple[str, str]] = {
+    # States and severities (symbol + word, so they read without colour)
+    "state.ok": ("OK", "正常"),
+    "state.warning": ("WARNING", "警告"),
+    "state.critical": ("CRITICAL", "严重"),
+    "state.unreachable": ("UNREACHABLE", "不可达"),
+    "state.unknown": ("UNKNOWN", "未知"),
+    "state.stale": ("STALE", "过期"),
+    "severity.critical": ("crit", "严重"),
+    "severity.warning": ("warn", "警告"),
+    "severity.info": ("info", "信息"),
+    "phase.pending": ("pending", "待定"),
+    "phase.resolved": ("resolved", "已恢复"),
+    # Alert list
+    "col.state": ("State", "状态"),
+    "col.severity": ("Sev", "级别"),
+    "col.target": ("Target", "对象"),
+    "col.rule": ("Rule", "规则"),
+    "col.value": ("Value (age)", "值（时长）"),
+    "col.since": ("Since", "开始"),
+    "col.marks": ("Marks", "标记"),
+    "col.ack_by": ("Ack by", "确认人"),
+    "alerts.title": ("Alerts", "告警"),
+    "alerts.none": ("No active alerts.", "当前没有告警。"),
+    "alerts.filtered": ("Alerts (filter: {text})", "告警（筛选：{text}）"),
+    "filter.placeholder": ("filter: target, rule, group or state; Enter keeps, Esc clears",
+                           "筛选：对象、规则、分组或状态；回车保留，Esc 清除"),
+    # Playbook pane
+    "playbook.title": ("Playbook", "应急预案"),
+    "playbook.none": ("No playbook for this alert.", "此告警没有应急预案。"),
+    "playbook.no_alert": ("Select an alert to see its playbook.", "选择一条告警以查看其预案。"),
+    "playbook.missing": ("Playbook '{id}' is not loaded.", "预案“{id}”未加载。"),
+    "playbook.no_run": ("Not started: steps can be ticked once a run is open.", "尚未开始：预案运行开启后才能勾选步骤。"),
+    "playbook.two_person": ("[2P]", "[双人]"),
+    "playbook.awaiting": ("awaiting a second operator", "等待第二人确认"),
+    "playbook.ticked_by": ("done by {who} at {at}", "{who} 于 {at} 完成"),
+    "playbook.confirmed_by": ("confirmed by {who} at {at}", "{who} 于 {at} 复核"),
+    "playbook.skipped_by": ("skipped by {who} at {at}: {reason}", "{who} 于 {at} 跳过：{reason}"),
+    "playbook.drill": ("DRILL", "演练"),
+    "deadline.left": ("{what}: {left} left", "{what}：剩余 {left}"),
+    "deadline.missed": ("{what}: MISSED ({late} late)", "{what}：已超时（超过 {late}）"),
+    "deadline.met": ("{what}: met at {at}", "{what}：已于 {at} 完成"),
+    "deadline.waived": ("{what}: waived (step skipped)", "{what}：已免除（步骤跳过）"),
+    # Overview and status line
+    "overview.title": ("Site", "机房概况"),
+    "status.collectors": ("collectors {on_time} on time, {stale} stale, {failing} failing",
+                          "采集 {on_time} 正常，{stale} 过期，{failing} 失败"),
+    "status.owner": ("owner", "主控"),
+    "status.viewer": ("attached viewer", "附加查看"),
+    "status.role.operator": ("operator", "操作员"),
+    "status.role.viewer": ("viewer", "只读"),
+    "status.unhandled": ("{count} critical not acknowledged", "{count} 条严重告警未确认"),
+    "status.source_failed": ("state unavailable: {reason}", "状态不可用：{reason}"),
+    "hint.main": ("? help  / filter  : commands  a ack  s silence  n note  space tick  c confirm  "
+                  "enter detail  t timeline  h handover  q quit",
+                  "? 帮助  / 筛选  : 命令  a 确认  s 静默  n 备注  空格 勾选  c 复核  回车 详情  t 时间线  "
+                  "h 交班  q 退出"),
+    "hint.back": ("esc back  ? help", "esc 返回  ? 帮助"),
+    "too_small": ("Terminal too small: {width}x{height}. dutyroom needs at least 80x24.",
+                  "终端太小：{width}x{height}。dutyroom 至少需要 80x24。"),
+    # Dialogs
+    "dialog.ack.title": ("Acknowledge", "确认告警"),
+    "dialog.silence.title": ("Silence", "静默"),
+    "dialog.note.title": ("Note", "备注"),
+    "dialog.comment": ("Comment (required)", "说明（必填）"),
+    "dialog.expiry": ("Expires after (optional, e.g. 2h)", "有效期（可选，如 2h）"),
+    "dialog.duration": ("Duration (e.g. 1h, 30m)", "时长（如 1h、30m）"),
+    "dialog.rule": ("Rule (empty = any)", "规则（空 = 任意）"),
+    "dialog.target": ("Target (empty = any)", "对象（空 = 任意）"),
+    "dialog.group": ("Group (empty = any)", "分组（空 = 任意）"),
+    "dialog.note_text": ("Note text (required)", "备注内容（必填）"),
+    "dialog.submit": ("Submit", "提交"),
+    "dialog.cancel": ("Cancel", "取消"),
+    "dialog.keys": ("Enter submits, Esc cancels (nothing is recorded)", "回车提交，Esc 取消（不记录任何内容）"),
+    "dialog.comment_required": ("A comment is required: say why.", "必须填写说明。"),
+    "dialog.text_required": ("The note needs text.", "备注内容不能为空。"),
+    "dialog.bad_duration": ("Not a duration: {text} (use e.g. 30m, 2h)", "时长无效：{text}（例如 30m、2h）"),
+    "dialog.matcher_required": ("Give at least one of rule, target or group.", "规则、对象、分组至少填写一项。"),
+    "confirm.yes": ("Yes", "是"),
+    "confirm.no": ("No", "否"),
+    "confirm.keys": ("y yes, n or Esc no", "y 是，n 或 Esc 否"),
+    "confirm.quit": ("Quit dutyroom?", "退出 dutyroom？"),
+    "confirm.undo": ("Take back step {step}?", "撤销第 {step} 步？"),
+    # Outcomes
+    "done.ack": ("Acknowledged {target}.", "已确认 {target}。"),
+    "done.silence": ("Silence recorded until {until}.", "静默已记录，至 {until}。"),
+    "done.note": ("Note recorded.", "备注已记录。"),
+    "done.step": ("Step {step} ticked.", "第 {step} 步已勾选。"),
+    "done.step-confirm": ("Step {step} confirmed.", "第 {step} 步已复核。"),
+    "done.step-undo": ("Step {step} taken back.", "第 {step} 步已撤销。"),
+    "done.drill": ("Drill recorded.", "演练已记录。"),
+    "refused.title": ("Not recorded", "未记录"),
+    "failed.reason": ("could not record the action: {reason}", "无法记录操作：{reason}"),
+    "need.alert": ("Select an alert first.", "请先选择一条告警。"),
+    "need.step": ("Select a playbook step first.", "请先选择一个预案步骤。"),
+    "need.run": ("This alert has no open playbook run.", "此告警没有进行中的预案。"),
+    "step.already": ("Step {step} is already {status}; u takes it back.", "第 {step} 步已是{status}；按 u 撤销。"),
+    "step.not_awaiting": ("Step {step} is not awaiting a second operator.", "第 {step} 步不需要复核。"),
+    "step.nothing": ("Step {step} has nothing to take back.", "第 {step} 步没有可撤销的内容。"),
+    "step.status.done": ("done", "已完成"),
+    "step.status.skipped": ("skipped", "已跳过"),
+    "step.status.awaiting-confirmation": ("awaiting confirmation", "待复核"),
+    "step.status.open": ("open", "未完成"),
+    "handover.unavailable": ("Handover is not wired here; run `dutyroom handover`.",
+                             "此处无法交班；请运行 `dutyroom handover`。"),
+    "handover.failed": ("handover failed: {reason}", "交班失败：{reason}"),
+    # Detail and timeline
+    "detail.title": ("Target {name}", "对象 {name}"),
+    "detail.gone": ("This target is no longer known.", "该对象已不存在。"),
+    "detail.last_error": ("Last error: {error}", "最近错误：{error}"),
+    "detail.no_error": ("Last error: none", "最近错误：无"),
+    "col.metric": ("Metric", "指标"),
+    "col.labels": ("Labels", "标签"),
+    "col.age": ("Age", "时长"),
+    "col.history": ("Last hour", "最近一小时"),
+    "timeline.title": ("Timeline (last 24h, newest first)", "时间线（最近 24 小时，最新在前）"),
+    "timeline.kinds": ("kinds: {kinds}   1 events  2 transitions  3 actions", "类型：{kinds}   1 事件  2 状态变化  3 操作"),
+    "timeline.placeholder": ("filter text", "筛选文字"),
+    "timeline.event": ("event", "事件"),
+    "timeline.transition": ("transition", "状态变化"),
+    "timeline.action": ("action", "操作"),
+    "col.time": ("Time", "时间"),
+    "col.kind": ("Kind", "类型"),
+    "col.who": ("Who", "操作人"),
+    "col.text": ("What", "内容"),
+    "help.title": ("Keys", "按键"),
+    "help.close": ("Esc or ? closes this help", "Esc 或 ? 关闭帮助"),
+}
+
+KEY_HELP: tuple[tuple[str, str, str], ...] = (
+    ("up/down", "Move in the focused list", "在当前列表中移动"),
+    ("tab", "Move between the alert list and the playbook", "在告警列表与预案之间切换"),
+    ("/", "Filter alerts (Enter keeps, Esc clears)", "筛选告警（回车保留，Esc 清除）"),
+    (":", "Command palette", "命令面板"),
+    ("?", "This help", "本帮助"),
+    ("a", "Acknowledge the selected alert (comment required)", "确认所选告警（必须填写说明）"),
+    ("s", "Silence by rule/target/group (comment required)", "按规则/对象/分组静默（必须填写说明）"),
+    ("n", "Add a note to the selected alert", "为所选告警添加备注"),
+    ("space", "Tick the highlighted playbook step", "勾选当前预案步骤"),
+    ("c", "Confirm a two-person step (second operator)", "复核双人步骤（第二人）"),
+    ("u", "Take back the highlighted step (asks first)", "撤销当前步骤（先询问）"),
+    ("enter", "Target detail: metrics, history, last error", "对象详情：指标、历史、最近错误"),
+    ("t", "Timeline of events, transitions and actions", "事件、状态变化与操作时间线"),
+    ("h", "Write the shift handover", "生成交班记录"),
+    ("q", "Quit (asks first; default No)", "退出（先询问，默认否）"),
+    ("esc", "Close a dialog or screen; never confirms anything", "关闭对话框或页面；从不确认任何操作"),
+)
+
+_LANGUAGE_INDEX: dict[str, int] = {"en": 0, "zh": 1}
+
+
+@dataclass(frozen=True, slots=True)
+class Translator:
+    """Interface strings in one language."""
+
+    language: Language = "en"
+
+    def __call__(self, key: str, **values: object) -> str:
+        pair = _STRINGS.get(key)
+        if pair is None:
+            return key
+        template = pair[_LANGUAGE_INDEX[self.language]] or pair[0]
+        return template.format(**values) if values else template
+
+    def state_word(self, state: State) -> str:
+        return self(f"state.{state.value}")
+
+    def key_help(self) -> list[tuple[str, str]]:
+        index = _LANGUAGE_INDEX[self.language]
+        return [(key, texts[index]) for key, *texts in KEY_HELP]
+
+
+def language_of(text: str) -> Language:
+    """The supported language named by `text` (`zh`, `zh_CN.UTF-8`, ...); English otherwise."""
+    return "zh" if text.lower().startswith("zh") else "en"

@@ -1,0 +1,50 @@
+"""The alert list: a LineTable whose rows are alerts, styled by state with theme variables only."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from dutyroom.views import AlertView
+from tui.i18n import Translator
+from tui.widgets.alert_rows import alert_columns, alert_rows
+from tui.widgets.line_table import LineTable
+
+
+class AlertTable(LineTable):
+    """Alerts in the snapshot's order; `show` applies one snapshot and repaints only changed lines."""
+
+    DEFAULT_CSS = """
+    AlertTable {
+        & > .alert-table--critical { color: $text-error; text-style: bold; }
+        & > .alert-table--unreachable { color: $text-error; text-style: bold; }
+        & > .alert-table--warning { color: $text-warning; text-style: bold; }
+        & > .alert-table--unknown { color: $text-warning; }
+        & > .alert-table--stale { color: $text-muted; text-style: italic; }
+        & > .alert-table--ok { color: $text-success; }
+        & > .alert-table--unhandled { background: $error; color: $text; text-style: bold; }
+        & > .alert-table--muted { color: $text-muted; }
+        & > .alert-table--resolved { color: $text-muted; }
+    }
+    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = LineTable.COMPONENT_CLASSES | {
+        "alert-table--critical",
+        "alert-table--unreachable",
+        "alert-table--warning",
+        "alert-table--unknown",
+        "alert-table--stale",
+        "alert-table--ok",
+        "alert-table--unhandled",
+        "alert-table--muted",
+        "alert-table--resolved",
+    }
+
+    def __init__(self, translate: Translator, *, ascii_only: bool = False, id: str | None = None) -> None:
+        super().__init__(alert_columns(translate, ascii_only=ascii_only), translate("alerts.none"), id=id)
+        self._translate = translate
+        self._ascii_only = ascii_only
+        self.needle = ""
+
+    def show(self, alerts: Sequence[AlertView], now: float, timezone: str) -> int:
+        rows = alert_rows(alerts, now, timezone, self._translate, needle=self.needle, ascii_only=self._ascii_only)
+        return self.set_rows(rows)

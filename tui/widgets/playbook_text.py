@@ -1,0 +1,119 @@
+"""Playbook steps and deadlines as text: status box, number, two-person marker, command, who and when.
+
+Pure functions (no widgets): the pane turns these into options and labels. Playbook text is rendered like
+device text (cleaned, never markup); commands are shown for the operator to type, never executed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.console import RenderableType
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
+
+from dutyroom.durations import format_duration
+from dutyroom.playbook_model import Step
+from dutyroom.playbook_progress import DeadlineState, DeadlineStatus
+from dutyroom.playbook_run_state import StepState, StepStatus, person_of
+from tui.i18n import Translator
+from tui.render import device_text, local_time, plain
+
+STEP_TEXT_LIMIT = 2000
+STATUS_BOXES = {
+    StepStatus.OPEN: "[ ]",
+    StepStatus.AWAITING_CONFIRMATION: "[/]",
+    StepStatus.DONE: "[x]",
+    StepStatus.SKIPPED: "[-]",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class StepStyles:
+    """Rich styles resolved from the widget's component classes (theme variables)."""
+
+    done: Style = Style()
+    awaiting: Style = Style()
+    skipped: Style = Style()
+    command: Style = Style()
+    marker: Style = Style()
+    who: Style = Style()
+
+
+def step_status(state: StepState | None) -> StepStatus:
+    return state.status if state is not None else StepStatus.OPEN
+
+
+def step_renderable(
+    step: Step, state: StepState | None, translate: Translator, timezone: str, styles: StepStyles
+) -> RenderableType:
+    """One step as a two-column grid, so wrapped lines hang under the text, not under the box."""
+    status = step_status(state)
+    box_style = {StepStatus.DONE: styles.done, StepStatus.AWAITING_CONFIRMATION: styles.awaiting,
+                 StepStatus.SKIPPED: styles.skipped}.get(status, Style())
+    box = Text(f"{STATUS_BOXES[status]} {step.number:>2}.", style=box_style, end="")
+    body = Text(end="")
+    if step.two_person:
+        body.append(translate("playbook.two_person"), styles.marker)
+        body.append(" ")
+    body.append_text(device_text(step.text, STEP_TEXT_LIMIT))
+    lines: list[Text] = [body]
+    if step.command:
+        lines.append(Text("$ ", style=styles.command, end="") + device_text(step.command, STEP_TEXT_LIMIT,
+                                                                           str(styles.command)))
+    lines.extend(_who_lines(state, translate, timezone, styles))
+    grid = Table.grid(padding=(0, 1), expand=True)
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row(box, Text("\n", end="").join(lines))
+    return grid
+
+
+def _who_lines(state: StepState | None, translate: Translator, timezone: str, styles: StepStyles) -> list[Text]:
+    if state is None:
+        return []
+    lines: list[Text] = []
+    if state.ticked is not None:
+        who = person_of(state.ticked.actor)
+        lines.append(_who(translate("playbook.ticked_by", who=who, at=local_time(state.ticked.at, timezone)),
+                          styles.who))
+    if state.confirmed is not None:
+        who = person_of(state.confirmed.actor)
+        lines.append(_who(translate("playbook.confirmed_by", who=who, at=local_time(state.confirmed.at, timezone)),
+                          styles.who))
+    elif state.two_person and state.ticked is not None:
+        lines.append(_who(translate("playbook.awaiting"), styles.awaiting))
+    if state.skipped is not None:
+        skip = state.skipped
+        text = translate("playbook.skipped_by", who=person_of(skip.actor), at=local_time(skip.at, timezone),
+                         reason=skip.reason)
+        lines.append(_who(text, styles.who))
+    return lines
+
+
+def _who(text: str, style: Style) -> Text:
+    """Names and reasons come from the action log: cleaned like device text."""
+    cleaned = device_text(text, 400)
+    cleaned.stylize(style)
+    return cleaned
+
+
+def deadline_line(status: DeadlineStatus, translate: Translator, timezone: str) -> Text:
+    what = device_text(status.deadline.what, 120).plain
+    if status.state is DeadlineState.PENDING:
+        text = translate("deadline.left", what=what, left=format_duration(status.remaining_s))
+    elif status.state is DeadlineState.MISSED:
+        text = translate("deadline.missed", what=what, late=format_duration(-status.remaining_s))
+    elif status.state is DeadlineState.MET:
+        text = translate("deadline.met", what=what, at=local_time(status.settled_at or 0.0, timezone))
+    else:
+        text = translate("deadline.waived", what=what)
+    return plain(text)
+
+
+def deadline_class(status: DeadlineStatus, warn_within_s: float = 300.0) -> str:
+    """The dash-class for a deadline: -missed, -soon (due within 5 minutes), -pending, -met or -waived."""
+    if status.state is DeadlineState.PENDING and status.remaining_s <= warn_within_s:
+        return "-soon"
+    return f"-{status.state.value}"
