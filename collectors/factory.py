@@ -136,9 +136,7 @@ def build_trap_receiver(config: LoadedConfig, sink: ResultSink) -> TrapReceiver 
     host, port = _host_port(traps.listen, 162)
     sources = {source: target.id for target in config.config.target for source in target.trap_sources}
     communities = tuple(resolve_secret(item, config.base_dir).value for item in traps.communities)
-    spec = TrapReceiverSpec(
-        listen_host=host, listen_port=port, communities=communities, targets_by_source=sources
-    )
+    spec = TrapReceiverSpec(listen_host=host, listen_port=port, communities=communities, targets_by_source=sources)
     return TrapReceiver(spec, sink)
 
 

@@ -50,9 +50,7 @@ def find_alert(alerts: Sequence[AlertView], selector: str) -> AlertView:
     raise ActionRefused(f"'{clean_text(selector, 80)}' matches {len(found)} alerts; use the fingerprint")
 
 
-def submit(
-    store: Store, config: LoadedConfig, actor: Identity, request: ActionRequest, now: float
-) -> StoredAction:
+def submit(store: Store, config: LoadedConfig, actor: Identity, request: ActionRequest, now: float) -> StoredAction:
     """Record `request` for `actor`, or raise ActionRefused (auditing refusals of the role check)."""
     payload = dict(request.payload or {})
     if request.kind in OPERATOR_ONLY and role_of(actor, config.config.roles) == "viewer":
@@ -61,7 +59,7 @@ def submit(
         raise ActionRefused(reason)
     for key in ("comment", "text"):
         if key in payload and isinstance(payload[key], str):
-            payload[key] = clean_text(payload[key], COMMENT_LIMIT)
+            payload[key] = clean_text(str(payload[key]), COMMENT_LIMIT)
     if request.kind in ("ack", "silence") and not str(payload.get("comment", "")).strip():
         raise ActionRefused(f"a {request.kind} needs a comment saying why")
     if request.kind == "note" and not str(payload.get("text", "")).strip():

@@ -129,9 +129,7 @@ class _Checker:
         timings = {target.id: self._target(index, target) for index, target in enumerate(config.target)}
         self._dependency_cycles()
         rules = tuple(
-            compiled
-            for index, rule in enumerate(config.rule)
-            if (compiled := self._rule(index, rule)) is not None
+            compiled for index, rule in enumerate(config.rule) if (compiled := self._rule(index, rule)) is not None
         )
         for index, silence in enumerate(config.silence):
             self._silence(index, silence)
@@ -213,7 +211,8 @@ class _Checker:
             self.problems.at((*path, "group"), f"target '{target.id}' names unknown group '{target.group}'", value=True)
         if target.credentials and target.credentials not in self.config.credentials:
             self.problems.at(
-                (*path, "credentials"), f"target '{target.id}' names unknown credentials '{target.credentials}'",
+                (*path, "credentials"),
+                f"target '{target.id}' names unknown credentials '{target.credentials}'",
                 value=True,
             )
         known_ids = {item.id for item in self.config.target}

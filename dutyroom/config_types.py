@@ -16,7 +16,7 @@ When = Literal["trading", "pre-open", "break", "off-hours", "always"]
 Severity = Literal["critical", "warning", "info"]
 
 
-class Strict(Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
+class Strict(Struct, forbid_unknown_fields=True, kw_only=True):
     """Base of every config table: unknown keys are errors."""
 
 
@@ -29,9 +29,9 @@ class Site(Strict):
         "handovers"
     )
     roster: Annotated[list[str], Meta(description="Names on the duty roster, listed in handover files.")] = []
-    shifts: Annotated[
-        list[str], Meta(description="Shift start times (HH:MM, local), e.g. ['08:00', '20:00'].")
-    ] = field(default_factory=lambda: ["08:00", "20:00"])
+    shifts: Annotated[list[str], Meta(description="Shift start times (HH:MM, local), e.g. ['08:00', '20:00'].")] = (
+        field(default_factory=lambda: ["08:00", "20:00"])
+    )
 
 
 class Defaults(Strict):
@@ -138,9 +138,7 @@ class Rule(Strict):
     ] = False
     factor: Annotated[float, Meta(gt=0, description="Capacity rules: required capacity / peak.")] = 2.0
     window: Annotated[str, Meta(description="Capacity rules: how far back the peak is taken.")] = "365d"
-    capacity: Annotated[
-        float | None, Meta(description="Capacity rules: a fixed capacity in the metric's unit.")
-    ] = None
+    capacity: Annotated[float | None, Meta(description="Capacity rules: a fixed capacity in the metric's unit.")] = None
     capacity_metric: Annotated[str, Meta(description="Capacity rules: a metric giving the capacity.")] = ""
     capacity_scale: Annotated[
         float, Meta(description="Capacity rules: multiply capacity_metric by this (e.g. 1e6 for Mbit/s).")

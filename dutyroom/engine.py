@@ -151,8 +151,9 @@ class Engine:
                 hard = bool(health.hard_failure_since)
                 state = (result.failure or State.UNREACHABLE) if hard else State.OK
                 reason = result.reason if hard else ""
-                self._update(rule, result.target, (), state, reason, result.reason or "reachable", "", result.at,
-                             phase_kind, out)
+                self._update(
+                    rule, result.target, (), state, reason, result.reason or "reachable", "", result.at, phase_kind, out
+                )
         for sample in result.samples:
             if sample.metric in self._capacity_metrics:
                 self._latest[(sample.target, sample.metric, sample.labels)] = sample.value
@@ -177,8 +178,9 @@ class Engine:
         check = self.checks.get(key)
         value: MetricValue = sample.value
         if rule.rule.kind == "capacity":
-            peaks = record_peak(check.peaks if check else {}, sample.value, sample.at, self.config.timezone,
-                                rule.window_s)
+            peaks = record_peak(
+                check.peaks if check else {}, sample.value, sample.at, self.config.timezone, rule.window_s
+            )
             capacity = self._capacity(rule, sample)
             headroom, reason = headroom_of(capacity, peaks, sample.at, self.config.timezone, rule.window_s)
             if headroom is None:
@@ -186,12 +188,12 @@ class Engine:
             else:
                 value = round(headroom, 3)
                 state, reason = self._threshold_state(rule, value, check, default_warning=rule.rule.factor)
-            self._update(rule, sample.target, sample.labels, state, reason, value, "x", sample.at, phase_kind, out,
-                         peaks=peaks)
+            self._update(
+                rule, sample.target, sample.labels, state, reason, value, "x", sample.at, phase_kind, out, peaks=peaks
+            )
             return
         state, reason = self._threshold_state(rule, value, check)
-        self._update(rule, sample.target, sample.labels, state, reason, value, sample.unit, sample.at, phase_kind,
-                     out)
+        self._update(rule, sample.target, sample.labels, state, reason, value, sample.unit, sample.at, phase_kind, out)
 
     def _capacity(self, rule: CompiledRule, sample: Sample) -> float | None:
         if rule.rule.capacity is not None:
@@ -209,9 +211,9 @@ class Engine:
                 return State.CRITICAL, f"{_show(value)} {rule.critical.text}"
             if rule.warning is not None and rule.warning.matches(value):
                 return State.WARNING, f"{_show(value)} {rule.warning.text}"
-            if rule.warning is None and rule.critical is None and default_warning is not None:
-                if isinstance(value, float) and value < default_warning:
-                    return State.WARNING, f"headroom {value:g}x < {default_warning:g}x"
+            unconfigured = rule.warning is None and rule.critical is None
+            if unconfigured and default_warning is not None and isinstance(value, float) and value < default_warning:
+                return State.WARNING, f"headroom {value:g}x < {default_warning:g}x"
             active = check is not None and check.phase in (AlertPhase.PENDING, AlertPhase.FIRING)
             if active and rule.clear is not None and not rule.clear.matches(value):
                 assert check is not None
@@ -276,8 +278,13 @@ class Engine:
         if check.phase is not before or (check.firing and check.severity != severity_before):
             notify = not check.flapping and (
                 check.phase is AlertPhase.RESOLVED
-                or (check.firing and (before is not AlertPhase.FIRING
-                                      or SEVERITY_ORDER[check.severity] > SEVERITY_ORDER[severity_before]))
+                or (
+                    check.firing
+                    and (
+                        before is not AlertPhase.FIRING
+                        or SEVERITY_ORDER[check.severity] > SEVERITY_ORDER[severity_before]
+                    )
+                )
             )
             out.transitions.append(_transition(check, before, now, notify))
 

@@ -6,13 +6,14 @@ import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from dutyroom.model import MetricValue
 
 _COMPARISON = re.compile(
     r"""\s*(>=|<=|==|!=|>|<)\s*(?:(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)|"([^"]*)"|'([^']*)'|([A-Za-z][\w.-]*))\s*"""
 )
-_OPERATORS: dict[str, Callable[[object, object], bool]] = {
+_OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     ">": operator.gt,
     ">=": operator.ge,
     "<": operator.lt,

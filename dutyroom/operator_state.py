@@ -119,7 +119,9 @@ class OperatorState:
         if action.kind == "ack" and action.alert:
             expires = payload.get("expires_at")
             self.acks[action.alert] = Ack(
-                action.actor, action.at, str(payload.get("comment", "")),
+                action.actor,
+                action.at,
+                str(payload.get("comment", "")),
                 float(expires) if isinstance(expires, int | float) else None,
             )
         elif action.kind == "unack":

@@ -36,13 +36,10 @@ def check_room(config_path: Path, playbooks_dir: Path | None = None) -> tuple[Ro
     problems.extend(playbook_problems)
     if config is not None:
         references: list[RuleReference] = [
-            (rule.id, rule.playbook, config_positions(config, index))
-            for index, rule in enumerate(config.config.rule)
+            (rule.id, rule.playbook, config_positions(config, index)) for index, rule in enumerate(config.config.rule)
         ]
         problems.extend(
-            check_playbook_references(
-                library, references, str(config_path), config.config.defaults.require_playbook
-            )
+            check_playbook_references(library, references, str(config_path), config.config.defaults.require_playbook)
         )
     if problems or config is None:
         return None, sorted(problems)

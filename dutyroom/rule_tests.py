@@ -146,7 +146,9 @@ def run_rule_test(path: Path) -> RuleTestResult:
     return result
 
 
-def _results_at(series: Sequence[tuple[SeriesSpec, list[MetricValue | None]]], index: int, now: float) -> list[PollResult]:
+def _results_at(
+    series: Sequence[tuple[SeriesSpec, list[MetricValue | None]]], index: int, now: float
+) -> list[PollResult]:
     samples: dict[str, list[Sample]] = {}
     failed: set[str] = set()
     for item, values in series:
@@ -162,8 +164,12 @@ def _results_at(series: Sequence[tuple[SeriesSpec, list[MetricValue | None]]], i
             samples[item.target].append(
                 Sample(item.target, item.metric, value, now, make_labels(item.labels), item.unit)
             )
-    results = [PollResult(target, now, failure=State.UNREACHABLE, reason="no reply (test)") for target in sorted(failed)]
-    results += [PollResult(target, now, tuple(items)) for target, items in sorted(samples.items()) if target not in failed]
+    results = [
+        PollResult(target, now, failure=State.UNREACHABLE, reason="no reply (test)") for target in sorted(failed)
+    ]
+    results += [
+        PollResult(target, now, tuple(items)) for target, items in sorted(samples.items()) if target not in failed
+    ]
     return results
 
 
@@ -171,7 +177,7 @@ def _compare(expectation: Expectation, checks: Sequence[Check] | object) -> list
     assert isinstance(checks, Sequence) or hasattr(checks, "__iter__")
     wanted_resolved = any(item.phase == "resolved" for item in expectation.alerts)
     phases = {AlertPhase.PENDING, AlertPhase.FIRING} | ({AlertPhase.RESOLVED} if wanted_resolved else set())
-    actual = [check for check in checks if check.phase in phases]  # type: ignore[attr-defined]
+    actual = [check for check in checks if check.phase in phases]
     failures = []
     unmatched = list(actual)
     for wanted in expectation.alerts:
@@ -186,7 +192,9 @@ def _compare(expectation: Expectation, checks: Sequence[Check] | object) -> list
 
 
 def _matches(wanted: ExpectedAlert, check: Check) -> bool:
-    actual_value = "" if check.value is None else (f"{check.value:g}" if isinstance(check.value, float) else str(check.value))
+    actual_value = (
+        "" if check.value is None else (f"{check.value:g}" if isinstance(check.value, float) else str(check.value))
+    )
     comparisons: list[tuple[object, object]] = [
         (wanted.rule, check.rule),
         (wanted.target, check.target),

@@ -60,8 +60,7 @@ def resolve_secret(secret: Secret, base_dir: Path, environ: Mapping[str, str] | 
         raise SecretError(f"secret file {path} is not a regular file")
     if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise SecretError(
-            f"secret file {path} is accessible by group or others (mode {stat.S_IMODE(info.st_mode):04o}); "
-            "chmod 600 it"
+            f"secret file {path} is accessible by group or others (mode {stat.S_IMODE(info.st_mode):04o}); chmod 600 it"
         )
     try:
         text = path.read_text(encoding="utf-8").strip()

@@ -95,7 +95,7 @@ class TomlPositions:
         path = (*table, *_split_dotted(match.group(1)))
         self.keys.setdefault(path, (line_no, match.start(1) + 1))
         self.values.setdefault(path, (line_no, match.end() + 1))
-        rest = line[match.end():]
+        rest = line[match.end() :]
         if rest.startswith("{"):
             self._scan_inline(line, match.end(), line_no, path)
 

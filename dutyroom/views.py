@@ -47,9 +47,7 @@ class AlertView:
 
     @property
     def needs_human(self) -> bool:
-        return (
-            self.phase is AlertPhase.FIRING and self.ack is None and not self.silenced_by and not self.suppressed_by
-        )
+        return self.phase is AlertPhase.FIRING and self.ack is None and not self.silenced_by and not self.suppressed_by
 
     def sort_key(self) -> tuple[int, int, int, int, float]:
         """What needs a human first: unhandled firing, then by severity and state, then oldest."""
@@ -83,9 +81,7 @@ def all_silences(config: LoadedConfig, operator: OperatorState) -> list[SilenceW
     return configured + list(operator.silences.values())
 
 
-def alert_views(
-    config: LoadedConfig, checks: Iterable[Check], operator: OperatorState, now: float
-) -> list[AlertView]:
+def alert_views(config: LoadedConfig, checks: Iterable[Check], operator: OperatorState, now: float) -> list[AlertView]:
     """The active alerts, sorted so that what needs a human comes first."""
     silences = [window for window in all_silences(config, operator) if window.active_at(now, config.timezone)]
     rules = {rule.id: rule.rule for rule in config.rules}
@@ -100,11 +96,12 @@ def alert_views(
         ack = operator.acks.get(check.fingerprint)
         if ack is not None and not ack.applies(check.active_since, now):
             ack = None
-        silenced_by = next(
-            (window.id for window in silences if window.matches(check.rule, check.target, group)), ""
-        )
+        silenced_by = next((window.id for window in silences if window.matches(check.rule, check.target, group)), "")
         escalated = (
-            check.firing and check.severity == "critical" and ack is None and not silenced_by
+            check.firing
+            and check.severity == "critical"
+            and ack is None
+            and not silenced_by
             and now - check.fired_at >= config.escalate_after_s
         )
         summary = ""
@@ -142,7 +139,9 @@ def alert_views(
     return sorted(views, key=AlertView.sort_key)
 
 
-def target_states(config: LoadedConfig, checks: Iterable[Check], health: Mapping[str, TargetHealth]) -> dict[str, State]:
+def target_states(
+    config: LoadedConfig, checks: Iterable[Check], health: Mapping[str, TargetHealth]
+) -> dict[str, State]:
     """The worst current state per target (OK when nothing is wrong)."""
     states = {target.id: State.OK for target in config.config.target}
     for target_id, item in health.items():

@@ -126,8 +126,14 @@ def cmd_silence(args: argparse.Namespace) -> int:
     if not (args.rule or args.target or args.group):
         raise CommandFailed("a silence needs at least one of --rule, --target, --group")
     now = time.time()
-    payload = {"rule": args.rule, "target": args.target, "group": args.group, "comment": args.comment,
-               "start": now, "end": now + _duration(args.duration)}
+    payload = {
+        "rule": args.rule,
+        "target": args.target,
+        "group": args.group,
+        "comment": args.comment,
+        "start": now,
+        "end": now + _duration(args.duration),
+    }
     return _submit(args, ActionRequest("silence", "", payload), "silenced")
 
 

@@ -23,11 +23,15 @@ def add_common_options(parser: argparse.ArgumentParser, *, for_subcommand: bool 
     if for_subcommand:
         config_default = state_default = argparse.SUPPRESS
     parser.add_argument(
-        "--config", type=Path, default=config_default,
+        "--config",
+        type=Path,
+        default=config_default,
         help="checks.toml to use (default: ./checks.toml or $DUTYROOM_CONFIG)",
     )
     parser.add_argument(
-        "--state", type=Path, default=state_default,
+        "--state",
+        type=Path,
+        default=state_default,
         help="state directory (default: ./.state or $DUTYROOM_STATE)",
     )
 
@@ -42,7 +46,7 @@ def load_or_fail(path: Path) -> LoadedConfig:
 def open_store(state: Path) -> Store:
     try:
         return Store.open(state)
-    except Exception as error:  # noqa: BLE001 - any failure to open is reported with the path
+    except Exception as error:
         raise CommandFailed(f"cannot open state directory {state}: {error}") from None
 
 

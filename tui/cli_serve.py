@@ -35,8 +35,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         with open_store(args.state) as store:
             poller = Poller(room, store)
-            print(f"dutyroom serve: polling {len(room.config.config.target)} targets, state in {args.state}",
-                  file=sys.stderr, flush=True)
+            print(
+                f"dutyroom serve: polling {len(room.config.config.target)} targets, state in {args.state}",
+                file=sys.stderr,
+                flush=True,
+            )
             asyncio.run(_serve(poller, args.seconds))
     finally:
         lock.release()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Literal
 
 from dutyroom.actions import ActionRefused, ActionRequest, submit
 from dutyroom.console_source import (
@@ -100,7 +101,7 @@ class StoreSource:
         if calendar is None:
             return "", "", ""
         phase = calendar.phase_at(datetime.fromtimestamp(now, self.room.config.timezone))
-        lang = "zh" if self.language == "zh" else "en"
+        lang: Literal["en", "zh"] = "zh" if self.language == "zh" else "en"
         warning = phase.describe(lang) if phase.uncovered else ""
         return phase.kind, phase.describe(lang), warning
 
@@ -118,9 +119,7 @@ class StoreSource:
             history = self.store.raw_series(target_id, metric, labels, now - HOUR_S)
             latest = self.store.latest_sample(target_id, metric, labels)
             value, at = latest if latest is not None else (None, 0.0)
-            lines.append(
-                MetricLine(metric, labels, value, unit, now - at if at else 0.0, tuple(v for _, v in history))
-            )
+            lines.append(MetricLine(metric, labels, value, unit, now - at if at else 0.0, tuple(v for _, v in history)))
         worst = target_states(self.room.config, state.checks.values(), state.health).get(target_id, State.OK)
         return TargetDetail(
             target=target_id,
@@ -141,15 +140,20 @@ class StoreSource:
             ]
         if not kinds or "transition" in kinds:
             entries += [
-                TimelineEntry(item.at, "transition", item.target,
-                              f"{item.rule} {item.from_state} -> {item.to_state} {item.severity} {item.value}",
-                              drill=item.drill)
+                TimelineEntry(
+                    item.at,
+                    "transition",
+                    item.target,
+                    f"{item.rule} {item.from_state} -> {item.to_state} {item.severity} {item.value}",
+                    drill=item.drill,
+                )
                 for item in self.store.transitions_between(since, until)
             ]
         if not kinds or "action" in kinds:
             entries += [
-                TimelineEntry(action.at, "action", action.alert, _describe_action(action), action.actor.describe(),
-                              action.drill)
+                TimelineEntry(
+                    action.at, "action", action.alert, _describe_action(action), action.actor.describe(), action.drill
+                )
                 for action in self.store.actions_between(since, until)
             ]
         return sorted(entries, key=lambda entry: entry.at, reverse=True)
@@ -167,8 +171,9 @@ class StoreSource:
                 self._plan(kind, payload, now)
             except RunError as error:
                 raise ActionRefused(str(error)) from None
-        stored = submit(self.store, self.room.config, self.identity,
-                        ActionRequest(kind, alert, dict(payload), drill), now)
+        stored = submit(
+            self.store, self.room.config, self.identity, ActionRequest(kind, alert, dict(payload), drill), now
+        )
         self._catch_up()
         return stored
 

@@ -14,8 +14,5 @@ def validate_all(config_path: Path, playbooks_dir: Path | None = None) -> tuple[
     if room is None:
         return problems, ""
     config = room.config.config
-    summary = (
-        f"{len(config.target)} targets, {len(config.rule)} rules, "
-        f"{len(room.playbooks.ids())} playbooks"
-    )
+    summary = f"{len(config.target)} targets, {len(config.rule)} rules, {len(room.playbooks.ids())} playbooks"
     return problems, summary

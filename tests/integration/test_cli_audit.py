@@ -15,8 +15,9 @@ CONFIG = '[site]\nname = "audit room"\n'
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "tui.cli", *args], capture_output=True, text=True, timeout=60,
-                          check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", *args], capture_output=True, text=True, timeout=60, check=False
+    )
 
 
 @pytest.fixture
@@ -25,8 +26,19 @@ def room(tmp_path: Path) -> tuple[Path, Path]:
     config.write_text(CONFIG)
     state = tmp_path / "state"
     for index in range(3):
-        result = cli("silence", "--group", "power", "--for", "1h", "-m", f"UPS maintenance {index}",
-                     "--config", str(config), "--state", str(state))
+        result = cli(
+            "silence",
+            "--group",
+            "power",
+            "--for",
+            "1h",
+            "-m",
+            f"UPS maintenance {index}",
+            "--config",
+            str(config),
+            "--state",
+            str(state),
+        )
         assert result.returncode == 0, result.stderr
     return config, state
 

@@ -49,15 +49,21 @@ def cli(*args: str) -> list[str]:
 def start_serve(config: Path, state: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         cli("serve", "--config", str(config), "--state", str(state)),
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
 
 
 def wait_for_alert(config: Path, state: Path) -> str:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        result = subprocess.run(cli("alerts", "--json", "--config", str(config), "--state", str(state)),
-                                capture_output=True, text=True, timeout=30, check=False)
+        result = subprocess.run(
+            cli("alerts", "--json", "--config", str(config), "--state", str(state)),
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
         if result.returncode == 0:
             alerts = json.loads(result.stdout)
             firing = [alert for alert in alerts if alert["phase"] == "firing"]
@@ -85,9 +91,12 @@ def test_no_confirmed_action_is_lost_when_writers_are_killed(tmp_path: Path) -> 
             flag = "--comment" if kind == "ack" else "--text"
             writer = subprocess.Popen(
                 cli(kind, fingerprint, flag, text, "--config", str(config), "--state", str(state)),
-                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
             )
-            time.sleep(rng.uniform(0.3, 1.6))  # a CLI start costs ~0.8 s: kills land before, during and after the commit
+            time.sleep(
+                rng.uniform(0.3, 1.6)
+            )  # a CLI start costs ~0.8 s: kills land before, during and after the commit
             writer.send_signal(signal.SIGKILL)
             output, _ = writer.communicate(timeout=30)
             for line in output.decode().splitlines():

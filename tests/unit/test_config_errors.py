@@ -62,31 +62,59 @@ def test_the_base_config_is_valid(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        pytest.param(("kind = \"snmp\"\naddress = \"udp://127.0.0.1:161\"", 'kind = "snmp"\naddress = '),
-                     "checks.toml:15:11: TOML syntax error: Invalid value", id="syntax"),
-        pytest.param(('profile = "ups-mib"', 'profile = "ups-mib"\nintervall = "5s"'),
-                     "checks.toml:17:1: unknown key 'intervall' in [target] (did you mean 'interval'?)",
-                     id="unknown-key"),
-        pytest.param(('timeout = "2s"', "timeout = 2"),
-                     "checks.toml:6:11: Expected `str`, got `int` for 'defaults.timeout'", id="wrong-type"),
-        pytest.param(('id = "sw1"', 'id = "ups-a"'),
-                     "checks.toml:19:1: duplicate target id 'ups-a' (first defined at line 12)", id="duplicate-id"),
-        pytest.param(('depends_on = ["ups-a"]', 'depends_on = ["ups-b"]'),
-                     "checks.toml:24:1: target 'sw1' depends on unknown target 'ups-b'", id="dangling-depends-on"),
-        pytest.param(('profile = "ups-mib"', 'profile = "ups-mib"\ndepends_on = ["sw1"]'),
-                     "checks.toml:17:1: dependency cycle: ups-a -> sw1 -> ups-a", id="cycle"),
-        pytest.param(('interval = "10s"', 'interval = "10 seconds"'),
-                     "checks.toml:5:12: bad duration '10 seconds' (use e.g. 30s, 5m, 1h30m, 365d)",
-                     id="bad-duration"),
-        pytest.param(('critical = "== 1"', 'critical = "=> 1"'),
-                     "checks.toml:29:12: bad condition '=> 1' (write an operator and a value, e.g. '> 80', "
-                     "'== 1', '!= \"up\"')", id="bad-expression"),
-        pytest.param(('timeout = "2s"', 'timeout = "5s"'),
-                     "checks.toml:12:1: target 'ups-a': timeout x attempts (5s x 2) must be below the interval (10s)",
-                     id="timeout-not-below-interval"),
-        pytest.param(('group = "power"\nkind = "snmp"\naddress = "udp://127.0.0.1:162"',
-                      'group = "cooling"\nkind = "snmp"\naddress = "udp://127.0.0.1:162"'),
-                     "checks.toml:20:9: target 'sw1' names unknown group 'cooling'", id="dangling-group"),
+        pytest.param(
+            ('kind = "snmp"\naddress = "udp://127.0.0.1:161"', 'kind = "snmp"\naddress = '),
+            "checks.toml:15:11: TOML syntax error: Invalid value",
+            id="syntax",
+        ),
+        pytest.param(
+            ('profile = "ups-mib"', 'profile = "ups-mib"\nintervall = "5s"'),
+            "checks.toml:17:1: unknown key 'intervall' in [target] (did you mean 'interval'?)",
+            id="unknown-key",
+        ),
+        pytest.param(
+            ('timeout = "2s"', "timeout = 2"),
+            "checks.toml:6:11: Expected `str`, got `int` for 'defaults.timeout'",
+            id="wrong-type",
+        ),
+        pytest.param(
+            ('id = "sw1"', 'id = "ups-a"'),
+            "checks.toml:19:1: duplicate target id 'ups-a' (first defined at line 12)",
+            id="duplicate-id",
+        ),
+        pytest.param(
+            ('depends_on = ["ups-a"]', 'depends_on = ["ups-b"]'),
+            "checks.toml:24:1: target 'sw1' depends on unknown target 'ups-b'",
+            id="dangling-depends-on",
+        ),
+        pytest.param(
+            ('profile = "ups-mib"', 'profile = "ups-mib"\ndepends_on = ["sw1"]'),
+            "checks.toml:17:1: dependency cycle: ups-a -> sw1 -> ups-a",
+            id="cycle",
+        ),
+        pytest.param(
+            ('interval = "10s"', 'interval = "10 seconds"'),
+            "checks.toml:5:12: bad duration '10 seconds' (use e.g. 30s, 5m, 1h30m, 365d)",
+            id="bad-duration",
+        ),
+        pytest.param(
+            ('critical = "== 1"', 'critical = "=> 1"'),
+            "checks.toml:29:12: bad condition '=> 1' (write an operator and a value, e.g. '> 80', '== 1', '!= \"up\"')",
+            id="bad-expression",
+        ),
+        pytest.param(
+            ('timeout = "2s"', 'timeout = "5s"'),
+            "checks.toml:12:1: target 'ups-a': timeout x attempts (5s x 2) must be below the interval (10s)",
+            id="timeout-not-below-interval",
+        ),
+        pytest.param(
+            (
+                'group = "power"\nkind = "snmp"\naddress = "udp://127.0.0.1:162"',
+                'group = "cooling"\nkind = "snmp"\naddress = "udp://127.0.0.1:162"',
+            ),
+            "checks.toml:20:9: target 'sw1' names unknown group 'cooling'",
+            id="dangling-group",
+        ),
     ],
 )
 def test_each_malformed_case_names_its_place(tmp_path: Path, change: tuple[str, str], expected: str) -> None:
@@ -137,7 +165,10 @@ def test_check_command_exits_1_and_prints_each_problem(tmp_path: Path) -> None:
     (tmp_path / "playbooks").mkdir()
     result = subprocess.run(
         [sys.executable, "-m", "tui.cli", "check", "--config", str(path)],
-        capture_output=True, text=True, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 1
     assert f"{path}:29:12: bad condition" in result.stdout

@@ -60,8 +60,9 @@ def step_renderable(
     body.append_text(device_text(step.text, STEP_TEXT_LIMIT))
     lines: list[Text] = [body]
     if step.command:
-        lines.append(Text("$ ", style=styles.command, end="") + device_text(step.command, STEP_TEXT_LIMIT,
-                                                                           str(styles.command)))
+        command = Text("$ ", end="") + device_text(step.command, STEP_TEXT_LIMIT)
+        command.stylize(styles.command)
+        lines.append(command)
     lines.extend(_who_lines(state, translate, timezone, styles))
     grid = Table.grid(padding=(0, 1), expand=True)
     grid.add_column(no_wrap=True)

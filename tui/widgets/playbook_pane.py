@@ -1,0 +1,188 @@
+"""The selected alert's playbook: title, deadlines counting down, and numbered steps that can be ticked.
+
+The pane only shows; the screen acts on `highlighted_step` and `run`. Steps are rebuilt only when the
+playbook or the run changed; deadlines are recomputed each tick and repainted only when their text changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from dutyroom.playbook_model import Playbook
+from dutyroom.playbook_progress import deadline_status
+from dutyroom.playbook_run_state import PlaybookRun, StepState
+from dutyroom.views import AlertView
+from tui.i18n import Translator
+from tui.render import device_text, plain
+from tui.widgets.playbook_text import StepStyles, deadline_class, deadline_line, step_renderable
+
+
+@dataclass(frozen=True, slots=True)
+class PlaybookView:
+    """What the pane shows: the selected alert, its playbook (if loaded) and its open run (if any)."""
+
+    alert: AlertView | None
+    playbook: Playbook | None
+    run: PlaybookRun | None
+    now: float
+    timezone: str
+
+
+class PlaybookSteps(OptionList):
+    """Steps as options; wrapped lines hang under the step text."""
+
+    DEFAULT_CSS = """
+    PlaybookSteps {
+        height: 1fr;
+        border: none;
+        padding: 0;
+        & > .playbook-steps--done { color: $text-success; text-style: bold; }
+        & > .playbook-steps--awaiting { color: $text-warning; text-style: bold; }
+        & > .playbook-steps--skipped { color: $text-muted; }
+        & > .playbook-steps--command { color: $text-accent; }
+        & > .playbook-steps--marker { color: $text-warning; text-style: bold; }
+        & > .playbook-steps--who { color: $text-muted; }
+    }
+    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = OptionList.COMPONENT_CLASSES | {
+        "playbook-steps--done",
+        "playbook-steps--awaiting",
+        "playbook-steps--skipped",
+        "playbook-steps--command",
+        "playbook-steps--marker",
+        "playbook-steps--who",
+    }
+
+    def step_styles(self) -> StepStyles:
+        def style(name: str) -> object:
+            return self.get_component_rich_style(f"playbook-steps--{name}", partial=True)
+
+        return StepStyles(*(style(name) for name in ("done", "awaiting", "skipped", "command", "marker", "who")))  # type: ignore[arg-type]
+
+
+class DeadlineLabel(Static):
+    DEFAULT_CSS = """
+    DeadlineLabel {
+        height: auto;
+        &.-pending { color: $text; }
+        &.-soon { color: $text-warning; text-style: bold; }
+        &.-missed { background: $error; color: $text; text-style: bold; }
+        &.-met { color: $text-success; }
+        &.-waived { color: $text-muted; }
+    }
+    """
+
+
+class PlaybookPane(Vertical):
+    DEFAULT_CSS = """
+    PlaybookPane {
+        height: 1fr;
+        #playbook-title { height: auto; text-style: bold; }
+        #playbook-note { height: auto; color: $text-muted; }
+        #playbook-deadlines { height: auto; }
+    }
+    """
+
+    def __init__(self, translate: Translator, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._translate = translate
+        self._steps_key: tuple[object, ...] | None = None
+        self._deadline_texts: list[tuple[str, str]] = []
+        self.run: PlaybookRun | None = None
+        self.playbook: Playbook | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="playbook-title")
+        yield Vertical(id="playbook-deadlines")
+        yield Static(id="playbook-note")
+        yield PlaybookSteps(id="playbook-steps")
+
+    @property
+    def steps(self) -> PlaybookSteps:
+        return self.query_one(PlaybookSteps)
+
+    @property
+    def highlighted_step(self) -> int | None:
+        index = self.steps.highlighted
+        if self.playbook is None or index is None or not 0 <= index < len(self.playbook.steps):
+            return None
+        return self.playbook.steps[index].number
+
+    def step_state(self, number: int) -> StepState | None:
+        return self.run.step(number) if self.run is not None else None
+
+    def show(self, view: PlaybookView) -> None:
+        translate = self._translate
+        self.run, self.playbook = view.run, view.playbook
+        alert_id = view.alert.fingerprint if view.alert else ""
+        key = (alert_id, view.playbook, view.run, view.timezone)
+        if key != self._steps_key:
+            self._steps_key = key
+            self._rebuild_steps(view)
+        if view.alert is None:
+            note = translate("playbook.no_alert")
+        elif not view.alert.playbook:
+            note = translate("playbook.none")
+        elif view.playbook is None:
+            note = translate("playbook.missing", id=device_text(view.alert.playbook, 80).plain)
+        elif view.run is None:
+            note = translate("playbook.no_run")
+        else:
+            note = ""
+        note_widget = self.query_one("#playbook-note", Static)
+        note_widget.display = bool(note)
+        self._update_static(note_widget, note)
+        self._show_deadlines(view)
+
+    def _rebuild_steps(self, view: PlaybookView) -> None:
+        title = self.query_one("#playbook-title", Static)
+        steps = self.steps
+        previous = steps.highlighted
+        steps.clear_options()
+        if view.playbook is None:
+            title.update(plain(""))
+            title.display = False
+            return
+        heading = device_text(view.playbook.title, 200)
+        if view.run is not None and view.run.drill:
+            heading.append(f"  {self._translate('playbook.drill')}")
+        title.update(heading)
+        title.display = True
+        styles = steps.step_styles()
+        options = [
+            Option(step_renderable(step, self.step_state(step.number), self._translate, view.timezone, styles),
+                   id=f"step-{step.number}")
+            for step in view.playbook.steps
+        ]
+        steps.add_options(options)
+        if options:
+            steps.highlighted = min(previous if previous is not None else 0, len(options) - 1)
+
+    def _show_deadlines(self, view: PlaybookView) -> None:
+        statuses = (deadline_status(view.run, view.playbook, view.now)
+                    if view.run is not None and view.playbook is not None else ())
+        lines = [(deadline_line(status, self._translate, view.timezone).plain, deadline_class(status))
+                 for status in statuses]
+        if lines == self._deadline_texts:
+            return
+        container = self.query_one("#playbook-deadlines", Vertical)
+        if len(lines) != len(self._deadline_texts):
+            container.remove_children()
+            container.mount_all(DeadlineLabel(plain(text), classes=css) for text, css in lines)
+        else:
+            for label, (text, css) in zip(container.query(DeadlineLabel), lines, strict=True):
+                label.update(plain(text))
+                label.set_classes(css)
+        self._deadline_texts = lines
+
+    @staticmethod
+    def _update_static(widget: Static, text: str) -> None:
+        if getattr(widget, "_shown_text", None) != text:
+            widget._shown_text = text  # type: ignore[attr-defined]
+            widget.update(plain(text))
