@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-import psutil  # type: ignore[import-untyped]  # no stubs; see the report (types-psutil)
+import psutil  # no stubs; see the report (types-psutil)
 
 from dutyroom.model import PollResult, Sample, State, make_labels
 from dutyroom.textclean import clean_text

@@ -8,6 +8,7 @@ a playbook start (or join) a playbook run, recorded as an action like any other.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import time
@@ -83,10 +84,8 @@ class Poller:
         try:
             while not stop.is_set():
                 self.step()
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wakeup.wait(), self.batch_interval_s)
-                except TimeoutError:
-                    pass
                 self._wakeup.clear()
                 await asyncio.sleep(0.05)  # let results that arrive together share a batch
         finally:

@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.style import Style
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import OptionList, Static
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from dutyroom.playbook_model import Playbook
@@ -20,6 +21,7 @@ from dutyroom.playbook_run_state import PlaybookRun, StepState
 from dutyroom.views import AlertView
 from tui.i18n import Translator
 from tui.render import device_text, plain
+from tui.widgets.text_label import TextLabel
 from tui.widgets.playbook_text import StepStyles, deadline_class, deadline_line, step_renderable
 
 
@@ -60,13 +62,14 @@ class PlaybookSteps(OptionList):
     }
 
     def step_styles(self) -> StepStyles:
-        def style(name: str) -> object:
+        def style(name: str) -> Style:
             return self.get_component_rich_style(f"playbook-steps--{name}", partial=True)
 
-        return StepStyles(*(style(name) for name in ("done", "awaiting", "skipped", "command", "marker", "who")))  # type: ignore[arg-type]
+        return StepStyles(style("done"), style("awaiting"), style("skipped"), style("command"), style("marker"),
+                          style("who"))
 
 
-class DeadlineLabel(Static):
+class DeadlineLabel(TextLabel):
     DEFAULT_CSS = """
     DeadlineLabel {
         height: auto;
@@ -98,9 +101,9 @@ class PlaybookPane(Vertical):
         self.playbook: Playbook | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(id="playbook-title")
+        yield TextLabel(id="playbook-title")
         yield Vertical(id="playbook-deadlines")
-        yield Static(id="playbook-note")
+        yield TextLabel(id="playbook-note")
         yield PlaybookSteps(id="playbook-steps")
 
     @property
@@ -135,24 +138,24 @@ class PlaybookPane(Vertical):
             note = translate("playbook.no_run")
         else:
             note = ""
-        note_widget = self.query_one("#playbook-note", Static)
+        note_widget = self.query_one("#playbook-note", TextLabel)
         note_widget.display = bool(note)
-        self._update_static(note_widget, note)
+        note_widget.show(plain(note))
         self._show_deadlines(view)
 
     def _rebuild_steps(self, view: PlaybookView) -> None:
-        title = self.query_one("#playbook-title", Static)
+        title = self.query_one("#playbook-title", TextLabel)
         steps = self.steps
         previous = steps.highlighted
         steps.clear_options()
         if view.playbook is None:
-            title.update(plain(""))
+            title.show(plain(""))
             title.display = False
             return
         heading = device_text(view.playbook.title, 200)
         if view.run is not None and view.run.drill:
             heading.append(f"  {self._translate('playbook.drill')}")
-        title.update(heading)
+        title.show(heading)
         title.display = True
         styles = steps.step_styles()
         options = [
@@ -177,12 +180,7 @@ class PlaybookPane(Vertical):
             container.mount_all(DeadlineLabel(plain(text), classes=css) for text, css in lines)
         else:
             for label, (text, css) in zip(container.query(DeadlineLabel), lines, strict=True):
-                label.update(plain(text))
+                label.show(plain(text))
                 label.set_classes(css)
         self._deadline_texts = lines
 
-    @staticmethod
-    def _update_static(widget: Static, text: str) -> None:
-        if getattr(widget, "_shown_text", None) != text:
-            widget._shown_text = text  # type: ignore[attr-defined]
-            widget.update(plain(text))
