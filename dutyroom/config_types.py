@@ -16,11 +16,11 @@ When = Literal["trading", "pre-open", "break", "off-hours", "always"]
 Severity = Literal["critical", "warning", "info"]
 
 
-class Strict(Struct, forbid_unknown_fields=True, kw_only=True):
+class Strict(Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
     """Base of every config table: unknown keys are errors."""
 
 
-class Site(Strict):
+class Site(Strict, frozen=True):
     name: Annotated[str, Meta(description="The machine room's name, shown in the status line and files.")]
     timezone: Annotated[str, Meta(description="IANA timezone for display and the trading day.")] = "Asia/Shanghai"
     calendar: Annotated[str, Meta(description="Trading calendar file, relative to checks.toml.")] = ""
@@ -34,7 +34,7 @@ class Site(Strict):
     )
 
 
-class Defaults(Strict):
+class Defaults(Strict, frozen=True):
     interval: Annotated[str, Meta(description="How often each target is polled.")] = "10s"
     timeout: Annotated[str, Meta(description="How long one request may take.")] = "2s"
     retries: Annotated[int, Meta(ge=0, le=10, description="Retries per poll after a timeout.")] = 1
@@ -52,14 +52,14 @@ class Defaults(Strict):
     bell: Annotated[bool, Meta(description="Ring the terminal bell when a new critical alert fires.")] = True
 
 
-class Secret(Strict):
+class Secret(Strict, frozen=True):
     """A secret read from the environment or from a file that only its owner can read."""
 
     env: Annotated[str | None, Meta(description="Environment variable holding the secret.")] = None
     file: Annotated[str | None, Meta(description="File holding the secret (mode 0600 or stricter).")] = None
 
 
-class Credential(Strict):
+class Credential(Strict, frozen=True):
     version: Annotated[Literal["1", "2c", "3"], Meta(description="SNMP version.")] = "2c"
     community: Annotated[Secret | None, Meta(description="Community string (v1/v2c).")] = None
     user: Annotated[str, Meta(description="SNMPv3 user name.")] = ""
@@ -77,19 +77,19 @@ class Credential(Strict):
     token: Annotated[Secret | None, Meta(description="Bearer token for HTTP targets.")] = None
 
 
-class Group(Strict):
+class Group(Strict, frozen=True):
     label: Annotated[str, Meta(description="English label.")] = ""
     label_zh: Annotated[str, Meta(description="Chinese label.")] = ""
     order: Annotated[int, Meta(description="Position in the site overview.")] = 0
 
 
-class PromSelector(Strict):
+class PromSelector(Strict, frozen=True):
     metric: Annotated[str, Meta(description="dutyroom metric name to produce.")]
     family: Annotated[str, Meta(description="Prometheus metric family (sample name) to read.")]
     labels: Annotated[dict[str, str], Meta(description="Label values the sample must have.")] = {}
 
 
-class Target(Strict):
+class Target(Strict, frozen=True):
     id: Annotated[str, Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", description="Unique target id.")]
     group: Annotated[str, Meta(description="Group id (see [groups]).")]
     kind: Annotated[Literal["snmp", "http", "tcp", "host", "trap"], Meta(description="How it is watched.")]
@@ -112,7 +112,7 @@ class Target(Strict):
     depends_on: Annotated[list[str], Meta(description="Targets whose failure explains this one's.")] = []
 
 
-class Rule(Strict):
+class Rule(Strict, frozen=True):
     id: Annotated[str, Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", description="Unique rule id.")]
     kind: Annotated[
         Literal["threshold", "reachability", "capacity"],
@@ -148,13 +148,13 @@ class Rule(Strict):
     playbook: Annotated[str | None, Meta(description="Id of the playbook to show beside the alert.")] = None
 
 
-class Matcher(Strict):
+class Matcher(Strict, frozen=True):
     rule: Annotated[str, Meta(description="Rule id (empty = any).")] = ""
     target: Annotated[str, Meta(description="Target id (empty = any).")] = ""
     group: Annotated[str, Meta(description="Group id (empty = any).")] = ""
 
 
-class Silence(Strict):
+class Silence(Strict, frozen=True):
     id: Annotated[str, Meta(description="Unique silence id.")]
     match: Annotated[Matcher, Meta(description="Which alerts it silences.")]
     comment: Annotated[str, Meta(min_length=1, description="Why (required).")]
@@ -168,24 +168,24 @@ class Silence(Strict):
     to: Annotated[str, Meta(description="Recurring: local end time HH:MM.")] = ""
 
 
-class Roles(Strict):
+class Roles(Strict, frozen=True):
     operators: Annotated[
         list[str], Meta(description="Users (or @unixgroup) who may act; empty = everyone may act.")
     ] = []
     viewers: Annotated[list[str], Meta(description="Users (or @unixgroup) who may only look.")] = []
 
 
-class Traps(Strict):
+class Traps(Strict, frozen=True):
     listen: Annotated[str, Meta(description="udp://host:port the trap receiver binds.")] = "udp://127.0.0.1:1162"
     communities: Annotated[list[Secret], Meta(description="Accepted v1/v2c communities.")] = []
     credentials: Annotated[list[str], Meta(description="[credentials] names accepted for v3 traps.")] = []
 
 
-class Exporter(Strict):
+class Exporter(Strict, frozen=True):
     listen: Annotated[str, Meta(description="Loopback address for the Prometheus endpoint, e.g. 127.0.0.1:9745.")] = ""
 
 
-class Config(Strict):
+class Config(Strict, frozen=True):
     site: Site
     defaults: Defaults = Defaults()
     credentials: dict[str, Credential] = {}
