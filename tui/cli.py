@@ -15,6 +15,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_common_options(common, for_subcommand=True)
     parser = argparse.ArgumentParser(prog="dutyroom", description="Machine-room duty console.")
     add_common_options(parser)
+    parser.add_argument("--lang", choices=["en", "zh"], help="interface language (default: checks.toml's)")
+    parser.add_argument("--ascii", action="store_true", help="ASCII borders and symbols (double-width fonts)")
+    parser.add_argument("--remote", action=argparse.BooleanOptionalAction, default=None,
+                        help="remote profile (default: on when SSH_CONNECTION is set)")
+    parser.add_argument("--no-bell", action="store_true", help="do not ring the terminal bell")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     cli_check.register(commands, common)
     cli_actions.register(commands, common)
@@ -22,13 +27,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def cmd_console(args: argparse.Namespace) -> int:
+    """The console on the room's state directory (owner, or viewer when a poller is already running)."""
+    from dutyroom.problems import ConfigError
+    from dutyroom.room import load_room
+    from tui.console_main import console_options, run_console
+
+    try:
+        room = load_room(args.config)
+    except ConfigError as error:
+        raise CommandFailed(str(error)) from None
+    options = console_options(args.lang or "", args.ascii, args.remote, False if args.no_bell else None)
+    return run_console(room, args.state, options)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
     if handler is None:
-        parser.print_help()
-        return 0
+        handler = cmd_console
     try:
         status: int = handler(args)
     except CommandFailed as failure:

@@ -1,0 +1,76 @@
+"""What every screen is handed: the source, the settings, the translator, the clock, and how to record actions.
+
+Recording goes through `ActionRecorder`, which turns a refusal or any failure into a clean, short reason:
+an action counts as done only when `ConsoleSource.submit` returned (it is durable then).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from dutyroom.actions import ActionRefused
+from dutyroom.console_source import ConsoleSource
+from dutyroom.store_records import StoredAction
+from dutyroom.textclean import clean_text
+from tui.i18n import Language, Translator
+
+PayloadValue = str | float | int | None
+Payload = Mapping[str, PayloadValue]
+REASON_LIMIT = 300
+
+
+@dataclass(frozen=True, slots=True)
+class ConsoleSettings:
+    """How this console looks and behaves; fixed for the life of the app."""
+
+    language: Language = "en"
+    remote: bool = False
+    """An SSH session: mouse off, no animations, no per-second repaint."""
+    ascii_only: bool = False
+    """ASCII borders and state symbols, for terminals that draw box characters double width."""
+    bell: bool = True
+    mouse: bool = True
+    live_clock: bool = False
+    """Show seconds in the status line (one small repaint per second)."""
+    sixteen_colors: bool = False
+    """Use the terminal's own 16 ANSI colours instead of RGB theme colours."""
+
+
+@dataclass(frozen=True, slots=True)
+class SubmitOutcome:
+    """What became of an attempted action: the stored action, or the reason it was not recorded."""
+
+    action: StoredAction | None
+    reason: str = ""
+
+    @property
+    def recorded(self) -> bool:
+        return self.action is not None
+
+
+class Recorder(Protocol):
+    def __call__(self, kind: str, alert: str, payload: Payload) -> SubmitOutcome: ...
+
+
+def submit_to(source: ConsoleSource, translate: Translator, kind: str, alert: str, payload: Payload) -> SubmitOutcome:
+    """Call `source.submit`; a refusal keeps its reason, any other failure becomes a short one (no traceback)."""
+    try:
+        stored = source.submit(kind, alert, payload)
+    except ActionRefused as refusal:
+        return SubmitOutcome(None, clean_text(str(refusal) or type(refusal).__name__, REASON_LIMIT))
+    except Exception as error:  # noqa: BLE001 - any failure is shown to the operator, never raised
+        reason = clean_text(f"{type(error).__name__}: {error}", REASON_LIMIT)
+        return SubmitOutcome(None, translate("failed.reason", reason=reason))
+    return SubmitOutcome(stored)
+
+
+@dataclass(frozen=True)
+class ConsoleContext:
+    source: ConsoleSource
+    settings: ConsoleSettings
+    translate: Translator
+    clock: Callable[[], float]
+    record: Recorder
+    """Records an action (and tells the operator how it went); screens never call `source.submit` directly."""

@@ -1,0 +1,71 @@
+"""The status line: site, local time, session phase, collector health, mode, user and role; then banners.
+
+Banners appear only when something needs attention: a failed config reload (prominent, with file:line:col),
+a calendar warning, the state source failing, unacknowledged criticals. Each label repaints only when its
+text changed, so the clock costs one small repaint a minute (or a second when a live clock was asked for).
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+
+from dutyroom.console_source import StatusLine
+from tui.i18n import Translator
+from tui.render import device_text, local_time, plain
+from tui.widgets.text_label import TextLabel
+
+
+class StatusBar(Vertical):
+    DEFAULT_CSS = """
+    StatusBar {
+        height: auto;
+        #status-main { background: $panel; color: $foreground; }
+        .banner { display: none; padding: 0 1; }
+        .banner.-shown { display: block; }
+        #status-reload { background: $error; color: $text; text-style: bold; }
+        #status-source { background: $error; color: $text; text-style: bold; }
+        #status-calendar { background: $warning; color: $text; }
+        #status-unhandled { color: $text-error; text-style: bold; }
+    }
+    """
+
+    def __init__(self, translate: Translator, *, ascii_only: bool = False, live_clock: bool = False,
+                 id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._translate = translate
+        self._separator = " | " if ascii_only else " │ "
+        self._live_clock = live_clock
+
+    def compose(self) -> ComposeResult:
+        yield TextLabel(id="status-main")
+        for name in ("reload", "source", "calendar", "unhandled"):
+            yield TextLabel(id=f"status-{name}", classes="banner")
+
+    def show(self, status: StatusLine | None, *, unhandled: int = 0, source_error: str = "") -> None:
+        translate = self._translate
+        if status is not None:
+            self.query_one("#status-main", TextLabel).show(plain(self.main_text(status)))
+        self._banner("reload", device_text(status.reload_status, 300).plain if status else "")
+        self._banner("calendar", device_text(status.calendar_warning, 200).plain if status else "")
+        self._banner("source", translate("status.source_failed", reason=source_error) if source_error else "")
+        self._banner("unhandled", f"! {translate('status.unhandled', count=unhandled)}" if unhandled else "")
+
+    def main_text(self, status: StatusLine) -> str:
+        translate = self._translate
+        health = status.health
+        mode = translate("status.owner" if status.mode == "owner" else "status.viewer")
+        parts = [
+            device_text(status.site, 60).plain,
+            local_time(status.now, status.timezone, seconds=self._live_clock),
+            device_text(status.phase_text or status.phase_kind, 60).plain,
+            translate("status.collectors", on_time=health.on_time, stale=health.stale, failing=health.failing),
+            mode,
+            f"{device_text(status.identity.user, 40).plain} ({translate(f'status.role.{status.role}')})",
+        ]
+        return self._separator.join(part for part in parts if part)
+
+    def _banner(self, name: str, text: str) -> None:
+        label = self.query_one(f"#status-{name}", TextLabel)
+        label.set_class(bool(text), "-shown")
+        label.show(plain(text))
