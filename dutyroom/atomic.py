@@ -47,9 +47,7 @@ def write_atomically(path: Path, data: bytes | str) -> None:
     try:
         fsync_directory(directory)
     except OSError as exc:
-        raise AtomicWriteError(
-            path, f"written, but the directory could not be synced: {_describe(exc)}"
-        ) from exc
+        raise AtomicWriteError(path, f"written, but the directory could not be synced: {_describe(exc)}") from exc
 
 
 def check_directory_is_safe(directory: Path) -> None:

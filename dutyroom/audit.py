@@ -56,9 +56,7 @@ def action_detail_text(action_id: int, alert: str, drill: bool, payload_text: st
     )
 
 
-def append_audit(
-    connection: sqlite3.Connection, at: float, actor: Identity, kind: str, detail_text: str
-) -> int:
+def append_audit(connection: sqlite3.Connection, at: float, actor: Identity, kind: str, detail_text: str) -> int:
     """Append one record inside the caller's write transaction (BEGIN IMMEDIATE); returns its seq."""
     at = float(at)
     actor_text = identity_json(actor)

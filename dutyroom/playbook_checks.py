@@ -27,16 +27,12 @@ def check_translations(first: Playbook, second: Playbook) -> list[Problem]:
     other = f"{first.lang}/{first.path.name}"
 
     def report(position: Position, message: str) -> None:
-        problems.append(
-            Problem(str(second.path), position[0], position[1], f"{message} (translation {other})")
-        )
+        problems.append(Problem(str(second.path), position[0], position[1], f"{message} (translation {other})"))
 
     for key in ("severity", "kind", "join"):
         mine, theirs = getattr(second, key), getattr(first, key)
         if mine != theirs:
-            report(
-                second.position_of((key,), value=True), f"{key} is '{mine}' here but '{theirs}' in the other"
-            )
+            report(second.position_of((key,), value=True), f"{key} is '{mine}' here but '{theirs}' in the other")
     if second.applies_to != first.applies_to:
         report(second.position_of(("applies_to",)), "applies_to differs from the other translation")
     if len(second.steps) != len(first.steps):
@@ -45,9 +41,7 @@ def check_translations(first: Playbook, second: Playbook) -> list[Problem]:
         if mine_step.two_person != their_step.two_person:
             state = "is" if mine_step.two_person else "is not"
             report((mine_step.line, 1), f"step {mine_step.number} {state} two-person here, unlike the other")
-    if [_deadline_key(item) for item in second.deadlines] != [
-        _deadline_key(item) for item in first.deadlines
-    ]:
+    if [_deadline_key(item) for item in second.deadlines] != [_deadline_key(item) for item in first.deadlines]:
         report(second.position_of(("deadline",)), "deadlines (id, minutes, from, during, step) differ")
     if [item.phone for item in second.contacts] != [item.phone for item in first.contacts]:
         report(second.position_of(("contact",)), "contact phone numbers (in order) differ")
@@ -75,9 +69,7 @@ def check_playbook_references(
             message = f"rule '{rule_id}' names playbook '{playbook_id}', which is not in the playbook library"
             problems.append(Problem(file, line, col, message + _did_you_mean(playbook_id, known_playbooks)))
         elif found.is_checklist:
-            message = (
-                f"rule '{rule_id}' names checklist '{playbook_id}'; checklists are run by hand, not by alerts"
-            )
+            message = f"rule '{rule_id}' names checklist '{playbook_id}'; checklists are run by hand, not by alerts"
             problems.append(Problem(file, line, col, message))
     known_rules = [rule_id for rule_id, _, _ in rules]
     for playbook in library.all():
@@ -85,9 +77,7 @@ def check_playbook_references(
         for rule_id, (line, col) in entries:
             if rule_id not in known_rules:
                 message = f"applies_to names rule '{rule_id}', which is not in {file}"
-                problems.append(
-                    Problem(str(playbook.path), line, col, message + _did_you_mean(rule_id, known_rules))
-                )
+                problems.append(Problem(str(playbook.path), line, col, message + _did_you_mean(rule_id, known_rules)))
     return problems
 
 

@@ -40,9 +40,7 @@ def read_playbook_file(path: Path, folder_lang: str, collector: ProblemCollector
     _check_front(front, path, folder_lang, collector)
     if not parsed.steps:
         where = (parsed.heading_line, 1) if parsed.heading_line else (document.body_first_line, 1)
-        collector.add(
-            where, f"no numbered steps ('1. ...') under a '## Steps' / '## 步骤' heading ({front.kind})"
-        )
+        collector.add(where, f"no numbered steps ('1. ...') under a '## Steps' / '## 步骤' heading ({front.kind})")
     deadlines = _deadlines(front.deadline, parsed.steps, collector)
     return Playbook(
         id=front.id,
@@ -51,9 +49,7 @@ def read_playbook_file(path: Path, folder_lang: str, collector: ProblemCollector
         severity=front.severity,
         kind=front.kind,
         applies_to=_applies_to(front.applies_to, document.front_text, document.front_first_line, collector),
-        contacts=tuple(
-            Contact(item.name.strip(), item.role.strip(), item.phone.strip()) for item in front.contact
-        ),
+        contacts=tuple(Contact(item.name.strip(), item.role.strip(), item.phone.strip()) for item in front.contact),
         deadlines=deadlines,
         steps=parsed.steps,
         body_text=document.body_text,
@@ -86,22 +82,16 @@ def _check_front(front: FrontMatter, path: Path, folder_lang: str, collector: Pr
         if not contact.name.strip():
             collector.at(("contact", index, "name"), "contact name is empty", value=True)
         if not _PHONE.fullmatch(contact.phone.strip()):
-            message = (
-                f"phone '{contact.phone}' should be digits with spaces, '-', '+' or '()' (ext 12 / 转 12)"
-            )
+            message = f"phone '{contact.phone}' should be digits with spaces, '-', '+' or '()' (ext 12 / 转 12)"
             collector.at(("contact", index, "phone"), message, value=True)
 
 
-def _deadlines(
-    specs: list[DeadlineSpec], steps: tuple[Step, ...], collector: ProblemCollector
-) -> tuple[Deadline, ...]:
+def _deadlines(specs: list[DeadlineSpec], steps: tuple[Step, ...], collector: ProblemCollector) -> tuple[Deadline, ...]:
     seen: set[str] = set()
     deadlines: list[Deadline] = []
     for index, spec in enumerate(specs):
         if not PLAYBOOK_ID.fullmatch(spec.id):
-            collector.at(
-                ("deadline", index, "id"), f"deadline id '{spec.id}' must be lower-case letters, digits, '-'"
-            )
+            collector.at(("deadline", index, "id"), f"deadline id '{spec.id}' must be lower-case letters, digits, '-'")
         elif spec.id in seen:
             collector.at(("deadline", index, "id"), f"deadline id '{spec.id}' is used twice")
         seen.add(spec.id)
@@ -122,17 +112,13 @@ def _spec_entries(spec: AppliesToSpec) -> bool:
     return bool(spec.rules or spec.groups or spec.targets)
 
 
-def _applies_to(
-    spec: AppliesToSpec, front_text: str, first_line: int, collector: ProblemCollector
-) -> AppliesTo:
+def _applies_to(spec: AppliesToSpec, front_text: str, first_line: int, collector: ProblemCollector) -> AppliesTo:
     start = collector.positions.locate(("applies_to", "rules"), value=True)
     positions = _element_positions(front_text.split("\n"), first_line, start, spec.rules)
     return AppliesTo(tuple(spec.rules), tuple(spec.groups), tuple(spec.targets), positions)
 
 
-def _element_positions(
-    lines: list[str], first_line: int, start: Position, items: list[str]
-) -> tuple[Position, ...]:
+def _element_positions(lines: list[str], first_line: int, start: Position, items: list[str]) -> tuple[Position, ...]:
     """Where each quoted string of an array is, searching forward from the array's opening bracket."""
     line_index, col_index = start[0] - first_line, start[1] - 1
     found: list[Position] = []

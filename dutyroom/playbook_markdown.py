@@ -94,9 +94,7 @@ def parse_steps(body: str, first_line: int, lang: str, collector: ProblemCollect
             if level <= 2:
                 in_section = level == 2 and title.casefold() in STEPS_HEADINGS
                 if in_section and heading_line is not None:
-                    collector.add(
-                        (line_no, 1), f"a second steps section; the first is at line {heading_line}"
-                    )
+                    collector.add((line_no, 1), f"a second steps section; the first is at line {heading_line}")
                     in_section = False
                 elif in_section:
                     heading_line = line_no
@@ -146,17 +144,15 @@ def _finish(draft: _Draft, expected: int, lang: str, collector: ProblemCollector
     col = draft.content_indent + 1
     marker = TWO_PERSON_MARKERS.get(lang, TWO_PERSON_MARKERS["en"])
     two_person = text.casefold().startswith(marker.casefold())
-    rest = text = text[len(marker) :].lstrip() if two_person else text
+    if two_person:
+        text = text[len(marker) :].lstrip()
+    rest = text
     tag = None if two_person else _LEADING_TAG.match(text)
     if tag:
-        collector.add(
-            (draft.line, col), f"unknown step marker '{tag.group(1)}'; the two-person marker is '{marker}'"
-        )
+        collector.add((draft.line, col), f"unknown step marker '{tag.group(1)}'; the two-person marker is '{marker}'")
         rest = text[tag.end() :]
     if any(known.casefold() in rest.casefold() for known in TWO_PERSON_MARKERS.values()):
-        collector.add(
-            (draft.line, col), f"a two-person marker must be the first thing in a step: '{marker} ...'"
-        )
+        collector.add((draft.line, col), f"a two-person marker must be the first thing in a step: '{marker} ...'")
     if not text:
         collector.add((draft.line, col), f"step {expected} is empty")
     command = "\n".join(draft.code) if draft.code else None

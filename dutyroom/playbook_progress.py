@@ -48,17 +48,13 @@ def _status(run: PlaybookRun, deadline: Deadline, now: float) -> DeadlineStatus:
     due_at = base + deadline.seconds
     step = run.step(deadline.step) if deadline.step is not None else None
     if step is not None and step.skipped is not None:
-        return DeadlineStatus(
-            deadline, due_at, due_at - step.skipped.at, DeadlineState.WAIVED, step.skipped.at
-        )
+        return DeadlineStatus(deadline, due_at, due_at - step.skipped.at, DeadlineState.WAIVED, step.skipped.at)
     settled_at = step.done_at if step is not None else run.closed_at
     if settled_at is not None:
         state = DeadlineState.MET if settled_at <= due_at else DeadlineState.MISSED
         return DeadlineStatus(deadline, due_at, due_at - settled_at, state, settled_at)
     late = now > due_at or not run.is_open
-    return DeadlineStatus(
-        deadline, due_at, due_at - now, DeadlineState.MISSED if late else DeadlineState.PENDING
-    )
+    return DeadlineStatus(deadline, due_at, due_at - now, DeadlineState.MISSED if late else DeadlineState.PENDING)
 
 
 @dataclass(frozen=True, slots=True)

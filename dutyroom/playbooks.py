@@ -77,9 +77,7 @@ class PlaybookLibrary:
 
     def ids_for_rule(self, rule_id: str) -> frozenset[str]:
         """Ids of playbooks whose `applies_to.rules` names `rule_id` (its alerts may join their runs)."""
-        return frozenset(
-            playbook.id for playbook in self.by_key.values() if rule_id in playbook.applies_to.rules
-        )
+        return frozenset(playbook.id for playbook in self.by_key.values() if rule_id in playbook.applies_to.rules)
 
     def for_alert(self, rule_id: str, group: str, target: str, lang: str) -> tuple[Playbook, ...]:
         """Incident playbooks for an alert, most specific first: named rule, then target, then group."""

@@ -72,9 +72,7 @@ PayloadValue = str | float | int | bool | None
 """JSON scalars, as the store keeps them."""
 RUN_START, RUN_JOIN, RUN_CLOSE, RUN_NOTE = "run-start", "run-join", "run-close", "step-note"
 STEP_TICK, STEP_CONFIRM, STEP_UNDO, STEP_SKIP = "step", "step-confirm", "step-undo", "step-skip"
-RUN_ACTION_KINDS = frozenset(
-    {RUN_START, RUN_JOIN, RUN_CLOSE, RUN_NOTE, STEP_TICK, STEP_CONFIRM, STEP_UNDO, STEP_SKIP}
-)
+RUN_ACTION_KINDS = frozenset({RUN_START, RUN_JOIN, RUN_CLOSE, RUN_NOTE, STEP_TICK, STEP_CONFIRM, STEP_UNDO, STEP_SKIP})
 DEFAULT_JOIN_WINDOW_S = 3600.0
 
 
@@ -135,15 +133,18 @@ class RunBook:
     @classmethod
     def replay(cls, actions: Iterable[ActionLike]) -> RunBook:
         """The state after `actions` in order; non-run kinds are ignored, invalid ones kept in `rejected`."""
-        book = cls()
+        runs: dict[str, PlaybookRun] = {}
+        rejected: list[RejectedAction] = []
         for action in actions:
             if action.kind not in RUN_ACTION_KINDS:
                 continue
             try:
-                book = book.apply(action)
+                run = _applied(runs, action)
             except RunError as error:
-                book = replace(book, rejected=(*book.rejected, RejectedAction(action, str(error))))
-        return book
+                rejected.append(RejectedAction(action, str(error)))
+                continue
+            runs[run.run_id] = run
+        return cls(runs, tuple(rejected))
 
     def apply(self, action: ActionLike) -> RunBook:
         return apply_action(self, action)
@@ -225,8 +226,8 @@ class RunBook:
 
     def _plan(self, kind: str, run_id: str, actor: Identity, at: float, **values: PayloadValue) -> RunAction:
         run = self.runs.get(run_id)
-        drill = run.drill if run is not None else False
-        return self._checked(RunAction(kind, actor, at, {"run": run_id, **values}, "", drill))
+        incident_key, drill = (run.incident_key, run.drill) if run is not None else ("", False)
+        return self._checked(RunAction(kind, actor, at, {"run": run_id, **values}, incident_key, drill))
 
     def _plan_start(
         self,
@@ -251,7 +252,7 @@ class RunBook:
         return self._checked(RunAction(RUN_START, actor, at, payload, alert.incident_key, drill))
 
     def _checked(self, action: RunAction) -> RunAction:
-        self.apply(action)
+        _applied(self.runs, action)
         return action
 
     def _new_run_id(self, playbook_id: str, at: float) -> str:
@@ -265,35 +266,37 @@ class RunBook:
 
 def apply_action(book: RunBook, action: ActionLike) -> RunBook:
     """`book` with `action` applied; raises RunError when the action does not fit."""
+    run = _applied(book.runs, action)
+    return replace(book, runs={**book.runs, run.run_id: run})
+
+
+def _applied(runs: Mapping[str, PlaybookRun], action: ActionLike) -> PlaybookRun:
+    """The run `action` changes, as it is after the action; `runs` itself is left alone."""
     payload = action.payload
     run_id = _text(payload, "run")
     if action.kind == RUN_START:
-        if run_id in book.runs:
+        if run_id in runs:
             raise RunError(f"run {run_id} already exists")
-        return replace(book, runs={**book.runs, run_id: _started(run_id, action)})
-    run = book.runs.get(run_id)
+        return _started(run_id, action)
+    run = runs.get(run_id)
     if run is None:
         raise RunError(f"no run {run_id!r}")
     if not run.is_open:
         raise RunError(f"run {run_id} was closed; reopen it by starting a new run")
     if action.kind == RUN_JOIN:
         joined = JoinedAlert(action.alert or "", _text(payload, "rule"), _text(payload, "target"), action.at)
-        changed = replace(run, alerts=(*run.alerts, joined))
-    elif action.kind == RUN_CLOSE:
-        changed = replace(
-            run, closed_at=action.at, closed_by=action.actor, close_reason=_text(payload, "reason")
-        )
-    elif action.kind == RUN_NOTE:
+        return replace(run, alerts=(*run.alerts, joined))
+    if action.kind == RUN_CLOSE:
+        return replace(run, closed_at=action.at, closed_by=action.actor, close_reason=_text(payload, "reason"))
+    if action.kind == RUN_NOTE:
         text = _text(payload, "text").strip()
         number = _int(payload, "step", 0)
         if not text:
             raise RunError("a note needs text")
         if number and run.step(number) is None:
             raise RunError(f"run {run_id} has no step {number}")
-        changed = replace(run, notes=(*run.notes, Note(action.actor, action.at, text, number)))
-    else:
-        changed = run.with_step(_changed_step(run, action))
-    return replace(book, runs={**book.runs, run_id: changed})
+        return replace(run, notes=(*run.notes, Note(action.actor, action.at, text, number)))
+    return run.with_step(_changed_step(run, action))
 
 
 def _changed_step(run: PlaybookRun, action: ActionLike) -> StepState:
@@ -312,9 +315,7 @@ def _changed_step(run: PlaybookRun, action: ActionLike) -> StepState:
         if step.status is not StepStatus.AWAITING_CONFIRMATION or step.ticked is None:
             raise RunError(f"step {number} is {step.status.value}, not awaiting confirmation")
         if person_of(step.ticked.actor) == person_of(action.actor):
-            raise RunError(
-                f"step {number} was ticked by {person_of(action.actor)}: a different operator must confirm"
-            )
+            raise RunError(f"step {number} was ticked by {person_of(action.actor)}: a different operator must confirm")
         return replace(step, confirmed=mark)
     if action.kind == STEP_SKIP:
         reason = _text(action.payload, "reason").strip()

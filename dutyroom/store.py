@@ -40,7 +40,6 @@ from dutyroom.store_records import (
     StoreError,
     TransitionRecord,
     canonical_json,
-    validate_action,
     validated_payload,
 )
 from dutyroom.store_schema import DB_NAME, open_database
@@ -104,8 +103,11 @@ class Store:
     # Operator actions and the audit log (synchronous=FULL: durable when the call returns).
 
     def record_action(self, action: ActionRecord) -> StoredAction:
-        """Commit an action and its audit record durably; raises StoreError (nothing recorded) on failure."""
-        validate_action(action)
+        """Commit an action and its audit record durably.
+
+        Raises ValueError for an invalid action and StoreError when the database refused it (locked past the
+        busy timeout, disk full, ...); either way nothing was recorded.
+        """
         with self._writing(f"record the {action.kind}", durable=True) as connection:
             return insert_action(connection, action)
 
@@ -113,9 +115,7 @@ class Store:
         self, actor: Identity, kind: str, reason: str, alert: str = "", *, at: float | None = None
     ) -> int:
         """Audit an attempt that was refused (e.g. a viewer trying to ack); returns the audit seq."""
-        return self.record_audit(
-            actor, REFUSAL_KIND, {"attempted": kind, "alert": alert, "reason": reason}, at=at
-        )
+        return self.record_audit(actor, REFUSAL_KIND, {"attempted": kind, "alert": alert, "reason": reason}, at=at)
 
     def record_audit(
         self, actor: Identity, kind: str, detail: Mapping[str, PayloadValue], *, at: float | None = None
@@ -164,15 +164,13 @@ class Store:
     def load_alert_states(self) -> dict[str, str]:
         with self._reading("load alert states") as connection:
             return {
-                str(fp): str(state)
-                for fp, state in connection.execute("SELECT fingerprint, state FROM alert_states")
+                str(fp): str(state) for fp, state in connection.execute("SELECT fingerprint, state FROM alert_states")
             }
 
     def set_meta(self, key: str, value: str) -> None:
         with self._writing(f"set {key}", durable=False) as connection:
             connection.execute(
-                "INSERT INTO meta(key, value) VALUES (?, ?)"
-                " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
 
@@ -183,9 +181,7 @@ class Store:
 
     def write_heartbeat(self, at: float, pid: int | None = None) -> None:
         """The poller calls this every tick; consoles compare its age with a limit (see `read_heartbeat`)."""
-        self.set_meta(
-            HEARTBEAT_KEY, canonical_json({"at": float(at), "pid": os.getpid() if pid is None else pid})
-        )
+        self.set_meta(HEARTBEAT_KEY, canonical_json({"at": float(at), "pid": os.getpid() if pid is None else pid}))
 
     def read_heartbeat(self) -> Heartbeat | None:
         """The poller's last heartbeat, or None when no poller ever ran here (or the value is unreadable)."""
@@ -215,9 +211,7 @@ class Store:
         with self._writing("record alert transitions", durable=False) as connection:
             insert_transitions(connection, transitions)
 
-    def transitions_between(
-        self, since: float, until: float, limit: int | None = None
-    ) -> list[TransitionRecord]:
+    def transitions_between(self, since: float, until: float, limit: int | None = None) -> list[TransitionRecord]:
         """Transitions with since <= at < until, oldest first."""
         with self._reading("read alert transitions") as connection:
             return select_transitions(connection, since, until, limit)

@@ -50,18 +50,14 @@ class MetricHistory:
             if not math.isfinite(sample.at) or (isinstance(value, float) and not math.isfinite(value)):
                 continue
             key = (sample.target, sample.metric, labels_json(sample.labels))
-            series_id = (
-                self._series_ids.get(key) or new_ids.get(key) or _number_series(connection, key, sample.unit)
-            )
+            series_id = self._series_ids.get(key) or new_ids.get(key) or _number_series(connection, key, sample.unit)
             if key not in self._series_ids:
                 new_ids[key] = series_id
             if isinstance(value, float):
                 raw_rows.append((series_id, float(sample.at), value))
             if series_id not in latest or latest[series_id][0] <= sample.at:
                 latest[series_id] = (float(sample.at), value)
-        connection.executemany(
-            "INSERT OR IGNORE INTO samples_raw(series, at, value) VALUES (?, ?, ?)", raw_rows
-        )
+        connection.executemany("INSERT OR IGNORE INTO samples_raw(series, at, value) VALUES (?, ?, ?)", raw_rows)
         _roll_up(connection, raw_rows)
         connection.executemany(
             "INSERT INTO latest_samples(series, at, value) VALUES (?, ?, ?) ON CONFLICT(series) DO UPDATE"
@@ -86,9 +82,7 @@ class MetricHistory:
         series_id = self._lookup(connection, target, metric, labels)
         if series_id is None:
             return None
-        row = connection.execute(
-            "SELECT value, at FROM latest_samples WHERE series = ?", (series_id,)
-        ).fetchone()
+        row = connection.execute("SELECT value, at FROM latest_samples WHERE series = ?", (series_id,)).fetchone()
         if row is None:
             return None
         value, at = row
@@ -116,10 +110,7 @@ class MetricHistory:
             " WHERE series = ? AND minute >= ? ORDER BY minute",
             (series_id, _floor(since, MINUTE_S)),
         )
-        return [
-            MinuteRollup(int(m), float(lo), float(hi), float(total) / n, int(n))
-            for m, lo, hi, total, n in rows
-        ]
+        return [MinuteRollup(int(m), float(lo), float(hi), float(total) / n, int(n)) for m, lo, hi, total, n in rows]
 
     def peak_since(
         self, connection: sqlite3.Connection, target: str, metric: str, labels: Labels, since: float
@@ -173,9 +164,7 @@ class MetricHistory:
         key = (target, metric, labels_json(labels))
         if key in self._series_ids:
             return self._series_ids[key]
-        row = connection.execute(
-            "SELECT id FROM series WHERE target = ? AND metric = ? AND labels = ?", key
-        ).fetchone()
+        row = connection.execute("SELECT id FROM series WHERE target = ? AND metric = ? AND labels = ?", key).fetchone()
         if row is None:
             return None
         self._series_ids[key] = int(row[0])  # committed rows of `series` are never deleted
@@ -183,12 +172,8 @@ class MetricHistory:
 
 
 def _number_series(connection: sqlite3.Connection, key: SeriesKey, unit: str) -> int:
-    connection.execute(
-        "INSERT OR IGNORE INTO series(target, metric, labels, unit) VALUES (?, ?, ?, ?)", (*key, unit)
-    )
-    row = connection.execute(
-        "SELECT id FROM series WHERE target = ? AND metric = ? AND labels = ?", key
-    ).fetchone()
+    connection.execute("INSERT OR IGNORE INTO series(target, metric, labels, unit) VALUES (?, ?, ?, ?)", (*key, unit))
+    row = connection.execute("SELECT id FROM series WHERE target = ? AND metric = ? AND labels = ?", key).fetchone()
     return int(row[0])
 
 

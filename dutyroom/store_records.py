@@ -136,9 +136,7 @@ def validate_action(action: ActionRecord) -> dict[str, PayloadValue]:
 
 def identity_json(identity: Identity) -> str:
     """The actor as stored in actions and the audit log (roles are configuration, not identity)."""
-    return canonical_json(
-        {"user": identity.user, "sudo_user": identity.sudo_user, "ssh_client": identity.ssh_client}
-    )
+    return canonical_json({"user": identity.user, "sudo_user": identity.sudo_user, "ssh_client": identity.ssh_client})
 
 
 def identity_from_json(text: str) -> Identity:

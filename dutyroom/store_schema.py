@@ -142,9 +142,7 @@ def open_database(state_dir: Path) -> tuple[sqlite3.Connection, Path]:
     db_path = state_dir / DB_NAME
     created = _prepare_state_dir(state_dir)
     try:
-        connection = sqlite3.connect(
-            db_path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
-        )
+        connection = sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
     except sqlite3.Error as exc:
         raise StoreError(f"{db_path}: cannot open: {exc}") from exc
     try:

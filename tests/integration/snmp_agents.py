@@ -126,9 +126,7 @@ def start_snmpd(workdir: Path, port: int | None = None, *, community: str = "pub
     log = workdir / "snmpd.log"
     env = {**os.environ, "SNMP_PERSISTENT_DIR": str(persistent), "MIBS": "", "MIBDIRS": str(persistent)}
     command = [str(SNMPD), "-f", "-Lf", str(log), "-C", "-c", str(config), "-p", str(workdir / "snmpd.pid")]
-    process = subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=workdir
-    )
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=workdir)
     agent = Agent(process, port, workdir=workdir)
     _wait_ready(agent, community, log)
     return agent

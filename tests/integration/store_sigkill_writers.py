@@ -30,9 +30,7 @@ def write_actions(state_dir: Path) -> None:
         while time.monotonic() < deadline:
             index += 1
             kind = ("ack", "note", "step")[index % 3]
-            payload: dict[str, str | float | int | bool | None] = {
-                "comment": f"{kind} {index} by {os.getpid()} ✔"
-            }
+            payload: dict[str, str | float | int | bool | None] = {"comment": f"{kind} {index} by {os.getpid()} ✔"}
             if kind == "step":
                 payload |= {"step": index % 7, "done": True}
             stored = store.record_action(ActionRecord(kind, ACTOR, time.time(), f"fp-{index % 5}", payload))
@@ -71,11 +69,7 @@ def write_history(state_dir: Path) -> None:
             store.write_heartbeat(now)
             store.record_events([Event(now, "poll", "host-1", f"round {round_number}")])
             store.record_transitions(
-                [
-                    TransitionRecord(
-                        now, "fp-1", "cpu-high", "host-1", (), "pending", "firing", "warning", "91"
-                    )
-                ]
+                [TransitionRecord(now, "fp-1", "cpu-high", "host-1", (), "pending", "firing", "warning", "91")]
             )
             if round_number % 10 == 0:
                 store.prune(now)

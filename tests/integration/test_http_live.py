@@ -109,19 +109,13 @@ class LoopbackHttpServer:
             "/503": lambda w, h: send(w, _response("503 Service Unavailable", b"\x1b[31mdown")),
             "/bad-json": lambda w, h: send(w, _response("200 OK", b'{"throughput": {"orders": 12,}}')),
             "/wrong-schema": lambda w, h: send(w, _response("200 OK", b'{"status": "ok", "session": "x"}')),
-            "/redirect-same": lambda w, h: send(
-                w, _response("302 Found", b"", extra="Location: /health\r\n")
-            ),
-            "/redirect-loop": lambda w, h: send(
-                w, _response("302 Found", b"", extra="Location: /redirect-loop\r\n")
-            ),
+            "/redirect-same": lambda w, h: send(w, _response("302 Found", b"", extra="Location: /health\r\n")),
+            "/redirect-loop": lambda w, h: send(w, _response("302 Found", b"", extra="Location: /redirect-loop\r\n")),
             "/redirect-other": lambda w, h: send(
                 w, _response("302 Found", b"", extra=f"Location: http://localhost:{port}/health\r\n")
             ),
             "/auth": lambda w, h: send(w, _response("200 OK", _auth_body(h))),
-            "/big-metrics": lambda w, h: send(
-                w, _response("200 OK", BIG_METRICS_TEXT.encode(), "text/plain")
-            ),
+            "/big-metrics": lambda w, h: send(w, _response("200 OK", BIG_METRICS_TEXT.encode(), "text/plain")),
             "/hang-up": self._hang_up,
             "/garbage": lambda w, h: send(w, b"SSH-2.0-OpenSSH_9.2\r\n\x1b[2J\r\n\r\n"),
             "/huge": self._huge,
@@ -246,17 +240,13 @@ async def test_connect_refused(clients: HttpClients) -> None:
     assert values(result) == {"http.up": 0.0}
 
 
-async def test_server_that_never_answers_is_a_read_timeout(
-    server: LoopbackHttpServer, clients: HttpClients
-) -> None:
+async def test_server_that_never_answers_is_a_read_timeout(server: LoopbackHttpServer, clients: HttpClients) -> None:
     result, elapsed = await poll_once(clients, server.url("/silent"), fields=FIELDS)
     assert (result.failure, result.reason) == (State.UNREACHABLE, "no complete response within 0.5 s")
     assert elapsed < GENEROUS_BOUND_S
 
 
-async def test_trickled_body_hits_the_total_deadline(
-    server: LoopbackHttpServer, clients: HttpClients
-) -> None:
+async def test_trickled_body_hits_the_total_deadline(server: LoopbackHttpServer, clients: HttpClients) -> None:
     result, elapsed = await poll_once(clients, server.url("/trickle"), fields=FIELDS)
     assert (result.failure, result.reason) == (State.UNREACHABLE, "no complete response within 0.5 s")
     assert elapsed < GENEROUS_BOUND_S  # a per-read timeout alone would wait ~5,000 s here
@@ -284,9 +274,7 @@ async def test_wrong_schema(server: LoopbackHttpServer, clients: HttpClients) ->
 
 
 @pytest.mark.parametrize("path", ["/huge", "/huge-chunked"])
-async def test_ten_megabyte_body_is_cut_at_the_cap(
-    server: LoopbackHttpServer, clients: HttpClients, path: str
-) -> None:
+async def test_ten_megabyte_body_is_cut_at_the_cap(server: LoopbackHttpServer, clients: HttpClients, path: str) -> None:
     result, elapsed = await poll_once(clients, server.url(path), fields=FIELDS)
     assert (result.failure, result.reason) == (State.UNKNOWN, "body larger than 1 MiB")
     assert elapsed < GENEROUS_BOUND_S
@@ -339,9 +327,7 @@ def _self_signed_certificate(directory: Path) -> tuple[Path, Path]:
     cert_path, key_path = directory / "cert.pem", directory / "key.pem"
     cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
     key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     )
     return cert_path, key_path
 

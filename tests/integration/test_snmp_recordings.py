@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (pytest fixtures imported from snmp_agents are parameters here)
 """SnmpCollector against snmpsim serving the real device recordings: the values each file implies."""
 
 from __future__ import annotations
@@ -101,7 +102,8 @@ async def test_liebert_without_sysuptime_still_polls(snmpsim_agent: Agent) -> No
         (("line", "3"),): 28.0,
     }
     again = await poll(snmpsim_agent, "liebert_apm", "ups-mib")
-    assert again.ok and not again.events
+    assert again.ok
+    assert not again.events
 
 
 async def test_akcp_switches_temperatures_and_humidity(snmpsim_agent: Agent) -> None:
@@ -178,7 +180,8 @@ async def test_interface_filter_fetches_only_named_rows(snmpsim_agent: Agent) ->
     assert result.ok, result.reason
     assert {dict(labels)["ifname"] for labels in values(result, "if.oper_status")} == set(wanted)
     missing = await poll(snmpsim_agent, "vrp_ar169sfp", "if-mib", interfaces=("XGE9/9/9",))
-    assert missing.failure is not None and "XGE9/9/9" in missing.reason
+    assert missing.failure is not None
+    assert "XGE9/9/9" in missing.reason
 
 
 async def test_linux_cpu_and_storage(snmpsim_agent: Agent) -> None:
@@ -187,7 +190,8 @@ async def test_linux_cpu_and_storage(snmpsim_agent: Agent) -> None:
     loads = [3, 3, 100, 10, 100, 1, 1, 2, 100, 2, 100, 97, 100, 100, 1, 100, 7, 100, 100, 100, 1, 100, 1, 8]
     per_cpu = values(result, "host.cpu_pct")
     assert per_cpu.pop(()) == pytest.approx(sum(loads) / len(loads))
-    assert len(per_cpu) == 24 and per_cpu[(("cpu", "196610"),)] == 100.0
+    assert len(per_cpu) == 24
+    assert per_cpu[(("cpu", "196610"),)] == 100.0
     storage = values(result, "host.storage_used_pct")
     assert storage[(("storage", "/"),)] == pytest.approx(100 * 3307213 / 18341120)
     assert storage[(("storage", "/boot"),)] == pytest.approx(100 * 64428 / 259584)
@@ -235,5 +239,6 @@ async def test_wrong_community_is_unreachable(snmpsim_agent: Agent) -> None:
     collector = SnmpCollector(spec)
     result = await collector.poll()
     await collector.aclose()
-    assert result.failure is not None and result.failure.value == "unreachable"
+    assert result.failure is not None
+    assert result.failure.value == "unreachable"
     assert result.reason == "no reply after 0.5 s x 2 attempts"

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (pytest fixtures imported from snmp_agents are parameters here)
 """SnmpCollector against Debian's net-snmp snmpd on loopback: v2c, every v3 level, wrong keys, restarts."""
 
 from __future__ import annotations
@@ -81,11 +82,13 @@ async def test_v3_wrong_credentials_are_an_authentication_failure(
     requests = collector.requests_sent
     await collector.aclose()
     assert result.failure == State.UNKNOWN
-    assert result.reason.startswith("SNMPv3 authentication failed") and words in result.reason
+    assert result.reason.startswith("SNMPv3 authentication failed")
+    assert words in result.reason
     assert "no reply" not in result.reason
     assert overrides.get("auth_key", "\0") not in result.reason
     assert result.duration_s < spec.timeout_s  # answered by a REPORT, not a timeout
-    assert second.failure == State.UNKNOWN and collector.auth_failures == 2
+    assert second.failure == State.UNKNOWN
+    assert collector.auth_failures == 2
     assert requests == 2  # one GET per poll: an authentication failure is never retried
 
 
@@ -106,8 +109,10 @@ async def test_rates_from_a_live_agent_are_sane(snmpd_agent: Agent) -> None:
         await collector.aclose()
     assert first.ok and second.ok, (first.reason, second.reason)
     assert not metric(first, "if.in_bps")
-    rates = metric(second, "if.in_bps")
-    assert len(rates) == 1 and rates[0] >= 0  # type: ignore[operator]
+    speed_bps = float(metric(second, "if.speed_mbps")[0]) * 1e6
+    # lo is shared with everything else on this machine: a rate is either sane or rejected, never wild
+    for rate in metric(second, "if.in_bps") + metric(second, "if.out_bps"):
+        assert 0 <= float(rate) <= 1.1 * speed_bps
 
 
 async def test_agent_restart_is_an_event(tmp_path: Path) -> None:

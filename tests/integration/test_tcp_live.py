@@ -128,9 +128,7 @@ async def test_dead_targets_with_long_timeouts_do_not_delay_live_ones(health_ser
                 HttpTargetSpec("dead-gw", f"http://127.0.0.1:{dead_port}/", interval_s=5.0, timeout_s=3.0),
                 clients.client_for(),
             ),
-            TcpCollector(
-                TcpTargetSpec("live-line", "127.0.0.1", health_server, interval_s=0.2, timeout_s=1.0)
-            ),
+            TcpCollector(TcpTargetSpec("live-line", "127.0.0.1", health_server, interval_s=0.2, timeout_s=1.0)),
             HttpCollector(
                 HttpTargetSpec(
                     "live-gw",

@@ -115,9 +115,7 @@ async def test_v1_apc_on_battery_trap(room: Room) -> None:
 
 
 async def test_v3_authpriv_trap_from_a_known_engine(room: Room) -> None:
-    code, err = await room.send(
-        "snmptrap", "-v3", "-e", SENDER_ENGINE_ID, room.agent, "", "1.3.6.1.4.1.318.0.7"
-    )
+    code, err = await room.send("snmptrap", "-v3", "-e", SENDER_ENGINE_ID, room.agent, "", "1.3.6.1.4.1.318.0.7")
     assert code == 0, err
     result = await room.next_result()
     assert metrics(result) == {"ups.battery_status": "low"}
@@ -161,9 +159,7 @@ async def test_unknown_trap_becomes_an_event(room: Room) -> None:
 async def test_unmapped_source_reports_to_the_unmapped_target(tmp_path: Path) -> None:
     room = await start_room(tmp_path, {"127.0.0.2": "ups-b"})
     try:
-        code, err = await room.send(
-            "snmptrap", "-v2c", "-c", COMMUNITY, room.agent, "", "1.3.6.1.4.1.318.0.5"
-        )
+        code, err = await room.send("snmptrap", "-v2c", "-c", COMMUNITY, room.agent, "", "1.3.6.1.4.1.318.0.5")
         assert code == 0, err
         result = await room.next_result()
         assert result.target == "snmp-traps"

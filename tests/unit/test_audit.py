@@ -71,9 +71,7 @@ def test_the_triggers_refuse_update_and_delete(state_dir: Path) -> None:
 
 
 def test_a_changed_record_is_named(state_dir: Path, tamper: sqlite3.Connection) -> None:
-    tamper.execute(
-        """UPDATE audit SET detail = '{"alert":"","attempted":"ack","reason":"ok"}' WHERE seq = 6"""
-    )
+    tamper.execute("""UPDATE audit SET detail = '{"alert":"","attempted":"ack","reason":"ok"}' WHERE seq = 6""")
 
     report = verify_audit(state_dir)
 
@@ -109,9 +107,7 @@ def test_a_removed_first_record_is_named(state_dir: Path, tamper: sqlite3.Connec
     assert verify_audit(state_dir).bad_seq == 1
 
 
-def test_removing_the_newest_records_is_noticed_by_the_head(
-    state_dir: Path, tamper: sqlite3.Connection
-) -> None:
+def test_removing_the_newest_records_is_noticed_by_the_head(state_dir: Path, tamper: sqlite3.Connection) -> None:
     tamper.execute("DELETE FROM audit WHERE seq >= 5")
 
     report = verify_audit(state_dir)
@@ -120,9 +116,7 @@ def test_removing_the_newest_records_is_noticed_by_the_head(
     assert "records 5 to 6 are missing" in report.problem
 
 
-def test_a_rewritten_record_with_a_fresh_hash_breaks_the_next_link(
-    state_dir: Path, tamper: sqlite3.Connection
-) -> None:
+def test_a_rewritten_record_with_a_fresh_hash_breaks_the_next_link(state_dir: Path, tamper: sqlite3.Connection) -> None:
     seq, at, actor, kind, _detail, prev_hash = tamper.execute(
         "SELECT seq, at, actor, kind, detail, prev_hash FROM audit WHERE seq = 3"
     ).fetchone()
@@ -145,9 +139,7 @@ def test_renumbering_to_hide_a_gap_is_noticed(state_dir: Path, tamper: sqlite3.C
     assert (report.ok, report.bad_seq) == (False, 5)
 
 
-def test_a_changed_action_row_is_named_by_its_audit_record(
-    state_dir: Path, tamper: sqlite3.Connection
-) -> None:
+def test_a_changed_action_row_is_named_by_its_audit_record(state_dir: Path, tamper: sqlite3.Connection) -> None:
     tamper.execute("""UPDATE actions SET payload = '{"n":42}' WHERE id = 2""")
 
     report = verify_audit(state_dir)
@@ -175,9 +167,7 @@ def test_a_missing_database_is_a_failed_report(tmp_path: Path) -> None:
 def test_the_hash_is_sha256_of_prev_hash_and_the_canonical_record(state_dir: Path) -> None:
     """The documented formula, recomputed independently, so an outside tool can verify the log."""
     with sqlite3.connect(state_dir / "dutyroom.db") as connection:
-        rows = connection.execute(
-            "SELECT seq, at, actor, kind, detail, prev_hash, hash FROM audit ORDER BY seq"
-        )
+        rows = connection.execute("SELECT seq, at, actor, kind, detail, prev_hash, hash FROM audit ORDER BY seq")
         previous = GENESIS_HASH
         for seq, at, actor, kind, detail, prev_hash, stored_hash in rows:
             record = {

@@ -41,9 +41,7 @@ def test_without_ssh_or_sudo_both_are_empty() -> None:
 
 
 def test_hostile_environment_text_is_cleaned() -> None:
-    found = current_identity(
-        {"SUDO_USER": "ev\x1b[31mil" + "x" * 200, "SSH_CONNECTION": "not\x07an-ip 1 2 3"}
-    )
+    found = current_identity({"SUDO_USER": "ev\x1b[31mil" + "x" * 200, "SSH_CONNECTION": "not\x07an-ip 1 2 3"})
 
     assert "\x1b" not in found.sudo_user
     assert found.sudo_user.endswith("…")
@@ -122,9 +120,7 @@ def test_user_groups_are_primary_plus_supplementary(fake_accounts: _FakeAccounts
     assert user_groups("ops1") == {"ops1", "duty", "noc"}
 
 
-def test_user_groups_fall_back_to_the_group_file(
-    fake_accounts: _FakeAccounts, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_user_groups_fall_back_to_the_group_file(fake_accounts: _FakeAccounts, monkeypatch: pytest.MonkeyPatch) -> None:
     def failing_grouplist(user: str, gid: int) -> list[int]:
         raise OSError("getgrouplist failed")
 

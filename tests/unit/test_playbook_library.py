@@ -56,7 +56,11 @@ def test_ids_languages_and_checklists(library: PlaybookLibrary) -> None:
 
 def test_for_alert_ranks_rule_then_target_then_group(library: PlaybookLibrary) -> None:
     found = library.for_alert("ups-on-battery", "environment", "ups-a", "zh")
-    assert [(playbook.id, playbook.lang) for playbook in found] == [("mains", "zh"), ("ups-a-only", "en"), ("leak", "zh")]
+    assert [(playbook.id, playbook.lang) for playbook in found] == [
+        ("mains", "zh"),
+        ("ups-a-only", "en"),
+        ("leak", "zh"),
+    ]
     assert library.for_alert("other-rule", "power", "ups-b", "en") == ()
 
 

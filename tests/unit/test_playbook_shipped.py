@@ -60,7 +60,9 @@ def test_translations_have_the_same_steps_and_two_person_steps(library: Playbook
 
 
 def test_the_rules_of_checks_toml_and_the_playbooks_refer_to_each_other(library: PlaybookLibrary) -> None:
-    rules = [(rule_id, playbook_id, (index + 1, 1)) for index, (rule_id, playbook_id) in enumerate(RULE_PLAYBOOKS.items())]
+    rules = [
+        (rule_id, playbook_id, (index + 1, 1)) for index, (rule_id, playbook_id) in enumerate(RULE_PLAYBOOKS.items())
+    ]
     assert check_playbook_references(library, rules, "checks.toml", require_playbook=True) == []
     for rule_id, playbook_id in RULE_PLAYBOOKS.items():
         assert playbook_id in library.ids_for_rule(rule_id)
@@ -86,7 +88,8 @@ def test_trading_failures_carry_the_regulator_deadline(library: PlaybookLibrary)
         (deadline,) = [deadline for deadline in playbook.deadlines if deadline.id == "regulator-call"]
         assert (deadline.minutes, deadline.start, deadline.during) == (30, "alert-start", ("trading", "holiday"))
         step = playbook.step(deadline.step or 0)
-        assert step is not None and "regulator" in step.text
+        assert step is not None
+        assert "regulator" in step.text
 
 
 def test_site_wide_incidents_join_by_site(library: PlaybookLibrary) -> None:

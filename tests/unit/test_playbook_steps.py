@@ -6,7 +6,9 @@ from dutyroom.playbook_markdown import parse_steps, split_front_matter
 from dutyroom.problems import ProblemCollector
 
 
-def steps_of(body: str, lang: str = "en", first_line: int = 1) -> tuple[list[tuple[int, str, bool, str | None]], list[str]]:
+def steps_of(
+    body: str, lang: str = "en", first_line: int = 1
+) -> tuple[list[tuple[int, str, bool, str | None]], list[str]]:
     collector = ProblemCollector("p.md")
     parsed = parse_steps(body, first_line, lang, collector)
     steps = [(step.line, step.text, step.two_person, step.command) for step in parsed.steps]

@@ -90,9 +90,7 @@ def test_all_payload_scalar_types_and_drill_round_trip(store: Store) -> None:
         (ActionRecord("note", ALICE, 1.0, payload={"comment": "x" * 70_000}), "longer"),
     ],
 )
-def test_invalid_actions_are_refused_and_nothing_is_stored(
-    store: Store, action: ActionRecord, message: str
-) -> None:
+def test_invalid_actions_are_refused_and_nothing_is_stored(store: Store, action: ActionRecord, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         store.record_action(action)
 

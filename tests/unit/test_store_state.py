@@ -61,9 +61,7 @@ def test_a_state_path_that_is_a_file_is_refused(tmp_path: Path) -> None:
 def test_a_version_1_database_is_migrated_keeping_its_data(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / DB_NAME) as connection:
         connection.executescript(MIGRATIONS[0])
-        connection.execute(
-            "INSERT INTO series(target, metric, labels) VALUES ('ups-a', 'ups.load_pct', '{}')"
-        )
+        connection.execute("INSERT INTO series(target, metric, labels) VALUES ('ups-a', 'ups.load_pct', '{}')")
         connection.execute("INSERT INTO samples_raw VALUES (1, 100.0, 55.0)")
         connection.execute("PRAGMA user_version = 1")
 

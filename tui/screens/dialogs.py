@@ -1,0 +1,130 @@
+"""A modal form that records one operator action; Enter submits, Escape cancels without recording anything.
+
+The dialog stays open (keeping what was typed) when the form is incomplete or the action is refused, and
+shows why; it closes with the stored action only once `submit` returned, so nothing shows as done before it
+is durable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input
+
+from dutyroom.store_records import StoredAction
+from tui.i18n import Translator
+from tui.render import plain
+from tui.screens.context import Payload, Recorder
+from tui.widgets.text_label import TextLabel
+
+FIELD_LIMIT = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    name: str
+    label: str
+    value: str = ""
+    focus: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    kind: str
+    alert: str
+    payload: Payload
+
+
+Builder = Callable[[dict[str, str]], Request | str]
+"""Turns the typed values into a request, or returns why they are not acceptable yet."""
+
+
+class ActionDialog(ModalScreen[StoredAction | None]):
+    DEFAULT_CSS = """
+    ActionDialog {
+        align: center middle;
+        #dialog {
+            width: 76;
+            max-width: 100%;
+            height: auto;
+            max-height: 100%;
+            border: round $primary;
+            background: $surface;
+            padding: 0 1;
+        }
+        .field-label { color: $text-muted; }
+        Input { margin: 0; }
+        #dialog-error { color: $text-error; text-style: bold; }
+        #dialog-keys { color: $text-muted; }
+        #dialog-buttons { height: auto; align-horizontal: right; }
+        #dialog-buttons Button { margin-left: 1; }
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", show=False)]
+
+    def __init__(
+        self,
+        title: str,
+        subject: Text,
+        fields: Sequence[Field],
+        build: Builder,
+        record: Recorder,
+        translate: Translator,
+    ) -> None:
+        super().__init__()
+        self._title = title
+        self._subject = subject
+        self._fields = tuple(fields)
+        self._build = build
+        self._record = record
+        self._translate = translate
+
+    def compose(self) -> ComposeResult:
+        translate = self._translate
+        with Vertical(id="dialog") as dialog:
+            dialog.border_title = plain(self._title)
+            yield TextLabel(self._subject, id="dialog-subject")
+            for field in self._fields:
+                yield TextLabel(plain(field.label), classes="field-label")
+                yield Input(field.value, id=f"field-{field.name}", compact=True, max_length=FIELD_LIMIT)
+            yield TextLabel(id="dialog-error")
+            yield TextLabel(plain(translate("dialog.keys")), id="dialog-keys")
+            with Horizontal(id="dialog-buttons"):
+                yield Button(translate("dialog.cancel"), id="cancel", compact=True)
+                yield Button(translate("dialog.submit"), id="submit", variant="primary", compact=True)
+
+    def on_mount(self) -> None:
+        focused = next((field for field in self._fields if field.focus), self._fields[0] if self._fields else None)
+        if focused is not None:
+            self.query_one(f"#field-{focused.name}", Input).focus()
+
+    def values(self) -> dict[str, str]:
+        return {field.name: self.query_one(f"#field-{field.name}", Input).value for field in self._fields}
+
+    def show_error(self, reason: str) -> None:
+        self.query_one("#dialog-error", TextLabel).show(plain(reason))
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#submit")
+    def submit(self) -> None:
+        built = self._build(self.values())
+        if isinstance(built, str):
+            self.show_error(built)
+            return
+        outcome = self._record(built.kind, built.alert, built.payload)
+        if outcome.action is None:
+            self.show_error(outcome.reason)
+            return
+        self.dismiss(outcome.action)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,221 @@
+"""The main screen: status line, the alert list, the selected alert's playbook, the site overview.
+
+The app hands it one snapshot per UI tick (`apply_snapshot`); every part repaints only what changed.
+Keys act on the highlighted alert and the highlighted playbook step; actions go through the context's
+recorder, so they show as done only once the source stored them.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Input
+
+from dutyroom.console_source import ConsoleSnapshot
+from dutyroom.playbook_model import Playbook
+from dutyroom.views import AlertView
+from tui.render import device_text, plain
+from tui.screens.action_forms import ack_dialog, note_dialog, silence_dialog
+from tui.screens.confirm import ConfirmDialog
+from tui.screens.context import ConsoleContext
+from tui.screens.detail import TargetDetailScreen
+from tui.screens.help import HelpScreen
+from tui.screens.step_keys import StepRequest, plan_step
+from tui.screens.timeline import TimelineScreen
+from tui.widgets.alert_rows import unhandled_criticals
+from tui.widgets.alert_table import AlertTable
+from tui.widgets.playbook_pane import PlaybookPane, PlaybookView
+from tui.widgets.site_overview import SiteOverview
+from tui.widgets.status_bar import StatusBar
+from tui.widgets.text_label import TextLabel
+from tui.widgets.too_small import TooSmallNotice
+
+
+class MainScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", show=False),
+        Binding("colon", "app.command_palette", show=False),
+        Binding("question_mark", "help", show=False),
+        Binding("a", "ack", show=False),
+        Binding("s", "silence", show=False),
+        Binding("n", "note", show=False),
+        Binding("space", "step('step')", show=False),
+        Binding("c", "step('step-confirm')", show=False),
+        Binding("u", "step('step-undo')", show=False),
+        Binding("t", "timeline", show=False),
+        Binding("h", "app.handover", show=False),
+        Binding("q", "app.request_quit", show=False),
+        Binding("escape", "escape", show=False),
+    ]
+
+    def __init__(self, context: ConsoleContext) -> None:
+        super().__init__()
+        self.context = context
+        self.snapshot: ConsoleSnapshot | None = None
+        self._alerts: dict[str, AlertView] = {}
+        self._playbooks: dict[str, Playbook | None] = {}
+
+    def compose(self) -> ComposeResult:
+        translate, settings = self.context.translate, self.context.settings
+        yield StatusBar(translate, ascii_only=settings.ascii_only, live_clock=settings.live_clock, id="status")
+        with Horizontal(id="body"):
+            yield AlertTable(translate, ascii_only=settings.ascii_only, id="alerts")
+            with Vertical(id="side"):
+                yield PlaybookPane(translate, id="playbook")
+                yield SiteOverview(translate, ascii_only=settings.ascii_only, id="overview")
+        yield Input(placeholder=translate("filter.placeholder"), id="filter", compact=True)
+        yield TextLabel(plain(translate("hint.main")), id="hints")
+        yield TooSmallNotice(translate)
+
+    def on_mount(self) -> None:
+        translate = self.context.translate
+        self.alert_table.border_title = plain(translate("alerts.title"))
+        self.query_one(PlaybookPane).border_title = plain(translate("playbook.title"))
+        self.query_one(SiteOverview).border_title = plain(translate("overview.title"))
+        self.alert_table.focus()
+
+    @property
+    def alert_table(self) -> AlertTable:
+        return self.query_one(AlertTable)
+
+    @property
+    def selected_alert(self) -> AlertView | None:
+        return self._alerts.get(self.alert_table.cursor_key)
+
+    def apply_snapshot(self, snapshot: ConsoleSnapshot | None, source_error: str = "") -> None:
+        """Show one snapshot (None keeps the last one on screen, with the source's error as a banner)."""
+        if snapshot is not None:
+            self.snapshot = snapshot
+            self._alerts = {alert.fingerprint: alert for alert in snapshot.alerts}
+            self._playbooks.clear()
+        shown = self.snapshot
+        unhandled = unhandled_criticals(shown.alerts) if shown else 0
+        self.query_one(StatusBar).show(shown.status if shown else None, unhandled=unhandled,
+                                       source_error=source_error)
+        if shown is None:
+            return
+        self.alert_table.show(shown.alerts, shown.status.now, shown.status.timezone)
+        self.query_one(SiteOverview).show_groups(shown.overview)
+        self._show_playbook()
+
+    def _playbook_for(self, alert: AlertView | None) -> Playbook | None:
+        if alert is None or not alert.playbook:
+            return None
+        if alert.playbook not in self._playbooks:
+            try:
+                found = self.context.source.playbook(alert.playbook, self.context.settings.language)
+            except Exception:  # noqa: BLE001 - a broken playbook source shows as "not loaded"
+                found = None
+            self._playbooks[alert.playbook] = found
+        return self._playbooks[alert.playbook]
+
+    def _show_playbook(self) -> None:
+        snapshot = self.snapshot
+        if snapshot is None:
+            return
+        alert = self.selected_alert
+        run = snapshot.runs.get(alert.fingerprint) if alert is not None else None
+        view = PlaybookView(alert, self._playbook_for(alert), run, snapshot.status.now, snapshot.status.timezone)
+        self.query_one(PlaybookPane).show(view)
+
+    @on(AlertTable.RowHighlighted)
+    def alert_highlighted(self) -> None:
+        self._show_playbook()
+
+    @on(AlertTable.RowChosen)
+    def alert_chosen(self) -> None:
+        alert = self.selected_alert
+        if alert is not None:
+            self.app.push_screen(TargetDetailScreen(self.context, alert.target))
+
+    def _require_alert(self) -> AlertView | None:
+        alert = self.selected_alert
+        if alert is None:
+            self.notify(self.context.translate("need.alert"), severity="warning", markup=False)
+        return alert
+
+    def action_ack(self) -> None:
+        if alert := self._require_alert():
+            context = self.context
+            self.app.push_screen(ack_dialog(alert, context.clock, context.record, context.translate,
+                                            ascii_only=context.settings.ascii_only))
+
+    def action_silence(self) -> None:
+        if alert := self._require_alert():
+            context = self.context
+            self.app.push_screen(silence_dialog(alert, context.clock, context.record, context.translate,
+                                                ascii_only=context.settings.ascii_only))
+
+    def action_note(self) -> None:
+        if alert := self._require_alert():
+            context = self.context
+            self.app.push_screen(note_dialog(alert, context.record, context.translate,
+                                             ascii_only=context.settings.ascii_only))
+
+    def action_drill(self) -> None:
+        if (alert := self._require_alert()) and alert.playbook:
+            self.context.record("drill", alert.fingerprint, {"playbook": alert.playbook})
+
+    def action_step(self, kind: str) -> None:
+        pane = self.query_one(PlaybookPane)
+        alert = self.selected_alert
+        plan = plan_step(kind, alert, pane.run, pane.highlighted_step, self.context.translate)
+        if isinstance(plan, str):
+            self.notify(plan, severity="warning", markup=False)
+            return
+        if plan.kind == "step-undo":
+            question = self.context.translate("confirm.undo", step=plan.step)
+
+            def answered(answer: bool | None) -> None:
+                if answer:
+                    self._record_step(plan)
+
+            self.app.push_screen(ConfirmDialog(question, self.context.translate), answered)
+            return
+        self._record_step(plan)
+
+    def _record_step(self, plan: StepRequest) -> None:
+        self.context.record(plan.kind, plan.alert, {"run": plan.run, "step": plan.step})
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self.context.translate))
+
+    def action_timeline(self) -> None:
+        self.app.push_screen(TimelineScreen(self.context))
+
+    def action_detail(self) -> None:
+        self.alert_chosen()
+
+    def action_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.display = True
+        field.focus()
+
+    @on(Input.Changed, "#filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        table = self.alert_table
+        table.needle = event.value.strip()
+        translate = self.context.translate
+        title = translate("alerts.filtered", text=table.needle) if table.needle else translate("alerts.title")
+        table.border_title = device_text(title, 120)
+        if self.snapshot is not None:
+            table.show(self.snapshot.alerts, self.snapshot.status.now, self.snapshot.status.timezone)
+
+    @on(Input.Submitted, "#filter")
+    def filter_kept(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.display = bool(field.value.strip())
+        self.alert_table.focus()
+
+    def action_escape(self) -> None:
+        """Escape only closes the filter (clearing it); it never acts on an alert."""
+        field = self.query_one("#filter", Input)
+        if field.display or field.value:
+            field.value = ""
+            field.display = False
+            self.alert_table.focus()
