@@ -140,7 +140,14 @@ class Poller:
                 continue
             alert = AlertRef(transition.fingerprint, transition.rule, transition.target, transition.at)
             try:
-                planned = self.runs.plan_alert(playbook, alert, ENGINE_ACTOR, now, drill=transition.drill)
+                planned = self.runs.plan_alert(
+                    playbook,
+                    alert,
+                    ENGINE_ACTOR,
+                    now,
+                    related_playbooks=self.room.playbooks.ids_for_rule(transition.rule),
+                    drill=transition.drill,
+                )
             except RunError as error:
                 log.warning("playbook run not started: %s", error)
                 continue

@@ -75,7 +75,8 @@ def _check_front(front: FrontMatter, path: Path, folder_lang: str, collector: Pr
         collector.at(("title",), "title is empty", value=True)
     if front.kind == "checklist" and _spec_entries(front.applies_to):
         collector.at(("applies_to",), "a checklist is run by hand, not by alerts: remove applies_to")
-    for name, entries in (("rules", front.applies_to.rules), ("groups", front.applies_to.groups)):
+    applies = front.applies_to
+    for name, entries in (("rules", applies.rules), ("groups", applies.groups), ("targets", applies.targets)):
         if any(not entry.strip() for entry in entries):
             collector.at(("applies_to", name), f"applies_to.{name} has an empty entry", value=True)
     for index, contact in enumerate(front.contact):

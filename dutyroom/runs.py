@@ -188,7 +188,7 @@ class RunBook:
         candidates = {playbook.id} | related_playbooks
         for run in reversed(self.open_runs()):
             same_place = run.join_scope == "site" or run.target == alert.target
-            recent = 0 <= at - run.last_alert_at <= window_s
+            recent = abs(at - run.last_alert_at) <= window_s  # abs: a wall-clock step back still joins
             if run.playbook_id in candidates and run.drill == drill and same_place and recent:
                 payload = {"run": run.run_id, "rule": alert.rule_id, "target": alert.target}
                 return self._checked(RunAction(RUN_JOIN, actor, at, payload, alert.incident_key, drill))

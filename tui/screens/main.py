@@ -186,7 +186,8 @@ class MainScreen(Screen[None]):
         self.app.push_screen(HelpScreen(self.context.translate))
 
     def action_timeline(self) -> None:
-        self.app.push_screen(TimelineScreen(self.context))
+        timezone = self.snapshot.status.timezone if self.snapshot is not None else ""
+        self.app.push_screen(TimelineScreen(self.context, timezone))
 
     def action_detail(self) -> None:
         self.alert_chosen()

@@ -146,6 +146,11 @@ class LineTable(ScrollView, can_focus=True):
     def cursor_key(self) -> str:
         return self._rows[self.cursor].key if 0 <= self.cursor < len(self._rows) else ""
 
+    def column_width(self, index: int) -> int:
+        """The width column `index` gets at the current size (0 when dropped)."""
+        widths = column_widths(self._columns, self.scrollable_content_region.width or self.size.width)
+        return widths[index] if 0 <= index < len(widths) else 0
+
     def set_columns(self, columns: Sequence[Column], empty_text: str | None = None) -> None:
         self._columns = tuple(columns)
         if empty_text is not None:

@@ -1,0 +1,156 @@
+"""The timeline: events, alert transitions and operator actions of the last 24 hours, newest first.
+
+`1`/`2`/`3` toggle events, transitions and actions; `/` filters by text (target, who, what).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Input
+
+from dutyroom.console_source import TimelineEntry
+from tui.i18n import Translator
+from tui.render import device_text, local_time, plain, since_text
+from tui.screens.context import ConsoleContext
+from tui.screens.help import HelpScreen
+from tui.widgets.line_table import Column, LineTable, Row
+from tui.widgets.text_label import TextLabel
+from tui.widgets.too_small import TooSmallNotice
+
+KINDS = ("event", "transition", "action")
+WINDOW_S = 24 * 3600.0
+REFRESH_S = 5.0
+
+
+def timeline_rows(
+    entries: Sequence[TimelineEntry], kinds: frozenset[str], needle: str, now: float, timezone: str,
+    translate: Translator,
+) -> list[Row]:
+    """Entries of the chosen kinds matching `needle`, newest first, each with a stable key."""
+    words = needle.lower().split()
+    rows: list[Row] = []
+    seen: dict[str, int] = {}
+    for entry in sorted(entries, key=lambda item: item.at, reverse=True):
+        if entry.kind not in kinds:
+            continue
+        haystack = f"{entry.target} {entry.who} {entry.text} {entry.kind}".lower()
+        if not all(word in haystack for word in words):
+            continue
+        when = since_text(entry.at, now, timezone)
+        if len(when) == 5:
+            when = local_time(entry.at, timezone, seconds=True)
+        text = device_text(entry.text, 300)
+        if entry.drill:
+            text = plain(f"[{translate('playbook.drill')}] ") + text
+        base = f"{entry.at:.3f}:{entry.kind}:{entry.target}:{entry.who}"
+        seen[base] = seen.get(base, 0) + 1
+        cells = (plain(when), plain(translate(f"timeline.{entry.kind}")), device_text(entry.target, 80),
+                 device_text(entry.who, 40), text)
+        rows.append(Row(f"{base}:{seen[base]}", cells, ("", f"timeline--{entry.kind}", "", "", "")))
+    return rows
+
+
+class TimelineTable(LineTable):
+    DEFAULT_CSS = """
+    TimelineTable {
+        & > .timeline--event { color: $text-primary; }
+        & > .timeline--transition { color: $text-warning; }
+        & > .timeline--action { color: $text-success; }
+    }
+    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = LineTable.COMPONENT_CLASSES | {
+        "timeline--event", "timeline--transition", "timeline--action",
+    }
+
+
+class TimelineScreen(Screen[None]):
+    DEFAULT_CSS = """
+    TimelineScreen {
+        #timeline-head { background: $panel; text-style: bold; }
+        #timeline-kinds, #timeline-hints { color: $text-muted; }
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", show=False),
+        Binding("q", "back", show=False),
+        Binding("slash", "filter", show=False),
+        Binding("question_mark", "help", show=False),
+        Binding("1", "toggle('event')", show=False),
+        Binding("2", "toggle('transition')", show=False),
+        Binding("3", "toggle('action')", show=False),
+    ]
+
+    def __init__(self, context: ConsoleContext, timezone: str = "") -> None:
+        super().__init__()
+        self.context = context
+        self.kinds = frozenset(KINDS)
+        self.entries: list[TimelineEntry] = []
+        self._timezone = timezone
+
+    def compose(self) -> ComposeResult:
+        translate = self.context.translate
+        yield TextLabel(plain(translate("timeline.title")), id="timeline-head")
+        yield TextLabel(id="timeline-kinds")
+        yield Input(placeholder=translate("timeline.placeholder"), id="timeline-filter", compact=True)
+        columns = [
+            Column(translate("col.time"), 8, max_width=11, flex=1, keep=9),
+            Column(translate("col.kind"), 8, keep=4),
+            Column(translate("col.target"), 10, flex=1, max_width=24, keep=6),
+            Column(translate("col.who"), 6, flex=1, max_width=14, keep=5),
+            Column(translate("col.text"), 20, flex=4, keep=9),
+        ]
+        yield TimelineTable(columns, "-", id="timeline")
+        yield TextLabel(plain(translate("hint.back")), id="timeline-hints")
+        yield TooSmallNotice(translate)
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.set_interval(REFRESH_S, self.reload)
+        self.query_one(TimelineTable).focus()
+
+    def reload(self) -> None:
+        now = self.context.clock()
+        try:
+            self.entries = list(self.context.source.timeline(now - WINDOW_S, now, tuple(KINDS)))
+        except Exception:  # noqa: BLE001 - a failing source leaves the last entries on screen
+            pass
+        self._show(now)
+
+    def _show(self, now: float | None = None) -> None:
+        translate = self.context.translate
+        now = self.context.clock() if now is None else now
+        needle = self.query_one("#timeline-filter", Input).value.strip()
+        kinds = " ".join(translate(f"timeline.{kind}") for kind in KINDS if kind in self.kinds) or "-"
+        self.query_one("#timeline-kinds", TextLabel).show(plain(translate("timeline.kinds", kinds=kinds)))
+        rows = timeline_rows(self.entries, self.kinds, needle, now, self._timezone, translate)
+        self.query_one(TimelineTable).set_rows(rows)
+
+    def action_toggle(self, kind: str) -> None:
+        self.kinds = self.kinds - {kind} if kind in self.kinds else self.kinds | {kind}
+        self._show()
+
+    def action_filter(self) -> None:
+        self.query_one("#timeline-filter", Input).focus()
+
+    @on(Input.Changed, "#timeline-filter")
+    def filter_changed(self) -> None:
+        self._show()
+
+    @on(Input.Submitted, "#timeline-filter")
+    def filter_kept(self) -> None:
+        self.query_one(TimelineTable).focus()
+
+    def action_back(self) -> None:
+        if self.focused is self.query_one("#timeline-filter", Input):
+            self.query_one(TimelineTable).focus()
+            return
+        self.dismiss(None)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self.context.translate))
