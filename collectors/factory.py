@@ -18,7 +18,7 @@ from collectors.http import HttpCollector
 from collectors.http_clients import build_http_client
 from collectors.http_spec import HttpTargetSpec
 from collectors.prom import PromSelector
-from collectors.snmp.collector import SnmpCollector
+from collectors.snmp.collector import SnmpCollector, auto_transport
 from collectors.snmp.profiles import load_profile
 from collectors.snmp.spec import SnmpTargetSpec
 from collectors.tcp import TcpCollector, TcpTargetSpec
@@ -71,7 +71,7 @@ def build_collectors(config: LoadedConfig, targets: Iterable[Target] | None = No
 def _build(config: LoadedConfig, target: Target, built: CollectorSet) -> Collector:
     timing = config.timings[target.id]
     if target.kind == "snmp":
-        return SnmpCollector(snmp_spec(config, target))
+        return SnmpCollector(snmp_spec(config, target), transport_factory=auto_transport)
     if target.kind == "http":
         if built.http_client is None:
             built.http_client = build_http_client(None)

@@ -69,7 +69,7 @@ class Credential(Strict, frozen=True):
     ] = None
     auth_key: Annotated[Secret | None, Meta(description="SNMPv3 authentication key.")] = None
     priv: Annotated[
-        Literal["DES", "AES", "AES-128", "AES-192", "AES-256"] | None,
+        Literal["DES", "3DES", "AES", "AES-128", "AES-192", "AES-256", "AES-192C", "AES-256C"] | None,
         Meta(description="SNMPv3 privacy protocol."),
     ] = None
     priv_key: Annotated[Secret | None, Meta(description="SNMPv3 privacy key.")] = None

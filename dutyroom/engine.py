@@ -76,6 +76,12 @@ class Engine:
         self.drill = False
 
     # ----- persistence
+    def export_all(self) -> dict[str, str]:
+        """JSON of every check and target health, e.g. to carry state into an engine for a reloaded config."""
+        blobs = {key: msgspec.json.encode(check).decode() for key, check in self.checks.items()}
+        blobs.update({"target:" + key: msgspec.json.encode(item).decode() for key, item in self.health.items()})
+        return blobs
+
     def export_changes(self) -> tuple[dict[str, str], list[str]]:
         """JSON of checks and target health changed since the last call, and checks to forget."""
         upserts: dict[str, str] = {}

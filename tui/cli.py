@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from tui import cli_actions, cli_check, cli_serve
+from tui import cli_actions, cli_check, cli_probe, cli_serve
 from tui.cli_common import CommandFailed, add_common_options
 
 
@@ -17,13 +17,18 @@ def build_parser() -> argparse.ArgumentParser:
     add_common_options(parser)
     parser.add_argument("--lang", choices=["en", "zh"], help="interface language (default: checks.toml's)")
     parser.add_argument("--ascii", action="store_true", help="ASCII borders and symbols (double-width fonts)")
-    parser.add_argument("--remote", action=argparse.BooleanOptionalAction, default=None,
-                        help="remote profile (default: on when SSH_CONNECTION is set)")
+    parser.add_argument(
+        "--remote",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="remote profile (default: on when SSH_CONNECTION is set)",
+    )
     parser.add_argument("--no-bell", action="store_true", help="do not ring the terminal bell")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     cli_check.register(commands, common)
     cli_actions.register(commands, common)
     cli_serve.register(commands, common)
+    cli_probe.register(commands, common)
     return parser
 
 
@@ -54,6 +59,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        sys.stderr.close()
+        return 0
     return status
 
 

@@ -41,8 +41,13 @@ async def run_console_async(
     """Run the console (and the poller, when this process owns the room) until the operator quits."""
     from tui.app import create_app
 
-    source = StoreSource(room, store, current_identity(), "owner" if mode == "owner" else "viewer",
-                         language=str(options.get("language", "")))
+    source = StoreSource(
+        room,
+        store,
+        current_identity(),
+        "owner" if mode == "owner" else "viewer",
+        language=str(options.get("language", "")),
+    )
     app = create_app(source, **options)  # type: ignore[arg-type]
     stop = stop or asyncio.Event()
     poll_task = asyncio.create_task(poller.run(stop), name="poller") if poller is not None else None

@@ -35,18 +35,22 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "col.value": ("Value (age)", "值（时长）"),
     "col.since": ("Since", "开始"),
     "col.marks": ("Marks", "标记"),
-    "col.ack_by": ("Ack by", "确认人"),
     "alerts.title": ("Alerts", "告警"),
     "alerts.none": ("No active alerts.", "当前没有告警。"),
     "alerts.filtered": ("Alerts (filter: {text})", "告警（筛选：{text}）"),
-    "filter.placeholder": ("filter: target, rule, group or state; Enter keeps, Esc clears",
-                           "筛选：对象、规则、分组或状态；回车保留，Esc 清除"),
+    "filter.placeholder": (
+        "filter: target, rule, group or state; Enter keeps, Esc clears",
+        "筛选：对象、规则、分组或状态；回车保留，Esc 清除",
+    ),
     # Playbook pane
     "playbook.title": ("Playbook", "应急预案"),
     "playbook.none": ("No playbook for this alert.", "此告警没有应急预案。"),
     "playbook.no_alert": ("Select an alert to see its playbook.", "选择一条告警以查看其预案。"),
     "playbook.missing": ("Playbook '{id}' is not loaded.", "预案“{id}”未加载。"),
-    "playbook.no_run": ("Not started: steps can be ticked once a run is open.", "尚未开始：预案运行开启后才能勾选步骤。"),
+    "playbook.no_run": (
+        "Not started: steps can be ticked once a run is open.",
+        "尚未开始：预案运行开启后才能勾选步骤。",
+    ),
     "playbook.two_person": ("[2P]", "[双人]"),
     "playbook.awaiting": ("awaiting a second operator", "等待第二人确认"),
     "playbook.ticked_by": ("done by {who} at {at}", "{who} 于 {at} 完成"),
@@ -59,21 +63,30 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "deadline.waived": ("{what}: waived (step skipped)", "{what}：已免除（步骤跳过）"),
     # Overview and status line
     "overview.title": ("Site", "机房概况"),
-    "status.collectors": ("collectors {on_time} on time, {stale} stale, {failing} failing",
-                          "采集 {on_time} 正常，{stale} 过期，{failing} 失败"),
+    "status.collectors": (
+        "collectors {on_time} on time, {stale} stale, {failing} failing",
+        "采集 {on_time} 正常，{stale} 过期，{failing} 失败",
+    ),
     "status.owner": ("owner", "主控"),
     "status.viewer": ("attached viewer", "附加查看"),
     "status.role.operator": ("operator", "操作员"),
     "status.role.viewer": ("viewer", "只读"),
     "status.unhandled": ("{count} critical not acknowledged", "{count} 条严重告警未确认"),
     "status.source_failed": ("state unavailable: {reason}", "状态不可用：{reason}"),
-    "hint.main": ("? help  / filter  : commands  a ack  s silence  n note  space tick  c confirm  "
-                  "enter detail  t timeline  h handover  q quit",
-                  "? 帮助  / 筛选  : 命令  a 确认  s 静默  n 备注  空格 勾选  c 复核  回车 详情  t 时间线  "
-                  "h 交班  q 退出"),
+    "hint.main": (
+        "? help  / filter  : commands  a ack  s silence  n note  space tick  c confirm  "
+        "enter detail  t timeline  h handover  q quit",
+        "? 帮助  / 筛选  : 命令  a 确认  s 静默  n 备注  空格 勾选  c 复核  回车 详情  t 时间线  h 交班  q 退出",
+    ),
+    "hint.short": (
+        "? help  / filter  : commands  a ack  s silence  n note  space tick  enter detail  q quit",
+        "? 帮助  / 筛选  : 命令  a 确认  s 静默  n 备注  空格 勾选  回车 详情  q 退出",
+    ),
     "hint.back": ("esc back  ? help", "esc 返回  ? 帮助"),
-    "too_small": ("Terminal too small: {width}x{height}. dutyroom needs at least 80x24.",
-                  "终端太小：{width}x{height}。dutyroom 至少需要 80x24。"),
+    "too_small": (
+        "Terminal too small: {width}x{height}. dutyroom needs at least 80x24.",
+        "终端太小：{width}x{height}。dutyroom 至少需要 80x24。",
+    ),
     # Dialogs
     "dialog.ack.title": ("Acknowledge", "确认告警"),
     "dialog.silence.title": ("Silence", "静默"),
@@ -117,8 +130,10 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "step.status.skipped": ("skipped", "已跳过"),
     "step.status.awaiting-confirmation": ("awaiting confirmation", "待复核"),
     "step.status.open": ("open", "未完成"),
-    "handover.unavailable": ("Handover is not wired here; run `dutyroom handover`.",
-                             "此处无法交班；请运行 `dutyroom handover`。"),
+    "handover.unavailable": (
+        "Handover is not wired here; run `dutyroom handover`.",
+        "此处无法交班；请运行 `dutyroom handover`。",
+    ),
     "handover.failed": ("handover failed: {reason}", "交班失败：{reason}"),
     # Detail and timeline
     "detail.title": ("Target {name}", "对象 {name}"),
@@ -130,7 +145,10 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "col.age": ("Age", "时长"),
     "col.history": ("Last hour", "最近一小时"),
     "timeline.title": ("Timeline (last 24h, newest first)", "时间线（最近 24 小时，最新在前）"),
-    "timeline.kinds": ("kinds: {kinds}   1 events  2 transitions  3 actions", "类型：{kinds}   1 事件  2 状态变化  3 操作"),
+    "timeline.kinds": (
+        "kinds: {kinds}   1 events  2 transitions  3 actions",
+        "类型：{kinds}   1 事件  2 状态变化  3 操作",
+    ),
     "timeline.placeholder": ("filter text", "筛选文字"),
     "timeline.event": ("event", "事件"),
     "timeline.transition": ("transition", "状态变化"),

@@ -7,6 +7,7 @@ ever interpreted and no control byte reaches the terminal. Widths are terminal c
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
@@ -28,11 +29,8 @@ Align = Literal["left", "right"]
 
 def device_text(raw: object, limit: int = 200, style: str = "") -> Text:
     """Untrusted text as plain `Text`: control characters made visible, length capped, no markup."""
-    if raw is None or isinstance(raw, str | bytes):
-        cleaned = clean_text(raw, limit)
-    else:
-        cleaned = clean_text(str(raw), limit)
-    return Text(cleaned, style=style, end="")
+    text = raw if raw is None or isinstance(raw, str | bytes) else str(raw)
+    return Text(clean_text(text, limit), style=style, end="")
 
 
 def plain(text: str, style: str = "") -> Text:
@@ -55,6 +53,54 @@ def fit(text: Text, width: int, align: Align = "left") -> Text:
         else:
             fitted.pad_right(gap)
     return fitted
+
+
+_NO_BREAK_BEFORE = frozenset("，。、；：？！）」』】》”’%,.;:?!)]}%…・ー")
+_NO_BREAK_AFTER = frozenset("（「『【《“‘([{")
+
+
+def _break_allowed(previous: str, current: str) -> bool:
+    """Whether a line may break between two characters: at spaces, and around wide (CJK) characters."""
+    if previous.isspace() and not current.isspace():
+        return True
+    if current in _NO_BREAK_BEFORE or previous in _NO_BREAK_AFTER or current.isspace():
+        return False
+    return cell_len(previous) == 2 or cell_len(current) == 2
+
+
+def wrap_offsets(text: str, width: int) -> list[int]:
+    """Indices where `text` should break to fit `width` cells; CJK may break between any two characters.
+
+    Rich and Textual only break at spaces, so a Chinese sentence after one Latin word jumps to a new line
+    whole; this keeps lines full instead. A run with no break point longer than `width` is cut.
+    """
+    if width <= 0 or cell_len(text) <= width:
+        return []
+    offsets: list[int] = []
+    line_start, line_cells, last_break = 0, 0, 0
+    for index, char in enumerate(text):
+        if index > line_start and _break_allowed(text[index - 1], char):
+            last_break = index
+        char_cells = cell_len(char)
+        if line_cells + char_cells > width and not char.isspace() and index > line_start:
+            cut = last_break if last_break > line_start else index
+            offsets.append(cut)
+            line_start, line_cells = cut, cell_len(text[cut:index])
+            if index > line_start and _break_allowed(text[index - 1], char):
+                last_break = index
+        line_cells += char_cells
+    return offsets
+
+
+def wrap_text(text: Text, width: int) -> Text:
+    """`text` with line breaks inserted (styles kept) so that every line fits `width` cells."""
+    offsets = wrap_offsets(text.plain, width)
+    if not offsets:
+        return text
+    lines = text.divide(offsets)
+    for line in lines:
+        line.rstrip()
+    return Text("\n", end="").join(lines)
 
 
 def state_label(state: State, translate: Translator, *, ascii_only: bool = False) -> str:
@@ -82,15 +128,15 @@ def local_time(at: float, timezone: str, *, seconds: bool = False) -> str:
     return moment.strftime("%H:%M:%S" if seconds else "%H:%M")
 
 
-def since_text(at: float, now: float, timezone: str) -> str:
-    """When something started: `HH:MM` today, `MM-DD HH:MM` on another day."""
+def since_text(at: float, now: float, timezone: str, *, with_time: bool = False) -> str:
+    """When something started: `HH:MM` today, else `MM-DD` (or `MM-DD HH:MM` with `with_time`)."""
     if at <= 0:
         return "-"
     zone = _zone(timezone)
     moment = datetime.fromtimestamp(at, zone)
     if moment.date() == datetime.fromtimestamp(now, zone).date():
         return moment.strftime("%H:%M")
-    return moment.strftime("%m-%d %H:%M")
+    return moment.strftime("%m-%d %H:%M" if with_time else "%m-%d")
 
 
 def age_text(at: float, now: float) -> str:
@@ -98,14 +144,21 @@ def age_text(at: float, now: float) -> str:
 
 
 def sparkline(values: Sequence[float], width: int, *, ascii_only: bool = False) -> str:
-    """The last `width` values as one line of bars, scaled between their minimum and maximum."""
+    """The last `width` values as one line of bars scaled between their minimum and maximum; gaps for NaN."""
     if width <= 0 or not values:
         return ""
-    recent = list(values)[-width:] if len(values) > width else list(values)
+    recent = list(values)[-width:]
     levels = ASCII_LEVELS if ascii_only else BLOCKS
-    low, high = min(recent), max(recent)
+    finite = [value for value in recent if math.isfinite(value)]
+    if not finite:
+        return " " * len(recent)
+    low, high = min(finite), max(finite)
     span = high - low
     top = len(levels) - 1
-    if span <= 0:
-        return levels[top // 2] * len(recent)
-    return "".join(levels[round((value - low) / span * top)] for value in recent)
+
+    def bar(value: float) -> str:
+        if not math.isfinite(value):
+            return " "
+        return levels[round((value - low) / span * top)] if span > 0 else levels[top // 2]
+
+    return "".join(bar(value) for value in recent)

@@ -123,9 +123,7 @@ class SnmpClient:
         return await self.request(PduKind.GETBULK, cursors, max_repetitions=repetitions)
 
 
-def _advance(
-    pending: list[Oid], cursors: dict[Oid, Oid], tables: dict[Oid, Column], response: Response
-) -> list[Oid]:
+def _advance(pending: list[Oid], cursors: dict[Oid, Oid], tables: dict[Oid, Column], response: Response) -> list[Oid]:
     """Store the rows of one reply; return the columns that still have rows to fetch."""
     done: set[Oid] = set()
     moved: set[Oid] = set()

@@ -43,9 +43,7 @@ def decode(
             return decoded
     for table in profile.tables:
         rows = fetched.tables.get(table.name, {})
-        decoded.samples.extend(
-            decode_table(table, rows, env, target=target, at=at, rates=rates, selected=selected)
-        )
+        decoded.samples.extend(decode_table(table, rows, env, target=target, at=at, rates=rates, selected=selected))
     return decoded
 
 

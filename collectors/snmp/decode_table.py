@@ -85,9 +85,7 @@ def _label_columns(table: TableSpec, metric: MetricSpec) -> LabelSpecs:
     return table.labels if metric.labels is None else metric.labels
 
 
-def _rows(
-    table: TableSpec, rows: Mapping[Index, Mapping[str, SnmpValue]], scalars: Mapping[str, float]
-) -> list[_Row]:
+def _rows(table: TableSpec, rows: Mapping[Index, Mapping[str, SnmpValue]], scalars: Mapping[str, float]) -> list[_Row]:
     """Rows in index order; a garbage cell is left out of `env`, so only metrics needing it are skipped."""
     result = []
     for index in sorted(rows):

@@ -31,9 +31,7 @@ async def fetch(
     return Fetched(scalars=scalars, tables=tables), clock
 
 
-async def _selected_rows(
-    client: SnmpClient, table: TableSpec, selected: tuple[str, ...], max_repetitions: int
-) -> Rows:
+async def _selected_rows(client: SnmpClient, table: TableSpec, selected: tuple[str, ...], max_repetitions: int) -> Rows:
     """Walk only the name column, then GET the other columns of the wanted rows (big switches, few links)."""
     name_column = table.columns[table.select_by]
     names = (await client.walk([name_column], max_repetitions))[name_column]

@@ -1,7 +1,7 @@
 """A profile as data: which OIDs to fetch from one kind of device and how they become named metrics.
 
 Profiles are TOML files (collectors/profiles/NAME.toml, or a site's own directory); `profiles.py` loads
-and checks them. The file format is documented in collectors/profiles/README.md.
+and checks them. The file format is documented in collectors/snmp/PROFILES.md.
 """
 
 from __future__ import annotations

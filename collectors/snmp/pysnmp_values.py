@@ -39,6 +39,7 @@ _ORDERED_TYPES: tuple[tuple[type, Kind], ...] = (
     (rfc1902.Counter64, Kind.COUNTER64),
     (rfc1902.Counter32, Kind.COUNTER32),
     (rfc1902.TimeTicks, Kind.TIMETICKS),
+    (rfc1902.Gauge32, Kind.GAUGE32),
     (rfc1902.Unsigned32, Kind.GAUGE32),
     (univ.Integer, Kind.INTEGER),
     (rfc1902.IpAddress, Kind.IP_ADDRESS),

@@ -41,6 +41,8 @@ class _EngineSlot:
 class SnmpRuntime:
     semaphore: asyncio.Semaphore
     users: int = 0
+    shared: dict[str, Any] = field(default_factory=dict)
+    """Per-loop resources of other transports (the BER socket); each is `close()`d with the runtime."""
     _engines: list[_EngineSlot] = field(default_factory=list)
 
     def engine_for(self, user: str = "", fingerprint: str = "") -> Any:
@@ -60,6 +62,9 @@ class SnmpRuntime:
         for slot in self._engines:
             slot.engine.close_dispatcher()
         self._engines.clear()
+        for resource in self.shared.values():
+            resource.close()
+        self.shared.clear()
 
 
 def acquire_runtime() -> SnmpRuntime:

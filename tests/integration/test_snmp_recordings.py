@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from snmp_agents import SNMPREC_DIR, Agent, snmprec_dir, snmpsim_agent  # noqa: F401 (fixtures)
 
-from collectors.snmp.collector import SnmpCollector
+from collectors.snmp.collector import SnmpCollector, TransportFactory, auto_transport, pysnmp_transport
 from collectors.snmp.profiles import load_profile
 from collectors.snmp.spec import SnmpTargetSpec
 from dutyroom.model import PollResult, Sample
@@ -242,3 +242,57 @@ async def test_wrong_community_is_unreachable(snmpsim_agent: Agent) -> None:
     assert result.failure is not None
     assert result.failure.value == "unreachable"
     assert result.reason == "no reply after 0.5 s x 2 attempts"
+
+
+CASES = [
+    ("apc_smt750x-nmc2", "apc-ups"),
+    ("eaton-mgeups_93ps", "ups-mib"),
+    ("netvision-rfc", "ups-mib"),
+    ("liebert_apm", "ups-mib"),
+    ("apc_ap8959eu3", "apc-rpdu2"),
+    ("apc_inrow-dx", "apc-cooling"),
+    ("akcp_serverprobe8", "akcp-sensorprobe"),
+    ("iosxe_asr920", "if-mib"),
+    ("vrp_ar169sfp", "if-mib"),
+    ("linux_powermon", "host-resources"),
+    ("linux_powermon", "ucd"),
+    ("test_entity_sensor", "entity-sensor"),
+]
+
+
+def sample_set(result: PollResult) -> set[tuple[object, ...]]:
+    return {(s.metric, s.labels, s.value, s.unit) for s in result.samples}
+
+
+@pytest.mark.parametrize(("recording", "profile"), CASES)
+async def test_ber_transport_decodes_exactly_like_pysnmp(snmpsim_agent: Agent, recording: str, profile: str) -> None:
+    spec = SnmpTargetSpec(
+        recording, snmpsim_agent.host, snmpsim_agent.port, community=recording, profile=load_profile(profile),
+        timeout_s=3.0, retries=1, interval_s=30.0,
+    )  # fmt: skip
+    results = []
+    for factory in (pysnmp_transport, auto_transport):
+        collector = SnmpCollector(spec, transport_factory=factory)
+        try:
+            results.append(await collector.poll())
+        finally:
+            await collector.aclose()
+    assert results[0].ok, results[0].reason
+    assert results[1].ok, results[1].reason
+    assert sample_set(results[0]) == sample_set(results[1])
+
+
+@pytest.mark.parametrize("factory", [pysnmp_transport, auto_transport])
+async def test_snmpv1_gives_the_same_ups_values(snmpsim_agent: Agent, factory: TransportFactory) -> None:
+    v2c = await poll(snmpsim_agent, "eaton-mgeups_93ps", "ups-mib")
+    spec = SnmpTargetSpec(
+        "v1", snmpsim_agent.host, snmpsim_agent.port, version="1", community="eaton-mgeups_93ps",
+        profile=load_profile("ups-mib"), timeout_s=3.0, retries=1, interval_s=30.0,
+    )  # fmt: skip
+    collector = SnmpCollector(spec, transport_factory=factory)
+    try:
+        v1 = await collector.poll()
+    finally:
+        await collector.aclose()
+    assert v1.ok, v1.reason
+    assert sample_set(v1) == sample_set(v2c)

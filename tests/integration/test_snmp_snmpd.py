@@ -107,7 +107,8 @@ async def test_rates_from_a_live_agent_are_sane(snmpd_agent: Agent) -> None:
         second = await collector.poll()
     finally:
         await collector.aclose()
-    assert first.ok and second.ok, (first.reason, second.reason)
+    assert first.ok, first.reason
+    assert second.ok, second.reason
     assert not metric(first, "if.in_bps")
     speed_bps = float(metric(second, "if.speed_mbps")[0]) * 1e6
     # lo is shared with everything else on this machine: a rate is either sane or rejected, never wild
@@ -132,3 +133,19 @@ async def test_agent_restart_is_an_event(tmp_path: Path) -> None:
     assert [event.kind for event in result.events] == ["agent-restarted"]
     assert "snmpEngineBoots" in result.events[0].message or "sysUpTime" in result.events[0].message
     assert not metric(result, "if.in_bps")  # re-baselined: no rate across a restart
+
+
+async def test_same_user_with_different_keys_on_one_loop(snmpd_agent: Agent) -> None:
+    """pysnmp keeps one USM entry per user name and engine: a wrong key must not spoil the right one."""
+    right = SnmpCollector(spec_for(snmpd_agent, **v3("ops256")))
+    wrong = SnmpCollector(spec_for(snmpd_agent, **v3("ops256", auth_key="a-wrong-auth-key")))
+    try:
+        results = await asyncio.gather(right.poll(), wrong.poll(), right.poll())
+        again = await asyncio.gather(wrong.poll(), right.poll())
+    finally:
+        await right.aclose()
+        await wrong.aclose()
+    assert results[0].ok, results[0].reason
+    assert results[1].failure == State.UNKNOWN
+    assert again[0].failure == State.UNKNOWN
+    assert again[1].ok, again[1].reason

@@ -11,10 +11,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+import pytest
 from pyasn1.codec.ber import decoder, encoder
 from pysnmp.proto import api, rfc1902
 
-from collectors.snmp.collector import SnmpCollector
+from collectors.snmp.collector import SnmpCollector, TransportFactory, auto_transport, pysnmp_transport
 from collectors.snmp.profiles import parse_profile
 from collectors.snmp.spec import SnmpTargetSpec
 
@@ -123,6 +124,14 @@ GAUGE_PROFILE = parse_profile(
 LEVEL_OID = "1.3.6.1.4.1.99999.1.0"
 
 
+TRANSPORTS: dict[str, TransportFactory] = {"pysnmp": pysnmp_transport, "ber": auto_transport}
+"""Both transports must pass every timing and fuzz test."""
+
+
+def fake_collector(agent: FakeAgent, transport: str, **options: Any) -> SnmpCollector:
+    return SnmpCollector(fake_spec(agent, **options), transport_factory=TRANSPORTS[transport])
+
+
 def fake_spec(agent: FakeAgent, **options: Any) -> SnmpTargetSpec:
     defaults: dict[str, Any] = {"timeout_s": 0.5, "retries": 0, "interval_s": 5.0, "profile": GAUGE_PROFILE}
     return SnmpTargetSpec("fake", "127.0.0.1", agent.port, community="public", **{**defaults, **options})
@@ -132,9 +141,10 @@ def answer_at_once(request: Request, agent: FakeAgent) -> list[Reply]:
     return [(0.0, agent.response(request))]
 
 
-async def test_fake_agent_answers_the_collector() -> None:
+@pytest.mark.parametrize("transport", sorted(TRANSPORTS))
+async def test_fake_agent_answers_the_collector(transport: str) -> None:
     agent = await start_fake_agent(answer_at_once, {LEVEL_OID: rfc1902.Gauge32(42)})
-    collector = SnmpCollector(fake_spec(agent))
+    collector = fake_collector(agent, transport)
     try:
         result = await collector.poll()
     finally:

@@ -9,11 +9,11 @@ from __future__ import annotations
 import random
 import time
 
+import pytest
 from pyasn1.type import univ
 from pysnmp.proto import rfc1902, rfc1905
-from test_snmp_fake_agent import LEVEL_OID, FakeAgent, Reply, Request, fake_spec, start_fake_agent
+from test_snmp_fake_agent import LEVEL_OID, TRANSPORTS, FakeAgent, Reply, Request, fake_collector, start_fake_agent
 
-from collectors.snmp.collector import SnmpCollector
 from collectors.snmp.decode import decode
 from collectors.snmp.decode_common import Fetched
 from collectors.snmp.profiles import load_profile
@@ -87,11 +87,12 @@ def assert_clean(result: PollResult) -> None:
         assert isinstance(sample.value, float)
 
 
-async def test_ten_thousand_fuzzed_replies_never_crash_a_poll() -> None:
+@pytest.mark.parametrize("transport", sorted(TRANSPORTS))
+async def test_ten_thousand_fuzzed_replies_never_crash_a_poll(transport: str) -> None:
     rng = random.Random(20260101)
     sent: list[int] = []
     agent = await start_fake_agent(fuzzing_behaviour(rng, sent))  # type: ignore[arg-type]
-    collector = SnmpCollector(fake_spec(agent, timeout_s=0.15, retries=0, interval_s=1.0))
+    collector = fake_collector(agent, transport, timeout_s=0.15, retries=0, interval_s=1.0)
     states: dict[State | None, int] = {}
     started = time.monotonic()
     try:
@@ -107,14 +108,15 @@ async def test_ten_thousand_fuzzed_replies_never_crash_a_poll() -> None:
     assert states.get(State.UNKNOWN, 0) > 0  # and wrong types were reported, not crashed on
 
 
-async def test_each_odd_value_maps_to_a_clean_state() -> None:
+@pytest.mark.parametrize("transport", sorted(TRANSPORTS))
+async def test_each_odd_value_maps_to_a_clean_state(transport: str) -> None:
     for odd in ODD_VALUES:
 
         def behaviour(request: Request, agent: FakeAgent, odd: object = odd) -> list[Reply]:
             return [(0.0, agent.response(request, {LEVEL_OID: odd}))]
 
         agent = await start_fake_agent(behaviour)
-        collector = SnmpCollector(fake_spec(agent))
+        collector = fake_collector(agent, transport)
         try:
             result = await collector.poll()
         finally:
@@ -142,7 +144,7 @@ def test_decoder_survives_random_values_for_every_profile() -> None:
     for _ in range(400):
         profile = rng.choice(profiles)
         scalars = {name: random_value(rng) for name in profile.scalars if rng.random() < 0.8}
-        tables = {
+        tables: dict[str, dict[tuple[int, ...], dict[str, SnmpValue]]] = {
             table.name: {
                 (rng.randint(0, 5),): {column: random_value(rng) for column in table.columns if rng.random() < 0.8}
                 for _ in range(rng.randint(0, 4))

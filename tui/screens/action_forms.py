@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 
 from rich.text import Text
 
@@ -15,8 +15,8 @@ from dutyroom.durations import DurationError, parse_duration
 from dutyroom.views import AlertView
 from tui.i18n import Translator
 from tui.render import device_text, state_label
-from tui.screens.context import Payload, Recorder
-from tui.screens.dialogs import ActionDialog, Field, Request
+from tui.screens.context import ConsoleContext, Payload
+from tui.screens.dialogs import ActionDialog, Builder, Field, Request
 
 DEFAULT_SILENCE = "1h"
 
@@ -29,16 +29,28 @@ def alert_subject(alert: AlertView, translate: Translator, *, ascii_only: bool =
     return subject
 
 
-def _duration(text: str, translate: Translator) -> float | str:
+def parse_positive_duration(text: str, translate: Translator) -> float | str:
+    """Seconds in `text`, or the reason it is not a usable duration."""
     try:
         seconds = parse_duration(text)
     except DurationError:
-        return translate("dialog.bad_duration", text=device_text(text, 40).plain)
+        seconds = 0.0
     return seconds if seconds > 0 else translate("dialog.bad_duration", text=device_text(text, 40).plain)
 
 
-def ack_dialog(alert: AlertView, now: Callable[[], float], record: Recorder, translate: Translator,
-               *, ascii_only: bool = False) -> ActionDialog:
+def _dialog(
+    alert: AlertView, context: ConsoleContext, title_key: str, fields: Sequence[Field], build: Builder
+) -> ActionDialog:
+    translate, settings = context.translate, context.settings
+    subject = alert_subject(alert, translate, ascii_only=settings.ascii_only)
+    return ActionDialog(
+        translate(title_key), subject, fields, build, context.record, translate, cursor_blink=not settings.remote
+    )
+
+
+def ack_dialog(alert: AlertView, context: ConsoleContext) -> ActionDialog:
+    translate = context.translate
+
     def build(values: dict[str, str]) -> Request | str:
         comment = values["comment"].strip()
         if not comment:
@@ -46,33 +58,38 @@ def ack_dialog(alert: AlertView, now: Callable[[], float], record: Recorder, tra
         payload: dict[str, str | float | int | None] = {"comment": comment}
         expiry = values["expires"].strip()
         if expiry:
-            seconds = _duration(expiry, translate)
+            seconds = parse_positive_duration(expiry, translate)
             if isinstance(seconds, str):
                 return seconds
-            payload["expires_at"] = now() + seconds
+            payload["expires_at"] = context.clock() + seconds
         return Request("ack", alert.fingerprint, payload)
 
-    fields = [Field("comment", translate("dialog.comment"), focus=True),
-              Field("expires", translate("dialog.expiry"))]
-    subject = alert_subject(alert, translate, ascii_only=ascii_only)
-    return ActionDialog(translate("dialog.ack.title"), subject, fields, build, record, translate)
+    fields = [Field("comment", translate("dialog.comment"), focus=True), Field("expires", translate("dialog.expiry"))]
+    return _dialog(alert, context, "dialog.ack.title", fields, build)
 
 
-def silence_dialog(alert: AlertView, now: Callable[[], float], record: Recorder, translate: Translator,
-                   *, ascii_only: bool = False) -> ActionDialog:
+def silence_dialog(alert: AlertView, context: ConsoleContext) -> ActionDialog:
+    translate = context.translate
+
     def build(values: dict[str, str]) -> Request | str:
         rule, target, group = (values[name].strip() for name in ("rule", "target", "group"))
         if not (rule or target or group):
             return translate("dialog.matcher_required")
-        seconds = _duration(values["duration"], translate)
+        seconds = parse_positive_duration(values["duration"], translate)
         if isinstance(seconds, str):
             return seconds
         comment = values["comment"].strip()
         if not comment:
             return translate("dialog.comment_required")
-        start = now()
-        payload: Payload = {"rule": rule, "target": target, "group": group, "comment": comment,
-                            "start": start, "end": start + seconds}
+        start = context.clock()
+        payload: Payload = {
+            "rule": rule,
+            "target": target,
+            "group": group,
+            "comment": comment,
+            "start": start,
+            "end": start + seconds,
+        }
         return Request("silence", "", payload)
 
     fields = [
@@ -82,17 +99,18 @@ def silence_dialog(alert: AlertView, now: Callable[[], float], record: Recorder,
         Field("duration", translate("dialog.duration"), DEFAULT_SILENCE),
         Field("comment", translate("dialog.comment"), focus=True),
     ]
-    subject = alert_subject(alert, translate, ascii_only=ascii_only)
-    return ActionDialog(translate("dialog.silence.title"), subject, fields, build, record, translate)
+    return _dialog(alert, context, "dialog.silence.title", fields, build)
 
 
-def note_dialog(alert: AlertView, record: Recorder, translate: Translator, *, ascii_only: bool = False) -> ActionDialog:
+def note_dialog(alert: AlertView, context: ConsoleContext) -> ActionDialog:
+    translate = context.translate
+
     def build(values: dict[str, str]) -> Request | str:
         text = values["text"].strip()
         if not text:
             return translate("dialog.text_required")
         return Request("note", alert.fingerprint, {"text": text})
 
-    fields = [Field("text", translate("dialog.note_text"), focus=True)]
-    subject = alert_subject(alert, translate, ascii_only=ascii_only)
-    return ActionDialog(translate("dialog.note.title"), subject, fields, build, record, translate)
+    return _dialog(
+        alert, context, "dialog.note.title", [Field("text", translate("dialog.note_text"), focus=True)], build
+    )

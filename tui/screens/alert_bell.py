@@ -19,8 +19,9 @@ class NewCriticalWatch:
 
     def newcomers(self, alerts: Iterable[AlertView]) -> list[str]:
         """Fingerprints of critical alerts firing for the first time since the console started."""
-        firing = [alert.fingerprint for alert in alerts
-                  if alert.phase is AlertPhase.FIRING and alert.severity == "critical"]
+        firing = [
+            alert.fingerprint for alert in alerts if alert.phase is AlertPhase.FIRING and alert.severity == "critical"
+        ]
         new = [fingerprint for fingerprint in firing if fingerprint not in self._seen]
         self._seen.update(firing)
         if not self._seeded:

@@ -60,7 +60,7 @@ def submit_to(source: ConsoleSource, translate: Translator, kind: str, alert: st
         stored = source.submit(kind, alert, payload)
     except ActionRefused as refusal:
         return SubmitOutcome(None, clean_text(str(refusal) or type(refusal).__name__, REASON_LIMIT))
-    except Exception as error:  # noqa: BLE001 - any failure is shown to the operator, never raised
+    except Exception as error:
         reason = clean_text(f"{type(error).__name__}: {error}", REASON_LIMIT)
         return SubmitOutcome(None, translate("failed.reason", reason=reason))
     return SubmitOutcome(stored)

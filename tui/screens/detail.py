@@ -69,7 +69,7 @@ class TargetDetailScreen(Screen[None]):
         now = self.context.clock()
         try:
             self.detail = self.context.source.detail(self.target_id, now)
-        except Exception:  # noqa: BLE001 - a failing source shows as "no longer known"
+        except Exception:
             self.detail = None
         self._show()
 
@@ -89,8 +89,13 @@ class TargetDetailScreen(Screen[None]):
         title.append(f"  ({device_text(detail.group, 40).plain}, {device_text(detail.kind, 20).plain})")
         head.show(title)
         error.set_class(not detail.last_error, "-none")
-        error.show(plain(translate("detail.last_error", error=device_text(detail.last_error, 300).plain)
-                         if detail.last_error else translate("detail.no_error")))
+        error.show(
+            plain(
+                translate("detail.last_error", error=device_text(detail.last_error, 300).plain)
+                if detail.last_error
+                else translate("detail.no_error")
+            )
+        )
         width = table.column_width(HISTORY_COLUMN)
         table.set_rows([self._row(index, line, width) for index, line in enumerate(detail.metrics)])
 

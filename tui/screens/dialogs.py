@@ -78,6 +78,8 @@ class ActionDialog(ModalScreen[StoredAction | None]):
         build: Builder,
         record: Recorder,
         translate: Translator,
+        *,
+        cursor_blink: bool = True,
     ) -> None:
         super().__init__()
         self._title = title
@@ -86,6 +88,7 @@ class ActionDialog(ModalScreen[StoredAction | None]):
         self._build = build
         self._record = record
         self._translate = translate
+        self._cursor_blink = cursor_blink
 
     def compose(self) -> ComposeResult:
         translate = self._translate
@@ -94,7 +97,9 @@ class ActionDialog(ModalScreen[StoredAction | None]):
             yield TextLabel(self._subject, id="dialog-subject")
             for field in self._fields:
                 yield TextLabel(plain(field.label), classes="field-label")
-                yield Input(field.value, id=f"field-{field.name}", compact=True, max_length=FIELD_LIMIT)
+                field_input = Input(field.value, id=f"field-{field.name}", compact=True, max_length=FIELD_LIMIT)
+                field_input.cursor_blink = self._cursor_blink
+                yield field_input
             yield TextLabel(id="dialog-error")
             yield TextLabel(plain(translate("dialog.keys")), id="dialog-keys")
             with Horizontal(id="dialog-buttons"):

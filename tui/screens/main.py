@@ -59,6 +59,8 @@ class MainScreen(Screen[None]):
         self.snapshot: ConsoleSnapshot | None = None
         self._alerts: dict[str, AlertView] = {}
         self._playbooks: dict[str, Playbook | None] = {}
+        self._ready = False
+        self._source_error = ""
 
     def compose(self) -> ComposeResult:
         translate, settings = self.context.translate, self.context.settings
@@ -68,8 +70,11 @@ class MainScreen(Screen[None]):
             with Vertical(id="side"):
                 yield PlaybookPane(translate, id="playbook")
                 yield SiteOverview(translate, ascii_only=settings.ascii_only, id="overview")
-        yield Input(placeholder=translate("filter.placeholder"), id="filter", compact=True)
-        yield TextLabel(plain(translate("hint.main")), id="hints")
+        filter_input = Input(placeholder=translate("filter.placeholder"), id="filter", compact=True)
+        filter_input.cursor_blink = not settings.remote
+        yield filter_input
+        yield TextLabel(plain(translate("hint.main")), id="hints-wide", classes="hints")
+        yield TextLabel(plain(translate("hint.short")), id="hints-narrow", classes="hints")
         yield TooSmallNotice(translate)
 
     def on_mount(self) -> None:
@@ -78,6 +83,8 @@ class MainScreen(Screen[None]):
         self.query_one(PlaybookPane).border_title = plain(translate("playbook.title"))
         self.query_one(SiteOverview).border_title = plain(translate("overview.title"))
         self.alert_table.focus()
+        self._ready = True
+        self.apply_snapshot(None, self._source_error)
 
     @property
     def alert_table(self) -> AlertTable:
@@ -93,10 +100,12 @@ class MainScreen(Screen[None]):
             self.snapshot = snapshot
             self._alerts = {alert.fingerprint: alert for alert in snapshot.alerts}
             self._playbooks.clear()
+        self._source_error = source_error
+        if not self._ready:
+            return
         shown = self.snapshot
         unhandled = unhandled_criticals(shown.alerts) if shown else 0
-        self.query_one(StatusBar).show(shown.status if shown else None, unhandled=unhandled,
-                                       source_error=source_error)
+        self.query_one(StatusBar).show(shown.status if shown else None, unhandled=unhandled, source_error=source_error)
         if shown is None:
             return
         self.alert_table.show(shown.alerts, shown.status.now, shown.status.timezone)
@@ -109,7 +118,7 @@ class MainScreen(Screen[None]):
         if alert.playbook not in self._playbooks:
             try:
                 found = self.context.source.playbook(alert.playbook, self.context.settings.language)
-            except Exception:  # noqa: BLE001 - a broken playbook source shows as "not loaded"
+            except Exception:
                 found = None
             self._playbooks[alert.playbook] = found
         return self._playbooks[alert.playbook]
@@ -141,21 +150,15 @@ class MainScreen(Screen[None]):
 
     def action_ack(self) -> None:
         if alert := self._require_alert():
-            context = self.context
-            self.app.push_screen(ack_dialog(alert, context.clock, context.record, context.translate,
-                                            ascii_only=context.settings.ascii_only))
+            self.app.push_screen(ack_dialog(alert, self.context))
 
     def action_silence(self) -> None:
         if alert := self._require_alert():
-            context = self.context
-            self.app.push_screen(silence_dialog(alert, context.clock, context.record, context.translate,
-                                                ascii_only=context.settings.ascii_only))
+            self.app.push_screen(silence_dialog(alert, self.context))
 
     def action_note(self) -> None:
         if alert := self._require_alert():
-            context = self.context
-            self.app.push_screen(note_dialog(alert, context.record, context.translate,
-                                             ascii_only=context.settings.ascii_only))
+            self.app.push_screen(note_dialog(alert, self.context))
 
     def action_drill(self) -> None:
         if (alert := self._require_alert()) and alert.playbook:

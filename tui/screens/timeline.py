@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -29,7 +30,11 @@ REFRESH_S = 5.0
 
 
 def timeline_rows(
-    entries: Sequence[TimelineEntry], kinds: frozenset[str], needle: str, now: float, timezone: str,
+    entries: Sequence[TimelineEntry],
+    kinds: frozenset[str],
+    needle: str,
+    now: float,
+    timezone: str,
     translate: Translator,
 ) -> list[Row]:
     """Entries of the chosen kinds matching `needle`, newest first, each with a stable key."""
@@ -42,7 +47,7 @@ def timeline_rows(
         haystack = f"{entry.target} {entry.who} {entry.text} {entry.kind}".lower()
         if not all(word in haystack for word in words):
             continue
-        when = since_text(entry.at, now, timezone)
+        when = since_text(entry.at, now, timezone, with_time=True)
         if len(when) == 5:
             when = local_time(entry.at, timezone, seconds=True)
         text = device_text(entry.text, 300)
@@ -50,8 +55,13 @@ def timeline_rows(
             text = plain(f"[{translate('playbook.drill')}] ") + text
         base = f"{entry.at:.3f}:{entry.kind}:{entry.target}:{entry.who}"
         seen[base] = seen.get(base, 0) + 1
-        cells = (plain(when), plain(translate(f"timeline.{entry.kind}")), device_text(entry.target, 80),
-                 device_text(entry.who, 40), text)
+        cells = (
+            plain(when),
+            plain(translate(f"timeline.{entry.kind}")),
+            device_text(entry.target, 80),
+            device_text(entry.who, 40),
+            text,
+        )
         rows.append(Row(f"{base}:{seen[base]}", cells, ("", f"timeline--{entry.kind}", "", "", "")))
     return rows
 
@@ -65,7 +75,9 @@ class TimelineTable(LineTable):
     }
     """
     COMPONENT_CLASSES: ClassVar[set[str]] = LineTable.COMPONENT_CLASSES | {
-        "timeline--event", "timeline--transition", "timeline--action",
+        "timeline--event",
+        "timeline--transition",
+        "timeline--action",
     }
 
 
@@ -81,9 +93,9 @@ class TimelineScreen(Screen[None]):
         Binding("q", "back", show=False),
         Binding("slash", "filter", show=False),
         Binding("question_mark", "help", show=False),
-        Binding("1", "toggle('event')", show=False),
-        Binding("2", "toggle('transition')", show=False),
-        Binding("3", "toggle('action')", show=False),
+        Binding("1", "toggle_kind('event')", show=False),
+        Binding("2", "toggle_kind('transition')", show=False),
+        Binding("3", "toggle_kind('action')", show=False),
     ]
 
     def __init__(self, context: ConsoleContext, timezone: str = "") -> None:
@@ -97,7 +109,9 @@ class TimelineScreen(Screen[None]):
         translate = self.context.translate
         yield TextLabel(plain(translate("timeline.title")), id="timeline-head")
         yield TextLabel(id="timeline-kinds")
-        yield Input(placeholder=translate("timeline.placeholder"), id="timeline-filter", compact=True)
+        filter_input = Input(placeholder=translate("timeline.placeholder"), id="timeline-filter", compact=True)
+        filter_input.cursor_blink = not self.context.settings.remote
+        yield filter_input
         columns = [
             Column(translate("col.time"), 8, max_width=11, flex=1, keep=9),
             Column(translate("col.kind"), 8, keep=4),
@@ -116,10 +130,8 @@ class TimelineScreen(Screen[None]):
 
     def reload(self) -> None:
         now = self.context.clock()
-        try:
+        with contextlib.suppress(Exception):  # a failing source leaves the last entries on screen
             self.entries = list(self.context.source.timeline(now - WINDOW_S, now, tuple(KINDS)))
-        except Exception:  # noqa: BLE001 - a failing source leaves the last entries on screen
-            pass
         self._show(now)
 
     def _show(self, now: float | None = None) -> None:
@@ -131,7 +143,7 @@ class TimelineScreen(Screen[None]):
         rows = timeline_rows(self.entries, self.kinds, needle, now, self._timezone, translate)
         self.query_one(TimelineTable).set_rows(rows)
 
-    def action_toggle(self, kind: str) -> None:
+    def action_toggle_kind(self, kind: str) -> None:
         self.kinds = self.kinds - {kind} if kind in self.kinds else self.kinds | {kind}
         self._show()
 

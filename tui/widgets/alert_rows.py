@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from dutyroom.alert import AlertPhase
 from dutyroom.model import State
+from dutyroom.playbook_run_state import person_of
 from dutyroom.views import AlertView
 from tui.i18n import Translator
 from tui.render import age_text, device_text, plain, since_text, state_label, state_label_width
@@ -21,17 +22,24 @@ def needs_eye(alert: AlertView) -> bool:
     return alert.needs_human and alert.severity == "critical"
 
 
+def marker_words(alert: AlertView) -> list[str]:
+    """ACK (with who acknowledged), SIL, SUPP<parent, FLAP, ESC, DRILL: words, so they read without colour."""
+    words = [word for word in alert_marks(alert).split() if word != "-"]
+    if alert.ack is not None:
+        words[words.index("ACK")] = f"ACK:{person_of(alert.ack.by)}"
+    return words
+
+
 def alert_columns(translate: Translator, *, ascii_only: bool = False) -> list[Column]:
     return [
         Column("", 1),
         Column(translate("col.state"), state_label_width(translate, ascii_only=ascii_only)),
         Column(translate("col.severity"), 4, keep=2),
-        Column(translate("col.target"), 10, flex=3, keep=9),
-        Column(translate("col.rule"), 10, flex=2, keep=6),
+        Column(translate("col.target"), 14, flex=3, keep=9),
+        Column(translate("col.rule"), 12, flex=2, keep=6),
         Column(translate("col.value"), 11, flex=1, max_width=18, keep=7),
-        Column(translate("col.since"), 5, flex=1, max_width=11, keep=5),
-        Column(translate("col.marks"), 5, flex=2, max_width=28, keep=8),
-        Column(translate("col.ack_by"), 6, flex=1, max_width=14, keep=3),
+        Column(translate("col.since"), 5, keep=5),
+        Column(translate("col.marks"), 8, flex=2, max_width=32, keep=8),
     ]
 
 
@@ -42,9 +50,7 @@ def alert_row(alert: AlertView, now: float, timezone: str, translate: Translator
     if alert.value is not None:
         value.append(f" {age_text(alert.value_at, now)}")
     marks = [translate(f"phase.{alert.phase.value}")] if alert.phase is not AlertPhase.FIRING else []
-    words = alert_marks(alert)
-    if words != "-" or not marks:
-        marks.append(words)
+    marks.extend(marker_words(alert))
     cells = (
         plain(EYE if eye else ""),
         plain(state_label(alert.state, translate, ascii_only=ascii_only)),
@@ -53,11 +59,10 @@ def alert_row(alert: AlertView, now: float, timezone: str, translate: Translator
         device_text(alert.rule, 80),
         value,
         plain(since_text(alert.since, now, timezone)),
-        device_text(" ".join(marks), 120),
-        device_text(alert.ack.by.user if alert.ack else "", 40),
+        device_text(" ".join(marks) or "-", 160),
     )
     value_style = "alert-table--muted" if alert.state is State.STALE else ""
-    styles = (state_style if eye else "", state_style, "", "", "", value_style, "", "", "")
+    styles = (state_style if eye else "", state_style, "", "", "", value_style, "", "")
     row_style = "alert-table--resolved" if alert.phase is AlertPhase.RESOLVED else ""
     return Row(alert.fingerprint, cells, styles, row_style)
 
@@ -67,8 +72,17 @@ def matches(alert: AlertView, needle: str, translate: Translator) -> bool:
     if not needle:
         return True
     haystack = " ".join(
-        (alert.target, alert.target_name, alert.rule, alert.group, alert.severity, alert.state.value,
-         translate.state_word(alert.state), alert_marks(alert), alert.summary)
+        (
+            alert.target,
+            alert.target_name,
+            alert.rule,
+            alert.group,
+            alert.severity,
+            alert.state.value,
+            translate.state_word(alert.state),
+            alert_marks(alert),
+            alert.summary,
+        )
     ).lower()
     return all(word in haystack for word in needle.lower().split())
 
@@ -83,10 +97,12 @@ def alert_rows(
     ascii_only: bool = False,
 ) -> list[Row]:
     """Rows in the snapshot's order (what needs a human first), filtered by `needle`."""
-    return [alert_row(alert, now, timezone, translate, ascii_only=ascii_only)
-            for alert in alerts if matches(alert, needle, translate)]
+    return [
+        alert_row(alert, now, timezone, translate, ascii_only=ascii_only)
+        for alert in alerts
+        if matches(alert, needle, translate)
+    ]
 
 
 def unhandled_criticals(alerts: Sequence[AlertView]) -> int:
     return sum(1 for alert in alerts if needs_eye(alert))
-

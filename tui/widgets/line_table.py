@@ -162,8 +162,11 @@ class LineTable(ScrollView, can_focus=True):
         """Show `rows`, keeping the cursor on the same key; returns how many lines were repainted."""
         previous = self._rows
         new_rows = list(rows)
-        changed = [index for index in range(max(len(previous), len(new_rows)))
-                   if index >= len(previous) or index >= len(new_rows) or previous[index] != new_rows[index]]
+        changed = [
+            index
+            for index in range(max(len(previous), len(new_rows)))
+            if index >= len(previous) or index >= len(new_rows) or previous[index] != new_rows[index]
+        ]
         self._rows = new_rows
         if len(previous) != len(new_rows):
             self.virtual_size = Size(self.size.width, len(new_rows) + 1)

@@ -21,8 +21,8 @@ from dutyroom.playbook_run_state import PlaybookRun, StepState
 from dutyroom.views import AlertView
 from tui.i18n import Translator
 from tui.render import device_text, plain
+from tui.widgets.playbook_text import BOX_CELLS, StepStyles, deadline_class, deadline_line, step_renderable
 from tui.widgets.text_label import TextLabel
-from tui.widgets.playbook_text import StepStyles, deadline_class, deadline_line, step_renderable
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +65,9 @@ class PlaybookSteps(OptionList):
         def style(name: str) -> Style:
             return self.get_component_rich_style(f"playbook-steps--{name}", partial=True)
 
-        return StepStyles(style("done"), style("awaiting"), style("skipped"), style("command"), style("marker"),
-                          style("who"))
+        return StepStyles(
+            style("done"), style("awaiting"), style("skipped"), style("command"), style("marker"), style("who")
+        )
 
 
 class DeadlineLabel(TextLabel):
@@ -98,6 +99,7 @@ class PlaybookPane(Vertical):
         self._steps_key: tuple[object, ...] | None = None
         self._deadline_texts: list[tuple[str, str]] = []
         self.run: PlaybookRun | None = None
+        self._view: PlaybookView | None = None
         self.playbook: Playbook | None = None
 
     def compose(self) -> ComposeResult:
@@ -122,9 +124,10 @@ class PlaybookPane(Vertical):
 
     def show(self, view: PlaybookView) -> None:
         translate = self._translate
+        self._view = view
         self.run, self.playbook = view.run, view.playbook
         alert_id = view.alert.fingerprint if view.alert else ""
-        key = (alert_id, view.playbook, view.run, view.timezone)
+        key = (alert_id, view.playbook, view.run, view.timezone, self._text_width())
         if key != self._steps_key:
             self._steps_key = key
             self._rebuild_steps(view)
@@ -143,6 +146,15 @@ class PlaybookPane(Vertical):
         note_widget.show(plain(note))
         self._show_deadlines(view)
 
+    def _text_width(self) -> int:
+        """Cells for step text: the list's width less its scrollbar and the status box."""
+        steps = self.steps
+        return max(0, steps.size.width - steps.styles.scrollbar_size_vertical - BOX_CELLS)
+
+    def on_resize(self) -> None:
+        if self._view is not None:
+            self.show(self._view)
+
     def _rebuild_steps(self, view: PlaybookView) -> None:
         title = self.query_one("#playbook-title", TextLabel)
         steps = self.steps
@@ -157,10 +169,12 @@ class PlaybookPane(Vertical):
             heading.append(f"  {self._translate('playbook.drill')}")
         title.show(heading)
         title.display = True
-        styles = steps.step_styles()
+        styles, width = steps.step_styles(), self._text_width()
         options = [
-            Option(step_renderable(step, self.step_state(step.number), self._translate, view.timezone, styles),
-                   id=f"step-{step.number}")
+            Option(
+                step_renderable(step, self.step_state(step.number), self._translate, view.timezone, styles, width),
+                id=f"step-{step.number}",
+            )
             for step in view.playbook.steps
         ]
         steps.add_options(options)
@@ -168,10 +182,14 @@ class PlaybookPane(Vertical):
             steps.highlighted = min(previous if previous is not None else 0, len(options) - 1)
 
     def _show_deadlines(self, view: PlaybookView) -> None:
-        statuses = (deadline_status(view.run, view.playbook, view.now)
-                    if view.run is not None and view.playbook is not None else ())
-        lines = [(deadline_line(status, self._translate, view.timezone).plain, deadline_class(status))
-                 for status in statuses]
+        statuses = (
+            deadline_status(view.run, view.playbook, view.now)
+            if view.run is not None and view.playbook is not None
+            else ()
+        )
+        lines = [
+            (deadline_line(status, self._translate, view.timezone).plain, deadline_class(status)) for status in statuses
+        ]
         if lines == self._deadline_texts:
             return
         container = self.query_one("#playbook-deadlines", Vertical)
@@ -183,4 +201,3 @@ class PlaybookPane(Vertical):
                 label.show(plain(text))
                 label.set_classes(css)
         self._deadline_texts = lines
-

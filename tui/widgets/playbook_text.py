@@ -6,7 +6,7 @@ device text (cleaned, never markup); commands are shown for the operator to type
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rich.console import RenderableType
 from rich.style import Style
@@ -18,7 +18,7 @@ from dutyroom.playbook_model import Step
 from dutyroom.playbook_progress import DeadlineState, DeadlineStatus
 from dutyroom.playbook_run_state import StepState, StepStatus, person_of
 from tui.i18n import Translator
-from tui.render import device_text, local_time, plain
+from tui.render import device_text, local_time, plain, wrap_text
 
 STEP_TEXT_LIMIT = 2000
 STATUS_BOXES = {
@@ -33,25 +33,35 @@ STATUS_BOXES = {
 class StepStyles:
     """Rich styles resolved from the widget's component classes (theme variables)."""
 
-    done: Style = Style()
-    awaiting: Style = Style()
-    skipped: Style = Style()
-    command: Style = Style()
-    marker: Style = Style()
-    who: Style = Style()
+    done: Style = field(default_factory=Style)
+    awaiting: Style = field(default_factory=Style)
+    skipped: Style = field(default_factory=Style)
+    command: Style = field(default_factory=Style)
+    marker: Style = field(default_factory=Style)
+    who: Style = field(default_factory=Style)
 
 
 def step_status(state: StepState | None) -> StepStatus:
     return state.status if state is not None else StepStatus.OPEN
 
 
+BOX_CELLS = 8
+"""Cells taken by the status box and number column ("[x] 12." plus a gap)."""
+
+
 def step_renderable(
-    step: Step, state: StepState | None, translate: Translator, timezone: str, styles: StepStyles
+    step: Step, state: StepState | None, translate: Translator, timezone: str, styles: StepStyles, width: int = 0
 ) -> RenderableType:
-    """One step as a two-column grid, so wrapped lines hang under the text, not under the box."""
+    """One step as a two-column grid, so wrapped lines hang under the text, not under the box.
+
+    With `width` (the cells left for the text) lines are broken here, CJK-aware; else rich wraps at spaces.
+    """
     status = step_status(state)
-    box_style = {StepStatus.DONE: styles.done, StepStatus.AWAITING_CONFIRMATION: styles.awaiting,
-                 StepStatus.SKIPPED: styles.skipped}.get(status, Style())
+    box_style = {
+        StepStatus.DONE: styles.done,
+        StepStatus.AWAITING_CONFIRMATION: styles.awaiting,
+        StepStatus.SKIPPED: styles.skipped,
+    }.get(status, Style())
     box = Text(f"{STATUS_BOXES[status]} {step.number:>2}.", style=box_style, end="")
     body = Text(end="")
     if step.two_person:
@@ -67,7 +77,7 @@ def step_renderable(
     grid = Table.grid(padding=(0, 1), expand=True)
     grid.add_column(no_wrap=True)
     grid.add_column(ratio=1)
-    grid.add_row(box, Text("\n", end="").join(lines))
+    grid.add_row(box, Text("\n", end="").join(wrap_text(line, width) for line in lines))
     return grid
 
 
@@ -77,18 +87,21 @@ def _who_lines(state: StepState | None, translate: Translator, timezone: str, st
     lines: list[Text] = []
     if state.ticked is not None:
         who = person_of(state.ticked.actor)
-        lines.append(_who(translate("playbook.ticked_by", who=who, at=local_time(state.ticked.at, timezone)),
-                          styles.who))
+        lines.append(
+            _who(translate("playbook.ticked_by", who=who, at=local_time(state.ticked.at, timezone)), styles.who)
+        )
     if state.confirmed is not None:
         who = person_of(state.confirmed.actor)
-        lines.append(_who(translate("playbook.confirmed_by", who=who, at=local_time(state.confirmed.at, timezone)),
-                          styles.who))
+        lines.append(
+            _who(translate("playbook.confirmed_by", who=who, at=local_time(state.confirmed.at, timezone)), styles.who)
+        )
     elif state.two_person and state.ticked is not None:
         lines.append(_who(translate("playbook.awaiting"), styles.awaiting))
     if state.skipped is not None:
         skip = state.skipped
-        text = translate("playbook.skipped_by", who=person_of(skip.actor), at=local_time(skip.at, timezone),
-                         reason=skip.reason)
+        text = translate(
+            "playbook.skipped_by", who=person_of(skip.actor), at=local_time(skip.at, timezone), reason=skip.reason
+        )
         lines.append(_who(text, styles.who))
     return lines
 

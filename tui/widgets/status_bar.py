@@ -30,8 +30,9 @@ class StatusBar(Vertical):
     }
     """
 
-    def __init__(self, translate: Translator, *, ascii_only: bool = False, live_clock: bool = False,
-                 id: str | None = None) -> None:
+    def __init__(
+        self, translate: Translator, *, ascii_only: bool = False, live_clock: bool = False, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self._translate = translate
         self._separator = " | " if ascii_only else " │ "

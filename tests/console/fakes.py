@@ -1,0 +1,348 @@
+"""A fake ConsoleSource with a small machine room, frozen at FIXED_NOW, that records submits and can refuse.
+
+Accepted actions change the fake's state the way the real store would (an ack shows ACK, a tick marks the
+step), so tests can check that the console shows an action as done only after `submit` returned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from dutyroom.actions import ActionRefused
+from dutyroom.alert import AlertPhase
+from dutyroom.console_source import (
+    ConsoleSnapshot,
+    MetricLine,
+    StatusLine,
+    TargetDetail,
+    TimelineEntry,
+)
+from dutyroom.model import Identity, State
+from dutyroom.operator_state import Ack
+from dutyroom.playbook_model import AppliesTo, Deadline, Playbook, Step
+from dutyroom.playbook_run_state import Mark, PlaybookRun, StepState
+from dutyroom.roles import Role
+from dutyroom.runs import STEP_CONFIRM, STEP_TICK, STEP_UNDO
+from dutyroom.store_records import StoredAction
+from dutyroom.views import AlertView, CollectorHealth, GroupCount
+
+FIXED_NOW = 1772417700.0
+"""2026-03-02 10:15:00 in Asia/Shanghai (a Monday, continuous trading)."""
+TIMEZONE = "Asia/Shanghai"
+ALICE = Identity("alice", ssh_client="10.9.0.7")
+BOB = Identity("bob")
+RUN_ID = "20260302T020000Z-ups-battery-low"
+
+STEPS_EN = (
+    Step(1, "On the UPS panel read the alarm; note battery charge (%), runtime left (minutes) and temperature."),
+    Step(2, "Check the output source; if mains failed, also follow the mains-failure playbook."),
+    Step(
+        3,
+        "Call the UPS vendor's 24x7 line: model, serial, alarm; ask for an engineer and a ticket number.",
+        command="ups-ctl status --unit ups-a",
+    ),
+    Step(
+        4,
+        "Only with the vendor engineer: switch the UPS to maintenance bypass; check the load stayed up.",
+        two_person=True,
+    ),
+    Step(5, "Record the ticket number, parts replaced and the times, then close the incident."),
+)
+STEPS_ZH = (
+    Step(1, "在 UPS 面板上查看告警：记录电池容量（%）、剩余后备时间（分钟）和电池温度。"),
+    Step(2, "查看输出来源。如因市电中断而电池供电，同时按“市电中断 / UPS 电池供电”预案处置。"),
+    Step(
+        3,
+        "致电 UPS 厂商 7x24 服务热线，报型号、序列号和告警内容，要求派工程师并确认到场时间，记录工单号。",
+        command="ups-ctl status --unit ups-a",
+    ),
+    Step(4, "仅在厂商工程师指导下：按厂商操作规程将 UPS 切换到维修旁路；确认负载未掉电。", two_person=True),
+    Step(5, "记录厂商工单号、更换的部件和各时间点，然后结束本次处置。"),
+)
+
+
+def make_playbook(lang: str) -> Playbook:
+    zh = lang == "zh"
+    deadlines = (
+        Deadline("call-ups-vendor", 15, "致电 UPS 厂商" if zh else "Call the UPS vendor", step=3),
+        Deadline("report", 30, "向监管报告" if zh else "Report to the regulator"),
+    )
+    return Playbook(
+        id="ups-battery-low",
+        lang=lang,
+        title="UPS 电池电量低或电池故障" if zh else "UPS battery low or failed",
+        severity="critical",
+        kind="incident",
+        applies_to=AppliesTo(rules=("ups-runtime-low",)),
+        contacts=(),
+        deadlines=deadlines,
+        steps=STEPS_ZH if zh else STEPS_EN,
+        body_text="",
+        path=Path(f"playbooks/{lang}/x.md"),
+    )
+
+
+def make_alert(fingerprint: str, **changes: object) -> AlertView:
+    base = AlertView(
+        fingerprint=fingerprint,
+        rule="ups-runtime-low",
+        target="ups-a",
+        target_name="UPS A",
+        group="power",
+        labels=(),
+        phase=AlertPhase.FIRING,
+        state=State.CRITICAL,
+        severity="critical",
+        value=8.0,
+        value_at=FIXED_NOW - 12,
+        unit="min",
+        reason="",
+        since=FIXED_NOW - 600,
+        fired_at=FIXED_NOW - 600,
+        resolved_at=0.0,
+        suppressed_by="",
+        flapping=False,
+        ack=None,
+        silenced_by="",
+        notes=(),
+        escalated=False,
+        playbook="ups-battery-low",
+        summary="",
+        drill=False,
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def room_alerts(*, cjk: bool = False) -> list[AlertView]:
+    return [
+        make_alert("a1", target_name="上海 UPS-A 一号机" if cjk else "UPS A (hall 1)", escalated=True),
+        make_alert(
+            "a2",
+            rule="link-congested",
+            target="core-sw1",
+            target_name="核心交换机 1" if cjk else "core-sw1",
+            group="links",
+            state=State.UNREACHABLE,
+            value=None,
+            playbook="core-switch-down",
+        ),
+        make_alert(
+            "a3",
+            rule="link-util",
+            target="sz-line",
+            target_name="深交所专线" if cjk else "SZSE line",
+            group="links",
+            state=State.WARNING,
+            severity="warning",
+            value=87.5,
+            unit="%",
+            ack=Ack(BOB, FIXED_NOW - 120, "vendor called"),
+            playbook=None,
+        ),
+        make_alert(
+            "a4",
+            rule="oms-health",
+            target="oms-gw1",
+            target_name="OMS gateway",
+            group="trading",
+            state=State.UNREACHABLE,
+            value=None,
+            suppressed_by="core-sw1",
+            playbook=None,
+        ),
+        make_alert(
+            "a5",
+            rule="room-temp",
+            target="crac-2",
+            target_name="CRAC 2",
+            group="cooling",
+            state=State.WARNING,
+            severity="warning",
+            value=27.4,
+            unit="°C",
+            flapping=True,
+            playbook=None,
+        ),
+        make_alert(
+            "a6",
+            rule="disk-free",
+            target="db1",
+            target_name="db1",
+            group="servers",
+            state=State.STALE,
+            severity="warning",
+            value=9.0,
+            unit="%",
+            value_at=FIXED_NOW - 1800,
+            playbook=None,
+        ),
+        make_alert(
+            "a7",
+            rule="pdu-load",
+            target="pdu-3",
+            target_name="PDU 3",
+            group="power",
+            phase=AlertPhase.RESOLVED,
+            state=State.OK,
+            severity="warning",
+            value=41.0,
+            unit="%",
+            resolved_at=FIXED_NOW - 60,
+            playbook=None,
+            drill=True,
+        ),
+    ]
+
+
+def room_overview() -> tuple[GroupCount, ...]:
+    return (
+        GroupCount("power", "Power", "供配电", {State.CRITICAL: 1, State.OK: 5}),
+        GroupCount("links", "Links", "链路", {State.UNREACHABLE: 1, State.WARNING: 1, State.OK: 4}),
+        GroupCount("trading", "Trading", "交易系统", {State.UNREACHABLE: 1, State.OK: 3}),
+        GroupCount("cooling", "Cooling", "空调", {State.WARNING: 1, State.OK: 2}),
+        GroupCount("servers", "Servers", "服务器", {State.STALE: 1, State.OK: 12}),
+    )
+
+
+def ups_run(*, ticked: Sequence[int] = (1,), awaiting: Sequence[int] = ()) -> PlaybookRun:
+    steps = []
+    for number, step in enumerate(STEPS_EN, start=1):
+        state = StepState(number, step.two_person)
+        if number in ticked or number in awaiting:
+            state = replace(state, ticked=Mark(ALICE, FIXED_NOW - 300))
+        if number in ticked and step.two_person:
+            state = replace(state, confirmed=Mark(BOB, FIXED_NOW - 240))
+        steps.append(state)
+    return PlaybookRun(
+        run_id=RUN_ID,
+        playbook_id="ups-battery-low",
+        incident_key="a1",
+        started_at=FIXED_NOW - 590,
+        started_by=ALICE,
+        drill=False,
+        steps=tuple(steps),
+        alert_started_at=FIXED_NOW - 600,
+    )
+
+
+@dataclass
+class Submitted:
+    kind: str
+    alert: str
+    payload: dict[str, str | float | int | None]
+
+
+@dataclass
+class FakeSource:
+    """A ConsoleSource over in-memory state; `refuse` (a reason) makes every submit raise ActionRefused."""
+
+    alerts: list[AlertView] = field(default_factory=room_alerts)
+    runs: dict[str, PlaybookRun] = field(default_factory=lambda: {"a1": ups_run()})
+    playbooks: dict[tuple[str, str], Playbook] = field(
+        default_factory=lambda: {("ups-battery-low", lang): make_playbook(lang) for lang in ("en", "zh")}
+    )
+    site: str = "SZ core machine room"
+    reload_status: str = ""
+    role: Role = "operator"
+    mode: str = "owner"
+    identity: Identity = ALICE
+    refuse: str = ""
+    fail_with: Exception | None = None
+    snapshot_error: Exception | None = None
+    submitted: list[Submitted] = field(default_factory=list)
+    timeline_entries: list[TimelineEntry] = field(default_factory=list)
+    details: dict[str, TargetDetail] = field(default_factory=dict)
+    snapshots_taken: int = 0
+
+    def snapshot(self, now: float) -> ConsoleSnapshot:
+        self.snapshots_taken += 1
+        if self.snapshot_error is not None:
+            raise self.snapshot_error
+        status = StatusLine(
+            site=self.site,
+            now=now,
+            timezone=TIMEZONE,
+            phase_kind="trading",
+            phase_text="continuous trading",
+            calendar_warning="",
+            health=CollectorHealth(42, 40, 1, 1),
+            reload_status=self.reload_status,
+            mode="viewer" if self.mode == "viewer" else "owner",
+            identity=self.identity,
+            role=self.role,
+        )
+        return ConsoleSnapshot(status, tuple(self.alerts), room_overview(), dict(self.runs))
+
+    def playbook(self, playbook_id: str, language: str) -> Playbook | None:
+        return self.playbooks.get((playbook_id, language)) or self.playbooks.get((playbook_id, "en"))
+
+    def detail(self, target_id: str, now: float) -> TargetDetail | None:
+        return self.details.get(target_id)
+
+    def timeline(self, since: float, until: float, kinds: Sequence[str] = ()) -> list[TimelineEntry]:
+        return [
+            entry
+            for entry in self.timeline_entries
+            if since <= entry.at <= until and (not kinds or entry.kind in kinds)
+        ]
+
+    def submit(self, kind: str, alert: str, payload: Mapping[str, str | float | int | None]) -> StoredAction:
+        if self.fail_with is not None:
+            raise self.fail_with
+        if self.role == "viewer":
+            raise ActionRefused(
+                f"{self.identity.user} is a viewer: viewers can look but not act (roles in checks.toml)"
+            )
+        if self.refuse:
+            raise ActionRefused(self.refuse)
+        self.submitted.append(Submitted(kind, alert, dict(payload)))
+        self._apply(kind, alert, payload)
+        return StoredAction(len(self.submitted), kind, self.identity, FIXED_NOW, alert, dict(payload))
+
+    def _apply(self, kind: str, alert: str, payload: Mapping[str, str | float | int | None]) -> None:
+        if kind == "ack":
+            ack = Ack(self.identity, FIXED_NOW, str(payload["comment"]))
+            self.alerts = [replace(item, ack=ack) if item.fingerprint == alert else item for item in self.alerts]
+        elif kind in (STEP_TICK, STEP_CONFIRM, STEP_UNDO):
+            run = self.runs[alert]
+            state = run.step(int(payload["step"] or 0))
+            assert state is not None
+            mark = Mark(self.identity, FIXED_NOW)
+            if kind == STEP_TICK:
+                state = replace(state, ticked=mark)
+            elif kind == STEP_CONFIRM:
+                state = replace(state, confirmed=mark)
+            else:
+                state = replace(state, confirmed=None) if state.confirmed else replace(state, ticked=None)
+            self.runs[alert] = run.with_step(state)
+
+
+def sample_detail() -> TargetDetail:
+    history = tuple(float(40 + (index * 7) % 23) for index in range(60))
+    return TargetDetail(
+        target="ups-a",
+        name="UPS A (hall 1)",
+        group="power",
+        kind="snmp",
+        state=State.CRITICAL,
+        last_error="timeout after 2.0s (1 retry)",
+        metrics=(
+            MetricLine("ups.runtime_min", (), 8.0, "min", 12.0, history),
+            MetricLine("ups.battery_pct", (), 31.0, "%", 12.0, tuple(reversed(history))),
+            MetricLine("ups.on_battery", (), 1.0, "", 12.0, (0.0,) * 50 + (1.0,) * 10),
+            MetricLine("ups.load_pct", (("phase", "L1"),), 48.5, "%", 12.0, ()),
+        ),
+    )
+
+
+def sample_timeline() -> list[TimelineEntry]:
+    return [
+        TimelineEntry(FIXED_NOW - 600, "transition", "ups-a", "ups-runtime-low: pending -> firing (critical)"),
+        TimelineEntry(FIXED_NOW - 590, "action", "ups-a", "playbook run started: ups-battery-low", who="alice"),
+        TimelineEntry(FIXED_NOW - 300, "action", "ups-a", "step 1 ticked", who="alice"),
+        TimelineEntry(FIXED_NOW - 200, "event", "ups-a", "agent restarted (sysUpTime dropped)"),
+        TimelineEntry(FIXED_NOW - 120, "action", "sz-line", "ack: vendor called", who="bob"),
+        TimelineEntry(FIXED_NOW - 90, "event", "crac-2", "trap received: highTemp", drill=True),
+    ]

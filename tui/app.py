@@ -1,0 +1,243 @@
+"""The Textual console: a thin App owning the 1 Hz tick, the bell, recording actions, quitting and the palette.
+
+`create_app` is the one factory for the command line and the tests. Screens and widgets own their parts:
+the app hands the main screen one snapshot per tick (attributes down) and hears back only through the
+recorder and key actions.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from asyncio import AbstractEventLoop
+from collections.abc import Callable, Iterable, Mapping
+from typing import ClassVar
+
+from textual.app import App, AutopilotCallbackType, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.css.query import NoMatches
+from textual.message import Message
+from textual.screen import Screen
+
+from dutyroom.console_source import ConsoleSource
+from dutyroom.textclean import clean_text
+from tui.i18n import Translator, language_of
+from tui.render import local_time
+from tui.screens.alert_bell import NewCriticalWatch
+from tui.screens.confirm import ConfirmDialog
+from tui.screens.context import ConsoleContext, ConsoleSettings, Payload, SubmitOutcome, submit_to
+from tui.screens.help import HelpScreen
+from tui.screens.main import MainScreen
+
+TICK_S = 1.0
+REMOTE_ENVIRONMENT = {"TEXTUAL_FPS": "20", "ESCDELAY": "300"}
+"""For SSH sessions: set these before `textual` is first imported (Textual reads them at import)."""
+
+
+def is_remote_session(environ: Mapping[str, str] | None = None) -> bool:
+    environ = os.environ if environ is None else environ
+    return bool(environ.get("SSH_CONNECTION") or environ.get("SSH_CLIENT") or environ.get("SSH_TTY"))
+
+
+class DutyroomApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "dutyroom"
+    # Not ClassVar-annotated: Textual declares them as `ClassVar[...] | None`, which mypy reads as instance variables.
+    HORIZONTAL_BREAKPOINTS = [(0, "-cramped-width"), (80, "-narrow"), (100, "-wide")]  # noqa: RUF012
+    VERTICAL_BREAKPOINTS = [(0, "-cramped-height"), (24, "-tall")]  # noqa: RUF012
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "request_quit", show=False, priority=True)]
+
+    class HandoverWritten(Message):
+        """The handover callback returned; `text` is what it said (e.g. the file written)."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def __init__(
+        self,
+        source: ConsoleSource,
+        settings: ConsoleSettings,
+        clock: Callable[[], float],
+        on_handover: Callable[[], str] | None = None,
+    ) -> None:
+        super().__init__()
+        translate = Translator(settings.language)
+        self.context = ConsoleContext(source, settings, translate, clock, self.record)
+        self._on_handover = on_handover
+        self._bell_watch = NewCriticalWatch()
+        self.bells_rung = 0
+        self.source_error = ""
+        if settings.sixteen_colors:
+            self.theme = "ansi-dark"
+        if settings.remote:
+            self.animation_level = "none"
+        if settings.ascii_only:
+            self.add_class("-ascii")
+
+    def get_default_screen(self) -> Screen[None]:
+        return MainScreen(self.context)
+
+    @property
+    def main_screen(self) -> MainScreen:
+        screen = self.screen_stack[0]
+        assert isinstance(screen, MainScreen)
+        return screen
+
+    def on_mount(self) -> None:
+        self.refresh_snapshot()
+        self.set_interval(TICK_S, self.refresh_snapshot)
+
+    def refresh_snapshot(self) -> None:
+        """Read one snapshot and apply it in one batch; a failing source keeps the last one with a banner."""
+        try:
+            snapshot = self.context.source.snapshot(self.context.clock())
+            self.source_error = ""
+        except Exception as error:
+            snapshot = None
+            self.source_error = clean_text(f"{type(error).__name__}: {error}", 200)
+        if snapshot is not None and self._bell_watch.newcomers(snapshot.alerts) and snapshot.bell:
+            self.ring_bell()
+        try:
+            with self.batch_update():
+                self.main_screen.apply_snapshot(snapshot, self.source_error)
+        except NoMatches:
+            return  # the screen is being torn down while the app shuts down
+
+    def ring_bell(self) -> None:
+        if self.context.settings.bell:
+            self.bells_rung += 1
+            self.bell()
+
+    def record(self, kind: str, alert: str, payload: Payload) -> SubmitOutcome:
+        """Submit an action; tell the operator how it went; show its effect from the source, never before."""
+        translate = self.context.translate
+        outcome = submit_to(self.context.source, translate, kind, alert, payload)
+        if outcome.action is None:
+            self.notify(outcome.reason, title=translate("refused.title"), severity="error", timeout=10, markup=False)
+            return outcome
+        self.notify(self._done_text(kind, alert, payload), markup=False)
+        self.refresh_snapshot()
+        return outcome
+
+    def _done_text(self, kind: str, alert: str, payload: Payload) -> str:
+        translate = self.context.translate
+        snapshot = self.main_screen.snapshot
+        if kind == "ack":
+            found = next((item for item in snapshot.alerts if item.fingerprint == alert), None) if snapshot else None
+            name = (found.target_name or found.target) if found else alert
+            return translate("done.ack", target=clean_text(name, 80))
+        if kind == "silence":
+            end = payload.get("end")
+            timezone = snapshot.status.timezone if snapshot else ""
+            return translate("done.silence", until=local_time(float(end) if end else 0.0, timezone))
+        return translate(f"done.{kind}", step=payload.get("step", ""))
+
+    def action_request_quit(self) -> None:
+        def answered(answer: bool | None) -> None:
+            if answer:
+                self.exit()
+
+        if not isinstance(self.screen, ConfirmDialog):
+            self.push_screen(ConfirmDialog(self.context.translate("confirm.quit"), self.context.translate), answered)
+
+    async def action_quit(self) -> None:
+        """Textual's own quit (e.g. from its palette) asks first, like `q`."""
+        self.action_request_quit()
+
+    def action_handover(self) -> None:
+        translate = self.context.translate
+        if self._on_handover is None:
+            self.notify(translate("handover.unavailable"), severity="warning", markup=False)
+            return
+        try:
+            text = clean_text(self._on_handover(), 300)
+        except Exception as error:
+            reason = clean_text(f"{type(error).__name__}: {error}", 300)
+            self.notify(translate("handover.failed", reason=reason), severity="error", markup=False, timeout=10)
+            return
+        self.notify(text, markup=False)
+        self.post_message(self.HandoverWritten(text))
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.context.translate))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        translate = self.context.translate
+        main = self.main_screen
+        commands: list[tuple[str, Callable[[], object]]] = [
+            ("timeline", main.action_timeline),
+            ("handover", self.action_handover),
+            ("help", self.action_help),
+            ("quit", self.action_request_quit),
+            ("ack", main.action_ack),
+            ("silence", main.action_silence),
+            ("note", main.action_note),
+            ("detail", main.action_detail),
+            ("filter", main.action_filter),
+            ("tick", lambda: main.action_step("step")),
+            ("confirm", lambda: main.action_step("step-confirm")),
+            ("undo", lambda: main.action_step("step-undo")),
+            ("drill", main.action_drill),
+        ]
+        for name, callback in commands:
+            yield SystemCommand(translate(f"cmd.{name}"), translate(f"cmd.{name}.help"), callback)
+
+    def run(
+        self,
+        *,
+        headless: bool = False,
+        inline: bool = False,
+        inline_no_clear: bool = False,
+        mouse: bool = True,
+        size: tuple[int, int] | None = None,
+        auto_pilot: AutopilotCallbackType | None = None,
+        loop: AbstractEventLoop | None = None,
+    ) -> None:
+        """As `App.run`, with the mouse off unless the settings allow it (remote sessions default to off)."""
+        return super().run(
+            headless=headless,
+            inline=inline,
+            inline_no_clear=inline_no_clear,
+            mouse=mouse and self.context.settings.mouse,
+            size=size,
+            auto_pilot=auto_pilot,
+            loop=loop,
+        )
+
+
+def create_app(
+    source: ConsoleSource,
+    *,
+    language: str = "en",
+    remote: bool | None = None,
+    ascii_only: bool = False,
+    bell: bool = True,
+    clock: Callable[[], float] = time.time,
+    on_handover: Callable[[], str] | None = None,
+    mouse: bool | None = None,
+    live_clock: bool = False,
+    sixteen_colors: bool | None = None,
+) -> DutyroomApp:
+    """The console on `source`. `remote` defaults to "is this an SSH session"; `mouse` to "not remote";
+    `sixteen_colors` to "the terminal reports 16 colours" (TERM=xterm, linux, screen without -256color)."""
+    remote = is_remote_session() if remote is None else remote
+    settings = ConsoleSettings(
+        language=language_of(language),
+        remote=remote,
+        ascii_only=ascii_only,
+        bell=bell,
+        mouse=(not remote) if mouse is None else mouse,
+        live_clock=live_clock,
+        sixteen_colors=terminal_has_16_colors() if sixteen_colors is None else sixteen_colors,
+    )
+    return DutyroomApp(source, settings, clock, on_handover)
+
+
+def terminal_has_16_colors(environ: Mapping[str, str] | None = None) -> bool:
+    """True when TERM names a terminal without 256 colours and COLORTERM claims nothing better."""
+    environ = os.environ if environ is None else environ
+    term = environ.get("TERM", "")
+    if environ.get("COLORTERM") in ("truecolor", "24bit") or "256" in term or not term:
+        return False
+    return term.startswith(("xterm", "linux", "screen", "vt", "putty", "tmux", "rxvt", "ansi"))

@@ -1,0 +1,115 @@
+"""Run snmpsim once for the whole room: every device file under its community, on one free loopback port.
+
+The device files are copied into the state directory named after their community (snmpsim's rule: the
+community is the file name), the communities come from the caller (secrets of this run), and readiness is
+a bounded loop of GETs through `DeviceWriter`. snmpsim needs no root; as root it needs SNMPSIM_ALLOW_ROOT.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from tui.demo.snmp_control import DeviceWriter
+
+SNMPSIM = Path(sys.executable).parent / "snmpsim-command-responder"
+READY_TIMEOUT_S = 30.0
+START_ATTEMPTS = 3
+
+
+class AgentError(RuntimeError):
+    """snmpsim could not be started or did not answer in time."""
+
+
+@dataclass
+class SnmpsimAgent:
+    process: subprocess.Popen[bytes]
+    port: int
+    log_path: Path
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+def free_udp_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.bind((host, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def prepare_data(devices_dir: Path, work_dir: Path, communities: Mapping[str, str]) -> Path:
+    """A fresh data directory with each device file under its community's name."""
+    data_dir = work_dir / "data"
+    if data_dir.exists():
+        shutil.rmtree(data_dir)
+    data_dir.mkdir(parents=True, mode=0o700)
+    for device, community in communities.items():
+        source = devices_dir / f"{device}.snmprec"
+        if not source.is_file():
+            raise AgentError(f"device file {source} is missing")
+        shutil.copyfile(source, data_dir / f"{community}.snmprec")
+    return data_dir
+
+
+def _launch(data_dir: Path, work_dir: Path, port: int) -> SnmpsimAgent:
+    if not SNMPSIM.exists():
+        raise AgentError(f"{SNMPSIM} not found: install snmpsim (pip install snmpsim pysmi)")
+    cache = work_dir / "cache"
+    cache.mkdir(exist_ok=True, mode=0o700)
+    log_path = work_dir / "snmpsim.log"
+    command = [
+        str(SNMPSIM), f"--data-dir={data_dir}", f"--cache-dir={cache}",
+        f"--agent-udpv4-endpoint=127.0.0.1:{port}", "--logging-method=null", "--log-level=error",
+    ]  # fmt: skip
+    env = {**os.environ, "SNMPSIM_ALLOW_ROOT": "true"}
+    with log_path.open("wb") as sink:
+        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, env=env, cwd=work_dir)
+    return SnmpsimAgent(process, port, log_path)
+
+
+async def start_snmpsim(devices_dir: Path, work_dir: Path, communities: Mapping[str, str]) -> SnmpsimAgent:
+    """Start snmpsim and wait (bounded) until every device answers; a port lost to a race is retried."""
+    work_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    data_dir = prepare_data(devices_dir, work_dir, communities)
+    for _attempt in range(START_ATTEMPTS):
+        agent = _launch(data_dir, work_dir, free_udp_port())
+        writer = DeviceWriter(agent.port, communities, timeout_s=0.5)
+        try:
+            if await _wait_ready(agent, writer, list(communities)):
+                return agent
+        finally:
+            writer.close()
+        agent.stop()
+    raise AgentError(f"snmpsim did not start; see {work_dir / 'snmpsim.log'}")
+
+
+async def _wait_ready(agent: SnmpsimAgent, writer: DeviceWriter, devices: list[str]) -> bool:
+    """True once every device answers; False if the process died (e.g. its port was taken)."""
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    waiting = list(devices)
+    while waiting and time.monotonic() < deadline:
+        if agent.process.poll() is not None:
+            return False
+        if await writer.answers(waiting[0]):
+            waiting.pop(0)
+            continue
+        await asyncio.sleep(0.2)
+    if waiting:
+        agent.stop()
+        raise AgentError(f"snmpsim not answering after {READY_TIMEOUT_S:g} s; see {agent.log_path}")
+    return True
