@@ -12,14 +12,18 @@ import contextlib
 import logging
 import os
 import time
+from pathlib import Path
+from wsgiref.simple_server import WSGIServer
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from collectors.exporter import ExportCollector, latest_numeric, start_exporter
 from collectors.factory import build_collectors, build_trap_receiver
+from collectors.reload import WATCH_EVERY_S, files_fingerprint, try_reload
 from collectors.scheduler import Scheduler
 from dutyroom.alert import AlertPhase
 from dutyroom.engine import Engine, Evaluation, Transition
-from dutyroom.model import Event, Identity, PollResult
+from dutyroom.model import Event, Identity, Labels, PollResult
 from dutyroom.room import Room
 from dutyroom.runs import RUN_ACTION_KINDS, AlertRef, RunBook, RunError
 from dutyroom.store import Store
@@ -48,8 +52,16 @@ class Poller:
         *,
         clock: Callable[[], float] = time.time,
         batch_interval_s: float = 0.25,
+        playbooks_dir: Path | None = None,
+        watch_files: bool = True,
     ) -> None:
         self.room = room
+        self.playbooks_dir = playbooks_dir
+        self.watch_files = watch_files
+        self.exporter: ExportCollector | None = None
+        self.exporter_port: int | None = None
+        self._latest: dict[tuple[str, str, Labels], float] = {}
+        self._reload_requested = asyncio.Event()
         self.store = store
         self.clock = clock
         self.batch_interval_s = batch_interval_s
@@ -70,8 +82,61 @@ class Poller:
         self._queue.append(result)
         self._wakeup.set()
 
+    def request_reload(self) -> None:
+        """Re-read checks.toml and playbooks at the next batch (SIGHUP, or the files changed)."""
+        self._reload_requested.set()
+        self._wakeup.set()
+
     async def run(self, stop: asyncio.Event) -> None:
-        """Poll until `stop` is set; collectors, scheduler and trap receiver are closed on the way out."""
+        """Poll until `stop` is set, switching to a reloaded room whenever a reload succeeds."""
+        server = self._start_exporter()
+        watcher = asyncio.create_task(self._watch_files(stop), name="config-watch") if self.watch_files else None
+        try:
+            while not stop.is_set():
+                reloaded = await self._run_generation(stop)
+                if reloaded is not None:
+                    self._switch_room(reloaded)
+        finally:
+            if watcher is not None:
+                watcher.cancel()
+                await asyncio.gather(watcher, return_exceptions=True)
+            if server is not None:
+                server.shutdown()
+
+    def _start_exporter(self) -> WSGIServer | None:
+        listen = self.room.config.config.exporter.listen
+        if not listen:
+            return None
+        self.exporter = ExportCollector()
+        server, _, self.exporter_port = start_exporter(listen, self.exporter)
+        return server
+
+    async def _watch_files(self, stop: asyncio.Event) -> None:
+        config_path = self.room.config.path
+        stamp = files_fingerprint(config_path, self.playbooks_dir)
+        while not stop.is_set():
+            await asyncio.sleep(WATCH_EVERY_S)
+            fresh = await asyncio.to_thread(files_fingerprint, config_path, self.playbooks_dir)
+            if fresh != stamp:
+                stamp = fresh
+                self.request_reload()
+
+    def _try_reload(self) -> Room | None:
+        outcome = try_reload(self.room.config.path, self.playbooks_dir)
+        self.store.set_meta("reload_status", outcome.status)
+        message = "configuration reloaded" if outcome.room is not None else outcome.status
+        self.store.record_events([Event(self.clock(), "reload", "dutyroom", message)])
+        return outcome.room
+
+    def _switch_room(self, room: Room) -> None:
+        carried = self.engine.export_all()
+        self.room = room
+        self.engine = Engine(room.config)
+        self.engine.restore(carried)
+
+    async def _run_generation(self, stop: asyncio.Event) -> Room | None:
+        """Run collectors for the current room until stop, or until a reload succeeds (its room returned)."""
+        reloaded: Room | None = None
         built = build_collectors(self.room.config)
         self.stats.setup_problems = built.problems
         for problem in built.problems:
@@ -82,7 +147,10 @@ class Poller:
             self.trap_address = await receiver.start()
         scheduler_task = asyncio.create_task(scheduler.run(), name="scheduler")
         try:
-            while not stop.is_set():
+            while not stop.is_set() and reloaded is None:
+                if self._reload_requested.is_set():
+                    self._reload_requested.clear()
+                    reloaded = self._try_reload()
                 self.step()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wakeup.wait(), self.batch_interval_s)
@@ -96,6 +164,7 @@ class Poller:
                 await receiver.aclose()
             await built.aclose()
             self.step()
+        return reloaded
 
     def step(self) -> Evaluation:
         """Evaluate whatever has queued up, persist the outcome, beat the heart."""
@@ -122,6 +191,9 @@ class Poller:
         samples = [sample for result in results for sample in result.samples]
         if samples:
             self.store.record_samples(samples)
+        if self.exporter is not None:
+            latest_numeric(samples, self._latest)
+            self.exporter.update(self._latest, tuple(self.engine.checks.values()), tuple(self.engine.health.values()))
         self.store.write_heartbeat(now, os.getpid())
         if now - self._last_prune >= PRUNE_EVERY_S:
             self.store.prune(now)

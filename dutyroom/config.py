@@ -133,6 +133,7 @@ class _Checker:
         )
         for index, silence in enumerate(config.silence):
             self._silence(index, silence)
+        self._exporter()
         resolved_for = self._duration(config.defaults.resolved_visible_for, ("defaults", "resolved_visible_for"))
         escalate = self._duration(config.defaults.escalate_after, ("defaults", "escalate_after"))
         if self.problems.problems or timezone is None or defaults is None:
@@ -321,6 +322,19 @@ class _Checker:
             window_s=window_s or 0.0,
             when=frozenset() if "always" in when else frozenset(when),
         )
+
+    def _exporter(self) -> None:
+        listen = self.config.exporter.listen
+        if not listen:
+            return
+        host, _, port = listen.rpartition(":")
+        host = host.strip("[]")
+        if not port.isdigit() or not (host in ("localhost", "::1") or host.startswith("127.")):
+            self.problems.at(
+                ("exporter", "listen"),
+                f"exporter address '{listen}' must be a loopback host:port, e.g. 127.0.0.1:9745",
+                value=True,
+            )
 
     def _silence(self, index: int, silence: Silence) -> None:
         path: KeyPath = ("silence", index)

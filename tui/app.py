@@ -28,6 +28,7 @@ from tui.screens.confirm import ConfirmDialog
 from tui.screens.context import ConsoleContext, ConsoleSettings, Payload, SubmitOutcome, submit_to
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
+from tui.widgets.ascii_scrollbar import use_ascii_scrollbars
 
 TICK_S = 1.0
 REMOTE_ENVIRONMENT = {"TEXTUAL_FPS": "20", "ESCDELAY": "300"}
@@ -74,6 +75,7 @@ class DutyroomApp(App[None]):
             self.animation_level = "none"
         if settings.ascii_only:
             self.add_class("-ascii")
+        use_ascii_scrollbars(settings.ascii_only)
 
     def get_default_screen(self) -> Screen[None]:
         return MainScreen(self.context)

@@ -34,7 +34,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise CommandFailed(str(error)) from None
     try:
         with open_store(args.state) as store:
-            poller = Poller(room, store)
+            store.set_meta("reload_status", "")
+            poller = Poller(room, store, playbooks_dir=args.playbooks)
             print(
                 f"dutyroom serve: polling {len(room.config.config.target)} targets, state in {args.state}",
                 file=sys.stderr,
@@ -51,6 +52,7 @@ async def _serve(poller: Poller, seconds: float | None) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
+    loop.add_signal_handler(signal.SIGHUP, poller.request_reload)
     if seconds is not None:
         loop.call_later(seconds, stop.set)
     await poller.run(stop)

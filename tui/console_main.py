@@ -59,7 +59,7 @@ async def run_console_async(
             await asyncio.gather(poll_task, return_exceptions=True)
 
 
-def run_console(room: Room, state_dir: Path, options: dict[str, object]) -> int:
+def run_console(room: Room, state_dir: Path, options: dict[str, object], playbooks_dir: Path | None = None) -> int:
     """The `dutyroom` command without a subcommand."""
     if poller_is_running(state_dir):
         with Store.open(state_dir) as store:
@@ -74,7 +74,7 @@ def run_console(room: Room, state_dir: Path, options: dict[str, object]) -> int:
         return 0
     try:
         with Store.open(state_dir) as store:
-            poller = Poller(room, store)
+            poller = Poller(room, store, playbooks_dir=playbooks_dir)
             asyncio.run(run_console_async(room, store, poller=poller, mode="owner", options=options))
     finally:
         lock.release()

@@ -1,4 +1,4 @@
-"""A full-screen notice shown (by CSS breakpoint classes) while the terminal is below 80x24.
+"""A full-screen notice shown while the terminal is below 80x24 (app.tcss shows it by breakpoint class).
 
 It covers the screen without touching any other widget, so the list, cursor, filter and open dialogs are
 exactly as they were once the terminal grows again.
@@ -27,7 +27,6 @@ class TooSmallNotice(Widget):
         content-align: center middle;
         text-align: center;
     }
-    Screen.-cramped-width TooSmallNotice, Screen.-cramped-height TooSmallNotice { display: block; }
     """
 
     def __init__(self, translate: Translator) -> None:

@@ -1,0 +1,77 @@
+"""A small document model shared by the handover file and the period report, rendered by `report_render`.
+
+Builders put plain text in (already cleaned of control characters); the renderer escapes it for Markdown,
+wraps it to the page width and aligns tables, so no builder needs to know the output format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    text: str
+    level: int = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One bullet: a first line and detail lines below it (each wrapped on its own)."""
+
+    text: str
+    details: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Bullets:
+    items: tuple[Item, ...]
+    empty: str = ""
+    """What to print when there are no items (e.g. "none")."""
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """Rows of cells; `align` per column ("left"/"right"); `flexible` columns are cut to fit the page."""
+
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    align: tuple[str, ...] = ()
+    flexible: tuple[int, ...] = (0,)
+    empty: str = ""
+
+
+Block = Heading | Paragraph | Bullets | Table
+
+
+@dataclass
+class Document:
+    """Blocks in reading order; `title` is the level-1 heading."""
+
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+
+    def heading(self, text: str, level: int = 2) -> None:
+        self.blocks.append(Heading(text, level))
+
+    def paragraph(self, text: str) -> None:
+        self.blocks.append(Paragraph(text))
+
+    def bullets(self, items: list[Item], empty: str = "") -> None:
+        self.blocks.append(Bullets(tuple(items), empty))
+
+    def table(
+        self,
+        headers: tuple[str, ...],
+        rows: list[tuple[str, ...]],
+        *,
+        align: tuple[str, ...] = (),
+        flexible: tuple[int, ...] = (0,),
+        empty: str = "",
+    ) -> None:
+        self.blocks.append(Table(headers, tuple(rows), align, flexible, empty))
