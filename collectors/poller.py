@@ -12,10 +12,10 @@ import contextlib
 import logging
 import os
 import time
-from pathlib import Path
-from wsgiref.simple_server import WSGIServer
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from wsgiref.simple_server import WSGIServer
 
 from collectors.exporter import ExportCollector, latest_numeric, start_exporter
 from collectors.factory import build_collectors, build_trap_receiver

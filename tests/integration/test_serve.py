@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
 import signal
 import socket
 import sqlite3
@@ -13,8 +14,6 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-
-import pwd
 
 import httpx
 import pytest
@@ -129,7 +128,7 @@ def test_a_bad_reload_keeps_the_old_config_and_says_where(room: Room) -> None:
     assert f"reload failed: {room.config}:20:11: bad condition '=> 0'" in str(status["reload"])
     assert status["poller"] == "alive"
     time.sleep(2.5)  # a few more polls under the old configuration
-    assert "alive" == room.status()["poller"]
+    assert room.status()["poller"] == "alive"
     scraped = httpx.get(f"http://127.0.0.1:{room.port}/metrics", timeout=10).text
     assert 'dutyroom_alert{phase="firing",rule="disk-used"' in scraped
     fixed = BASE.format(port=room.port) + '\n[[rule]]\nid = "disk-nearly-full"\nmetric = "host.disk_used_pct"\n'

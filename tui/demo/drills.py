@@ -38,7 +38,7 @@ def _set(path: str, value: object, normal: object) -> tuple[Change, Change]:
             *parents, last = path.split(".")
             for part in parents:
                 owner = getattr(owner, part)
-            setattr(owner, last, target_value)
+            setattr(owner, last, list(target_value) if isinstance(target_value, list) else target_value)
 
         return change
 
