@@ -1,0 +1,148 @@
+"""Run the demo room: simulators up, effective checks.toml written, the real Poller on it, scenario or drills.
+
+Without `headless` the console runs on the same event loop (when the console package is there); otherwise
+the poller runs alone until `seconds` pass or SIGINT/SIGTERM. The state directory is locked like `serve`'s,
+and marked as a demo's, so the demo never takes over a real room's state directory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib.util
+import signal
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from collectors.poller import Poller
+from dutyroom.room import Room, load_room
+from dutyroom.statelock import PollerLock
+from dutyroom.store import Store
+from tui.demo.config_writer import generate_secrets, write_effective_config
+from tui.demo.director import Director, drill_named
+from tui.demo.room import DemoRoom
+from tui.demo.scenario import INCIDENT
+
+MARKER = ".dutyroom-demo"
+DRILL_DELAY_S = 6.0
+"""Real seconds between the first polls and the drills (so counters have a baseline to compute rates)."""
+
+
+class DemoError(RuntimeError):
+    """The demo cannot start; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    room_config: Path
+    """The shipped checks.toml describing the room (devices in demo/devices/ beside it)."""
+    state: Path
+    headless: bool = False
+    seconds: float | None = None
+    clock_speed: float = 1.0
+    drills: tuple[str, ...] = ()
+    language: str = ""
+    playbooks: Path | None = None
+
+
+def claim_state_dir(state: Path) -> None:
+    """Use `state` for the demo: new or empty, or a previous demo's; refuse anything else."""
+    if state.exists() and not state.is_dir():
+        raise DemoError(f"{state} is not a directory")
+    if state.is_dir() and any(state.iterdir()) and not (state / MARKER).exists():
+        raise DemoError(f"{state} holds state that is not a demo's; give the demo its own directory with --state")
+    state.mkdir(parents=True, exist_ok=True, mode=0o700)
+    (state / MARKER).write_text("This state directory belongs to `dutyroom demo`.\n")
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def run_demo(options: DemoOptions) -> int:
+    """The `dutyroom demo` command: returns the exit status."""
+    for name in options.drills:
+        drill_named(name)
+    if not options.room_config.is_file():
+        raise DemoError(f"room configuration {options.room_config} not found (run from the repository, or --config)")
+    devices = options.room_config.parent / "demo" / "devices"
+    if not devices.is_dir():
+        raise DemoError(f"device data {devices} not found beside {options.room_config}")
+    claim_state_dir(options.state)
+    with PollerLock(options.state):
+        asyncio.run(_run(options, devices))
+    return 0
+
+
+async def _run(options: DemoOptions, devices: Path) -> None:
+    room_secrets = generate_secrets()
+    room = DemoRoom(devices, options.state / "room", room_secrets)
+    try:
+        addresses = await room.start()
+        config_path, notes = write_effective_config(options.room_config, options.state, addresses, room_secrets)
+        for note in notes:
+            _say(f"dutyroom demo: {note}")
+        playbooks = options.playbooks or options.room_config.parent / "playbooks"
+        loaded = load_room(config_path, playbooks)
+        _say(f"dutyroom demo: room config written to {config_path}")
+        _say(f"dutyroom demo: see it with `dutyroom alerts --config {config_path} --state {options.state}`")
+        with Store.open(options.state) as store:
+            await _operate(options, room, loaded, store, addresses.trap_port)
+    finally:
+        await room.close()
+
+
+async def _operate(options: DemoOptions, room: DemoRoom, loaded: Room, store: Store, trap_port: int) -> None:
+    poller = Poller(loaded, store)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    if options.seconds is not None:
+        loop.call_later(options.seconds, stop.set)
+    console = None if options.headless else _console_runner(options, loaded, store, poller)
+    director = Director(room, poller, clock_speed=options.clock_speed, report=_say if console is None else None)
+    room.attach_trap_receiver(("127.0.0.1", trap_port))
+    tasks = [asyncio.create_task(room.run_physics(stop), name="demo-physics")]
+    tasks.append(asyncio.create_task(_drive(director, options, stop), name="demo-director"))
+    try:
+        if console is not None:
+            await console(stop)
+        else:
+            await poller.run(stop)
+    finally:
+        stop.set()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await director.end_all_drills(restore=False)
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(signum)
+
+
+async def _drive(director: Director, options: DemoOptions, stop: asyncio.Event) -> None:
+    if not options.drills:
+        await director.play(INCIDENT, stop)
+        return
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), DRILL_DELAY_S)
+    if not stop.is_set():
+        for name in options.drills:
+            await director.start_drill(name)
+
+
+def _console_runner(
+    options: DemoOptions, loaded: Room, store: Store, poller: Poller
+) -> Callable[[asyncio.Event], Awaitable[None]] | None:
+    """The console on this loop (it runs the poller itself), or None (with a message) when it is not there."""
+    if importlib.util.find_spec("tui.app") is None:
+        _say("dutyroom demo: the console is not available in this build; running headless (Ctrl-C stops)")
+        return None
+    from tui.console_main import console_options, remote_session, run_console_async
+
+    console_settings = console_options(options.language, False, remote_session(), None)
+
+    async def run(stop: asyncio.Event) -> None:
+        await run_console_async(loaded, store, poller=poller, mode="owner", options=console_settings, stop=stop)
+
+    return run
