@@ -28,11 +28,17 @@ def md_escape(text: str) -> str:
 
 def render(document: Document, fmt: str, *, width: int = PAGE_WIDTH, ambiguous_wide: bool = False) -> str:
     """The document as `fmt` ("md" or "txt"), every line at most `width` cells, ending in a newline."""
+    return render_blocks(
+        [Heading(document.title, 1), *document.blocks], fmt, width=width, ambiguous_wide=ambiguous_wide
+    )
+
+
+def render_blocks(blocks: Iterable[Block], fmt: str, *, width: int = PAGE_WIDTH, ambiguous_wide: bool = False) -> str:
+    """Blocks rendered as `fmt`, separated by blank lines, ending in a newline (empty blocks are left out)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r} (use md or txt)")
     renderer = _Renderer(fmt, width, ambiguous_wide)
-    chunks = [renderer.heading(Heading(document.title, 1))]
-    chunks.extend(renderer.block(block) for block in document.blocks)
+    chunks = [renderer.block(block) for block in blocks]
     return "\n\n".join("\n".join(lines) for lines in chunks if lines) + "\n"
 
 
@@ -103,7 +109,10 @@ class _Renderer:
         align = [table.align[index] if index < len(table.align) else "left" for index in range(len(widths))]
         lines = [self.row(headers, widths, align)]
         if self.md:
-            lines.append("|" + "|".join(("-" * (w + 1) + ":") if a == "right" else "-" * (w + 2) for w, a in zip(widths, align, strict=True)) + "|")
+            rules = [
+                ("-" * (w + 1) + ":") if a == "right" else "-" * (w + 2) for w, a in zip(widths, align, strict=True)
+            ]
+            lines.append("|" + "|".join(rules) + "|")
         else:
             lines.append("  ".join("-" * width for width in widths))
         lines.extend(self.row(row, widths, align) for row in rows)

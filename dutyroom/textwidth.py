@@ -56,9 +56,7 @@ def pad(text: str, width: int, align: str = "left", ambiguous_wide: bool = False
     return " " * gap + text if align == "right" else text + " " * gap
 
 
-def wrap(
-    text: str, width: int, ambiguous_wide: bool = False, *, first_indent: str = "", indent: str = ""
-) -> list[str]:
+def wrap(text: str, width: int, ambiguous_wide: bool = False, *, first_indent: str = "", indent: str = "") -> list[str]:
     """`text` broken into lines of at most `width` cells, including the indents.
 
     Latin words break at spaces, CJK text between any two characters (closing punctuation stays with the

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 
-from tui.cli_common import CommandFailed
+from tui.cli_common import CommandFailed, add_common_options
 from tui.demo.director import UnknownDrill
 from tui.demo.drills import DRILLS
 from tui.demo.runner import DemoError, DemoOptions, run_demo
@@ -55,3 +57,25 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return run_demo(options)
     except (DemoError, UnknownDrill) as error:
         raise CommandFailed(f"dutyroom demo: {error}") from None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`python -m tui.cli_demo ...`: the same command where tui/cli.py does not register it (yet)."""
+    common = argparse.ArgumentParser(add_help=False)
+    add_common_options(common, for_subcommand=True)
+    parser = argparse.ArgumentParser(prog="dutyroom")
+    add_common_options(parser)
+    register(parser.add_subparsers(dest="command", required=True), common)
+    args = parser.parse_args(["demo", *(sys.argv[1:] if argv is None else argv)])
+    try:
+        status: int = args.handler(args)
+    except CommandFailed as failure:
+        print(failure, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -38,14 +38,18 @@ def plain(text: str, style: str = "") -> Text:
     return Text(text, style=style, end="")
 
 
-def fit(text: Text, width: int, align: Align = "left") -> Text:
-    """`text` cut (with an ellipsis) or padded to exactly `width` cells."""
+ELLIPSIS, ASCII_ELLIPSIS = "…", "~"
+
+
+def fit(text: Text, width: int, align: Align = "left", ellipsis: str = ELLIPSIS) -> Text:
+    """`text` cut (ending in `ellipsis`) or padded to exactly `width` cells."""
     fitted = text.copy()
     fitted.no_wrap = True
     if width <= 0:
         return Text("", end="")
     if fitted.cell_len > width:
-        fitted.truncate(width, overflow="ellipsis")
+        fitted.truncate(max(0, width - cell_len(ellipsis)), overflow="crop")
+        fitted.append(ellipsis[:width])
     gap = width - fitted.cell_len
     if gap > 0:
         if align == "right":

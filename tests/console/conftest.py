@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from .fakes import FIXED_NOW, FakeSource
 from tui.app import DutyroomApp, create_app
+
+from .fakes import FIXED_NOW, FakeSource
 
 
 def console_app(source: FakeSource | None = None, **options: Any) -> DutyroomApp:

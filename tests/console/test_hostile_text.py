@@ -35,11 +35,21 @@ def hostile_source() -> FakeSource:
     playbook = make_playbook("en")
     steps = (Step(1, BOLD + " " + CLICK, command=ESCAPES), Step(2, NESTED, two_person=True), Step(3, HUGE))
     playbook = replace(playbook, title=CLICK, steps=steps)
-    source = FakeSource(alerts=alerts, site=BOLD, reload_status="reload failed: " + ESCAPES,
-                        identity=Identity(NESTED), playbooks={("ups-battery-low", "en"): playbook})
+    source = FakeSource(
+        alerts=alerts,
+        site=BOLD,
+        reload_status="reload failed: " + ESCAPES,
+        identity=Identity(NESTED),
+        playbooks={("ups-battery-low", "en"): playbook},
+    )
     source.runs.clear()
     source.details[alerts[0].target] = TargetDetail(
-        target=alerts[0].target, name=CLICK, group=BOLD, kind=ESCAPES, state=State.UNKNOWN, last_error=HUGE,
+        target=alerts[0].target,
+        name=CLICK,
+        group=BOLD,
+        kind=ESCAPES,
+        state=State.UNKNOWN,
+        last_error=HUGE,
         metrics=(MetricLine(BOLD, (("if", CLICK),), NESTED, ESCAPES, 3.0, (1.0, float("nan"), 2.0)),),
     )
     source.timeline_entries = [TimelineEntry(1772417000.0, "event", CLICK, ESCAPES + BOLD, who=NESTED)]
@@ -61,12 +71,15 @@ async def test_hostile_text_renders_as_plain_text_everywhere() -> None:
     app = console_app(source)
     async with app.run_test(size=(120, 40)) as pilot:
         svg = assert_inert(app.export_screenshot())
-        assert "[@click=" in svg and "[bold red]CRITICAL[/]" in svg and "[a[0]]" in svg
+        assert "[@click=" in svg
+        assert "[bold red]CRITICAL[/]" in svg
+        assert "[a[0]]" in svg
         assert "\\x1b[2J" in svg, "escape bytes are shown as visible text"
         table = app.screen.query_one(AlertTable)
         await pilot.click(AlertTable, offset=(20, 1))
         await pilot.click(AlertTable, offset=(40, 1))
-        assert app.is_running and app.return_code is None, "markup in a device name never becomes an action"
+        assert app.return_code is None, "markup in a device name never becomes an action"
+        assert app.is_running
         await pilot.press("enter")
         assert isinstance(app.screen, TargetDetailScreen)
         assert_inert(app.export_screenshot())
@@ -76,7 +89,8 @@ async def test_hostile_text_renders_as_plain_text_everywhere() -> None:
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
         assert table.rows[0].cells[3].plain == CLICK
-        assert len(table.rows[2].cells[3].plain) == 81 and table.rows[2].cells[3].plain.endswith("…")
+        assert len(table.rows[2].cells[3].plain) == 81
+        assert table.rows[2].cells[3].plain.endswith("…")
 
 
 async def test_refusal_reasons_with_markup_are_shown_literally() -> None:
@@ -86,7 +100,8 @@ async def test_refusal_reasons_with_markup_are_shown_literally() -> None:
         await pilot.press("a", *"why", "enter")
         message = notification_messages(app)[-1]
         assert message.startswith("[bold]no[/] [@click=app.quit]")
-        assert "\x1b" not in message and "\\x1b" in message
+        assert "\x1b" not in message
+        assert "\\x1b" in message
         assert_inert(app.export_screenshot())
         assert app.is_running
 

@@ -22,8 +22,10 @@ async def test_selecting_an_alert_shows_its_playbook(source: FakeSource) -> None
         pane = app.screen.query_one(PlaybookPane)
         assert app.main_screen.selected_alert is not None
         assert app.main_screen.selected_alert.fingerprint == "a1"
-        assert pane.playbook is not None and pane.playbook.title == "UPS battery low or failed"
-        assert pane.run is not None and pane.run.run_id == RUN_ID
+        assert pane.playbook is not None
+        assert pane.playbook.title == "UPS battery low or failed"
+        assert pane.run is not None
+        assert pane.run.run_id == RUN_ID
         await pilot.press("down")
         assert app.main_screen.selected_alert.fingerprint == "a2"
         assert pane.playbook is None
@@ -42,7 +44,8 @@ async def test_the_list_keeps_the_snapshot_order_and_shows_markers_as_words(sour
         assert "ACK:bob" in texts[2]
         assert "SUPP<core-sw1" in texts[3]
         assert "FLAP" in texts[4]
-        assert "resolved" in texts[6] and "DRILL" in texts[6]
+        assert "resolved" in texts[6]
+        assert "DRILL" in texts[6]
 
 
 async def test_space_ticks_the_highlighted_step_and_shows_it_done_only_after_submit(source: FakeSource) -> None:
@@ -57,7 +60,8 @@ async def test_space_ticks_the_highlighted_step_and_shows_it_done_only_after_sub
         ]
         assert pane.run is not None
         step = pane.run.step(2)
-        assert step is not None and step.ticked is not None
+        assert step is not None
+        assert step.ticked is not None
 
 
 async def test_ticking_a_done_step_again_is_explained_not_submitted(source: FakeSource) -> None:
@@ -115,8 +119,12 @@ async def test_silence_prefills_the_matcher_from_the_selected_alert(source: Fake
         item = source.submitted[0]
         assert (item.kind, item.alert) == ("silence", "")
         assert item.payload == {
-            "rule": "ups-runtime-low", "target": "ups-a", "group": "power", "comment": "planned UPS test",
-            "start": FIXED_NOW, "end": FIXED_NOW + 3600,
+            "rule": "ups-runtime-low",
+            "target": "ups-a",
+            "group": "power",
+            "comment": "planned UPS test",
+            "start": FIXED_NOW,
+            "end": FIXED_NOW + 3600,
         }
 
 

@@ -65,17 +65,22 @@ def test_columns_fill_the_width_and_drop_the_least_needed_first() -> None:
     widths = column_widths(columns, 60)
     assert sum(widths) + len(widths) - 1 == 60
     narrow = column_widths(columns, 22)
-    assert narrow[2] == 0 and narrow[0] == 5 and narrow[1] >= 10
+    assert narrow[2] == 0
+    assert narrow[0] == 5
+    assert narrow[1] >= 10
     assert all(width >= 0 for width in column_widths(columns, 1))
 
 
 def test_every_string_exists_in_both_languages_with_the_same_placeholders() -> None:
     for key, (english, chinese) in _STRINGS.items():
-        assert english and chinese, key
+        assert english, key
+        assert chinese, key
         assert set(re.findall(r"{(\w+)}", english)) == set(re.findall(r"{(\w+)}", chinese)), key
     assert Translator("zh")("status.unhandled", count=2) == "2 条严重告警未确认"
     assert Translator("en")("no.such.key") == "no.such.key"
-    assert language_of("zh_CN.UTF-8") == "zh" and language_of("en") == "en" and language_of("fr") == "en"
+    assert language_of("zh_CN.UTF-8") == "zh"
+    assert language_of("en") == "en"
+    assert language_of("fr") == "en"
 
 
 def test_step_keys_follow_the_step_state() -> None:

@@ -10,7 +10,6 @@ from textual.widgets import Static
 from tui.i18n import KEY_HELP
 from tui.screens.confirm import ConfirmDialog
 from tui.screens.detail import TargetDetailScreen
-from tui.screens.dialogs import ActionDialog
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.screens.timeline import TimelineScreen
@@ -29,11 +28,15 @@ async def test_enter_opens_the_target_detail_and_escape_returns(source: FakeSour
         assert isinstance(app.screen, TargetDetailScreen)
         rows = app.screen.query_one(LineTable).rows
         assert [row.cells[0].plain for row in rows] == [
-            "ups.runtime_min", "ups.battery_pct", "ups.on_battery", "ups.load_pct"
+            "ups.runtime_min",
+            "ups.battery_pct",
+            "ups.on_battery",
+            "ups.load_pct",
         ]
         assert rows[0].cells[2].plain == "8min"
         assert rows[3].cells[1].plain == "phase=L1"
-        assert set(rows[2].cells[4].plain) <= set("▁▂▃▄▅▆▇█") and rows[2].cells[4].plain.endswith("█")
+        assert set(rows[2].cells[4].plain) <= set("▁▂▃▄▅▆▇█")
+        assert rows[2].cells[4].plain.endswith("█")
         assert "timeout after 2.0s" in str(app.screen.query_one("#detail-error").render())
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
@@ -74,7 +77,8 @@ async def test_help_lists_every_key(source: FakeSource) -> None:
         table = app.screen.query_one("#help-keys", Static).content
         rendered = "".join(segment.text for segment in app.console.render(table))  # type: ignore[arg-type]
         for key, description, _ in KEY_HELP:
-            assert key in rendered and description in rendered
+            assert key in rendered
+            assert description in rendered
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
 
@@ -93,9 +97,11 @@ async def test_quit_asks_first_and_defaults_to_no(source: FakeSource) -> None:
         await pilot.press("q")
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("enter")
-        assert isinstance(app.screen, MainScreen) and app.return_code is None
+        assert isinstance(app.screen, MainScreen)
+        assert app.return_code is None
         await pilot.press("q", "escape")
-        assert isinstance(app.screen, MainScreen) and app.return_code is None
+        assert isinstance(app.screen, MainScreen)
+        assert app.return_code is None
         await pilot.press("ctrl+q")
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("y")
@@ -112,7 +118,8 @@ async def test_a_bare_escape_never_records_or_quits(source: FakeSource) -> None:
         assert isinstance(app.screen, MainScreen)
         await pilot.press("tab", "u", "escape")
         assert source.submitted == []
-        assert app.return_code is None and app.is_running
+        assert app.return_code is None
+        assert app.is_running
 
 
 async def test_a_second_operator_confirms_a_two_person_step() -> None:
@@ -122,7 +129,9 @@ async def test_a_second_operator_confirms_a_two_person_step() -> None:
         await pilot.press("tab", "down", "down", "down")
         assert app.screen.query_one(PlaybookPane).highlighted_step == 4
         await pilot.press("c")
-        assert [(item.kind, item.payload) for item in source.submitted] == [("step-confirm", {"run": RUN_ID, "step": 4})]
+        assert [(item.kind, item.payload) for item in source.submitted] == [
+            ("step-confirm", {"run": RUN_ID, "step": 4})
+        ]
         await pilot.press("up", "c")
         assert len(source.submitted) == 1
         assert any("not awaiting" in message for message in notification_messages(app))

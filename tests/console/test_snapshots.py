@@ -13,10 +13,11 @@ import pytest
 
 from tui.app import DutyroomApp, create_app
 
-from .fakes import FIXED_NOW, BOB, FakeSource, room_alerts, sample_detail, sample_timeline, ups_run
+from .fakes import BOB, FIXED_NOW, FakeSource, room_alerts, sample_detail, sample_timeline, ups_run
 
 SnapCompare = Callable[..., bool]
 SIZES = [(80, 24), (120, 40)]
+SIZE_IDS = ["80x24", "120x40"]
 LANGUAGES = ["en", "zh"]
 
 
@@ -29,23 +30,22 @@ def room(language: str = "en", **changes: Any) -> FakeSource:
 
 def snapshot_app(language: str = "en", source: FakeSource | None = None, **options: Any) -> DutyroomApp:
     options.setdefault("sixteen_colors", False)
-    return create_app(source or room(language), language=language, remote=True, clock=lambda: FIXED_NOW,
-                      **options)
+    return create_app(source or room(language), language=language, remote=True, clock=lambda: FIXED_NOW, **options)
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_main(snap_compare: SnapCompare, language: str, size: tuple[int, int]) -> None:
     assert snap_compare(snapshot_app(language), terminal_size=size)
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_detail(snap_compare: SnapCompare, language: str, size: tuple[int, int]) -> None:
     assert snap_compare(snapshot_app(language), press=["enter"], terminal_size=size)
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_timeline(snap_compare: SnapCompare, language: str, size: tuple[int, int]) -> None:
     assert snap_compare(snapshot_app(language), press=["t"], terminal_size=size)

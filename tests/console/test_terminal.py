@@ -19,7 +19,7 @@ from .conftest import console_app
 from .fakes import FIXED_NOW, FakeSource, room_alerts
 
 PLAYBOOKS = Path(__file__).resolve().parents[2] / "playbooks"
-BOX_DRAWING = set(chr(code) for code in range(0x2500, 0x2580)) | set("✖⊘▲◌✔▁▂▃▄▅▆▇█")
+BOX_DRAWING = {chr(code) for code in range(0x2500, 0x2580)} | set("✖⊘▲◌✔▁▂▃▄▅▆▇█")
 
 
 def notice_shown(screen: object) -> bool:
@@ -45,8 +45,10 @@ async def test_resize_to_1x1_and_back_keeps_the_state(source: FakeSource) -> Non
         assert not notice_shown(app.screen)
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
-        assert table.cursor_key == "a3" and [row.key for row in table.rows] == ["a2", "a3"]
-        assert app.is_running and source.submitted == []
+        assert table.cursor_key == "a3"
+        assert [row.key for row in table.rows] == ["a2", "a3"]
+        assert app.is_running
+        assert source.submitted == []
 
 
 async def test_a_dialog_survives_a_tiny_terminal(source: FakeSource) -> None:
@@ -67,10 +69,12 @@ def test_remote_sessions_are_detected_and_can_be_overridden(monkeypatch: pytest.
     assert not is_remote_session({"TERM": "xterm"})
     monkeypatch.setenv("SSH_CONNECTION", "10.0.0.9 51000 10.0.0.1 22")
     remote = create_app(FakeSource(), clock=lambda: FIXED_NOW, sixteen_colors=False)
-    assert remote.context.settings.remote and not remote.context.settings.mouse
+    assert remote.context.settings.remote
+    assert not remote.context.settings.mouse
     assert remote.animation_level == "none"
     local = create_app(FakeSource(), remote=False, clock=lambda: FIXED_NOW, sixteen_colors=False)
-    assert not local.context.settings.remote and local.context.settings.mouse
+    assert not local.context.settings.remote
+    assert local.context.settings.mouse
     assert create_app(FakeSource(), remote=True, mouse=True).context.settings.mouse
 
 
@@ -87,10 +91,12 @@ async def test_ascii_only_draws_no_box_characters(source: FakeSource) -> None:
     app = console_app(source, ascii_only=True)
     async with app.run_test(size=(80, 24)):
         screen_text = "".join(
-            segment.text for line in app.screen._compositor.render_update(full=True).strips  # type: ignore[union-attr]
+            segment.text
+            for line in app.screen._compositor.render_update(full=True).strips  # type: ignore[union-attr]
             for segment in line
         )
-        assert "X CRITICAL" in screen_text and "# UNREACHABLE" in screen_text
+        assert "X CRITICAL" in screen_text
+        assert "# UNREACHABLE" in screen_text
         assert not BOX_DRAWING & set(screen_text), sorted(BOX_DRAWING & set(screen_text))
 
 
@@ -119,7 +125,8 @@ async def test_a_real_chinese_playbook_renders_beside_its_alert() -> None:
     app = console_app(source, language="zh")
     async with app.run_test(size=(80, 24)):
         pane = app.screen.query_one(PlaybookPane)
-        assert pane.playbook is not None and pane.playbook.lang == "zh"
+        assert pane.playbook is not None
+        assert pane.playbook.lang == "zh"
         steps = app.screen.query_one(PlaybookSteps)
         assert steps.option_count == len(pane.playbook.steps)
         two_person = [step.number for step in pane.playbook.steps if step.two_person]

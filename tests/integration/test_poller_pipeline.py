@@ -107,7 +107,8 @@ async def test_trap_fires_alert_and_starts_a_persistent_run(tmp_path: Path, monk
         stop.set()
         await asyncio.wait_for(task, 30)
         (check,) = poller.engine.checks.values()
-        assert check.firing and check.rule == "ups-on-battery"
+        assert check.firing
+        assert check.rule == "ups-on-battery"
         assert reached_after < 10, "the trap never reached the engine"  # a bound on a hang, not a timing claim
         (run,) = poller.runs.open_runs()
         assert run.playbook_id == "mains-failure"
@@ -123,6 +124,7 @@ async def test_trap_fires_alert_and_starts_a_persistent_run(tmp_path: Path, monk
     (run_after,) = restarted.open_runs()
     assert run_after.run_id == run.run_id
     step_one = run_after.step(1)
-    assert step_one is not None and step_one.done
+    assert step_one is not None
+    assert step_one.done
     assert [identity.user for identity in step_one.done_by] == ["alice"]
     assert again.engine.checks[check.fingerprint].firing

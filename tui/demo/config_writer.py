@@ -90,9 +90,8 @@ def effective_document(
             device = DEVICE_OF_TARGET[target_id]
             target["address"] = f"udp://127.0.0.1:{addresses.snmp_ports[device]}"
             credential = target.get("credentials", "")
-            if credential:
-                if device_of_credential.setdefault(credential, device) != device:
-                    raise DemoConfigError(f"credentials '{credential}' serve two demo devices; give each its own")
+            if credential and device_of_credential.setdefault(credential, device) != device:
+                raise DemoConfigError(f"credentials '{credential}' serve two demo devices; give each its own")
         elif kind == "http" and target_id in addresses.service_ports:
             target["url"] = _with_port(target.get("url", ""), addresses.service_ports[target_id])
         elif kind == "tcp" and target_id in addresses.service_ports:

@@ -8,7 +8,7 @@ receives, so the poller sees exactly what it sees of a dead device: no answer at
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, cast
 
 MAX_CLIENTS = 64
 """Client sockets tracked per relay (the poller uses one; the bound keeps a stray sender from growing it)."""
@@ -23,8 +23,7 @@ class _Upstream(asyncio.DatagramProtocol):
         self.transport: asyncio.DatagramTransport | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.DatagramTransport)
-        self.transport = transport
+        self.transport = cast(asyncio.DatagramTransport, transport)
 
     def datagram_received(self, data: bytes, addr: tuple[str | Any, int]) -> None:
         self.relay.reply(data, self.client)

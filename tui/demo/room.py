@@ -9,11 +9,12 @@ advances the interface counters and the clocks a few times a second until told t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from pathlib import Path
 
-from tui.demo.catalog import SERVICES, SNMP_DEVICES, DEVICES_BY_NAME
+from tui.demo.catalog import DEVICES_BY_NAME, SERVICES, SNMP_DEVICES
 from tui.demo.config_writer import RoomAddresses, RoomSecrets
 from tui.demo.device_values import device_values
 from tui.demo.model import RoomModel
@@ -96,10 +97,8 @@ class DemoRoom:
         """Advance counters and clocks every PHYSICS_PERIOD_S and sync, until `stop` is set."""
         last = time.monotonic()
         while not stop.is_set():
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), PHYSICS_PERIOD_S)
-            except TimeoutError:
-                pass
             now = time.monotonic()
             self.traffic.advance(self.model, now - last)
             last = now

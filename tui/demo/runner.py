@@ -17,13 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from collectors.poller import Poller
+from dutyroom.problems import ConfigError
 from dutyroom.room import Room, load_room
-from dutyroom.statelock import PollerLock
+from dutyroom.statelock import PollerLock, StateLocked
 from dutyroom.store import Store
-from tui.demo.config_writer import generate_secrets, write_effective_config
+from tui.demo.config_writer import DemoConfigError, generate_secrets, write_effective_config
 from tui.demo.director import Director, drill_named
 from tui.demo.room import DemoRoom
 from tui.demo.scenario import INCIDENT
+from tui.demo.snmpsim_agent import AgentError
 
 MARKER = ".dutyroom-demo"
 DRILL_DELAY_S = 6.0
@@ -71,8 +73,11 @@ def run_demo(options: DemoOptions) -> int:
     if not devices.is_dir():
         raise DemoError(f"device data {devices} not found beside {options.room_config}")
     claim_state_dir(options.state)
-    with PollerLock(options.state):
-        asyncio.run(_run(options, devices))
+    try:
+        with PollerLock(options.state):
+            asyncio.run(_run(options, devices))
+    except (AgentError, DemoConfigError, ConfigError, StateLocked) as error:
+        raise DemoError(str(error)) from None
     return 0
 
 

@@ -49,9 +49,9 @@ def _mains_lost(model: RoomModel) -> None:
     cooling.compressor_running, cooling.supply_c, cooling.output_kw = False, 21.0, 0.0
 
 
-def _warming(supply: float, aisles: tuple[float, float], runtime_a: float, runtime_b: float) -> Callable[
-    [RoomModel], None
-]:
+def _warming(
+    supply: float, aisles: tuple[float, float], runtime_a: float, runtime_b: float
+) -> Callable[[RoomModel], None]:
     def change(model: RoomModel) -> None:
         model.cooling.supply_c = supply
         model.cooling.return_c = supply + 12.0
@@ -110,19 +110,35 @@ ON_BATTERY_TEXT = "UPS: On battery power in response to an input power problem."
 RESTORED_TEXT = "UPS: No longer on battery power."
 
 INCIDENT: tuple[Step, ...] = (
-    Step(15, "Mains failure: the utility feed is lost; both UPSes on battery, the compressor stops", _mains_lost,
-         (ups_mib_on_battery("ups-a", 27), apc("ups-b", 5, ON_BATTERY_TEXT))),
+    Step(
+        15,
+        "Mains failure: the utility feed is lost; both UPSes on battery, the compressor stops",
+        _mains_lost,
+        (ups_mib_on_battery("ups-a", 27), apc("ups-b", 5, ON_BATTERY_TEXT)),
+    ),
     Step(25, "UPS A runtime under 20 minutes; supply air warming", _warming(23.5, (24.6, 25.1), 19.0, 41.0)),
     Step(35, "Supply air above 24 C", _warming(25.6, (26.1, 26.6), 16.0, 40.0)),
     Step(45, "Supply air above 27 C, cold aisles above 27 C", _warming(27.9, (28.3, 28.9), 13.0, 39.0)),
     Step(55, "Clients re-send orders: the SSE line congests", _congest),
-    Step(65, "UPS A battery low, runtime under 10 minutes", _battery_low,
-         (ups_mib_alarm("ups-a", LOW_BATTERY_ALARM, added=True, alarm_id=2),)),
+    Step(
+        65,
+        "UPS A battery low, runtime under 10 minutes",
+        _battery_low,
+        (ups_mib_alarm("ups-a", LOW_BATTERY_ALARM, added=True, alarm_id=2),),
+    ),
     Step(75, "Cold aisles above 32 C", _warming(30.8, (33.1, 34.0), 3.0, 35.0)),
-    Step(85, "UPS A exhausted: its output is off; core-sw1, pdu-a1 and the gateway go dark", _output_off,
-         (ups_mib_alarm("ups-a", OUTPUT_OFF_ALARM, added=True, alarm_id=3),)),
-    Step(140, "Mains restored: UPS outputs on, devices back, compressor restarting, the line drains", _mains_back,
-         (ups_mib_alarm("ups-a", ON_BATTERY_ALARM, added=False), apc("ups-b", 9, RESTORED_TEXT))),
+    Step(
+        85,
+        "UPS A exhausted: its output is off; core-sw1, pdu-a1 and the gateway go dark",
+        _output_off,
+        (ups_mib_alarm("ups-a", OUTPUT_OFF_ALARM, added=True, alarm_id=3),),
+    ),
+    Step(
+        140,
+        "Mains restored: UPS outputs on, devices back, compressor restarting, the line drains",
+        _mains_back,
+        (ups_mib_alarm("ups-a", ON_BATTERY_ALARM, added=False), apc("ups-b", 9, RESTORED_TEXT)),
+    ),
     Step(150, "Temperatures falling; UPS A recharging", _recovering),
     Step(160, "Room back to normal; UPS A runtime above 25 minutes", _recovered),
 )

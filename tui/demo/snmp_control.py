@@ -116,22 +116,31 @@ class DeviceWriter:
 
 
 class TrapSender:
-    """Sends SNMPv2c traps to the poller's trap receiver, each from its device's loopback address."""
+    """Sends SNMPv2c traps to the poller's trap receiver, each from its device's loopback address.
+
+    One engine per source address: pysnmp binds an engine's socket once, and a trap goes to every target
+    configured in the engine, so each engine gets exactly one target, set up on first use.
+    """
 
     def __init__(self, receiver: tuple[str, int], community: str) -> None:
         self._receiver = receiver
         self._community = community
-        self._engine: Any = None
+        self._senders: dict[str, tuple[Any, Any]] = {}
         self.sent = 0
 
+    async def _sender(self, source: str) -> tuple[Any, Any]:
+        sender = self._senders.get(source)
+        if sender is None:
+            target = await UdpTransportTarget.create(self._receiver, timeout=1.0, retries=0)
+            try:
+                target.set_local_address((source, 0))
+            except PySnmpError:  # pragma: no cover - only where 127.0.0.0/8 is not all loopback
+                log.info("cannot send from %s; relying on snmpTrapAddress.0", source)
+            sender = self._senders[source] = (SnmpEngine(), target)
+        return sender
+
     async def send(self, source: str, trap_oid: str, varbinds: Sequence[tuple[str, TrapValue]] = ()) -> None:
-        if self._engine is None:
-            self._engine = SnmpEngine()
-        target = await UdpTransportTarget.create(self._receiver, timeout=1.0, retries=0)
-        try:
-            target.set_local_address((source, 0))
-        except PySnmpError:  # pragma: no cover - only where 127.0.0.0/8 is not all loopback
-            log.info("cannot send from %s; relying on snmpTrapAddress.0", source)
+        engine, target = await self._sender(source)
         bindings = [
             ObjectType(ObjectIdentity(SYS_UPTIME), TimeTicks(0)),
             ObjectType(ObjectIdentity(SNMP_TRAP_OID), ObjectIdentifier(trap_oid)),
@@ -140,7 +149,7 @@ class TrapSender:
         ]
         auth = CommunityData(self._community, mpModel=1)
         try:
-            await send_notification(self._engine, auth, target, ContextData(), "trap", *bindings, lookupMib=False)
+            await send_notification(engine, auth, target, ContextData(), "trap", *bindings, lookupMib=False)
         except (PySnmpError, OSError) as error:
             log.warning("trap %s from %s not sent: %s", trap_oid, source, error)
             return
@@ -148,9 +157,9 @@ class TrapSender:
         await asyncio.sleep(0)
 
     def close(self) -> None:
-        if self._engine is not None:
-            self._engine.close_dispatcher()
-            self._engine = None
+        for engine, _ in self._senders.values():
+            engine.close_dispatcher()
+        self._senders.clear()
 
 
 def _trap_value(value: TrapValue) -> Any:

@@ -54,6 +54,7 @@ def free_udp_port(host: str = "127.0.0.1") -> int:
 
 def prepare_data(devices_dir: Path, work_dir: Path, communities: Mapping[str, str]) -> Path:
     """A fresh data directory with each device file under its community's name."""
+    work_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     data_dir = work_dir / "data"
     if data_dir.exists():
         shutil.rmtree(data_dir)
@@ -84,8 +85,7 @@ def _launch(data_dir: Path, work_dir: Path, port: int) -> SnmpsimAgent:
 
 async def start_snmpsim(devices_dir: Path, work_dir: Path, communities: Mapping[str, str]) -> SnmpsimAgent:
     """Start snmpsim and wait (bounded) until every device answers; a port lost to a race is retried."""
-    work_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    data_dir = prepare_data(devices_dir, work_dir, communities)
+    data_dir = await asyncio.to_thread(prepare_data, devices_dir, work_dir, communities)
     for _attempt in range(START_ATTEMPTS):
         agent = _launch(data_dir, work_dir, free_udp_port())
         writer = DeviceWriter(agent.port, communities, timeout_s=0.5)

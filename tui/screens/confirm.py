@@ -21,8 +21,7 @@ class ConfirmDialog(ModalScreen[bool]):
     ConfirmDialog {
         align: center middle;
         #confirm {
-            width: auto;
-            min-width: 36;
+            width: 48;
             max-width: 100%;
             height: auto;
             border: round $warning;

@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from dutyroom.console_source import MetricLine, TargetDetail
-from tui.render import device_text, plain, sparkline, state_label
+from tui.render import ASCII_ELLIPSIS, ELLIPSIS, device_text, plain, sparkline, state_label
 from tui.screens.context import ConsoleContext
 from tui.screens.help import HelpScreen
 from tui.text_format import format_age, format_value
@@ -49,11 +49,12 @@ class TargetDetailScreen(Screen[None]):
         columns = [
             Column(translate("col.metric"), 12, flex=2, keep=9),
             Column(translate("col.labels"), 8, flex=1, max_width=24, keep=3),
-            Column(translate("col.value"), 10, flex=1, max_width=16, align="right", keep=8),
+            Column(translate("col.value_only"), 10, flex=1, max_width=16, align="right", keep=8),
             Column(translate("col.age"), 5, keep=7),
             Column(translate("col.history"), 12, flex=3, keep=5),
         ]
-        yield LineTable(columns, translate("detail.gone"), id="metrics")
+        ellipsis = ASCII_ELLIPSIS if self.context.settings.ascii_only else ELLIPSIS
+        yield LineTable(columns, translate("detail.gone"), ellipsis=ellipsis, id="metrics")
         yield TextLabel(plain(translate("hint.back")), id="detail-hints")
         yield TooSmallNotice(translate)
 

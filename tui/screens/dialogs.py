@@ -61,7 +61,7 @@ class ActionDialog(ModalScreen[StoredAction | None]):
             padding: 0 1;
         }
         .field-label { color: $text-muted; }
-        Input { margin: 0; }
+        Input { margin: 0; background: $boost; }
         #dialog-error { color: $text-error; text-style: bold; }
         #dialog-keys { color: $text-muted; }
         #dialog-buttons { height: auto; align-horizontal: right; }

@@ -17,7 +17,7 @@ from textual.widgets import Input
 
 from dutyroom.console_source import TimelineEntry
 from tui.i18n import Translator
-from tui.render import device_text, local_time, plain, since_text
+from tui.render import ASCII_ELLIPSIS, ELLIPSIS, device_text, local_time, plain, since_text
 from tui.screens.context import ConsoleContext
 from tui.screens.help import HelpScreen
 from tui.widgets.line_table import Column, LineTable, Row
@@ -114,12 +114,13 @@ class TimelineScreen(Screen[None]):
         yield filter_input
         columns = [
             Column(translate("col.time"), 8, max_width=11, flex=1, keep=9),
-            Column(translate("col.kind"), 8, keep=4),
+            Column(translate("col.kind"), 10, keep=4),
             Column(translate("col.target"), 10, flex=1, max_width=24, keep=6),
             Column(translate("col.who"), 6, flex=1, max_width=14, keep=5),
             Column(translate("col.text"), 20, flex=4, keep=9),
         ]
-        yield TimelineTable(columns, "-", id="timeline")
+        ellipsis = ASCII_ELLIPSIS if self.context.settings.ascii_only else ELLIPSIS
+        yield TimelineTable(columns, "-", ellipsis=ellipsis, id="timeline")
         yield TextLabel(plain(translate("hint.back")), id="timeline-hints")
         yield TooSmallNotice(translate)
 

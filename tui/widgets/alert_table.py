@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from dutyroom.views import AlertView
 from tui.i18n import Translator
+from tui.render import ASCII_ELLIPSIS, ELLIPSIS
 from tui.widgets.alert_rows import alert_columns, alert_rows
 from tui.widgets.line_table import LineTable
 
@@ -40,7 +41,12 @@ class AlertTable(LineTable):
     }
 
     def __init__(self, translate: Translator, *, ascii_only: bool = False, id: str | None = None) -> None:
-        super().__init__(alert_columns(translate, ascii_only=ascii_only), translate("alerts.none"), id=id)
+        super().__init__(
+            alert_columns(translate, ascii_only=ascii_only),
+            translate("alerts.none"),
+            ellipsis=ASCII_ELLIPSIS if ascii_only else ELLIPSIS,
+            id=id,
+        )
         self._translate = translate
         self._ascii_only = ascii_only
         self.needle = ""

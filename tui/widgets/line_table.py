@@ -21,7 +21,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.render import fit
+from tui.render import ELLIPSIS, fit
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,8 +126,11 @@ class LineTable(ScrollView, can_focus=True):
     class RowChosen(RowHighlighted):
         """The operator pressed Enter on a row."""
 
-    def __init__(self, columns: Sequence[Column], empty_text: str = "", *, id: str | None = None) -> None:
+    def __init__(
+        self, columns: Sequence[Column], empty_text: str = "", *, ellipsis: str = ELLIPSIS, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
+        self._ellipsis = ellipsis
         self._columns = tuple(columns)
         self._rows: list[Row] = []
         self._empty_text = empty_text
@@ -260,7 +263,7 @@ class LineTable(ScrollView, can_focus=True):
             return self._render_row(header, width, base, self._style("line-table--header"))
         index = round(self.scroll_y) + y - 1
         if not self._rows and y == 1 and self._empty_text:
-            text = fit(Text(self._empty_text, end=""), width)
+            text = fit(Text(self._empty_text, end=""), width, ellipsis=self._ellipsis)
             return self._strip(text, width, base + self._style("line-table--empty"))
         if not 0 <= index < len(self._rows):
             return Strip.blank(width, base)
@@ -288,7 +291,7 @@ class LineTable(ScrollView, can_focus=True):
                 line.append(" ")
             first = False
             cell = row.cells[index] if index < len(row.cells) else Text("")
-            piece = fit(cell, cell_width, column.align)
+            piece = fit(cell, cell_width, column.align, self._ellipsis)
             if index < len(row.cell_styles) and row.cell_styles[index]:
                 piece.stylize_before(self._style(row.cell_styles[index]))
             line.append_text(piece)

@@ -44,6 +44,7 @@ class PlaybookSteps(OptionList):
         height: 1fr;
         border: none;
         padding: 0;
+        &:focus { border: none; }
         & > .playbook-steps--done { color: $text-success; text-style: bold; }
         & > .playbook-steps--awaiting { color: $text-warning; text-style: bold; }
         & > .playbook-steps--skipped { color: $text-muted; }

@@ -18,6 +18,7 @@ class TooSmallNotice(Widget):
     DEFAULT_CSS = """
     TooSmallNotice {
         display: none;
+        layer: notice;
         dock: top;
         width: 100%;
         height: 100%;

@@ -1,0 +1,147 @@
+"""Run `dutyroom demo --headless` in a subprocess and watch its state directory while it runs.
+
+The demo is the real thing (snmpsim, relays, HTTP and TCP simulators, traps, the real Poller); the test
+reads the state it writes the way `dutyroom alerts` does, mid-run, and stops it with SIGTERM when it has
+seen enough. Every wait is bounded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from dutyroom.config import LoadedConfig, load_config
+from dutyroom.snapshot import read_alerts
+from dutyroom.store import Store
+from dutyroom.store_records import StoredAction, TransitionRecord
+from dutyroom.views import AlertView
+
+PROJECT = Path(__file__).resolve().parents[2]
+START_TIMEOUT_S = 60.0
+"""snmpsim, relays and servers up and the effective config written (generous: a loaded 2-core machine)."""
+STOP_TIMEOUT_S = 30.0
+
+
+def dutyroom_command() -> list[str]:
+    return [sys.executable, "-m", "tui.cli"]
+
+
+def demo_command() -> list[str]:
+    """`dutyroom demo`, or the same command from its own module while tui/cli.py does not register it."""
+    from tui.cli import build_parser
+
+    commands = [action for action in build_parser()._actions if isinstance(action, argparse._SubParsersAction)]
+    registered = any("demo" in action.choices for action in commands)
+    return [*dutyroom_command(), "demo"] if registered else [sys.executable, "-m", "tui.cli_demo"]
+
+
+@dataclass
+class DemoRun:
+    process: subprocess.Popen[bytes]
+    state: Path
+    log: Path
+    config: LoadedConfig | None = None
+    seen: dict[tuple[str, str], list[AlertView]] = field(default_factory=dict)
+    """Every view of every alert observed while the demo ran, by (rule, target)."""
+
+    @property
+    def config_path(self) -> Path:
+        return self.state / "checks.toml"
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def wait_started(self) -> None:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"demo exited with {self.process.returncode}:\n{self.output()}")
+            if "room config written to" in self.output():
+                self.config = load_config(self.config_path)
+                return
+            time.sleep(0.2)
+        raise AssertionError(f"demo did not start within {START_TIMEOUT_S:g} s:\n{self.output()}")
+
+    def observe(self) -> list[AlertView]:
+        """The active alerts now (as `dutyroom alerts` would list them); remembered in `seen`."""
+        assert self.config is not None
+        with Store.open(self.state) as store:
+            alerts = read_alerts(store, self.config, time.time())
+        for alert in alerts:
+            self.seen.setdefault((alert.rule, alert.target), []).append(alert)
+        return alerts
+
+    def watch_until(self, done: Callable[[DemoRun], bool], timeout_s: float, every_s: float = 1.0) -> bool:
+        """Observe every `every_s` until `done(self)`, the demo exits, or `timeout_s` passes."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline and self.process.poll() is None:
+            self.observe()
+            if done(self):
+                return True
+            time.sleep(every_s)
+        self.observe()
+        return done(self)
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        return self.wait()
+
+    def wait(self, timeout_s: float = STOP_TIMEOUT_S) -> int:
+        try:
+            return self.process.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+            raise AssertionError(f"demo did not stop within {timeout_s:g} s:\n{self.output()}") from None
+
+    def fired(self, rule: str, target: str) -> list[AlertView]:
+        return [view for view in self.seen.get((rule, target), []) if view.phase.value == "firing"]
+
+    def transitions(self) -> list[TransitionRecord]:
+        with Store.open(self.state) as store:
+            return store.transitions_between(0.0, time.time() + 60)
+
+    def actions(self) -> list[StoredAction]:
+        with Store.open(self.state) as store:
+            return store.actions_after(0, limit=10_000)
+
+
+def start_demo(state: Path, *arguments: str) -> DemoRun:
+    log = state.parent / f"{state.name}.log"
+    command = [*demo_command(), "--headless", "--state", str(state), "--config", str(PROJECT / "checks.toml")]
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [*command, *arguments], stdout=sink, stderr=subprocess.STDOUT, cwd=PROJECT, env=dict(os.environ)
+        )
+    run = DemoRun(process, state, log)
+    try:
+        run.wait_started()
+    except BaseException:
+        run.stop()
+        raise
+    return run
+
+
+def alerts_json(state: Path) -> list[dict[str, object]]:
+    """`dutyroom alerts --json` on the demo's state and effective config."""
+    command = [*dutyroom_command(), "alerts", "--json", "--state", str(state), "--config", str(state / "checks.toml")]
+    done = subprocess.run(command, capture_output=True, timeout=60, check=False, cwd=PROJECT)
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
+    alerts: list[dict[str, object]] = json.loads(done.stdout)
+    return alerts
+
+
+def phase_kind(config: LoadedConfig, at: float) -> str:
+    """The session phase kind (trading, pre-open, break, off-hours) at epoch time `at`."""
+    assert config.calendar is not None
+    return config.calendar.phase_at(datetime.fromtimestamp(at, config.timezone)).kind
