@@ -16,7 +16,7 @@ _NATURAL_SEVERITY = {State.CRITICAL: "critical", State.UNREACHABLE: "critical", 
 
 
 def state_word(ctx: HandoverContext, state: State, severity: str) -> str:
-    """"X CRITICAL", or "! WARNING (critical)" when the severity is not the state's own."""
+    """ "X CRITICAL", or "! WARNING (critical)" when the severity is not the state's own."""
     word = f"{state.ascii_symbol} {ctx.words('state.' + state.value)}"
     if severity and _NATURAL_SEVERITY.get(state) != severity:
         word += f" ({ctx.words('severity.' + severity)})"
@@ -58,17 +58,17 @@ def _alert_item(ctx: HandoverContext, alert: AlertView) -> Item:
         head += f" ({words('alert.pending')})"
     if alert.drill:
         head = f"{words('drill')} {head}"
-    details = [
-        words("alert.since", at=ctx.when(alert.since), age=words.duration(ctx.now - alert.since))
-        + "; "
-        + words(
-            "alert.value",
-            value=format_value(alert.value, alert.unit, scrub),
-            age=words.duration(ctx.now - alert.value_at),
-        )
-    ]
+    details = [words("alert.since", at=ctx.when(alert.since), age=words.duration(ctx.now - alert.since))]
+    if not (isinstance(alert.value, str) and alert.value == alert.reason):
+        value = format_value(alert.value, alert.unit, scrub)
+        details[0] += "; " + words("alert.value", value=value, age=words.duration(ctx.now - alert.value_at))
     if alert.ack is not None:
-        ack = words("alert.acked", who=scrub(alert.ack.by.describe(), 80), at=ctx.when(alert.ack.at), comment=scrub(alert.ack.comment, 300))
+        ack = words(
+            "alert.acked",
+            who=scrub(alert.ack.by.describe(), 80),
+            at=ctx.when(alert.ack.at),
+            comment=scrub(alert.ack.comment, 300),
+        )
         if alert.ack.expires_at is not None:
             ack += words("alert.ack_expires", at=ctx.when(alert.ack.expires_at))
         details.append(ack)
@@ -89,7 +89,9 @@ def _alert_item(ctx: HandoverContext, alert: AlertView) -> Item:
         details.append(words("alert.reason", text=scrub(alert.reason, 200)))
     if alert.notes:
         note = alert.notes[-1]
-        details.append(words("alert.note", who=scrub(note.by.describe(), 80), at=ctx.when(note.at), text=scrub(note.text, 300)))
+        details.append(
+            words("alert.note", who=scrub(note.by.describe(), 80), at=ctx.when(note.at), text=scrub(note.text, 300))
+        )
     return Item(head, tuple(details))
 
 
@@ -110,7 +112,9 @@ def resolved_in_shift(ctx: HandoverContext) -> list[Incident]:
     return [
         incident
         for incident in history.incidents
-        if not incident.drill and incident.resolved_at is not None and history.since <= incident.resolved_at < history.until
+        if not incident.drill
+        and incident.resolved_at is not None
+        and history.since <= incident.resolved_at < history.until
     ]
 
 
@@ -125,7 +129,14 @@ def opened_and_resolved(doc: Document, ctx: HandoverContext) -> None:
         row = by_alert.get(incident.fingerprint)
         if row is None:
             by_alert[incident.fingerprint] = _Resolved(
-                incident.target, incident.rule, incident.severity, 1, incident.opened_at, incident.known_start, length, length
+                incident.target,
+                incident.rule,
+                incident.severity,
+                1,
+                incident.opened_at,
+                incident.known_start,
+                length,
+                length,
             )
             continue
         row.times += 1
@@ -149,5 +160,14 @@ def opened_and_resolved(doc: Document, ctx: HandoverContext) -> None:
     if len(rows) > MAX_RESOLVED_ROWS:
         hidden = rows[MAX_RESOLVED_ROWS:]
         table.append((f"+{len(hidden)}", "", "", str(sum(row.times for row in hidden)), "", "", ""))
-    headers = tuple(words(key) for key in ("col.target", "col.rule", "col.worst", "col.times", "col.first", "col.longest", "col.total"))
-    doc.table(headers, table, align=("left", "left", "left", "right", "left", "right", "right"), flexible=(0, 1), empty=words("none"))
+    headers = tuple(
+        words(key)
+        for key in ("col.target", "col.rule", "col.worst", "col.times", "col.first", "col.longest", "col.total")
+    )
+    doc.table(
+        headers,
+        table,
+        align=("left", "left", "left", "right", "left", "right", "right"),
+        flexible=(0, 1),
+        empty=words("none"),
+    )

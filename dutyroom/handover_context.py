@@ -62,7 +62,9 @@ class HandoverContext:
         return [alert for alert in self.alerts if alert.phase in (AlertPhase.FIRING, AlertPhase.PENDING)]
 
 
-def gather(room: Room, store: Store, now: float, window: ShiftWindow, words: Wording, scrub: Scrubber) -> HandoverContext:
+def gather(
+    room: Room, store: Store, now: float, window: ShiftWindow, words: Wording, scrub: Scrubber
+) -> HandoverContext:
     """Read the shift's history and the current state for a handover written at `now`."""
     history = load_history(store, window.start, min(now, window.end))
     engine = read_engine_state(store)

@@ -33,12 +33,16 @@ def run_item(ctx: HandoverContext, run: PlaybookRun) -> Item:
     details = []
     if run.target:
         rule = run.alerts[0].rule_id if run.alerts else ""
-        details.append(words("run.for", target=ctx.target_label(run.target), rule=rule, at=ctx.when(run.started_at), who=who))
+        details.append(
+            words("run.for", target=ctx.target_label(run.target), rule=rule, at=ctx.when(run.started_at), who=who)
+        )
     else:
         details.append(words("run.by_hand", at=ctx.when(run.started_at), who=who))
     if run.closed_at is not None:
         closer = scrub(run.closed_by.describe(), 60) if run.closed_by is not None else "-"
-        details.append(words("run.closed", at=ctx.when(run.closed_at), who=closer, reason=scrub(run.close_reason, 120)).rstrip())
+        details.append(
+            words("run.closed", at=ctx.when(run.closed_at), who=closer, reason=scrub(run.close_reason, 120)).rstrip()
+        )
     else:
         done = sum(1 for step in run.steps if step.status in (StepStatus.DONE, StepStatus.SKIPPED))
         details.append(words("run.open", done=done, steps=len(run.steps)))
@@ -46,7 +50,9 @@ def run_item(ctx: HandoverContext, run: PlaybookRun) -> Item:
     if found is not None:
         details.extend(_deadline_lines(ctx, found))
     for note in run.notes:
-        details.append(words("alert.note", who=scrub(note.actor.describe(), 60), at=ctx.when(note.at), text=scrub(note.text, 300)))
+        details.append(
+            words("alert.note", who=scrub(note.actor.describe(), 60), at=ctx.when(note.at), text=scrub(note.text, 300))
+        )
     return Item(head, tuple(details))
 
 
@@ -99,12 +105,18 @@ def notes(doc: Document, ctx: HandoverContext) -> None:
     for action in ctx.history.period_actions:
         if action.drill:
             continue
-        who, at, text = scrub(action.actor.describe(), 60), ctx.when(action.at), scrub(str(action.payload.get("text", "")), 600)
+        who, at, text = (
+            scrub(action.actor.describe(), 60),
+            ctx.when(action.at),
+            scrub(str(action.payload.get("text", "")), 600),
+        )
         if action.kind == HANDOVER_NOTE:
             items.append(Item(words("note.handover", who=who, at=at, text=text)))
         elif action.kind == "note" and action.alert:
             target, rule = ctx.alert_name(action.alert)
-            items.append(Item(words("note.alert", who=who, at=at, target=ctx.target_label(target), rule=rule, text=text)))
+            items.append(
+                Item(words("note.alert", who=who, at=at, target=ctx.target_label(target), rule=rule, text=text))
+            )
     doc.bullets(items, words("none"))
 
 
@@ -137,7 +149,9 @@ def drills(doc: Document, ctx: HandoverContext) -> None:
         if action.drill and action.kind not in RUN_ACTION_KINDS:
             detail = scrub(str(action.payload.get("text") or action.payload.get("comment") or ""), 200)
             who = scrub(action.actor.describe(), 60)
-            lines.append(f"{mark} " + words("drill.action", who=who, at=ctx.when(action.at), kind=action.kind, detail=detail))
+            lines.append(
+                f"{mark} " + words("drill.action", who=who, at=ctx.when(action.at), kind=action.kind, detail=detail)
+            )
     if len(lines) > MAX_DRILL_LINES:
         lines = [*lines[:MAX_DRILL_LINES], f"+{len(lines) - MAX_DRILL_LINES}"]
     doc.bullets([Item(line.rstrip()) for line in lines], words("none"))

@@ -46,10 +46,14 @@ def troubled_targets(doc: Document, ctx: HandoverContext) -> None:
                 lines.append((target.id, words("target.late", target=label, at=ctx.when(health.last_result_at))))
     for check in sorted(ctx.engine.checks.values(), key=lambda item: (item.target, item.rule)):
         if check.active and check.state is State.STALE:
-            text = words("target.stale", target=ctx.target_label(check.target), rule=check.rule, reason=scrub(check.reason, 120))
+            text = words(
+                "target.stale", target=ctx.target_label(check.target), rule=check.rule, reason=scrub(check.reason, 120)
+            )
             lines.append((check.target, text))
         if check.flapping:
-            lines.append((check.target, words("target.flapping", target=ctx.target_label(check.target), rule=check.rule)))
+            lines.append(
+                (check.target, words("target.flapping", target=ctx.target_label(check.target), rule=check.rule))
+            )
     lines.sort(key=lambda line: line[0])
     doc.bullets([Item(text) for _, text in lines], words("none"))
 

@@ -6,6 +6,7 @@ wraps it to the page width and aligns tables, so no builder needs to know the ou
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
@@ -62,13 +63,13 @@ class Document:
     def paragraph(self, text: str) -> None:
         self.blocks.append(Paragraph(text))
 
-    def bullets(self, items: list[Item], empty: str = "") -> None:
+    def bullets(self, items: Sequence[Item], empty: str = "") -> None:
         self.blocks.append(Bullets(tuple(items), empty))
 
     def table(
         self,
         headers: tuple[str, ...],
-        rows: list[tuple[str, ...]],
+        rows: Sequence[tuple[str, ...]],
         *,
         align: tuple[str, ...] = (),
         flexible: tuple[int, ...] = (0,),

@@ -101,9 +101,9 @@ class _Renderer:
             return self.wrap(table.empty) if table.empty else []
         headers = [self.text(header) for header in table.headers]
         rows = [[self.text(cell) for cell in row] for row in table.rows]
-        widths = [max(self.cells(cell) for cell in column) for column in zip(headers, *rows, strict=True)]
-        overhead = 3 * len(widths) + 1 if self.md else 2 * (len(widths) - 1)
-        widths = _fit(widths, self.width - overhead, table.flexible, [self.cells(header) for header in headers])
+        natural = [max(self.cells(cell) for cell in column) for column in zip(headers, *rows, strict=True)]
+        overhead = 3 * len(natural) + 1 if self.md else 2 * (len(natural) - 1)
+        widths = _fit(natural, self.width - overhead, table.flexible, [self.cells(header) for header in headers])
         if widths is None:
             return self.table_as_bullets(table)
         align = [table.align[index] if index < len(table.align) else "left" for index in range(len(widths))]

@@ -164,6 +164,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "section.by_target": ("Availability by target", "对象可用率"),
     "section.incidents": ("Incidents ({n})", "事件（{n}）"),
     "section.deadlines": ("Playbook deadlines", "预案时限"),
+    "deadline.item": ("{state}: {what}", "{state}：{what}"),
+    "deadline.row": ("{run}: due {due}, settled {settled}", "{run}：截止 {due}，完成 {settled}"),
     "section.capacity_peaks": ("Capacity: peaks in the period against capacity", "容量：报告期峰值与容量"),
     "section.actions": ("Operator actions ({n})", "操作记录（{n}）"),
     "incident.head": (
@@ -182,6 +184,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "event.note": ("{at} note by {who}: {text}", "{at} {who} 备注：{text}"),
     "event.run": ("{at} playbook {title} started by {who}", "{at} {who} 启动预案 {title}"),
     "event.step": ("{at} step {n} {what} by {who}", "{at} 第 {n} 步 {who} {what}"),
+    "event.run_join": ("{at} joined the open playbook run", "{at} 并入正在执行的预案"),
     "event.run_closed": ("{at} run closed by {who}", "{at} {who} 关闭预案执行"),
     "step.word.step": ("done", "完成"),
     "step.word.step-confirm": ("confirmed", "复核"),

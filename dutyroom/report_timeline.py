@@ -117,7 +117,9 @@ def incident_window_transitions(
     earlier = [record for record in lookback if record.fingerprint in active_before]
     seen = {(record.fingerprint, record.at) for record in earlier}
     earlier.extend(
-        record for record in before if record.fingerprint in active_before and (record.fingerprint, record.at) not in seen
+        record
+        for record in before
+        if record.fingerprint in active_before and (record.fingerprint, record.at) not in seen
     )
     earlier.sort(key=lambda record: record.at)
     return _from_last_start(earlier) + list(in_period)
@@ -129,6 +131,4 @@ def _from_last_start(records: list[TransitionRecord]) -> list[TransitionRecord]:
     for index, record in enumerate(records):
         if record.to_state in ACTIVE and record.from_state not in ACTIVE:
             start_index[record.fingerprint] = index
-    return [
-        record for index, record in enumerate(records) if index >= start_index.get(record.fingerprint, 0)
-    ]
+    return [record for index, record in enumerate(records) if index >= start_index.get(record.fingerprint, 0)]

@@ -12,6 +12,8 @@ from functools import lru_cache
 
 _GLUED_TO_PREVIOUS = frozenset("，。、；：？！）」』】》〉’”%％,.;:?!)]}")
 """Closing punctuation a line must not start with (kinsoku): it stays with the token before it."""
+_GLUED_TO_NEXT = frozenset("（「『【《〈‘“")
+"""Opening punctuation a line must not end with: it stays with the token after it."""
 
 
 @lru_cache(maxsize=4096)
@@ -92,6 +94,7 @@ def _tokens(text: str, ambiguous_wide: bool) -> list[tuple[str, bool]]:
     tokens: list[tuple[str, bool]] = []
     current = ""
     spaced = False
+    opening = ""
     for char in text:
         if char == " ":
             if current:
@@ -99,23 +102,28 @@ def _tokens(text: str, ambiguous_wide: bool) -> list[tuple[str, bool]]:
                 current = ""
             spaced = True
             continue
-        if char in _GLUED_TO_PREVIOUS and not current and tokens and not spaced:
-            previous, previous_spaced = tokens.pop()
-            current = previous
-            spaced = previous_spaced
+        if char in _GLUED_TO_PREVIOUS and not opening and (current or (tokens and not spaced)):
+            if not current:
+                current, spaced = tokens.pop()
             current += char
+            continue
+        if char in _GLUED_TO_NEXT:
+            if current:
+                tokens.append((current, spaced))
+                current, spaced = "", False
+            opening += char
             continue
         if char_width(char, ambiguous_wide) == 2:
             if current:
                 tokens.append((current, spaced))
                 spaced = False
-            current = char
-            tokens.append((current, spaced))
-            current, spaced = "", False
+            tokens.append((opening + char, spaced))
+            current, spaced, opening = "", False, ""
             continue
-        current += char
-    if current:
-        tokens.append((current, spaced))
+        current += opening + char
+        opening = ""
+    if current or opening:
+        tokens.append((current + opening, spaced))
     return tokens
 
 

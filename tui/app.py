@@ -7,14 +7,13 @@ recorder and key actions.
 
 from __future__ import annotations
 
-import os
 import time
-from asyncio import AbstractEventLoop
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from typing import ClassVar
 
 from textual.app import App, AutopilotCallbackType, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
@@ -28,16 +27,12 @@ from tui.screens.confirm import ConfirmDialog
 from tui.screens.context import ConsoleContext, ConsoleSettings, Payload, SubmitOutcome, submit_to
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
+from tui.screens.step_keys import CONFIRM, TICK, UNDO
+from tui.screens.terminal_profile import REMOTE_ENVIRONMENT, is_remote_session, terminal_has_16_colors
 from tui.widgets.ascii_scrollbar import use_ascii_scrollbars
 
 TICK_S = 1.0
-REMOTE_ENVIRONMENT = {"TEXTUAL_FPS": "20", "ESCDELAY": "300"}
-"""For SSH sessions: set these before `textual` is first imported (Textual reads them at import)."""
-
-
-def is_remote_session(environ: Mapping[str, str] | None = None) -> bool:
-    environ = os.environ if environ is None else environ
-    return bool(environ.get("SSH_CONNECTION") or environ.get("SSH_CLIENT") or environ.get("SSH_TTY"))
+__all__ = ["REMOTE_ENVIRONMENT", "DutyroomApp", "create_app", "is_remote_session", "terminal_has_16_colors"]
 
 
 class DutyroomApp(App[None]):
@@ -133,7 +128,8 @@ class DutyroomApp(App[None]):
             end = payload.get("end")
             timezone = snapshot.status.timezone if snapshot else ""
             return translate("done.silence", until=local_time(float(end) if end else 0.0, timezone))
-        return translate(f"done.{kind}", step=payload.get("step", ""))
+        key = f"done.{kind}"
+        return translate(key, step=payload.get("step", "")) if translate.has(key) else kind
 
     def action_request_quit(self) -> None:
         def answered(answer: bool | None) -> None:
@@ -164,6 +160,12 @@ class DutyroomApp(App[None]):
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.context.translate))
 
+    def action_command_palette(self) -> None:
+        """Textual's palette, with the prompt in the console's language and only dutyroom's commands."""
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            placeholder = self.context.translate("palette.placeholder")
+            self.push_screen(CommandPalette(placeholder=placeholder, id="--command-palette"))
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         translate = self.context.translate
         main = self.main_screen
@@ -177,15 +179,15 @@ class DutyroomApp(App[None]):
             ("note", main.action_note),
             ("detail", main.action_detail),
             ("filter", main.action_filter),
-            ("tick", lambda: main.action_step("step")),
-            ("confirm", lambda: main.action_step("step-confirm")),
-            ("undo", lambda: main.action_step("step-undo")),
+            ("tick", lambda: main.action_step(TICK)),
+            ("confirm", lambda: main.action_step(CONFIRM)),
+            ("undo", lambda: main.action_step(UNDO)),
             ("drill", main.action_drill),
         ]
         for name, callback in commands:
             yield SystemCommand(translate(f"cmd.{name}"), translate(f"cmd.{name}.help"), callback)
 
-    def run(
+    async def run_async(
         self,
         *,
         headless: bool = False,
@@ -194,17 +196,15 @@ class DutyroomApp(App[None]):
         mouse: bool = True,
         size: tuple[int, int] | None = None,
         auto_pilot: AutopilotCallbackType | None = None,
-        loop: AbstractEventLoop | None = None,
     ) -> None:
-        """As `App.run`, with the mouse off unless the settings allow it (remote sessions default to off)."""
-        return super().run(
+        """As `App.run_async` (which `run` calls too), with the mouse off unless the settings allow it."""
+        return await super().run_async(
             headless=headless,
             inline=inline,
             inline_no_clear=inline_no_clear,
             mouse=mouse and self.context.settings.mouse,
             size=size,
             auto_pilot=auto_pilot,
-            loop=loop,
         )
 
 
@@ -234,12 +234,3 @@ def create_app(
         sixteen_colors=terminal_has_16_colors() if sixteen_colors is None else sixteen_colors,
     )
     return DutyroomApp(source, settings, clock, on_handover)
-
-
-def terminal_has_16_colors(environ: Mapping[str, str] | None = None) -> bool:
-    """True when TERM names a terminal without 256 colours and COLORTERM claims nothing better."""
-    environ = os.environ if environ is None else environ
-    term = environ.get("TERM", "")
-    if environ.get("COLORTERM") in ("truecolor", "24bit") or "256" in term or not term:
-        return False
-    return term.startswith(("xterm", "linux", "screen", "vt", "putty", "tmux", "rxvt", "ansi"))

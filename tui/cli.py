@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from tui import cli_actions, cli_check, cli_probe, cli_serve, cli_status
+from tui import cli_actions, cli_check, cli_handover, cli_probe, cli_serve, cli_status
 from tui.cli_common import CommandFailed, add_common_options
 
 
@@ -24,10 +24,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="remote profile (default: on when SSH_CONNECTION is set)",
     )
     parser.add_argument("--no-bell", action="store_true", help="do not ring the terminal bell")
+    parser.add_argument(
+        "--mouse",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="mouse support (default: off in the remote profile)",
+    )
+    parser.add_argument("--live-clock", action="store_true", help="repaint the clock every second")
+    parser.add_argument(
+        "--16-colors",
+        dest="sixteen_colors",
+        action="store_true",
+        default=None,
+        help="use the 16-colour theme (default: from TERM)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     cli_check.register(commands, common)
     cli_actions.register(commands, common)
     cli_serve.register(commands, common)
+    cli_handover.register(commands, common)
     cli_probe.register(commands, common)
     cli_status.register(commands, common)
     return parser
@@ -37,13 +52,21 @@ def cmd_console(args: argparse.Namespace) -> int:
     """The console on the room's state directory (owner, or viewer when a poller is already running)."""
     from dutyroom.problems import ConfigError
     from dutyroom.room import load_room
-    from tui.console_main import console_options, run_console
+    from tui.console_main import ConsoleOptions, run_console
 
     try:
         room = load_room(args.config)
     except ConfigError as error:
         raise CommandFailed(str(error)) from None
-    options = console_options(args.lang or "", args.ascii, args.remote, False if args.no_bell else None)
+    options = ConsoleOptions(
+        language=args.lang or "",
+        ascii_only=args.ascii,
+        remote=args.remote,
+        bell=False if args.no_bell else None,
+        mouse=args.mouse,
+        live_clock=args.live_clock,
+        sixteen_colors=args.sixteen_colors,
+    )
     return run_console(room, args.state, options)
 
 

@@ -7,26 +7,38 @@ the state directory's lock; a viewer only reads the store and writes operator ac
 from __future__ import annotations
 
 import asyncio
-import os
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from collectors.poller import Poller
 from dutyroom.identity import current_identity
 from dutyroom.room import Room
 from dutyroom.statelock import PollerLock, StateLocked, poller_is_running
 from dutyroom.store import Store
+from tui.screens.terminal_profile import prepare_environment
+
+if TYPE_CHECKING:
+    from textual.app import App
 from tui.sources import StoreSource
 
 
-def console_options(language: str, ascii_only: bool, remote: bool | None, bell: bool | None) -> dict[str, object]:
-    options: dict[str, object] = {"ascii_only": ascii_only}
-    if language:
-        options["language"] = language
-    if remote is not None:
-        options["remote"] = remote
-    if bell is not None:
-        options["bell"] = bell
-    return options
+@dataclass(frozen=True)
+class ConsoleOptions:
+    """How the console looks and behaves; None means 'work it out from the session'."""
+
+    language: str = ""
+    ascii_only: bool = False
+    remote: bool | None = None
+    bell: bool | None = None
+    mouse: bool | None = None
+    live_clock: bool = False
+    sixteen_colors: bool | None = None
+
+
+HandoverWriter = Callable[[StoreSource, str | None], str]
+"""Writes a handover file (with the console's screen as SVG when given) and returns what to tell the operator."""
 
 
 async def run_console_async(
@@ -34,21 +46,35 @@ async def run_console_async(
     store: Store,
     *,
     poller: Poller | None,
-    mode: str,
-    options: dict[str, object],
+    options: ConsoleOptions,
     stop: asyncio.Event | None = None,
+    handover: HandoverWriter | None = None,
 ) -> None:
     """Run the console (and the poller, when this process owns the room) until the operator quits."""
+    remote = prepare_environment(options.remote)
     from tui.app import create_app
 
-    source = StoreSource(
-        room,
-        store,
-        current_identity(),
-        "owner" if mode == "owner" else "viewer",
-        language=str(options.get("language", "")),
+    language = options.language or room.config.config.site.language
+    source = StoreSource(room, store, current_identity(), "owner" if poller else "viewer", language=language)
+    bell = room.config.config.defaults.bell if options.bell is None else options.bell
+    apps: list[App[None]] = []
+
+    def write_handover() -> str:
+        assert handover is not None
+        return handover(source, apps[0].export_screenshot() if apps else None)
+
+    app = create_app(
+        source,
+        language=language,
+        remote=remote,
+        ascii_only=options.ascii_only,
+        bell=bell,
+        mouse=options.mouse,
+        live_clock=options.live_clock,
+        sixteen_colors=options.sixteen_colors,
+        on_handover=write_handover if handover is not None else None,
     )
-    app = create_app(source, **options)  # type: ignore[arg-type]
+    apps.append(app)
     stop = stop or asyncio.Event()
     poll_task = asyncio.create_task(poller.run(stop), name="poller") if poller is not None else None
     try:
@@ -59,27 +85,26 @@ async def run_console_async(
             await asyncio.gather(poll_task, return_exceptions=True)
 
 
-def run_console(room: Room, state_dir: Path, options: dict[str, object], playbooks_dir: Path | None = None) -> int:
+def run_console(
+    room: Room,
+    state_dir: Path,
+    options: ConsoleOptions,
+    playbooks_dir: Path | None = None,
+    handover: HandoverWriter | None = None,
+) -> int:
     """The `dutyroom` command without a subcommand."""
-    if poller_is_running(state_dir):
-        with Store.open(state_dir) as store:
-            asyncio.run(run_console_async(room, store, poller=None, mode="viewer", options=options))
-        return 0
     lock = PollerLock(state_dir)
+    owner = False
+    if not poller_is_running(state_dir):
+        try:
+            lock.acquire()
+            owner = True
+        except StateLocked:
+            owner = False
     try:
-        lock.acquire()
-    except StateLocked:
         with Store.open(state_dir) as store:
-            asyncio.run(run_console_async(room, store, poller=None, mode="viewer", options=options))
-        return 0
-    try:
-        with Store.open(state_dir) as store:
-            poller = Poller(room, store, playbooks_dir=playbooks_dir)
-            asyncio.run(run_console_async(room, store, poller=poller, mode="owner", options=options))
+            poller = Poller(room, store, playbooks_dir=playbooks_dir) if owner else None
+            asyncio.run(run_console_async(room, store, poller=poller, options=options, handover=handover))
     finally:
         lock.release()
     return 0
-
-
-def remote_session() -> bool:
-    return bool(os.environ.get("SSH_CONNECTION"))

@@ -75,7 +75,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "status.unhandled": ("{count} critical not acknowledged", "{count} 条严重告警未确认"),
     "status.source_failed": ("state unavailable: {reason}", "状态不可用：{reason}"),
     "hint.main": (
-        "? help  / filter  : commands  a ack  s silence  n note  space tick  c confirm  "
+        "? help  / filter  : cmds  a ack  s silence  n note  space tick  c confirm  "
         "enter detail  t timeline  h handover  q quit",
         "? 帮助  / 筛选  : 命令  a 确认  s 静默  n 备注  空格 勾选  c 复核  回车 详情  t 时间线  h 交班  q 退出",
     ),
@@ -159,6 +159,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "col.who": ("Who", "操作人"),
     "col.text": ("What", "内容"),
     # Command palette: title, then help
+    "palette.placeholder": ("Search commands…", "搜索命令…"),
     "cmd.timeline": ("Timeline", "时间线"),
     "cmd.timeline.help": ("Events, transitions and operator actions, newest first", "事件、状态变化与操作，最新在前"),
     "cmd.handover": ("Handover", "交班"),
@@ -205,7 +206,11 @@ KEY_HELP: tuple[tuple[str, str, str], ...] = (
     ("t", "Timeline of events, transitions and actions", "事件、状态变化与操作时间线"),
     ("h", "Write the shift handover", "生成交班记录"),
     ("q", "Quit (asks first; default No)", "退出（先询问，默认否）"),
-    ("esc", "Close a dialog or screen; never confirms anything", "关闭对话框或页面；从不确认任何操作"),
+    (
+        "esc",
+        "Back from a screen (q too), cancel a dialog; never confirms anything",
+        "返回上一页（q 亦可）或取消对话框；从不确认任何操作",
+    ),
 )
 
 _LANGUAGE_INDEX: dict[str, int] = {"en": 0, "zh": 1}
@@ -223,6 +228,14 @@ class Translator:
             return key
         template = pair[_LANGUAGE_INDEX[self.language]] or pair[0]
         return template.format(**values) if values else template
+
+    def has(self, key: str) -> bool:
+        return key in _STRINGS
+
+    def word(self, family: str, value: str) -> str:
+        """The word for `value` in a family (`severity`, `phase`, ...), or `value` itself when there is none."""
+        key = f"{family}.{value}"
+        return self(key) if key in _STRINGS else value
 
     def state_word(self, state: State) -> str:
         return self(f"state.{state.value}")

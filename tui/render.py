@@ -27,10 +27,23 @@ ASCII_LEVELS = "_.-:=+*#"
 Align = Literal["left", "right"]
 
 
+@lru_cache(maxsize=8192)
+def _cleaned(text: str, limit: int) -> str:
+    return clean_text(text, limit)
+
+
 def device_text(raw: object, limit: int = 200, style: str = "") -> Text:
-    """Untrusted text as plain `Text`: control characters made visible, length capped, no markup."""
-    text = raw if raw is None or isinstance(raw, str | bytes) else str(raw)
-    return Text(clean_text(text, limit), style=style, end="")
+    """Untrusted text as plain `Text`: control characters made visible, length capped, no markup.
+
+    Cleaning is cached (the same names come back every tick); `clean_text` reads at most 4 x `limit`
+    characters, so the cache key is cut there too.
+    """
+    if isinstance(raw, bytes) or raw is None:
+        cleaned = clean_text(raw, limit)
+    else:
+        text = raw if isinstance(raw, str) else str(raw)
+        cleaned = _cleaned(text[: limit * 4 + 1], limit)
+    return Text(cleaned, style=style, end="")
 
 
 def plain(text: str, style: str = "") -> Text:

@@ -163,6 +163,8 @@ class StoreSource:
         self._catch_up()
         now = time.time()
         kind = STEP_ALIASES.get(kind, kind)
+        if kind == "drill":
+            return self._start_drill(str(payload.get("playbook", "")), now)
         drill = False
         if kind in RUN_ACTION_KINDS:
             run = self._runs.get(str(payload.get("run", "")))
@@ -173,6 +175,25 @@ class StoreSource:
                 raise ActionRefused(str(error)) from None
         stored = submit(
             self.store, self.room.config, self.identity, ActionRequest(kind, alert, dict(payload), drill), now
+        )
+        self._catch_up()
+        return stored
+
+    def _start_drill(self, playbook_id: str, now: float) -> StoredAction:
+        """A drill of a playbook: a run started by hand and marked as a drill everywhere it appears."""
+        playbook = self.playbook(playbook_id, self.language)
+        if playbook is None:
+            raise ActionRefused(f"no playbook '{playbook_id}'")
+        try:
+            planned = RunBook(dict(self._runs.runs)).plan_start(playbook, self.identity, now, drill=True)
+        except RunError as error:
+            raise ActionRefused(str(error)) from None
+        stored = submit(
+            self.store,
+            self.room.config,
+            self.identity,
+            ActionRequest(planned.kind, planned.alert, dict(planned.payload), True),
+            now,
         )
         self._catch_up()
         return stored

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from textual.command import CommandPalette
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from tui.i18n import KEY_HELP
 from tui.screens.confirm import ConfirmDialog
@@ -165,6 +165,7 @@ async def test_the_palette_offers_dutyroom_commands(source: FakeSource) -> None:
         assert titles[:4] == ["时间线", "交班", "帮助", "退出"]
         await pilot.press("colon")
         assert isinstance(app.screen, CommandPalette)
+        assert app.screen.query_one(Input).placeholder == "搜索命令…"
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
         quit_command = next(command for command in app.get_system_commands(app.screen) if command.title == "退出")

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from textual.app import App
 
 from dutyroom.playbooks import read_playbooks
 from tui.app import create_app, is_remote_session, terminal_has_16_colors
 from tui.screens.dialogs import ActionDialog
 from tui.screens.main import MainScreen
+from tui.screens.terminal_profile import prepare_environment
 from tui.widgets.alert_table import AlertTable
 from tui.widgets.line_table import LineTable
 from tui.widgets.playbook_pane import PlaybookPane, PlaybookSteps
@@ -133,3 +137,34 @@ async def test_a_real_chinese_playbook_renders_beside_its_alert() -> None:
         assert two_person, "the zh playbook marks two-person steps with 【双人确认】"
         for y in range(steps.size.height):
             assert steps.render_line(y).cell_length <= steps.size.width
+
+
+def test_the_remote_profile_reaches_textual_when_prepared_before_import() -> None:
+    code = (
+        "import os, sys\n"
+        "os.environ.pop('TEXTUAL_FPS', None)\n"
+        "from tui.screens.terminal_profile import prepare_environment\n"
+        "assert 'textual' not in sys.modules\n"
+        "assert prepare_environment(remote=True)\n"
+        "import textual.constants\n"
+        "print(textual.constants.MAX_FPS, textual.constants.ESCAPE_DELAY)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert result.stdout.split() == ["20", "0.3"]
+    environ = {"SSH_CLIENT": "10.0.0.9 51000 22", "TEXTUAL_FPS": "5"}
+    assert prepare_environment(environ=environ)
+    assert environ["TEXTUAL_FPS"] == "5", "a value the operator set wins"
+    assert not prepare_environment(environ={})
+
+
+async def test_remote_sessions_run_without_the_mouse(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: dict[str, object] = {}
+
+    async def fake_run_async(self: App[None], **options: object) -> None:
+        seen.update(options)
+
+    monkeypatch.setattr(App, "run_async", fake_run_async)
+    await create_app(FakeSource(), remote=True).run_async()
+    assert seen["mouse"] is False
+    await create_app(FakeSource(), remote=False).run_async()
+    assert seen["mouse"] is True

@@ -7,7 +7,6 @@ failed UPS A, that traps reach the right targets, and that everything resolves o
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -44,7 +43,7 @@ def _all_resolved(run: DemoRun) -> bool:
 
 
 @pytest.fixture(scope="module")
-def incident(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoRun]:
+def incident(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
     state = tmp_path_factory.mktemp("demo-incident") / "state"
     run = start_demo(state, "--clock-speed", str(CLOCK_SPEED), "--seconds", str(RUN_SECONDS))
     try:
@@ -52,7 +51,7 @@ def incident(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoRun]:
     finally:
         status = run.stop()
     assert status == 0, run.output()
-    yield run
+    return run
 
 
 def test_the_incident_raises_its_alerts(incident: DemoRun) -> None:
@@ -106,7 +105,8 @@ def test_everything_resolves_once_mains_is_back(incident: DemoRun) -> None:
     for key in CRITICAL_ALERTS | {SESSION_AWARE}:
         assert key in by_key, f"{key} is not listed by `dutyroom alerts --json`"
         for alert in by_key[key]:
-            assert alert["phase"] == "resolved" and alert["resolved_at"], alert
+            assert alert["phase"] == "resolved", alert
+            assert alert["resolved_at"], alert
             assert alert["playbook"], f"{key} has no playbook"
             assert alert["drill"] is False
     still_active = [alert for alert in alerts if alert["phase"] in ("firing", "pending")]
@@ -120,7 +120,8 @@ def test_the_run_config_is_a_valid_room_with_protected_secrets(incident: DemoRun
     done = subprocess.run(command, capture_output=True, timeout=60, check=False, cwd=PROJECT)
     assert done.returncode == 0, done.stdout.decode() + done.stderr.decode()
     secrets = sorted((incident.state / "secrets").iterdir())
-    assert secrets and all(path.stat().st_mode & 0o077 == 0 for path in secrets)
+    assert secrets
+    assert all(path.stat().st_mode & 0o077 == 0 for path in secrets)
     text = incident.config_path.read_text()
     assert "DUTYROOM_DEMO_COMMUNITY" not in text
     assert all(path.read_text().strip() not in text for path in secrets)

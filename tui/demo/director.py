@@ -36,7 +36,9 @@ def drill_named(name: str) -> Drill:
 class Director:
     """Applies steps and drills to `room`, with scenario time running `clock_speed` times real time."""
 
-    def __init__(self, room: DemoRoom, poller: Poller, *, clock_speed: float = 1.0, report: Report | None = None):
+    def __init__(
+        self, room: DemoRoom, poller: Poller, *, clock_speed: float = 1.0, report: Report | None = None
+    ) -> None:
         if clock_speed <= 0:
             raise ValueError("clock speed must be positive")
         self.room = room

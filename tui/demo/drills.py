@@ -149,7 +149,7 @@ DRILLS: dict[str, Drill] = {
             "Core switch 1 loses power (the order gateway behind it goes dark too)",
             _switch("core-sw1", False),
             _switch("core-sw1", True),
-            (("core-switch-down", "core-sw1"),),
+            (("core-switch-down", "core-sw1"), ("gateway-down", "oms-gw1")),
         ),
         Drill(
             "core-link-down",

@@ -40,6 +40,7 @@ class UdpRelay(asyncio.DatagramProtocol):
         self._transport: asyncio.DatagramTransport | None = None
         self._clients: dict[tuple[str, int], _Upstream] = {}
         self._opening: set[tuple[str, int]] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
 
     async def start(self, host: str = "127.0.0.1") -> int:
         loop = asyncio.get_running_loop()
@@ -58,7 +59,9 @@ class UdpRelay(asyncio.DatagramProtocol):
             upstream.transport.sendto(data)
         elif client not in self._opening and len(self._clients) < MAX_CLIENTS:
             self._opening.add(client)
-            asyncio.get_running_loop().create_task(self._open(client, data))
+            task = asyncio.get_running_loop().create_task(self._open(client, data))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
 
     async def _open(self, client: tuple[str, int], first: bytes) -> None:
         loop = asyncio.get_running_loop()

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from collectors.poller import Poller
 from dutyroom.problems import ConfigError
-from dutyroom.room import Room, load_room
+from dutyroom.room import load_room
 from dutyroom.statelock import PollerLock, StateLocked
 from dutyroom.store import Store
 from tui.demo.config_writer import DemoConfigError, generate_secrets, write_effective_config
@@ -30,6 +30,10 @@ from tui.demo.snmpsim_agent import AgentError
 MARKER = ".dutyroom-demo"
 DRILL_DELAY_S = 6.0
 """Real seconds between the first polls and the drills (so counters have a baseline to compute rates)."""
+CONSOLE_GRACE_S = 2.0
+"""How long a console that does not watch the stop event gets to finish before it is cancelled."""
+RECEIVER_WAIT_STEPS = 100
+"""Tenths of a second to wait for the poller's trap receiver before the first step."""
 
 
 class DemoError(RuntimeError):
@@ -94,20 +98,21 @@ async def _run(options: DemoOptions, devices: Path) -> None:
         _say(f"dutyroom demo: room config written to {config_path}")
         _say(f"dutyroom demo: see it with `dutyroom alerts --config {config_path} --state {options.state}`")
         with Store.open(options.state) as store:
-            await _operate(options, room, loaded, store, addresses.trap_port)
+            await _operate(options, room, Poller(loaded, store, playbooks_dir=playbooks), addresses.trap_port)
+        if not options.headless:
+            _say(f"dutyroom demo: the run's state stays in {options.state} (config {config_path})")
     finally:
         await room.close()
 
 
-async def _operate(options: DemoOptions, room: DemoRoom, loaded: Room, store: Store, trap_port: int) -> None:
-    poller = Poller(loaded, store)
+async def _operate(options: DemoOptions, room: DemoRoom, poller: Poller, trap_port: int) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     if options.seconds is not None:
         loop.call_later(options.seconds, stop.set)
-    console = None if options.headless else _console_runner(options, loaded, store, poller)
+    console = None if options.headless else _console_runner(options, poller)
     director = Director(room, poller, clock_speed=options.clock_speed, report=_say if console is None else None)
     room.attach_trap_receiver(("127.0.0.1", trap_port))
     tasks = [asyncio.create_task(room.run_physics(stop), name="demo-physics")]
@@ -126,6 +131,10 @@ async def _operate(options: DemoOptions, room: DemoRoom, loaded: Room, store: St
 
 
 async def _drive(director: Director, options: DemoOptions, stop: asyncio.Event) -> None:
+    for _ in range(RECEIVER_WAIT_STEPS):  # traps sent before the receiver listens would be lost
+        if director.poller.trap_address is not None or stop.is_set():
+            break
+        await asyncio.sleep(0.1)
     if not options.drills:
         await director.play(INCIDENT, stop)
         return
@@ -136,18 +145,26 @@ async def _drive(director: Director, options: DemoOptions, stop: asyncio.Event) 
             await director.start_drill(name)
 
 
-def _console_runner(
-    options: DemoOptions, loaded: Room, store: Store, poller: Poller
-) -> Callable[[asyncio.Event], Awaitable[None]] | None:
+def _console_runner(options: DemoOptions, poller: Poller) -> Callable[[asyncio.Event], Awaitable[None]] | None:
     """The console on this loop (it runs the poller itself), or None (with a message) when it is not there."""
     if importlib.util.find_spec("tui.app") is None:
         _say("dutyroom demo: the console is not available in this build; running headless (Ctrl-C stops)")
         return None
-    from tui.console_main import console_options, remote_session, run_console_async
+    from tui.console_main import ConsoleOptions, run_console_async
 
-    console_settings = console_options(options.language, False, remote_session(), None)
+    console_settings = ConsoleOptions(language=options.language)
 
     async def run(stop: asyncio.Event) -> None:
-        await run_console_async(loaded, store, poller=poller, mode="owner", options=console_settings, stop=stop)
+        console = asyncio.create_task(
+            run_console_async(poller.room, poller.store, poller=poller, options=console_settings, stop=stop)
+        )  # fmt: skip
+        stopped = asyncio.create_task(stop.wait())
+        await asyncio.wait({console, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        if not console.done():  # --seconds or a signal: give the console a moment to close, then end it
+            _, pending = await asyncio.wait({console}, timeout=CONSOLE_GRACE_S)
+            for task in pending:
+                task.cancel()
+        stopped.cancel()
+        await asyncio.gather(console, stopped, return_exceptions=True)
 
     return run

@@ -56,8 +56,9 @@ def prepare_data(devices_dir: Path, work_dir: Path, communities: Mapping[str, st
     """A fresh data directory with each device file under its community's name."""
     work_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     data_dir = work_dir / "data"
-    if data_dir.exists():
-        shutil.rmtree(data_dir)
+    for previous in (data_dir, work_dir / "cache"):  # a previous run's communities and their indexes
+        if previous.exists():
+            shutil.rmtree(previous)
     data_dir.mkdir(parents=True, mode=0o700)
     for device, community in communities.items():
         source = devices_dir / f"{device}.snmprec"

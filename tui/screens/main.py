@@ -25,7 +25,7 @@ from tui.screens.confirm import ConfirmDialog
 from tui.screens.context import ConsoleContext
 from tui.screens.detail import TargetDetailScreen
 from tui.screens.help import HelpScreen
-from tui.screens.step_keys import StepRequest, plan_step
+from tui.screens.step_keys import CONFIRM, TICK, UNDO, StepRequest, plan_step
 from tui.screens.timeline import TimelineScreen
 from tui.widgets.alert_rows import unhandled_criticals
 from tui.widgets.alert_table import AlertTable
@@ -44,9 +44,9 @@ class MainScreen(Screen[None]):
         Binding("a", "ack", show=False),
         Binding("s", "silence", show=False),
         Binding("n", "note", show=False),
-        Binding("space", "step('step')", show=False),
-        Binding("c", "step('step-confirm')", show=False),
-        Binding("u", "step('step-undo')", show=False),
+        Binding("space", f"step('{TICK}')", show=False),
+        Binding("c", f"step('{CONFIRM}')", show=False),
+        Binding("u", f"step('{UNDO}')", show=False),
         Binding("t", "timeline", show=False),
         Binding("h", "app.handover", show=False),
         Binding("q", "app.request_quit", show=False),
@@ -171,7 +171,7 @@ class MainScreen(Screen[None]):
         if isinstance(plan, str):
             self.notify(plan, severity="warning", markup=False)
             return
-        if plan.kind == "step-undo":
+        if plan.kind == UNDO:
             question = self.context.translate("confirm.undo", step=plan.step)
 
             def answered(answer: bool | None) -> None:

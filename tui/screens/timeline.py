@@ -57,7 +57,7 @@ def timeline_rows(
         seen[base] = seen.get(base, 0) + 1
         cells = (
             plain(when),
-            plain(translate(f"timeline.{entry.kind}")),
+            device_text(translate.word("timeline", entry.kind), 20),
             device_text(entry.target, 80),
             device_text(entry.who, 40),
             text,

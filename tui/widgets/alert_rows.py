@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from dutyroom.alert import AlertPhase
 from dutyroom.model import State
@@ -44,21 +45,32 @@ def alert_columns(translate: Translator, *, ascii_only: bool = False) -> list[Co
 
 
 def alert_row(alert: AlertView, now: float, timezone: str, translate: Translator, *, ascii_only: bool = False) -> Row:
+    """One alert's row; rows are cached by the alert and the times shown, so an unchanged alert costs nothing."""
+    value_age = age_text(alert.value_at, now) if alert.value is not None else ""
+    since = since_text(alert.since, now, timezone)
+    try:
+        return _cached_row(alert, value_age, since, translate, ascii_only)
+    except TypeError:  # an alert holding something unhashable: build its row uncached
+        return _cached_row.__wrapped__(alert, value_age, since, translate, ascii_only)
+
+
+@lru_cache(maxsize=4096)
+def _cached_row(alert: AlertView, value_age: str, since: str, translate: Translator, ascii_only: bool) -> Row:
     eye = needs_eye(alert)
     state_style = "alert-table--unhandled" if eye else f"alert-table--{alert.state.value}"
     value = device_text(format_value(alert.value, alert.unit), 40)
-    if alert.value is not None:
-        value.append(f" {age_text(alert.value_at, now)}")
+    if value_age:
+        value.append(f" {value_age}")
     marks = [translate(f"phase.{alert.phase.value}")] if alert.phase is not AlertPhase.FIRING else []
     marks.extend(marker_words(alert))
     cells = (
         plain(EYE if eye else ""),
         plain(state_label(alert.state, translate, ascii_only=ascii_only)),
-        plain(translate(f"severity.{alert.severity}")),
+        device_text(translate.word("severity", alert.severity), 20),
         device_text(alert.target_name or alert.target, 80),
         device_text(alert.rule, 80),
         value,
-        plain(since_text(alert.since, now, timezone)),
+        plain(since),
         device_text(" ".join(marks) or "-", 160),
     )
     value_style = "alert-table--muted" if alert.state is State.STALE else ""
