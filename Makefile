@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 .PHONY: demo check test lint types contracts setup setup-system screenshots bench
 
 demo: setup
-	$(BIN)/dutyroom demo
+	$(BIN)/dutyroom demo --state .state/demo
 
 setup:
 	bash scripts/setup.sh

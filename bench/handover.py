@@ -43,8 +43,15 @@ POLL_S = 60.0
 OPERATORS = (Identity("alice", ssh_client="10.8.0.5"), Identity("bob", ssh_client="10.8.0.6"))
 
 
-def config_text(targets: int) -> str:
-    lines = ['[site]\nname = "bench room"\nshifts = ["08:00", "20:00"]\n', '[defaults]\ninterval = "60s"\n']
+def config_text(targets: int, shift_start: float) -> str:
+    """Two 12-hour shifts, one starting at `shift_start`; `targets` latency probes and one threshold rule."""
+    first = time.strftime("%H:%M", time.localtime(shift_start))
+    second = time.strftime("%H:%M", time.localtime(shift_start + SHIFT_S))
+    timezone = time.strftime("%z")
+    lines = [
+        f'[site]\nname = "bench room"\ntimezone = "{_zone_name(timezone)}"\nshifts = ["{first}", "{second}"]\n',
+        '[defaults]\ninterval = "60s"\n',
+    ]
     for number in range(targets):
         lines.append(
             f'[[target]]\nid = "link-{number:02d}"\ngroup = "network"\nkind = "tcp"\naddress = "tcp://127.0.0.1:9"\n'
@@ -53,10 +60,16 @@ def config_text(targets: int) -> str:
     return "\n".join(lines)
 
 
-def build_shift(state: Path, config_path: Path, targets: int, end: float) -> dict[str, int]:
-    """Twelve hours of polls ending at `end`; returns row counts."""
+def _zone_name(offset: str) -> str:
+    """An IANA zone for the local UTC offset (Etc/GMT signs are inverted), so local shift times line up."""
+    hours = int(offset[:3])
+    return "UTC" if hours == 0 else f"Etc/GMT{-hours:+d}"
+
+
+def build_shift(state: Path, config_path: Path, targets: int, start: float) -> dict[str, int]:
+    """Twelve hours of polls from `start`; returns row counts."""
     room = Room(load_config(config_path), PlaybookLibrary())
-    start = end - SHIFT_S
+    end = start + SHIFT_S
     clock = [start]
     with Store.open(state) as store:
         poller = Poller(room, store, clock=lambda: clock[0])
@@ -69,7 +82,7 @@ def build_shift(state: Path, config_path: Path, targets: int, end: float) -> dic
                 poller.intake(PollResult(target, now, (Sample(target, "link.latency_ms", value, now, unit="ms"),)))
             poller.step()
             if tick % 6 == 0:
-                operator = OPERATORS[tick % 2]
+                operator = OPERATORS[(tick // 6) % 2]
                 alert = fingerprint("latency", f"link-{tick % targets:02d}", ())
                 kind, payload = (
                     ("ack", {"comment": f"checked at tick {tick}"})
@@ -103,17 +116,17 @@ def main() -> int:
     args = parser.parse_args()
     root = Path(args.keep or tempfile.mkdtemp(prefix="dutyroom-bench-handover-"))
     root.mkdir(parents=True, exist_ok=True)
-    config_path = root / "checks.toml"
-    config_path.write_text(config_text(args.targets))
-    state = root / "state"
     now = time.time()
+    start = (now - SHIFT_S - 120) // 60 * 60
+    config_path = root / "checks.toml"
+    config_path.write_text(config_text(args.targets, start))
+    state = root / "state"
     began = time.perf_counter()
-    counts = build_shift(state, config_path, args.targets, now - 60)
+    counts = build_shift(state, config_path, args.targets, start)
     total = sum(counts.values())
     print(f"shift built through the poller in {time.perf_counter() - began:.1f} s: {counts} = {total} rows")
     room = Room(load_config(config_path), PlaybookLibrary())
     actor = Identity(os.environ.get("USER", "bench"))
-    start = now - 60 - SHIFT_S
     with Store.open(state) as store:
 
         def read_rows() -> None:
@@ -124,7 +137,7 @@ def main() -> int:
 
         def handover(fmt: str) -> Callable[[], object]:
             out = root / f"bench-handover.{fmt}"
-            return lambda: write_handover(room, store, now, actor=actor, out=out, fmt=fmt, shift_start=start)
+            return lambda: write_handover(room, store, now, actor=actor, out=out, fmt=fmt)
 
         def report(fmt: str) -> Callable[[], object]:
             return lambda: render_report(build_report(room, store, start, now, now), fmt)

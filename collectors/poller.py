@@ -131,8 +131,10 @@ class Poller:
     def _switch_room(self, room: Room) -> None:
         carried = self.engine.export_all()
         self.room = room
+        drill = self.engine.drill
         self.engine = Engine(room.config)
         self.engine.restore(carried)
+        self.engine.drill = drill
 
     async def _run_generation(self, stop: asyncio.Event) -> Room | None:
         """Run collectors for the current room until stop, or until a reload succeeds (its room returned)."""

@@ -6,6 +6,7 @@ raises `ConfigError` listing every problem as `file:line:col: message`.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -68,6 +69,8 @@ class LoadedConfig:
     resolved_visible_for_s: float
     escalate_after_s: float
     targets_by_id: Mapping[str, Target] = field(default_factory=dict)
+    unset_env: tuple[str, ...] = ()
+    """Environment variables that secrets name but are not set here (only when loaded with require_env=False)."""
     positions: TomlPositions = field(default_factory=TomlPositions.empty)
     """Where each key of checks.toml is, for problems found after loading (e.g. playbook references)."""
 
@@ -79,8 +82,12 @@ class LoadedConfig:
         return self.targets_by_id.get(target_id)
 
 
-def load_config(path: Path, environ: Mapping[str, str] | None = None) -> LoadedConfig:
-    """Read and validate `path`; raises ConfigError with every problem found."""
+def load_config(path: Path, environ: Mapping[str, str] | None = None, *, require_env: bool = True) -> LoadedConfig:
+    """Read and validate `path`; raises ConfigError with every problem found.
+
+    With `require_env` false (for `dutyroom check` on a machine other than the poller's), a secret whose
+    environment variable is unset is not a problem: it is listed in `LoadedConfig.unset_env`.
+    """
     problems = ProblemCollector(str(path))
     data = read_toml_file(path, problems)
     if data is None:
@@ -90,7 +97,7 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> LoadedC
     if config is None:
         problems.raise_if_any()
         raise AssertionError("unreachable")
-    checker = _Checker(config, path, problems, environ)
+    checker = _Checker(config, path, problems, environ, require_env)
     loaded = checker.check()
     problems.raise_if_any()
     assert loaded is not None
@@ -109,12 +116,19 @@ class _Checker:
     """Cross-reference checks that types cannot express."""
 
     def __init__(
-        self, config: Config, path: Path, problems: ProblemCollector, environ: Mapping[str, str] | None
+        self,
+        config: Config,
+        path: Path,
+        problems: ProblemCollector,
+        environ: Mapping[str, str] | None,
+        require_env: bool = True,
     ) -> None:
         self.config = config
         self.path = path
         self.problems = problems
         self.environ = environ
+        self.require_env = require_env
+        self.unset_env: list[str] = []
 
     def check(self) -> LoadedConfig | None:
         config = self.config
@@ -149,6 +163,7 @@ class _Checker:
             escalate_after_s=escalate or 600.0,
             targets_by_id={target.id: target for target in config.target},
             positions=self.problems.positions,
+            unset_env=tuple(self.unset_env),
         )
 
     def _timezone(self) -> ZoneInfo | None:
@@ -195,7 +210,11 @@ class _Checker:
         for name, credential in self.config.credentials.items():
             for key in ("community", "auth_key", "priv_key", "token"):
                 secret = getattr(credential, key)
-                if secret is not None and (problem := secret_problem(secret, base, self.environ)):
+                if secret is None:
+                    continue
+                if not self.require_env and secret.env is not None and secret.env not in (self.environ or os.environ):
+                    self.unset_env.append(secret.env)
+                elif problem := secret_problem(secret, base, self.environ):
                     self.problems.at(("credentials", name, key), problem)
             if credential.version == "3" and not credential.user:
                 self.problems.at(("credentials", name), f"credentials '{name}': SNMPv3 needs 'user'")

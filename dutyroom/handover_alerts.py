@@ -61,7 +61,9 @@ def _alert_item(ctx: HandoverContext, alert: AlertView) -> Item:
     details = [words("alert.since", at=ctx.when(alert.since), age=words.duration(ctx.now - alert.since))]
     if not (isinstance(alert.value, str) and alert.value == alert.reason):
         value = format_value(alert.value, alert.unit, scrub)
-        details[0] += "; " + words("alert.value", value=value, age=words.duration(ctx.now - alert.value_at))
+        details[0] += words("separator") + words(
+            "alert.value", value=value, age=words.duration(ctx.now - alert.value_at)
+        )
     if alert.ack is not None:
         ack = words(
             "alert.acked",
@@ -84,7 +86,7 @@ def _alert_item(ctx: HandoverContext, alert: AlertView) -> Item:
     if alert.escalated:
         marks.append(words("alert.escalated"))
     if marks:
-        details.append("; ".join(marks))
+        details.append(words("separator").join(marks))
     if alert.reason:
         details.append(words("alert.reason", text=scrub(alert.reason, 200)))
     if alert.notes:

@@ -146,7 +146,9 @@ def _timeline_line(report: PeriodReport, entry: TimelineEntry) -> str:
     if entry.kind in ("ack", "unack", "note"):
         return words("event." + entry.kind, at=at, who=entry.who, text=entry.text)
     if entry.kind == "run-start":
-        return words("event.run", at=at, title=entry.text, who=entry.who)
+        playbook = report.room.playbooks.get(entry.text, words.lang)
+        title = report.scrub(playbook.title, 80) if playbook is not None else entry.text
+        return words("event.run", at=at, title=title, who=entry.who)
     if entry.kind == "run-join":
         return words("event.run_join", at=at)
     if entry.kind == "run-close":

@@ -49,9 +49,10 @@ class Scrubber:
         self._secrets = sorted({secret for secret in secrets if len(secret) >= MIN_SECRET_LENGTH}, key=len)[::-1]
 
     def __call__(self, raw: str | None, limit: int = 200) -> str:
-        text = clean_text(raw, max(limit, 1) * 4 if self._secrets else limit)
-        text = self.redact(text)
-        return clean_text(text, limit)
+        if not self._secrets:
+            return clean_text(raw, limit)
+        text = self.redact(clean_text(raw, max(limit, 1) * 4))
+        return clean_text(text, limit) if len(text) > limit else text
 
     def redact(self, text: str) -> str:
         """`text` with each secret (and its XML-escaped form, for SVG) replaced."""

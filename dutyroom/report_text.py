@@ -52,6 +52,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "section.drills": ("DRILLS (exercises, not real incidents)", "演练（非真实事件）"),
     "section.signoff": ("Sign-off", "交接签字"),
     "none": ("None.", "无。"),
+    "separator": ("; ", "；"),
     "alert.since": ("since {at} ({age})", "自 {at} 起（已 {age}）"),
     "alert.value": ("value {value}, {age} ago", "当前值 {value}（{age} 前）"),
     "alert.reason": ("reason: {text}", "原因：{text}"),

@@ -24,12 +24,14 @@ def playbooks_dir_for(config_path: Path, override: Path | None = None) -> Path:
     return override if override is not None else config_path.parent / "playbooks"
 
 
-def check_room(config_path: Path, playbooks_dir: Path | None = None) -> tuple[Room | None, list[Problem]]:
+def check_room(
+    config_path: Path, playbooks_dir: Path | None = None, *, require_env: bool = True
+) -> tuple[Room | None, list[Problem]]:
     """Load config and playbooks, reporting every problem of both (sorted by file, line, column)."""
     problems: list[Problem] = []
     config: LoadedConfig | None = None
     try:
-        config = load_config(config_path)
+        config = load_config(config_path, require_env=require_env)
     except ConfigError as error:
         problems.extend(error.problems)
     library, playbook_problems = read_playbooks(playbooks_dir_for(config_path, playbooks_dir))

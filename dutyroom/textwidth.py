@@ -64,6 +64,8 @@ def wrap(text: str, width: int, ambiguous_wide: bool = False, *, first_indent: s
     Latin words break at spaces, CJK text between any two characters (closing punctuation stays with the
     character before it), and a word longer than a line is cut.
     """
+    if "  " not in text and cell_width(first_indent + text, ambiguous_wide) <= width:
+        return [(first_indent + text.strip()).rstrip()]
     lines: list[str] = []
     line, used = first_indent, cell_width(first_indent, ambiguous_wide)
     at_line_start = True

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from tui import cli_actions, cli_check, cli_handover, cli_probe, cli_serve, cli_status
+from tui import cli_actions, cli_check, cli_demo, cli_handover, cli_probe, cli_serve, cli_status
 from tui.cli_common import CommandFailed, add_common_options
 
 
@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_handover.register(commands, common)
     cli_probe.register(commands, common)
     cli_status.register(commands, common)
+    cli_demo.register(commands, common)
     return parser
 
 

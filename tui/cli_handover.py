@@ -53,7 +53,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
     report = commands.add_parser("report", parents=[common], help="operations report for a period")
     report.add_argument("--since", required=True, help="period start (ISO date or date-time, local)")
     report.add_argument("--until", help="period end (default: now)")
-    report.add_argument("--format", choices=list(REPORT_FORMATS), help="md or csv (default: from --out, else md)")
+    report.add_argument(
+        "--format",
+        choices=list(REPORT_FORMATS),
+        help="md to read, or csv: one file whose first column names the section (default: from --out, else md)",
+    )
     report.add_argument("--out", type=Path, help="file to write (default: standard output)")
     report.add_argument("--lang", choices=["en", "zh"], help="language (default: site.language)")
     report.add_argument("--playbooks", type=Path, help="playbooks directory (default: beside checks.toml)")

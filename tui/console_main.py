@@ -77,12 +77,20 @@ async def run_console_async(
     apps.append(app)
     stop = stop or asyncio.Event()
     poll_task = asyncio.create_task(poller.run(stop), name="poller") if poller is not None else None
+
+    async def exit_when_stopped() -> None:
+        await stop.wait()
+        app.exit()
+
+    stopper = asyncio.create_task(exit_when_stopped(), name="console-stop")
     try:
         await app.run_async()
     finally:
         stop.set()
+        stopper.cancel()
         if poll_task is not None:
             await asyncio.gather(poll_task, return_exceptions=True)
+        await asyncio.gather(stopper, return_exceptions=True)
 
 
 def run_console(

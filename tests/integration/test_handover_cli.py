@@ -5,7 +5,9 @@ Chinese, Markdown and plain text, at 80 columns; the fixed file-name pattern; si
 # ruff: noqa: F811 (the fixture imported from test_handover_history is a parameter here)
 from __future__ import annotations
 
+import json
 import re
+import sqlite3
 import stat
 import time
 import unicodedata
@@ -116,6 +118,7 @@ def test_every_section_in_english(shift: ShiftHistory, handovers: dict[tuple[str
     assert "value 10 min" in open_alerts
     assert "acknowledged by" in open_alerts
     assert "on site, vendor called" in open_alerts
+    assert re.search(r"the acknowledgement expires (\d\d-\d\d )?\d\d:\d\d", open_alerts)
     assert "NOT acknowledged" in open_alerts
     assert "STALE (warning) temp-1" in open_alerts
     assert "silenced by" in open_alerts
@@ -173,7 +176,10 @@ def test_every_section_in_chinese(handovers: dict[tuple[str, str], str], fmt: st
     header = flat(text.split("未恢复告警")[0].replace("\\", ""))
     assert "机房：张江主机房 Zhangjiang DC" in header
     assert "结论：2 条严重告警未恢复，其中 1 条未确认" in header
-    assert "不可达 core-sw" in flat(find(parts, "未恢复告警"))
+    open_alerts = flat(find(parts, "未恢复告警"))
+    assert "不可达 core-sw" in open_alerts
+    assert "未确认" in open_alerts
+    assert re.search(r"确认于 (\d\d-\d\d )?\d\d:\d\d 失效", open_alerts)
     assert "gw-latency" in find(parts, "本班发生并已恢复的告警")
     runs = flat(find(parts, "应急预案执行"))
     assert "UPS 后备时间不足" in runs
@@ -267,6 +273,14 @@ def test_outgoing_then_incoming_sign_off(shift: ShiftHistory) -> None:
     with Store.open(state) as store:
         signs = [action for action in store.actions_after(0, 10_000) if action.kind == "handover-sign"]
         assert store.verify_audit().ok
+    connection = sqlite3.connect(state / "dutyroom.db")
+    try:
+        written = [
+            detail for kind, detail in connection.execute("SELECT kind, detail FROM audit") if kind == "handover"
+        ]
+    finally:
+        connection.close()
+    assert json.loads(written[-1])["file"] == path.name  # the write itself is audited too
     assert [(action.actor.sudo_user, action.payload["role"], action.payload["file"]) for action in signs] == [
         ("alice", "outgoing", path.name),
         ("bob", "incoming", path.name),

@@ -385,7 +385,7 @@ def _record(store: Store, room: Room, planned: RunAction) -> None:
 def _command_line_actions(history: ShiftHistory) -> None:
     ups = history.fingerprints["ups-a"]
     steps = [
-        ("ack", ups, "-m", f"on site, vendor called {HOSTILE}"),
+        ("ack", ups, "-m", f"on site, vendor called {HOSTILE}", "--expires", "8h"),
         ("note", ups, "-m", "runtime 10 min steady; 下一班继续观察电池温度"),
         ("note", ups, "-m", '=HYPERLINK("http://evil") spreadsheet bait'),
         ("silence", "--target", "temp-1", "--for", "4h", "-m", "sensor replacement 更换传感器"),

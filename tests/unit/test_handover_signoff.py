@@ -57,6 +57,13 @@ def test_sign_keeps_the_body_and_adds_both_names(tmp_path: Path, lang: str, fmt:
     assert split_signed_file(signed, fmt) == (body, lang)
 
 
+def test_an_empty_shift_is_quiet(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "state") as store:
+        written = write_handover(room_in(tmp_path, "en"), store, time.time(), actor=ALICE, fmt="txt")
+    assert "* Verdict: quiet shift" in written.text
+    assert "Open alerts (0)" in written.text
+
+
 def test_a_file_changed_between_signatures_says_so(tmp_path: Path) -> None:
     room = room_in(tmp_path, "en")
     with Store.open(tmp_path / "state") as store:
