@@ -154,12 +154,12 @@ def write_handover(
 
 def sign_handover(room: Room, store: Store, now: float, *, actor: Identity, path: Path) -> SignResult:
     """Sign `path` as the outgoing operator (first signature) or the incoming one (second), then rewrite it."""
-    fmt = "txt" if path.suffix == ".txt" else "md"
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise HandoverError(f"cannot read {path}: {getattr(error, 'strerror', None) or error}") from None
-    split = split_signed_file(text, fmt)
+    formats = ("txt", "md") if path.suffix == ".txt" else ("md", "txt")
+    fmt, split = next(((fmt, found) for fmt in formats if (found := split_signed_file(text, fmt))), (formats[0], None))
     if split is None:
         raise HandoverError(f"{path} is not a handover file written by dutyroom (no sign-off section)")
     body, lang = split

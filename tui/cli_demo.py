@@ -45,7 +45,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
 def cmd_demo(args: argparse.Namespace) -> int:
     options = DemoOptions(
         room_config=args.config,
-        state=args.state,
+        state=args.state.resolve(),  # snmpsim runs in another directory: relative paths would miss
         headless=args.headless,
         seconds=args.seconds,
         clock_speed=args.clock_speed,

@@ -7,12 +7,14 @@ the state directory's lock; a viewer only reads the store and writes operator ac
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from collectors.poller import Poller
+from dutyroom.handover import HandoverError, write_handover
 from dutyroom.identity import current_identity
 from dutyroom.room import Room
 from dutyroom.statelock import PollerLock, StateLocked, poller_is_running
@@ -41,6 +43,15 @@ HandoverWriter = Callable[[StoreSource, str | None], str]
 """Writes a handover file (with the console's screen as SVG when given) and returns what to tell the operator."""
 
 
+def write_console_handover(source: StoreSource, screen_svg: str | None) -> str:
+    """`h` in the console: the handover file for the current shift, with a picture of the screen beside it."""
+    try:
+        result = write_handover(source.room, source.store, time.time(), actor=source.identity, screen_svg=screen_svg)
+    except HandoverError as error:
+        return str(error)
+    return f"handover written: {result.path}"
+
+
 async def run_console_async(
     room: Room,
     store: Store,
@@ -48,7 +59,7 @@ async def run_console_async(
     poller: Poller | None,
     options: ConsoleOptions,
     stop: asyncio.Event | None = None,
-    handover: HandoverWriter | None = None,
+    handover: HandoverWriter | None = write_console_handover,
 ) -> None:
     """Run the console (and the poller, when this process owns the room) until the operator quits."""
     remote = prepare_environment(options.remote)
@@ -98,7 +109,7 @@ def run_console(
     state_dir: Path,
     options: ConsoleOptions,
     playbooks_dir: Path | None = None,
-    handover: HandoverWriter | None = None,
+    handover: HandoverWriter | None = write_console_handover,
 ) -> int:
     """The `dutyroom` command without a subcommand."""
     lock = PollerLock(state_dir)

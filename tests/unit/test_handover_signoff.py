@@ -83,3 +83,14 @@ def test_a_file_without_a_sign_off_section_is_not_signed(tmp_path: Path) -> None
         sign_handover(room, store, time.time(), actor=ALICE, path=stranger)
     assert split_signed_file("body\n\nSign-off\n--------\n", "txt") == ("body\n", "en")
     assert split_signed_file("body\n  Sign-off\n--------\n", "txt") is None
+
+
+def test_plain_text_under_an_md_name_is_still_signed(tmp_path: Path) -> None:
+    room = room_in(tmp_path, "en")
+    out = tmp_path / "shift.md"
+    with Store.open(tmp_path / "state") as store:
+        write_handover(room, store, time.time(), actor=ALICE, fmt="txt", out=out)
+        sign_handover(room, store, time.time(), actor=ALICE, path=out)
+    text = out.read_text(encoding="utf-8")
+    assert "Sign-off\n--------" in text
+    assert "* Outgoing: alice, signed" in text
