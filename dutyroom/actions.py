@@ -17,7 +17,9 @@ from dutyroom.store_records import ActionRecord, Payload, StoredAction
 from dutyroom.textclean import clean_text
 from dutyroom.views import AlertView
 
-OPERATOR_ONLY = {"ack", "unack", "silence", "unsilence", "note", "drill", "handover-sign", "handover-note"} | set(RUN_ACTION_KINDS)
+OPERATOR_ONLY = {"ack", "unack", "silence", "unsilence", "note", "drill", "handover-sign", "handover-note"} | set(
+    RUN_ACTION_KINDS
+)
 COMMENT_LIMIT = 2000
 
 

@@ -14,7 +14,9 @@ def format_value(value: MetricValue | None, unit: str = "") -> str:
         text = f"{value:.0f}" if abs(value) >= 100 or value == int(value) else f"{value:.1f}"
     else:
         text = str(value)
-    return f"{text}{unit}" if unit and unit not in ("1",) else text
+    if not unit or unit == "1":
+        return text
+    return f"{text} {unit}" if len(unit) > 3 and unit.isalpha() else f"{text}{unit}"
 
 
 def format_age(seconds: float) -> str:

@@ -20,7 +20,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from tmux import Tmux
 
 pytestmark = [
@@ -74,7 +73,7 @@ class Gateway(http.server.ThreadingHTTPServer):
 class Handler(http.server.BaseHTTPRequestHandler):
     server: Gateway
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         self.server.requests += 1
         body = json.dumps({"status": "up", "queue": {"depth": 50}, "latency_ms": 12}).encode()
         self.send_response(200)
@@ -83,7 +82,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - http.server's signature
+    def log_message(self, format: str, *args: object) -> None:
         return
 
 
@@ -106,8 +105,9 @@ class Room:
 
     def serve(self) -> None:
         """Start the poller and wait until it holds the state directory (so consoles attach as viewers)."""
-        self.serve_process = subprocess.Popen(self.command("serve"), cwd=ROOT, stdout=subprocess.DEVNULL,
-                                              stderr=subprocess.DEVNULL)
+        self.serve_process = subprocess.Popen(
+            self.command("serve"), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             status = self.cli("status", "--json")
@@ -157,8 +157,9 @@ def test_two_consoles_share_acks_and_steps_and_the_gateway_is_polled_once(
     tmux.start("A", room.console())
     tmux.start("B", room.console())
     for name in ("A", "B"):
-        tmux.wait_for(name, lambda screen: "gateway-queue" in screen and "attached viewer" in screen,
-                      "the alert and viewer mode")
+        tmux.wait_for(
+            name, lambda screen: "gateway-queue" in screen and "attached viewer" in screen, "the alert and viewer mode"
+        )
         tmux.wait_for(name, lambda screen: "Order gateway down or slow" in screen, "the playbook beside it")
 
     tmux.keys("A", "a")

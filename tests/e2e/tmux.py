@@ -18,8 +18,9 @@ class Tmux:
         self.socket = f"dutyroom-test-{uuid.uuid4().hex[:8]}"
 
     def run(self, *args: str) -> str:
-        result = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=30,
-                                check=True)
+        result = subprocess.run(
+            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=30, check=True
+        )
         return result.stdout
 
     def start(self, name: str, command: str, columns: int = 100, rows: int = 30) -> None:
