@@ -42,6 +42,12 @@ async def shoot(state: Path, language: str, size: tuple[int, int], now: float) -
                 saved.append(path)
 
             save("main")
+            await pilot.press("a")
+            await pilot.pause(0.5)
+            await pilot.press(*"UPS vendor called, ETA 40 min")
+            save("ack-dialog")
+            await pilot.press("escape")
+            await pilot.pause(0.3)
             await pilot.press("enter")
             await pilot.pause(1.2)
             save("detail")
