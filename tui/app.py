@@ -32,6 +32,9 @@ from tui.screens.terminal_profile import REMOTE_ENVIRONMENT, is_remote_session, 
 from tui.widgets.ascii_scrollbar import use_ascii_scrollbars
 
 TICK_S = 1.0
+SETTLE_S = 0.1
+"""Paints held back at start: Textual sends the first screen three or four times (screen resume, the first
+Resize, layouts of widgets that size themselves) within ~50 ms; held back, it goes out once."""
 __all__ = ["REMOTE_ENVIRONMENT", "DutyroomApp", "create_app", "is_remote_session", "terminal_has_16_colors"]
 
 
@@ -82,6 +85,8 @@ class DutyroomApp(App[None]):
         return screen
 
     def on_mount(self) -> None:
+        if not self.is_headless:
+            self.delay_update(SETTLE_S)
         self.refresh_snapshot()
         self.set_interval(TICK_S, self.refresh_snapshot)
 

@@ -48,6 +48,13 @@ critical = "== 1"
 playbook = "mains-failure"
 
 [[rule]]
+id = "ups-output-off"
+metric = "ups.output_source"
+critical = "== none"
+marks_down = true
+playbook = "mains-failure"
+
+[[rule]]
 id = "ups-runtime-low"
 metric = "ups.runtime_min"
 warning = "< 20"

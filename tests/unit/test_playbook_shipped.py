@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -19,18 +20,11 @@ STARTER_IDS = {
 }  # fmt: skip
 CHECKLISTS = {"pre-open-check", "holiday-duty-start", "holiday-duty-end"}
 
+SHIPPED_CONFIG = Path(__file__).resolve().parents[2] / "checks.toml"
 RULE_PLAYBOOKS = {
-    "ups-on-battery": "mains-failure", "ups-runtime-low": "ups-battery-low", "ups-battery-fault": "ups-battery-low",
-    "pdu-overload": "pdu-overload", "cooling-temp-high": "cooling-failure", "room-temp-high": "cooling-failure",
-    "humidity-out-of-range": "humidity", "water-leak": "water-leak", "fire-alarm": "fire-alarm",
-    "core-switch-down": "core-switch-down", "core-link-down": "core-switch-down",
-    "exchange-line-down": "exchange-line-down", "link-congested": "exchange-line-congested",
-    "link-errors": "exchange-line-congested", "market-data-down": "market-data-down",
-    "market-data-stale": "market-data-down", "gateway-down": "order-gateway", "gateway-slow": "order-gateway",
-    "gateway-queue": "order-gateway", "server-cpu-high": "server-overload", "server-load-high": "server-overload",
-    "disk-full": "disk-full", "link-headroom": "capacity-headroom", "throughput-headroom": "capacity-headroom",
-    "target-unreachable": "target-unreachable",
-}  # fmt: skip
+    rule["id"]: rule["playbook"] for rule in tomllib.loads(SHIPPED_CONFIG.read_text(encoding="utf-8"))["rule"]
+}
+"""Every rule of the shipped checks.toml and the playbook it names."""
 EXAMPLE_PHONE = re.compile(r"0755-8888-01\d\d|138-0000-00\d\d")
 
 

@@ -23,6 +23,7 @@ from tui.render import device_text, plain
 from tui.screens.action_forms import ack_dialog, note_dialog, silence_dialog
 from tui.screens.confirm import ConfirmDialog
 from tui.screens.context import ConsoleContext
+from tui.screens.breakpoints import apply_breakpoints
 from tui.screens.detail import TargetDetailScreen
 from tui.screens.help import HelpScreen
 from tui.screens.step_keys import CONFIRM, TICK, UNDO, StepRequest, plan_step
@@ -66,7 +67,9 @@ class MainScreen(Screen[None]):
         translate, settings = self.context.translate, self.context.settings
         yield StatusBar(translate, ascii_only=settings.ascii_only, live_clock=settings.live_clock, id="status")
         with Horizontal(id="body"):
-            yield AlertTable(translate, ascii_only=settings.ascii_only, id="alerts")
+            yield AlertTable(
+                translate, ascii_only=settings.ascii_only, precise_ages=not settings.remote, id="alerts"
+            )
             with Vertical(id="side"):
                 yield PlaybookPane(translate, id="playbook")
                 yield SiteOverview(translate, ascii_only=settings.ascii_only, id="overview")
@@ -78,6 +81,7 @@ class MainScreen(Screen[None]):
         yield TooSmallNotice(translate)
 
     def on_mount(self) -> None:
+        apply_breakpoints(self)
         translate = self.context.translate
         self.alert_table.border_title = plain(translate("alerts.title"))
         self.query_one(PlaybookPane).border_title = plain(translate("playbook.title"))

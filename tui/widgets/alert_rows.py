@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
 from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dutyroom.alert import AlertPhase
 from dutyroom.model import State
@@ -44,18 +47,55 @@ def alert_columns(translate: Translator, *, ascii_only: bool = False) -> list[Co
     ]
 
 
-def alert_row(alert: AlertView, now: float, timezone: str, translate: Translator, *, ascii_only: bool = False) -> Row:
-    """One alert's row; rows are cached by the alert and the times shown, so an unchanged alert costs nothing."""
-    value_age = age_text(alert.value_at, now) if alert.value is not None else ""
-    since = since_text(alert.since, now, timezone)
+@lru_cache(maxsize=16)
+def _zone(name: str) -> ZoneInfo | None:
     try:
-        return _cached_row(alert, value_age, since, translate, ascii_only)
-    except TypeError:  # an alert holding something unhashable: build its row uncached
-        return _cached_row.__wrapped__(alert, value_age, since, translate, ascii_only)
+        return ZoneInfo(name) if name else None
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
 
 
-@lru_cache(maxsize=4096)
-def _cached_row(alert: AlertView, value_age: str, since: str, translate: Translator, ascii_only: bool) -> Row:
+def local_date(now: float, timezone: str) -> date:
+    """Today in the site's timezone (what `since_text` compares against)."""
+    return datetime.fromtimestamp(now, _zone(timezone)).date()
+
+
+def coarse_age(seconds: float) -> str:
+    """An age that changes rarely: `<1m`, `12m`, `3h`, `2d`. A remote session repaints a row's age at most
+    once a minute this way, instead of every second on every visible row."""
+    minutes = int(max(0.0, seconds) // 60)
+    if minutes < 1:
+        return "<1m"
+    if minutes < 60:
+        return f"{minutes}m"
+    hours = minutes // 60
+    return f"{hours}h" if hours < 48 else f"{hours // 24}d"
+
+
+def value_age(alert: AlertView, now: float, *, precise: bool = True) -> str:
+    """The age of the alert's value ("" without a value): seconds when `precise`, else `coarse_age`."""
+    if alert.value is None:
+        return ""
+    if not precise:
+        return coarse_age(now - alert.value_at) if alert.value_at > 0 else "-"
+    return age_text(alert.value_at, now)
+
+
+def alert_row(
+    alert: AlertView,
+    now: float,
+    timezone: str,
+    translate: Translator,
+    *,
+    ascii_only: bool = False,
+    precise_ages: bool = True,
+) -> Row:
+    """One alert's row."""
+    age = value_age(alert, now, precise=precise_ages)
+    return build_row(alert, age, since_text(alert.since, now, timezone), translate, ascii_only)
+
+
+def build_row(alert: AlertView, value_age: str, since: str, translate: Translator, ascii_only: bool) -> Row:
     eye = needs_eye(alert)
     state_style = "alert-table--unhandled" if eye else f"alert-table--{alert.state.value}"
     value = device_text(format_value(alert.value, alert.unit), 40)
@@ -77,6 +117,52 @@ def _cached_row(alert: AlertView, value_age: str, since: str, translate: Transla
     styles = (state_style if eye else "", state_style, "", "", "", value_style, "", "")
     row_style = "alert-table--resolved" if alert.phase is AlertPhase.RESOLVED else ""
     return Row(alert.fingerprint, cells, styles, row_style)
+
+
+@dataclass(frozen=True, slots=True)
+class _Built:
+    alert: AlertView
+    value_age: str
+    day: date
+    row: Row
+
+
+class AlertRowBuilder:
+    """Rows for one table, kept between ticks: an alert whose view, value age and day are unchanged gets the
+    very same `Row` object back, so the table skips it without comparing cells and repaints nothing."""
+
+    def __init__(self, translate: Translator, *, ascii_only: bool = False, precise_ages: bool = True) -> None:
+        self._translate = translate
+        self._ascii_only = ascii_only
+        self.precise_ages = precise_ages
+        self._built: dict[str, _Built] = {}
+
+    def rows(self, alerts: Iterable[AlertView], now: float, timezone: str, *, needle: str = "") -> list[Row]:
+        """Rows in the snapshot's order (what needs a human first), filtered by `needle`."""
+        today = local_date(now, timezone)
+        built: dict[str, _Built] = {}
+        rows: list[Row] = []
+        for alert in alerts:
+            if needle and not matches(alert, needle, self._translate):
+                continue
+            age = value_age(alert, now, precise=self.precise_ages)
+            entry = self._built.get(alert.fingerprint)
+            if entry is None or entry.value_age != age or entry.day != today or not _same(entry.alert, alert):
+                since = since_text(alert.since, now, timezone)
+                entry = _Built(alert, age, today, build_row(alert, age, since, self._translate, self._ascii_only))
+            built[alert.fingerprint] = entry
+            rows.append(entry.row)
+        self._built = built
+        return rows
+
+
+def _same(old: AlertView, new: AlertView) -> bool:
+    if old is new:
+        return True
+    try:
+        return old == new
+    except TypeError:  # a value that does not compare: build the row again
+        return False
 
 
 def matches(alert: AlertView, needle: str, translate: Translator) -> bool:
@@ -107,13 +193,11 @@ def alert_rows(
     *,
     needle: str = "",
     ascii_only: bool = False,
+    precise_ages: bool = True,
 ) -> list[Row]:
-    """Rows in the snapshot's order (what needs a human first), filtered by `needle`."""
-    return [
-        alert_row(alert, now, timezone, translate, ascii_only=ascii_only)
-        for alert in alerts
-        if matches(alert, needle, translate)
-    ]
+    """Rows in the snapshot's order (what needs a human first), filtered by `needle`; nothing kept."""
+    builder = AlertRowBuilder(translate, ascii_only=ascii_only, precise_ages=precise_ages)
+    return builder.rows(alerts, now, timezone, needle=needle)
 
 
 def unhandled_criticals(alerts: Sequence[AlertView]) -> int:

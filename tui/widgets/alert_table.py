@@ -8,12 +8,16 @@ from typing import ClassVar
 from dutyroom.views import AlertView
 from tui.i18n import Translator
 from tui.render import ASCII_ELLIPSIS, ELLIPSIS
-from tui.widgets.alert_rows import alert_columns, alert_rows
+from tui.widgets.alert_rows import AlertRowBuilder, alert_columns
 from tui.widgets.line_table import LineTable
 
 
 class AlertTable(LineTable):
-    """Alerts in the snapshot's order; `show` applies one snapshot and repaints only changed lines."""
+    """Alerts in the snapshot's order; `show` applies one snapshot and repaints only changed lines.
+
+    With `precise_ages` off (remote sessions) value ages are coarse (`<1m`, `5m`, `2h`), so a row repaints when
+    its value changes, not every second because its age ticked.
+    """
 
     DEFAULT_CSS = """
     AlertTable {
@@ -40,17 +44,17 @@ class AlertTable(LineTable):
         "alert-table--resolved",
     }
 
-    def __init__(self, translate: Translator, *, ascii_only: bool = False, id: str | None = None) -> None:
+    def __init__(
+        self, translate: Translator, *, ascii_only: bool = False, precise_ages: bool = True, id: str | None = None
+    ) -> None:
         super().__init__(
             alert_columns(translate, ascii_only=ascii_only),
             translate("alerts.none"),
             ellipsis=ASCII_ELLIPSIS if ascii_only else ELLIPSIS,
             id=id,
         )
-        self._translate = translate
-        self._ascii_only = ascii_only
+        self._builder = AlertRowBuilder(translate, ascii_only=ascii_only, precise_ages=precise_ages)
         self.needle = ""
 
     def show(self, alerts: Sequence[AlertView], now: float, timezone: str) -> int:
-        rows = alert_rows(alerts, now, timezone, self._translate, needle=self.needle, ascii_only=self._ascii_only)
-        return self.set_rows(rows)
+        return self.set_rows(self._builder.rows(alerts, now, timezone, needle=self.needle))

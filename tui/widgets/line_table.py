@@ -1,8 +1,11 @@
 """A keyed table drawn one line per row, repainting only the lines that changed.
 
 A DataTable repaints its whole visible area on every update batch (~16 KB at 120x40); this widget diffs the
-new rows against the old by position and key and refreshes only the lines whose content changed, so an
-unchanged snapshot costs no bytes at all. Cells are `rich.text.Text`, fitted to cell widths (CJK counts two).
+new rows against the old by position and repaints only the visible lines whose content changed, so an
+unchanged snapshot costs no bytes at all. It is a plain line-API widget, not a ScrollView: a change in the
+number of rows never triggers a layout, and its scroll position shows as a one-cell indicator drawn in whole
+cells, which moves only when the view really moved (a native scrollbar repaints all its lines whenever the
+row count changes). Cells are `rich.text.Text`, fitted to cell widths (CJK counts two).
 """
 
 from __future__ import annotations
@@ -15,13 +18,18 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 from tui.render import ELLIPSIS, fit
+
+INDICATOR_CELLS = 1
+"""The rightmost cell of every line is kept for the scroll indicator, so rows never reflow when it appears."""
+THUMB, ASCII_THUMB = "┃", "|"
+WHEEL_LINES = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,18 +87,27 @@ def column_widths(columns: Sequence[Column], width: int) -> list[int]:
     return widths
 
 
-class LineTable(ScrollView, can_focus=True):
-    """Rows under a fixed header line; a cursor row; `set_rows` diffs and repaints only changed lines."""
+def thumb_span(top: int, visible: int, total: int) -> tuple[int, int]:
+    """The scroll indicator's first line and length in whole cells ((0, 0) when every row fits)."""
+    if visible <= 0 or total <= visible:
+        return 0, 0
+    size = max(1, visible * visible // total)
+    hidden = total - visible
+    start = min(visible - size, (top * (visible - size) + hidden // 2) // hidden)
+    return start, size
+
+
+class LineTable(Widget, can_focus=True):
+    """Rows under a fixed header line; a cursor row; `set_rows` diffs and repaints only changed visible lines."""
 
     DEFAULT_CSS = """
     LineTable {
         height: 1fr;
-        overflow-x: hidden;
-        overflow-y: auto;
         & > .line-table--header { text-style: bold; color: $text-accent; }
         & > .line-table--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
         & > .line-table--cursor-blurred { background: $block-cursor-blurred-background; }
         & > .line-table--empty { color: $text-muted; }
+        & > .line-table--thumb { color: $text-muted; }
     }
     """
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -98,6 +115,7 @@ class LineTable(ScrollView, can_focus=True):
         "line-table--cursor",
         "line-table--cursor-blurred",
         "line-table--empty",
+        "line-table--thumb",
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "cursor(-1)", show=False),
@@ -131,15 +149,19 @@ class LineTable(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(id=id)
         self._ellipsis = ellipsis
+        self._thumb_char = THUMB if ellipsis == ELLIPSIS else ASCII_THUMB
         self._columns = tuple(columns)
         self._rows: list[Row] = []
         self._empty_text = empty_text
         self._widths: list[int] = []
         self._layout_width = -1
-        self._strips: dict[int, Strip] = {}
+        self._strips: dict[int, tuple[bool, Strip]] = {}
+        self._header: Strip | None = None
+        self._top = 0
+        self._thumb = (0, 0)
         self._last_key = ""
         self.lines_refreshed = 0
-        """Lines repainted by `set_rows` since mount: a cheap measure of what updates cost."""
+        """Visible lines repainted by `set_rows` since mount: a cheap measure of what updates cost."""
 
     @property
     def rows(self) -> tuple[Row, ...]:
@@ -149,9 +171,18 @@ class LineTable(ScrollView, can_focus=True):
     def cursor_key(self) -> str:
         return self._rows[self.cursor].key if 0 <= self.cursor < len(self._rows) else ""
 
+    @property
+    def top(self) -> int:
+        """The index of the first row shown."""
+        return self._top
+
+    @property
+    def visible_rows(self) -> int:
+        return max(0, self.size.height - 1)
+
     def column_width(self, index: int) -> int:
         """The width column `index` gets at the current size (0 when dropped)."""
-        widths = column_widths(self._columns, self.scrollable_content_region.width or self.size.width)
+        widths = column_widths(self._columns, self._row_width(self.size.width))
         return widths[index] if 0 <= index < len(widths) else 0
 
     def set_columns(self, columns: Sequence[Column], empty_text: str | None = None) -> None:
@@ -162,30 +193,41 @@ class LineTable(ScrollView, can_focus=True):
         self.refresh()
 
     def set_rows(self, rows: Sequence[Row]) -> int:
-        """Show `rows`, keeping the cursor on the same key; returns how many lines were repainted."""
-        previous = self._rows
-        new_rows = list(rows)
+        """Show `rows`, keeping the cursor on the same key; returns how many visible lines were repainted."""
+        previous, new_rows = self._rows, list(rows)
+        self._rows = new_rows
+        longest = max(len(previous), len(new_rows))
         changed = [
             index
-            for index in range(max(len(previous), len(new_rows)))
-            if index >= len(previous) or index >= len(new_rows) or previous[index] != new_rows[index]
+            for index in range(longest)
+            if index >= len(previous)
+            or index >= len(new_rows)
+            or (previous[index] is not new_rows[index] and previous[index] != new_rows[index])
         ]
-        self._rows = new_rows
-        if len(previous) != len(new_rows):
-            self.virtual_size = Size(self.size.width, len(new_rows) + 1)
+        visible = range(self._top, self._top + self.visible_rows)
+        repainted = 0
         for index in changed:
             self._strips.pop(index, None)
-            self.refresh_line(index + 1)
-        if not new_rows or not previous:
-            self.refresh_line(1)
-        keys = [row.key for row in new_rows]
+            if index in visible:
+                self._refresh_line(index - self._top + 1)
+                repainted += 1
+        if (not new_rows or not previous) and self._empty_text:
+            self._refresh_line(1)
+        self._keep_cursor(new_rows)
+        self._set_top(self._top)
+        self._update_thumb()
+        self.lines_refreshed += repainted
+        return repainted
+
+    def _keep_cursor(self, rows: list[Row]) -> None:
+        if 0 <= self.cursor < len(rows) and rows[self.cursor].key == self._last_key:
+            return
+        keys = [row.key for row in rows]
         if self._last_key in keys:
             self.set_cursor(keys.index(self._last_key))
         else:
-            self.set_cursor(min(self.cursor, max(0, len(new_rows) - 1)))
+            self.set_cursor(min(self.cursor, max(0, len(rows) - 1)))
             self._announce()
-        self.lines_refreshed += len(changed)
-        return len(changed)
 
     def set_cursor(self, index: int) -> None:
         self.cursor = max(0, min(index, len(self._rows) - 1)) if self._rows else 0
@@ -198,10 +240,9 @@ class LineTable(ScrollView, can_focus=True):
         return True
 
     def watch_cursor(self, old: int, new: int) -> None:
-        self._strips.pop(old, None)
-        self._strips.pop(new, None)
-        self.refresh_line(old + 1)
-        self.refresh_line(new + 1)
+        for index in (old, new):
+            self._strips.pop(index, None)
+            self._refresh_row(index)
         self._scroll_to_cursor()
         self._announce()
 
@@ -211,27 +252,59 @@ class LineTable(ScrollView, can_focus=True):
             self._last_key = key
             self.post_message(self.RowHighlighted(self, key))
 
+    # ----- scrolling: the view follows the cursor; the wheel moves the view only
     def _scroll_to_cursor(self) -> None:
-        visible = max(1, self.scrollable_content_region.height - 1)
-        top = round(self.scroll_y)
-        if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
-        elif self.cursor >= top + visible:
-            self.scroll_to(y=self.cursor - visible + 1, animate=False, immediate=True)
+        visible = self.visible_rows
+        if not visible:
+            return  # not laid out yet: on_resize brings the cursor into view
+        if self.cursor < self._top:
+            self._set_top(self.cursor)
+        elif self.cursor >= self._top + visible:
+            self._set_top(self.cursor - visible + 1)
+
+    def _set_top(self, top: int) -> None:
+        top = max(0, min(top, len(self._rows) - self.visible_rows))
+        if top != self._top:
+            self._top = top
+            self.refresh()
+            self._update_thumb()
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        event.stop()
+        self._set_top(self._top + WHEEL_LINES)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        event.stop()
+        self._set_top(self._top - WHEEL_LINES)
+
+    def on_resize(self) -> None:
+        self._set_top(self._top)
+        self._scroll_to_cursor()
+        self._thumb = thumb_span(self._top, self.visible_rows, len(self._rows))
+
+    def _update_thumb(self) -> None:
+        """Repaint the lines whose indicator cell changed (none while the view and the row count stay put)."""
+        old_start, old_size = self._thumb
+        new_start, new_size = self._thumb = thumb_span(self._top, self.visible_rows, len(self._rows))
+        old_lines = set(range(old_start, old_start + old_size))
+        new_lines = set(range(new_start, new_start + new_size))
+        for line in old_lines ^ new_lines:
+            self._refresh_line(line + 1)
 
     def action_cursor(self, step: int) -> None:
         self.set_cursor(self.cursor + step)
 
     def action_page(self, direction: int) -> None:
-        self.set_cursor(self.cursor + direction * max(1, self.scrollable_content_region.height - 2))
+        self.set_cursor(self.cursor + direction * max(1, self.visible_rows - 1))
 
     def action_choose(self) -> None:
         if self._rows:
             self.post_message(self.RowChosen(self, self.cursor_key))
 
     def on_click(self, event: events.Click) -> None:
-        if event.y >= 1:
-            self.set_cursor(round(self.scroll_y) + event.y - 1)
+        offset = event.get_content_offset(self)
+        if offset is not None and offset.y >= 1:
+            self.set_cursor(self._top + offset.y - 1)
 
     def on_focus(self) -> None:
         self._repaint_cursor()
@@ -241,46 +314,64 @@ class LineTable(ScrollView, can_focus=True):
 
     def _repaint_cursor(self) -> None:
         self._strips.pop(self.cursor, None)
-        self.refresh_line(self.cursor + 1)
+        self._refresh_row(self.cursor)
 
+    def _refresh_row(self, index: int) -> None:
+        if self._top <= index < self._top + self.visible_rows:
+            self._refresh_line(index - self._top + 1)
+
+    def _refresh_line(self, y: int) -> None:
+        if self.is_mounted:
+            self.refresh(Region(0, y, self.size.width, 1))
+
+    # ----- drawing
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()
+        self._header = None
+
+    @staticmethod
+    def _row_width(width: int) -> int:
+        return max(0, width - INDICATOR_CELLS)
 
     def _ensure_layout(self, width: int) -> None:
         if width != self._layout_width:
             self._layout_width = width
-            self._widths = column_widths(self._columns, width)
+            self._widths = column_widths(self._columns, self._row_width(width))
             self._strips.clear()
-            self.virtual_size = Size(width, len(self._rows) + 1)
+            self._header = None
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        width = self.size.width
         self._ensure_layout(width)
         base = self.rich_style
         if y == 0:
-            header = Row("", tuple(Text(column.header) for column in self._columns))
-            return self._render_row(header, width, base, self._style("line-table--header"))
-        index = round(self.scroll_y) + y - 1
+            if self._header is None:
+                header = Row("", tuple(Text(column.header) for column in self._columns))
+                self._header = self._render_row(header, width, base, self._style("line-table--header"), False)
+            return self._header
+        index = self._top + y - 1
         if not self._rows and y == 1 and self._empty_text:
-            text = fit(Text(self._empty_text, end=""), width, ellipsis=self._ellipsis)
+            text = fit(Text(self._empty_text, end=""), self._row_width(width), ellipsis=self._ellipsis)
             return self._strip(text, width, base + self._style("line-table--empty"))
         if not 0 <= index < len(self._rows):
             return Strip.blank(width, base)
+        start, size = self._thumb
+        thumb = start <= y - 1 < start + size
         cached = self._strips.get(index)
-        if cached is None:
-            row = self._rows[index]
-            extra = Style()
-            if index == self.cursor:
-                extra = self._style("line-table--cursor" if self.has_focus else "line-table--cursor-blurred")
-            cached = self._render_row(row, width, base, extra)
-            self._strips[index] = cached
-        return cached
+        if cached is not None and cached[0] == thumb:
+            return cached[1]
+        extra = Style()
+        if index == self.cursor:
+            extra = self._style("line-table--cursor" if self.has_focus else "line-table--cursor-blurred")
+        strip = self._render_row(self._rows[index], width, base, extra, thumb)
+        self._strips[index] = (thumb, strip)
+        return strip
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(name, partial=True, default=Style())
 
-    def _render_row(self, row: Row, width: int, base: Style, extra: Style) -> Strip:
+    def _render_row(self, row: Row, width: int, base: Style, extra: Style, thumb: bool) -> Strip:
         line = Text(end="")
         first = True
         for index, column in enumerate(self._columns):
@@ -295,6 +386,9 @@ class LineTable(ScrollView, can_focus=True):
             if index < len(row.cell_styles) and row.cell_styles[index]:
                 piece.stylize_before(self._style(row.cell_styles[index]))
             line.append_text(piece)
+        line.pad_right(max(0, self._row_width(width) - line.cell_len))
+        if thumb:
+            line.append(self._thumb_char, self._style("line-table--thumb"))
         line.stylize_before(extra)
         if row.row_style:
             line.stylize_before(self._style(row.row_style))
