@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
+from test_atomic import run_on_small_tmpfs
 
 ACT_ON_A_FULL_DISK = """
 import json, os, sys
@@ -39,43 +35,6 @@ with Store.open(root / "state") as store:
     result["db"] = str(store.db_path)
 print(json.dumps(result))
 """
-
-
-def run_on_small_tmpfs(tmp_path: Path, code: str, size: str) -> dict[str, object]:
-    """Run `code` with argv[1] = a fresh tmpfs of `size` in a private mount namespace; skip if not allowed."""
-    unshare = shutil.which("unshare")
-    if unshare is None:
-        pytest.skip("unshare(1) is not installed, so no small tmpfs can be mounted to fill")
-    mount_point = tmp_path / "small-tmpfs"
-    mount_point.mkdir(mode=0o700)
-    mount = f'mount -t tmpfs -o size={size},mode=0700 dutyroom-test "$1" || exit 77'
-    probe = subprocess.run(
-        [unshare, "-rm", "sh", "-c", mount, "sh", str(mount_point)],
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
-    if probe.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs in a private namespace here: {probe.stderr.strip()}")
-    completed = subprocess.run(
-        [
-            unshare,
-            "-rm",
-            "sh",
-            "-c",
-            f'{mount}; exec "$2" -c "$3" "$1"',
-            "sh",
-            str(mount_point),
-            sys.executable,
-            code,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert completed.returncode == 0, completed.stderr
-    result: dict[str, object] = json.loads(completed.stdout)
-    return result
 
 
 def test_an_action_on_a_full_disk_fails_loudly_and_is_not_recorded(tmp_path: Path) -> None:
