@@ -1,5 +1,8 @@
 """The console's real data source: the shared state directory, read once per UI tick.
 
+Each tick re-reads the engine state, but decodes only the blobs that changed and rebuilds only the alert views
+that can have changed (tui.source_cache), so a tick in a room of thousands of checks costs what changed.
+
 Owner and viewer read the same store; the owner also runs the Poller in its event loop (see console_main).
 Operator actions go through `dutyroom.actions.submit` (role check, durable commit) and playbook step
 actions are first planned against the run book, so a two-person step cannot be completed by one person.
@@ -13,6 +16,7 @@ from datetime import datetime
 from typing import Literal
 
 from dutyroom.actions import ActionRefused, ActionRequest, submit
+from dutyroom.config import LoadedConfig
 from dutyroom.console_source import (
     ConsoleSnapshot,
     MetricLine,
@@ -30,7 +34,8 @@ from dutyroom.runs import RUN_ACTION_KINDS, RunBook, RunError
 from dutyroom.snapshot import read_engine_state
 from dutyroom.store import Store
 from dutyroom.store_records import StoredAction
-from dutyroom.views import alert_views, collector_health, group_overview, target_states
+from dutyroom.views import GroupCount, collector_health, group_overview, target_states
+from tui.source_cache import AlertViewCache, EngineStateCache
 
 STEP_ALIASES = {"step-tick": "step"}
 HOUR_S = 3600.0
@@ -49,6 +54,10 @@ class StoreSource:
         self._operator = OperatorState()
         self._runs = RunBook()
         self._cursor = 0
+        self._state = EngineStateCache()
+        self._views = AlertViewCache()
+        self._overview_config: LoadedConfig | None = None
+        self._overview: tuple[GroupCount, ...] = ()
 
     # ----- reading
     def _catch_up(self) -> None:
@@ -65,14 +74,16 @@ class StoreSource:
     def snapshot(self, now: float) -> ConsoleSnapshot:
         self._catch_up()
         config = self.room.config
-        state = read_engine_state(self.store)
-        alerts = alert_views(config, state.checks.values(), self._operator, now)
+        state = self._state.read(self.store.load_alert_states())
+        alerts = self._views.views(config, state, self._operator, self._cursor, now)
         runs = {}
         for alert in alerts:
             run = self._runs.run_for_alert(alert.fingerprint)
             if run is not None:
                 runs[alert.fingerprint] = run
-        overview = group_overview(config, target_states(config, state.checks.values(), state.health))
+        if state.changed or self._overview_config is not config:
+            self._overview_config = config
+            self._overview = tuple(group_overview(config, target_states(config, state.checks.values(), state.health)))
         phase_kind, phase_text, warning = self._phase(now)
         status = StatusLine(
             site=config.config.site.name,
@@ -89,8 +100,8 @@ class StoreSource:
         )
         return ConsoleSnapshot(
             status=status,
-            alerts=tuple(alerts),
-            overview=tuple(overview),
+            alerts=alerts,
+            overview=self._overview,
             runs=runs,
             language=self.language,
             bell=config.config.defaults.bell,

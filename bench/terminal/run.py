@@ -1,113 +1,104 @@
 """bench/terminal: bytes per second and CPU of dutyroom's console, htop and Glances under the same pty.
 
 The console watches a live room of N targets (TCP probes against loopback listeners, 10 % dead) polled by
-`dutyroom serve`; the console attaches as a viewer. Each program runs in a pty of the same size with
-TERM=xterm-256color for the same number of seconds; the first frame's size and time, the steady bytes/s and
-the CPU are printed, then the ratios against Glances and htop. Nothing is asserted: the machine is shared.
+`dutyroom serve`; the console attaches as a viewer. The room is left to settle first (by default until the
+dead targets have failed three polls and fire as UNREACHABLE), and `serve` keeps polling while every program
+is measured, so all of them run on the same loaded machine. Each program runs in a pty of the same size with
+TERM=xterm-256color and no COLORTERM for the same number of seconds; the first complete frame's size and
+time (see measure.py), the steady bytes/s and the CPU are printed, then the ratios against Glances and htop.
+Nothing is asserted: the machine is shared; read the ratios of one run.
 
     .venv/bin/python bench/terminal/run.py [--targets 1000] [--seconds 20] [--size 120x40]
+        [--profile remote|local] [--idle] [--warmup S] [--compare OTHER_CHECKOUT] [--rounds N] [--dump DIR]
+
+--profile remote (the default) is the console as remote staff get it over SSH; --idle measures a room where
+nothing changes (every target alive, only the reachability rule); --compare also measures the console of
+another checkout of dutyroom (e.g. the commit before a change) on the same room, interleaved with this one.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import pty
-import select
 import shutil
-import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from measure import Measurement, measure
+
 ROOT = Path(__file__).resolve().parents[2]
-FIRST_FRAME_QUIET_S = 0.5
+INTERVAL_S = 10
+SITE = "bench room"
+PEERS = {"htop": (["htop"], ["Tasks:"]), "glances": (["glances", "--disable-plugin", "sensors"], ["CPU", "MEM"])}
 
 
-@dataclass
-class Measurement:
-    name: str
-    first_frame_bytes: int
-    first_frame_s: float
-    steady_bytes_per_s: float
-    cpu_percent: float
-
-
-def write_room(directory: Path, targets: int, listeners: list[int], dead_port: int) -> Path:
-    lines = ['[site]\nname = "bench room"\n', '[defaults]\ninterval = "10s"\ntimeout = "1s"\nretries = 0\n']
+def write_room(directory: Path, targets: int, listeners: list[int], dead_port: int, *, idle: bool = False) -> Path:
+    """checks.toml for the room: every tenth target dead unless `idle`; `idle` has no latency rule either."""
+    lines = [f'[site]\nname = "{SITE}"\n', f'[defaults]\ninterval = "{INTERVAL_S}s"\ntimeout = "1s"\nretries = 0\n']
     for index in range(targets):
-        port = dead_port if index % 10 == 0 else listeners[index % len(listeners)]
-        lines.append(f'[[target]]\nid = "line-{index:04d}"\ngroup = "links"\nkind = "tcp"\n'
-                     f'address = "tcp://127.0.0.1:{port}"\n')
+        port = dead_port if index % 10 == 0 and not idle else listeners[index % len(listeners)]
+        lines.append(
+            f'[[target]]\nid = "line-{index:04d}"\ngroup = "links"\nkind = "tcp"\naddress = "tcp://127.0.0.1:{port}"\n'
+        )
     lines.append('[[rule]]\nid = "line-down"\nkind = "reachability"\n')
-    lines.append('[[rule]]\nid = "line-slow"\nmetric = "tcp.connect_ms"\nwarning = "> 0.5"\n')
+    if not idle:
+        lines.append('[[rule]]\nid = "line-slow"\nmetric = "tcp.connect_ms"\nwarning = "> 0.5"\n')
     config = directory / "checks.toml"
     config.write_text("\n".join(lines))
     (directory / "playbooks").mkdir(exist_ok=True)
     return config
 
 
-def cpu_seconds(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    ticks = os.sysconf("SC_CLK_TCK")
-    return (int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])) / ticks
+def console_argv(config: Path, state: Path, profile: str) -> list[str]:
+    common = ["--config", str(config), "--state", str(state)]
+    return [sys.executable, "-m", "tui.cli", *common, "--no-bell", "--remote" if profile == "remote" else "--no-remote"]
 
 
-def measure(name: str, argv: list[str], seconds: float, columns: int, rows: int, env: dict[str, str]) -> Measurement:
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.environ.update(env)
-        os.execvp(argv[0], argv)
-    import fcntl
-    import struct
-    import termios
+def print_results(results: list[Measurement]) -> None:
+    print(f"{'program':<16} {'first frame':>12} {'first KB':>9} {'steady B/s':>11} {'CPU %':>6}")
+    for item in results:
+        note = "" if item.markers_seen else "  (ready markers never seen: first frame guessed)"
+        print(
+            f"{item.name:<16} {item.first_frame_s:>11.2f}s {item.first_frame_bytes / 1024:>9.1f} "
+            f"{item.steady_bytes_per_s:>11.0f} {item.cpu_percent:>6.1f}{note}"
+        )
+    ours = [item for item in results if item.name.startswith("dutyroom")]
+    peers = [item for item in results if not item.name.startswith("dutyroom")]
+    for console in ours:
+        for peer in peers:
+            bytes_ratio = console.steady_bytes_per_s / max(peer.steady_bytes_per_s, 1.0)
+            cpu_ratio = console.cpu_percent / max(peer.cpu_percent, 0.01)
+            print(f"{console.name} / {peer.name}: bytes/s x{bytes_ratio:.2f}, CPU x{cpu_ratio:.2f}")
 
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
-    os.kill(pid, signal.SIGWINCH)
-    started = time.monotonic()
-    first_bytes, first_done, last_data = 0, 0.0, started
-    steady_bytes, steady_started = 0, 0.0
-    cpu_at_steady = 0.0
-    while time.monotonic() - started < seconds:
-        ready, _, _ = select.select([fd], [], [], 0.1)
-        now = time.monotonic()
-        if ready:
-            try:
-                data = os.read(fd, 65536)
-            except OSError:
-                break
-            if not first_done:
-                first_bytes += len(data)
-                last_data = now
-            else:
-                steady_bytes += len(data)
-        if not first_done and first_bytes and now - last_data > FIRST_FRAME_QUIET_S:
-            first_done = last_data - started
-            steady_started = now
-            cpu_at_steady = cpu_seconds(pid)
-    elapsed = max(time.monotonic() - (steady_started or started), 1e-6)
-    cpu = (cpu_seconds(pid) - cpu_at_steady) / elapsed * 100
-    os.kill(pid, signal.SIGTERM)
-    try:
-        os.waitpid(pid, 0)
-    except ChildProcessError:
-        pass
-    os.close(fd)
-    return Measurement(name, first_bytes, first_done, steady_bytes / elapsed, cpu)
+
+def median_of(name: str, runs: list[Measurement]) -> Measurement:
+    return Measurement(
+        name,
+        int(statistics.median(item.first_frame_bytes for item in runs)),
+        statistics.median(item.first_frame_s for item in runs),
+        statistics.median(item.steady_bytes_per_s for item in runs),
+        statistics.median(item.cpu_percent for item in runs),
+        all(item.markers_seen for item in runs),
+    )
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--targets", type=int, default=1000)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--size", default="120x40")
+    parser.add_argument("--profile", choices=["remote", "local"], default="remote")
+    parser.add_argument("--idle", action="store_true", help="a room where nothing changes")
+    parser.add_argument("--warmup", type=float, default=3 * INTERVAL_S + 5, help="seconds polled before measuring")
+    parser.add_argument("--compare", type=Path, help="another dutyroom checkout to measure on the same room")
+    parser.add_argument("--rounds", type=int, default=1, help="measure every program this many times, interleaved")
+    parser.add_argument("--dump", type=Path, help="write each program's raw output here")
     args = parser.parse_args()
     columns, rows = (int(part) for part in args.size.split("x"))
     servers = [socket.create_server(("127.0.0.1", 0), backlog=512) for _ in range(4)]
@@ -117,35 +108,49 @@ def main() -> int:
     dead_port = dead.getsockname()[1]
     dead.close()
     env = {"TERM": "xterm-256color", "COLORTERM": "", "LANG": "C.UTF-8"}
-    results: list[Measurement] = []
+    programs: list[tuple[str, list[str], list[str], Path | None]] = []
+    rounds: list[list[Measurement]] = []
     with tempfile.TemporaryDirectory() as work:
         directory = Path(work)
-        config = write_room(directory, args.targets, listeners, dead_port)
+        config = write_room(directory, args.targets, listeners, dead_port, idle=args.idle)
         state = directory / "state"
-        dutyroom = [sys.executable, "-m", "tui.cli", "--config", str(config), "--state", str(state)]
-        serve = subprocess.Popen([*dutyroom, "serve"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        markers = [SITE, "links"] if args.idle else [SITE, "links", "line-0"]
+        console = console_argv(config, state, args.profile)
+        programs.append((f"dutyroom-{args.profile}", console, markers, ROOT))
+        if args.compare is not None:
+            programs.append((f"dutyroom-{args.compare.name or 'other'}", console, markers, args.compare.resolve()))
+        for name, (argv, peer_markers) in PEERS.items():
+            if shutil.which(argv[0]):
+                programs.append((name, argv, peer_markers, None))
+            else:
+                print(f"{name}: not installed (apt-get install {name}); no ratio against it")
+        serve_argv = [sys.executable, "-m", "tui.cli", "--config", str(config), "--state", str(state), "serve"]
+        serve = subprocess.Popen(serve_argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            time.sleep(12)  # one full interval polled before the console attaches
-            results.append(measure("dutyroom", [*dutyroom, "--no-bell"], args.seconds, columns, rows, env))
+            time.sleep(args.warmup)
+            for number in range(args.rounds):
+                results = []
+                for name, argv, program_markers, cwd in programs:
+                    dump = args.dump / f"round{number + 1}" if args.dump else None
+                    size = (columns, rows)
+                    options = {"seconds": args.seconds, "size": size, "env": env, "cwd": cwd, "dump": dump}
+                    results.append(measure(name, argv, markers=program_markers, **options))
+                rounds.append(results)
         finally:
             serve.terminate()
             serve.wait(timeout=30)
-    for name, argv in (("htop", ["htop"]), ("glances", ["glances", "--disable-plugin", "sensors"])):
-        if shutil.which(argv[0]):
-            results.append(measure(name, argv, args.seconds, columns, rows, env))
-        else:
-            print(f"{name}: not installed (apt-get install {name}); no ratio against it")
     for server in servers:
         server.close()
-    print(f"{'program':<10} {'first frame':>12} {'first KB':>9} {'steady B/s':>11} {'CPU %':>6}")
-    for item in results:
-        print(f"{item.name:<10} {item.first_frame_s:>11.2f}s {item.first_frame_bytes / 1024:>9.1f} "
-              f"{item.steady_bytes_per_s:>11.0f} {item.cpu_percent:>6.1f}")
-    ours = results[0]
-    for peer in results[1:]:
-        bytes_ratio = ours.steady_bytes_per_s / max(peer.steady_bytes_per_s, 1.0)
-        cpu_ratio = ours.cpu_percent / max(peer.cpu_percent, 0.01)
-        print(f"dutyroom / {peer.name}: bytes/s x{bytes_ratio:.2f}, CPU x{cpu_ratio:.2f}")
+    scenario = "idle room" if args.idle else "live room, 10 % dead"
+    print(f"{args.targets} targets ({scenario}), {args.size}, {args.seconds:g} s each, warm-up {args.warmup:g} s")
+    for number, results in enumerate(rounds, 1):
+        if len(rounds) > 1:
+            print(f"-- round {number}")
+        print_results(results)
+    if len(rounds) > 1:
+        print("-- median of rounds")
+        names = [name for name, *_ in programs]
+        print_results([median_of(name, [results[index] for results in rounds]) for index, name in enumerate(names)])
     return 0
 
 

@@ -74,3 +74,10 @@ def test_acknowledge_a_real_alert_at_80x24(tmp_path: Path, tmux: Tmux) -> None:
     assert acknowledged[0]["ack_comment"] == "leak under row C, facilities on the way"
     assert acknowledged[0]["acknowledged_by"]
     assert acknowledged[0]["drill"] is True
+
+    tmux.keys("console", "h")
+    tmux.wait_for("console", lambda screen: "handover written" in screen, "the handover notice")
+    (written,) = (state / "handovers").glob("handover-*.md")
+    assert written.with_suffix(".svg").exists(), "the console's screen is saved beside the handover"
+    text = written.read_text(encoding="utf-8")
+    assert "leak under row C, facilities on the way" in text

@@ -8,6 +8,7 @@ the same classes on mount makes that Resize a no-op.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from textual.screen import Screen
 
@@ -20,7 +21,7 @@ def breakpoint_class(dimension: int, breakpoints: Sequence[tuple[int, str]]) -> 
     return ""
 
 
-def apply_breakpoints(screen: Screen[object]) -> None:
+def apply_breakpoints(screen: Screen[Any]) -> None:
     """Give `screen` the breakpoint classes Textual would give it for the terminal's current size."""
     app = screen.app
     own_horizontal, own_vertical = screen.HORIZONTAL_BREAKPOINTS, screen.VERTICAL_BREAKPOINTS

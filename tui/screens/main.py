@@ -21,9 +21,9 @@ from dutyroom.playbook_model import Playbook
 from dutyroom.views import AlertView
 from tui.render import device_text, plain
 from tui.screens.action_forms import ack_dialog, note_dialog, silence_dialog
+from tui.screens.breakpoints import apply_breakpoints
 from tui.screens.confirm import ConfirmDialog
 from tui.screens.context import ConsoleContext
-from tui.screens.breakpoints import apply_breakpoints
 from tui.screens.detail import TargetDetailScreen
 from tui.screens.help import HelpScreen
 from tui.screens.step_keys import CONFIRM, TICK, UNDO, StepRequest, plan_step
@@ -67,9 +67,7 @@ class MainScreen(Screen[None]):
         translate, settings = self.context.translate, self.context.settings
         yield StatusBar(translate, ascii_only=settings.ascii_only, live_clock=settings.live_clock, id="status")
         with Horizontal(id="body"):
-            yield AlertTable(
-                translate, ascii_only=settings.ascii_only, precise_ages=not settings.remote, id="alerts"
-            )
+            yield AlertTable(translate, ascii_only=settings.ascii_only, precise_ages=not settings.remote, id="alerts")
             with Vertical(id="side"):
                 yield PlaybookPane(translate, id="playbook")
                 yield SiteOverview(translate, ascii_only=settings.ascii_only, id="overview")

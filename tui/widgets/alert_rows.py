@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -15,7 +15,7 @@ from dutyroom.views import AlertView
 from tui.i18n import Translator
 from tui.render import age_text, device_text, plain, since_text, state_label, state_label_width
 from tui.text_format import alert_marks, format_value
-from tui.widgets.line_table import Column, Row
+from tui.widgets.line_table import Column, LazyRow, Row
 
 EYE = "!"
 """Marks an unacknowledged critical alert; plain ASCII so it is one cell on every terminal."""
@@ -124,7 +124,7 @@ class _Built:
     alert: AlertView
     value_age: str
     day: date
-    row: Row
+    row: LazyRow
 
 
 class AlertRowBuilder:
@@ -137,23 +137,30 @@ class AlertRowBuilder:
         self.precise_ages = precise_ages
         self._built: dict[str, _Built] = {}
 
-    def rows(self, alerts: Iterable[AlertView], now: float, timezone: str, *, needle: str = "") -> list[Row]:
-        """Rows in the snapshot's order (what needs a human first), filtered by `needle`."""
+    def rows(self, alerts: Iterable[AlertView], now: float, timezone: str, *, needle: str = "") -> list[LazyRow]:
+        """Rows in the snapshot's order (what needs a human first), filtered by `needle`; a row's cells are
+        built only when the table draws or compares it."""
         today = local_date(now, timezone)
         built: dict[str, _Built] = {}
-        rows: list[Row] = []
+        rows: list[LazyRow] = []
         for alert in alerts:
             if needle and not matches(alert, needle, self._translate):
                 continue
             age = value_age(alert, now, precise=self.precise_ages)
             entry = self._built.get(alert.fingerprint)
             if entry is None or entry.value_age != age or entry.day != today or not _same(entry.alert, alert):
-                since = since_text(alert.since, now, timezone)
-                entry = _Built(alert, age, today, build_row(alert, age, since, self._translate, self._ascii_only))
+                entry = _Built(alert, age, today, LazyRow(alert.fingerprint, self._builder(alert, age, now, timezone)))
             built[alert.fingerprint] = entry
             rows.append(entry.row)
         self._built = built
         return rows
+
+    def _builder(self, alert: AlertView, age: str, now: float, timezone: str) -> Callable[[], Row]:
+        def build() -> Row:
+            since = since_text(alert.since, now, timezone)
+            return build_row(alert, age, since, self._translate, self._ascii_only)
+
+        return build
 
 
 def _same(old: AlertView, new: AlertView) -> bool:
@@ -197,7 +204,7 @@ def alert_rows(
 ) -> list[Row]:
     """Rows in the snapshot's order (what needs a human first), filtered by `needle`; nothing kept."""
     builder = AlertRowBuilder(translate, ascii_only=ascii_only, precise_ages=precise_ages)
-    return builder.rows(alerts, now, timezone, needle=needle)
+    return [row.row for row in builder.rows(alerts, now, timezone, needle=needle)]
 
 
 def unhandled_criticals(alerts: Sequence[AlertView]) -> int:

@@ -10,9 +10,9 @@ row count changes). Cells are `rich.text.Text`, fitted to cell widths (CJK count
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, Protocol
 
 from rich.style import Style
 from rich.text import Text
@@ -54,6 +54,58 @@ class Row:
     cells: tuple[Text, ...]
     cell_styles: tuple[str, ...] = ()
     row_style: str = ""
+
+
+class TableRow(Protocol):
+    """What the table needs of a row (a `Row`, or a `LazyRow` that builds one when first drawn)."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def cells(self) -> tuple[Text, ...]: ...
+
+    @property
+    def cell_styles(self) -> tuple[str, ...]: ...
+
+    @property
+    def row_style(self) -> str: ...
+
+
+class LazyRow:
+    """A row built the first time it is drawn or compared: rows that never come into view cost nothing."""
+
+    __slots__ = ("_build", "_row", "key")
+
+    def __init__(self, key: str, build: Callable[[], Row]) -> None:
+        self.key = key
+        self._build = build
+        self._row: Row | None = None
+
+    @property
+    def row(self) -> Row:
+        if self._row is None:
+            self._row = self._build()
+        return self._row
+
+    @property
+    def cells(self) -> tuple[Text, ...]:
+        return self.row.cells
+
+    @property
+    def cell_styles(self) -> tuple[str, ...]:
+        return self.row.cell_styles
+
+    @property
+    def row_style(self) -> str:
+        return self.row.row_style
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LazyRow):
+            other = other.row
+        return isinstance(other, Row) and self.row == other
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def column_widths(columns: Sequence[Column], width: int) -> list[int]:
@@ -151,7 +203,7 @@ class LineTable(Widget, can_focus=True):
         self._ellipsis = ellipsis
         self._thumb_char = THUMB if ellipsis == ELLIPSIS else ASCII_THUMB
         self._columns = tuple(columns)
-        self._rows: list[Row] = []
+        self._rows: list[TableRow] = []
         self._empty_text = empty_text
         self._widths: list[int] = []
         self._layout_width = -1
@@ -164,7 +216,7 @@ class LineTable(Widget, can_focus=True):
         """Visible lines repainted by `set_rows` since mount: a cheap measure of what updates cost."""
 
     @property
-    def rows(self) -> tuple[Row, ...]:
+    def rows(self) -> tuple[TableRow, ...]:
         return tuple(self._rows)
 
     @property
@@ -192,24 +244,26 @@ class LineTable(Widget, can_focus=True):
         self._layout_width = -1
         self.refresh()
 
-    def set_rows(self, rows: Sequence[Row]) -> int:
-        """Show `rows`, keeping the cursor on the same key; returns how many visible lines were repainted."""
+    def set_rows(self, rows: Sequence[TableRow]) -> int:
+        """Show `rows`, keeping the cursor on the same key; returns how many visible lines were repainted.
+
+        A row that is the very object shown before costs nothing; a visible one is compared by content and
+        repainted only when it differs; one out of view is only forgotten (and a `LazyRow` never built).
+        """
         previous, new_rows = self._rows, list(rows)
         self._rows = new_rows
-        longest = max(len(previous), len(new_rows))
-        changed = [
-            index
-            for index in range(longest)
-            if index >= len(previous)
-            or index >= len(new_rows)
-            or (previous[index] is not new_rows[index] and previous[index] != new_rows[index])
-        ]
-        visible = range(self._top, self._top + self.visible_rows)
+        top, bottom = self._top, self._top + self.visible_rows
         repainted = 0
-        for index in changed:
-            self._strips.pop(index, None)
-            if index in visible:
-                self._refresh_line(index - self._top + 1)
+        for index in range(max(len(previous), len(new_rows))):
+            old = previous[index] if index < len(previous) else None
+            new = new_rows[index] if index < len(new_rows) else None
+            if old is new:
+                continue
+            if not top <= index < bottom:
+                self._strips.pop(index, None)
+            elif old is None or new is None or old != new:
+                self._strips.pop(index, None)
+                self._refresh_line(index - top + 1)
                 repainted += 1
         if (not new_rows or not previous) and self._empty_text:
             self._refresh_line(1)
@@ -219,7 +273,7 @@ class LineTable(Widget, can_focus=True):
         self.lines_refreshed += repainted
         return repainted
 
-    def _keep_cursor(self, rows: list[Row]) -> None:
+    def _keep_cursor(self, rows: list[TableRow]) -> None:
         if 0 <= self.cursor < len(rows) and rows[self.cursor].key == self._last_key:
             return
         keys = [row.key for row in rows]
@@ -371,7 +425,7 @@ class LineTable(Widget, can_focus=True):
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(name, partial=True, default=Style())
 
-    def _render_row(self, row: Row, width: int, base: Style, extra: Style, thumb: bool) -> Strip:
+    def _render_row(self, row: TableRow, width: int, base: Style, extra: Style, thumb: bool) -> Strip:
         line = Text(end="")
         first = True
         for index, column in enumerate(self._columns):
