@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import App, AutopilotCallbackType, SystemCommand
 from textual.binding import Binding, BindingType
@@ -20,6 +20,7 @@ from textual.screen import Screen
 
 from dutyroom.console_source import ConsoleSource
 from dutyroom.textclean import clean_text
+from dutyroom.views import AlertView
 from tui.i18n import Translator, language_of
 from tui.render import local_time
 from tui.screens.alert_bell import NewCriticalWatch
@@ -32,6 +33,10 @@ from tui.screens.terminal_profile import REMOTE_ENVIRONMENT, is_remote_session, 
 from tui.widgets.ascii_scrollbar import use_ascii_scrollbars
 
 TICK_S = 1.0
+REMOTE_TICK_S = 2.0
+"""A remote session reads the state every 2 s (Glances' and htop's default refresh is 2 s and 1.5 s): reading
+a large room's state is most of the console's CPU, and nothing on a remote screen changes faster anyway
+(the clock shows minutes, ages are coarse). Operator actions still show at once."""
 SETTLE_S = 0.1
 """Paints held back at start: Textual sends the first screen three or four times (screen resume, the first
 Resize, layouts of widgets that size themselves) within ~50 ms; held back, it goes out once."""
@@ -65,6 +70,7 @@ class DutyroomApp(App[None]):
         self.context = ConsoleContext(source, settings, translate, clock, self.record)
         self._on_handover = on_handover
         self._bell_watch = NewCriticalWatch()
+        self._bell_checked: tuple[AlertView, ...] | None = None
         self.bells_rung = 0
         self.source_error = ""
         if settings.sixteen_colors:
@@ -88,7 +94,7 @@ class DutyroomApp(App[None]):
         if not self.is_headless:
             self.delay_update(SETTLE_S)
         self.refresh_snapshot()
-        self.set_interval(TICK_S, self.refresh_snapshot)
+        self.set_interval(self.context.settings.refresh_s, self.refresh_snapshot)
 
     def refresh_snapshot(self) -> None:
         """Read one snapshot and apply it in one batch; a failing source keeps the last one with a banner."""
@@ -98,8 +104,10 @@ class DutyroomApp(App[None]):
         except Exception as error:
             snapshot = None
             self.source_error = clean_text(f"{type(error).__name__}: {error}", 200)
-        if snapshot is not None and self._bell_watch.newcomers(snapshot.alerts) and snapshot.bell:
-            self.ring_bell()
+        if snapshot is not None and snapshot.alerts is not self._bell_checked:
+            self._bell_checked = snapshot.alerts
+            if self._bell_watch.newcomers(snapshot.alerts) and snapshot.bell:
+                self.ring_bell()
         try:
             with self.batch_update():
                 self.main_screen.apply_snapshot(snapshot, self.source_error)
@@ -171,7 +179,7 @@ class DutyroomApp(App[None]):
             placeholder = self.context.translate("palette.placeholder")
             self.push_screen(CommandPalette(placeholder=placeholder, id="--command-palette"))
 
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         translate = self.context.translate
         main = self.main_screen
         commands: list[tuple[str, Callable[[], object]]] = [
@@ -237,5 +245,6 @@ def create_app(
         mouse=(not remote) if mouse is None else mouse,
         live_clock=live_clock,
         sixteen_colors=terminal_has_16_colors() if sixteen_colors is None else sixteen_colors,
+        refresh_s=REMOTE_TICK_S if remote and not live_clock else TICK_S,
     )
     return DutyroomApp(source, settings, clock, on_handover)

@@ -2,8 +2,9 @@
 
 Every tick the store hands back every check and target-health blob (thousands in a large room). Decoding them
 all, building a view of every active alert and sorting them again cost more than the rest of the console
-together; here a blob that did not change is not decoded again, and an alert whose check did not change keeps
-its very same `AlertView` object (the alert table then skips its row by identity).
+together. Here a blob that did not change is not decoded again (nor is an inactive check's: nothing on screen
+uses it), an alert whose check did not change keeps its very same `AlertView` object (the alert table then
+skips its row by identity), and `standing` tells when the site overview can have changed at all.
 
 An alert's view also depends on the time, through three things, and is rebuilt when one of them can have
 moved: an acknowledgement (it may start or stop applying), the escalation of an unhandled critical alert
@@ -17,6 +18,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import compress
+from operator import ne
 
 import msgspec
 
@@ -32,19 +35,45 @@ _HEALTH = msgspec.json.Decoder(TargetHealth)
 
 @dataclass(frozen=True)
 class DecodedState:
-    """Checks by key and target health by target, as `dutyroom.snapshot.read_engine_state` reads them."""
+    """Active checks by key and target health by target, as `dutyroom.snapshot.read_engine_state` reads them
+    (less inactive checks: no alert shows them and no target's state counts them)."""
 
     checks: dict[str, Check]
     health: dict[str, TargetHealth]
     changed: frozenset[str]
     """Store keys whose blob changed, appeared or went away since the previous read."""
+    standing_changed: bool
+    """Whether any target's worst state can have changed (see `standing`)."""
+
+
+def standing(item: Check | TargetHealth | None) -> tuple[object, ...]:
+    """What `dutyroom.views.target_states` reads of a check or of a target's health: while none of these
+    changed, the site overview stays as it was, however often values and poll times move."""
+    if isinstance(item, Check):
+        return (item.target, item.phase is AlertPhase.FIRING, item.state)
+    if isinstance(item, TargetHealth):
+        return (item.target, bool(item.hard_failure_since), item.failure)
+    return ()
+
+
+INACTIVE = '"phase":"inactive"'
+"""How an inactive check's blob says so. JSON escapes quotes inside strings, so these bytes can only be the
+phase field itself; a blob without them (another encoding) is simply decoded."""
 
 
 def _decode(key: str, blob: str) -> Check | TargetHealth | None:
+    """The blob's check or target health; None for one that does not decode (skipped, as read_engine_state
+    skips it) and for an inactive check, which the console never shows nor counts (left undecoded)."""
+    if key.startswith("target:"):
+        decoder: msgspec.json.Decoder[Check] | msgspec.json.Decoder[TargetHealth] = _HEALTH
+    elif INACTIVE in blob:
+        return None
+    else:
+        decoder = _CHECK
     try:
-        return _HEALTH.decode(blob) if key.startswith("target:") else _CHECK.decode(blob)
+        return decoder.decode(blob)
     except msgspec.DecodeError:
-        return None  # skipped, as read_engine_state skips it
+        return None
 
 
 class EngineStateCache:
@@ -53,17 +82,19 @@ class EngineStateCache:
     def __init__(self) -> None:
         self._blobs: dict[str, str] = {}
         self._items: dict[str, Check | TargetHealth | None] = {}
-        self._state = DecodedState({}, {}, frozenset())
+        self._state = DecodedState({}, {}, frozenset(), True)
 
     def read(self, blobs: dict[str, str]) -> DecodedState:
         previous = self._blobs
-        changed = [key for key, blob in blobs.items() if previous.get(key) != blob]
+        keys = list(blobs)
+        changed = list(compress(keys, map(ne, blobs.values(), map(previous.get, keys))))  # C speed, no hashing
         removed = previous.keys() - blobs.keys()
         if not changed and not removed:
-            return DecodedState(self._state.checks, self._state.health, frozenset())
+            return DecodedState(self._state.checks, self._state.health, frozenset(), False)
         checks, health = dict(self._state.checks), dict(self._state.health)
+        replaced: dict[str, Check | TargetHealth | None] = {}
         for key in (*removed, *changed):
-            old = self._items.pop(key, None)
+            old = replaced[key] = self._items.pop(key, None)
             if isinstance(old, TargetHealth) and health.get(old.target) is old:
                 del health[old.target]
             checks.pop(key, None)
@@ -73,8 +104,9 @@ class EngineStateCache:
                 health[item.target] = item
             elif isinstance(item, Check):
                 checks[key] = item
+        moved = bool(removed) or any(standing(replaced[key]) != standing(self._items[key]) for key in changed)
         self._blobs = blobs
-        self._state = DecodedState(checks, health, frozenset(changed) | removed)
+        self._state = DecodedState(checks, health, frozenset(changed) | removed, moved)
         return self._state
 
 
@@ -137,6 +169,13 @@ class AlertViewCache:
             elif entry is None or entry.check is not check or _may_have_moved(entry, config, operator, now):
                 stale[key] = check
         self.rebuilt = len(stale)
+        for key, check in list(stale.items()):
+            if not check.active:  # alert_views skips it too
+                del stale[key]
+                old = entries.get(key)
+                moved = moved or (old is not None and old.view is not None)
+                entries[key] = _Entry(check, None, ())
+                self._watch.discard(key)
         if stale:
             fresh = {view.fingerprint: view for view in alert_views(config, stale.values(), operator, now)}
             for key, check in stale.items():

@@ -28,13 +28,14 @@ from dutyroom.console_source import (
 from dutyroom.model import Identity, State
 from dutyroom.operator_state import OperatorState
 from dutyroom.playbook_model import Playbook
+from dutyroom.playbook_run_state import PlaybookRun
 from dutyroom.roles import role_of
 from dutyroom.room import Room
 from dutyroom.runs import RUN_ACTION_KINDS, RunBook, RunError
 from dutyroom.snapshot import read_engine_state
 from dutyroom.store import Store
 from dutyroom.store_records import StoredAction
-from dutyroom.views import GroupCount, collector_health, group_overview, target_states
+from dutyroom.views import AlertView, GroupCount, collector_health, group_overview, target_states
 from tui.source_cache import AlertViewCache, EngineStateCache
 
 STEP_ALIASES = {"step-tick": "step"}
@@ -58,6 +59,8 @@ class StoreSource:
         self._views = AlertViewCache()
         self._overview_config: LoadedConfig | None = None
         self._overview: tuple[GroupCount, ...] = ()
+        self._runs_of_book: RunBook | None = None
+        self._run_of_alert: dict[str, PlaybookRun | None] = {}
 
     # ----- reading
     def _catch_up(self) -> None:
@@ -76,12 +79,8 @@ class StoreSource:
         config = self.room.config
         state = self._state.read(self.store.load_alert_states())
         alerts = self._views.views(config, state, self._operator, self._cursor, now)
-        runs = {}
-        for alert in alerts:
-            run = self._runs.run_for_alert(alert.fingerprint)
-            if run is not None:
-                runs[alert.fingerprint] = run
-        if state.changed or self._overview_config is not config:
+        runs = self._runs_for(alerts)
+        if state.standing_changed or self._overview_config is not config:
             self._overview_config = config
             self._overview = tuple(group_overview(config, target_states(config, state.checks.values(), state.health)))
         phase_kind, phase_text, warning = self._phase(now)
@@ -106,6 +105,23 @@ class StoreSource:
             language=self.language,
             bell=config.config.defaults.bell,
         )
+
+    def _runs_for(self, alerts: tuple[AlertView, ...]) -> dict[str, PlaybookRun]:
+        """The run of each alert that has one (remembered until the run book changes)."""
+        if self._runs_of_book is not self._runs:
+            self._runs_of_book, self._run_of_alert = self._runs, {}
+        if not self._runs.runs:
+            return {}
+        found = self._run_of_alert
+        runs = {}
+        for alert in alerts:
+            fingerprint = alert.fingerprint
+            if fingerprint not in found:
+                found[fingerprint] = self._runs.run_for_alert(fingerprint)
+            run = found[fingerprint]
+            if run is not None:
+                runs[fingerprint] = run
+        return runs
 
     def _phase(self, now: float) -> tuple[str, str, str]:
         calendar = self.room.config.calendar

@@ -19,12 +19,15 @@ another checkout of dutyroom (e.g. the commit before a change) on the same room,
 from __future__ import annotations
 
 import argparse
+import contextlib
+import selectors
 import shutil
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -36,6 +39,39 @@ ROOT = Path(__file__).resolve().parents[2]
 INTERVAL_S = 10
 SITE = "bench room"
 PEERS = {"htop": (["htop"], ["Tasks:"]), "glances": (["glances", "--disable-plugin", "sensors"], ["CPU", "MEM"])}
+
+
+class Listeners:
+    """Loopback TCP listeners that accept and close every connection, in a thread. (Listeners that never
+    accept fill their backlog within two polls of a large room, after which every probe times out and the
+    "10 % dead" room is mostly dead.)"""
+
+    def __init__(self, count: int) -> None:
+        self._servers = [socket.create_server(("127.0.0.1", 0), backlog=512) for _ in range(count)]
+        self.ports = [server.getsockname()[1] for server in self._servers]
+        self._selector = selectors.DefaultSelector()
+        for server in self._servers:
+            server.setblocking(False)
+            self._selector.register(server, selectors.EVENT_READ)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, name="listeners", daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            for key, _ in self._selector.select(timeout=0.2):
+                server = key.fileobj
+                assert isinstance(server, socket.socket)
+                with contextlib.suppress(BlockingIOError, ConnectionError):
+                    while True:
+                        connection, _ = server.accept()
+                        connection.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        for server in self._servers:
+            server.close()
 
 
 def write_room(directory: Path, targets: int, listeners: list[int], dead_port: int, *, idle: bool = False) -> Path:
@@ -101,8 +137,8 @@ def main() -> int:
     parser.add_argument("--dump", type=Path, help="write each program's raw output here")
     args = parser.parse_args()
     columns, rows = (int(part) for part in args.size.split("x"))
-    servers = [socket.create_server(("127.0.0.1", 0), backlog=512) for _ in range(4)]
-    listeners = [server.getsockname()[1] for server in servers]
+    listening = Listeners(4)
+    listeners = listening.ports
     dead = socket.socket()
     dead.bind(("127.0.0.1", 0))
     dead_port = dead.getsockname()[1]
@@ -139,8 +175,7 @@ def main() -> int:
         finally:
             serve.terminate()
             serve.wait(timeout=30)
-    for server in servers:
-        server.close()
+    listening.close()
     scenario = "idle room" if args.idle else "live room, 10 % dead"
     print(f"{args.targets} targets ({scenario}), {args.size}, {args.seconds:g} s each, warm-up {args.warmup:g} s")
     for number, results in enumerate(rounds, 1):

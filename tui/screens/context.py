@@ -36,6 +36,8 @@ class ConsoleSettings:
     """Show seconds in the status line (one small repaint per second)."""
     sixteen_colors: bool = False
     """Use the terminal's own 16 ANSI colours instead of RGB theme colours."""
+    refresh_s: float = 1.0
+    """How often the main screen reads the source (actions read it at once): 1 s locally, 2 s remote."""
 
 
 @dataclass(frozen=True, slots=True)

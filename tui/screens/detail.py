@@ -11,6 +11,7 @@ from textual.screen import Screen
 
 from dutyroom.console_source import MetricLine, TargetDetail
 from tui.render import ASCII_ELLIPSIS, ELLIPSIS, device_text, plain, sparkline, state_label
+from tui.screens.breakpoints import apply_breakpoints
 from tui.screens.context import ConsoleContext
 from tui.screens.help import HelpScreen
 from tui.text_format import format_age, format_value
@@ -59,6 +60,7 @@ class TargetDetailScreen(Screen[None]):
         yield TooSmallNotice(translate)
 
     def on_mount(self) -> None:
+        apply_breakpoints(self)
         self.refresh_detail()
         self.set_interval(1.0, self.refresh_detail)
         self.query_one(LineTable).focus()

@@ -7,13 +7,14 @@ recorder, so they show as done only once the source stored them.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input
 
 from dutyroom.console_source import ConsoleSnapshot
@@ -35,6 +36,8 @@ from tui.widgets.site_overview import SiteOverview
 from tui.widgets.status_bar import StatusBar
 from tui.widgets.text_label import TextLabel
 from tui.widgets.too_small import TooSmallNotice
+
+W = TypeVar("W", bound=Widget)
 
 
 class MainScreen(Screen[None]):
@@ -59,6 +62,8 @@ class MainScreen(Screen[None]):
         self.context = context
         self.snapshot: ConsoleSnapshot | None = None
         self._alerts: dict[str, AlertView] = {}
+        self._unhandled = 0
+        self._widgets: dict[type[Widget], Widget] = {}
         self._playbooks: dict[str, Playbook | None] = {}
         self._ready = False
         self._source_error = ""
@@ -90,7 +95,15 @@ class MainScreen(Screen[None]):
 
     @property
     def alert_table(self) -> AlertTable:
-        return self.query_one(AlertTable)
+        return self._widget(AlertTable)
+
+    def _widget(self, kind: type[W]) -> W:
+        """The screen's one widget of `kind`, looked up once (the screen applies a snapshot every tick)."""
+        found = self._widgets.get(kind)
+        if found is None:
+            found = self._widgets[kind] = self.query_one(kind)
+        assert isinstance(found, kind)
+        return found
 
     @property
     def selected_alert(self) -> AlertView | None:
@@ -99,19 +112,23 @@ class MainScreen(Screen[None]):
     def apply_snapshot(self, snapshot: ConsoleSnapshot | None, source_error: str = "") -> None:
         """Show one snapshot (None keeps the last one on screen, with the source's error as a banner)."""
         if snapshot is not None:
+            if (
+                self.snapshot is None or snapshot.alerts is not self.snapshot.alerts
+            ):  # the source keeps an unchanged tuple
+                self._alerts = {alert.fingerprint: alert for alert in snapshot.alerts}
+                self._unhandled = unhandled_criticals(snapshot.alerts)
             self.snapshot = snapshot
-            self._alerts = {alert.fingerprint: alert for alert in snapshot.alerts}
             self._playbooks.clear()
         self._source_error = source_error
         if not self._ready:
             return
         shown = self.snapshot
-        unhandled = unhandled_criticals(shown.alerts) if shown else 0
-        self.query_one(StatusBar).show(shown.status if shown else None, unhandled=unhandled, source_error=source_error)
+        unhandled = self._unhandled if shown else 0
+        self._widget(StatusBar).show(shown.status if shown else None, unhandled=unhandled, source_error=source_error)
         if shown is None:
             return
         self.alert_table.show(shown.alerts, shown.status.now, shown.status.timezone)
-        self.query_one(SiteOverview).show_groups(shown.overview)
+        self._widget(SiteOverview).show_groups(shown.overview)
         self._show_playbook()
 
     def _playbook_for(self, alert: AlertView | None) -> Playbook | None:
@@ -132,7 +149,7 @@ class MainScreen(Screen[None]):
         alert = self.selected_alert
         run = snapshot.runs.get(alert.fingerprint) if alert is not None else None
         view = PlaybookView(alert, self._playbook_for(alert), run, snapshot.status.now, snapshot.status.timezone)
-        self.query_one(PlaybookPane).show(view)
+        self._widget(PlaybookPane).show(view)
 
     @on(AlertTable.RowHighlighted)
     def alert_highlighted(self) -> None:

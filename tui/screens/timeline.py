@@ -18,6 +18,7 @@ from textual.widgets import Input
 from dutyroom.console_source import TimelineEntry
 from tui.i18n import Translator
 from tui.render import ASCII_ELLIPSIS, ELLIPSIS, device_text, local_time, plain, since_text
+from tui.screens.breakpoints import apply_breakpoints
 from tui.screens.context import ConsoleContext
 from tui.screens.help import HelpScreen
 from tui.widgets.line_table import Column, LineTable, Row
@@ -125,6 +126,7 @@ class TimelineScreen(Screen[None]):
         yield TooSmallNotice(translate)
 
     def on_mount(self) -> None:
+        apply_breakpoints(self)
         self.reload()
         self.set_interval(REFRESH_S, self.reload)
         self.query_one(TimelineTable).focus()

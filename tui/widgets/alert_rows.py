@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -72,6 +73,13 @@ def coarse_age(seconds: float) -> str:
     return f"{hours}h" if hours < 48 else f"{hours // 24}d"
 
 
+def coarse_age_changes_at(value_at: float, now: float) -> float:
+    """When `coarse_age(now - value_at)` will next read differently."""
+    age = now - value_at
+    unit = 60.0 if age < 3600 else 3600.0 if age < 48 * 3600 else 86400.0
+    return value_at + unit * (max(0.0, age) // unit + 1)
+
+
 def value_age(alert: AlertView, now: float, *, precise: bool = True) -> str:
     """The age of the alert's value ("" without a value): seconds when `precise`, else `coarse_age`."""
     if alert.value is None:
@@ -125,35 +133,65 @@ class _Built:
     value_age: str
     day: date
     row: LazyRow
+    until: float
+    """When the age shown can next change (now, for precise ages)."""
 
 
 class AlertRowBuilder:
     """Rows for one table, kept between ticks: an alert whose view, value age and day are unchanged gets the
-    very same `Row` object back, so the table skips it without comparing cells and repaints nothing."""
+    very same row object back, so the table skips it without comparing cells and repaints nothing."""
 
     def __init__(self, translate: Translator, *, ascii_only: bool = False, precise_ages: bool = True) -> None:
         self._translate = translate
         self._ascii_only = ascii_only
         self.precise_ages = precise_ages
         self._built: dict[str, _Built] = {}
+        self._context: tuple[str, date, str] | None = None
+        self._alerts: tuple[AlertView, ...] | None = None
+        self._rows: list[LazyRow] = []
+        self._next_change = 0.0
+        """No age shown changes before this time (each entry's `until` is at or after it)."""
 
     def rows(self, alerts: Iterable[AlertView], now: float, timezone: str, *, needle: str = "") -> list[LazyRow]:
         """Rows in the snapshot's order (what needs a human first), filtered by `needle`; a row's cells are
-        built only when the table draws or compares it."""
-        today = local_date(now, timezone)
-        built: dict[str, _Built] = {}
-        rows: list[LazyRow] = []
+        built only when the table draws or compares it. The same alerts (the same tuple), before any age
+        shown can have changed, give back the same list without looking at them."""
+        context = (needle, local_date(now, timezone), timezone)
+        if context != self._context:
+            self._built, self._context, self._next_change = {}, context, 0.0
+        if alerts is self._alerts and now < self._next_change:
+            return self._rows
+        look_at_all = now >= self._next_change
+        next_change = math.inf if look_at_all else self._next_change
+        built, rows = self._built, []
         for alert in alerts:
-            if needle and not matches(alert, needle, self._translate):
+            entry = built.get(alert.fingerprint)
+            if entry is not None and entry.alert is alert and not (look_at_all and now >= entry.until):
+                rows.append(entry.row)
+                if look_at_all:
+                    next_change = min(next_change, entry.until)
                 continue
-            age = value_age(alert, now, precise=self.precise_ages)
-            entry = self._built.get(alert.fingerprint)
-            if entry is None or entry.value_age != age or entry.day != today or not _same(entry.alert, alert):
-                entry = _Built(alert, age, today, LazyRow(alert.fingerprint, self._builder(alert, age, now, timezone)))
-            built[alert.fingerprint] = entry
+            if needle and not matches(alert, needle, self._translate):
+                built.pop(alert.fingerprint, None)
+                continue
+            entry = built[alert.fingerprint] = self._entry(alert, entry, now, context[1], timezone)
+            next_change = min(next_change, entry.until)
             rows.append(entry.row)
-        self._built = built
+        if len(built) > 2 * len(rows) + 64:  # forget alerts that went away
+            self._built = {row.key: built[row.key] for row in rows}
+        self._alerts = alerts if isinstance(alerts, tuple) else None
+        self._rows, self._next_change = rows, next_change
         return rows
+
+    def _entry(self, alert: AlertView, old: _Built | None, now: float, today: date, timezone: str) -> _Built:
+        age = value_age(alert, now, precise=self.precise_ages)
+        if self.precise_ages:
+            until = now if age else math.inf
+        else:
+            until = coarse_age_changes_at(alert.value_at, now) if age and alert.value_at > 0 else math.inf
+        if old is not None and old.value_age == age and old.day == today and _same(old.alert, alert):
+            return _Built(alert, age, today, old.row, until)  # an equal view: the same row
+        return _Built(alert, age, today, LazyRow(alert.fingerprint, self._builder(alert, age, now, timezone)), until)
 
     def _builder(self, alert: AlertView, age: str, now: float, timezone: str) -> Callable[[], Row]:
         def build() -> Row:

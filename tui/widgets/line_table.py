@@ -10,8 +10,10 @@ row count changes). Cells are `rich.text.Text`, fitted to cell widths (CJK count
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import compress
 from typing import ClassVar, Literal, Protocol
 
 from rich.style import Style
@@ -250,23 +252,28 @@ class LineTable(Widget, can_focus=True):
         A row that is the very object shown before costs nothing; a visible one is compared by content and
         repainted only when it differs; one out of view is only forgotten (and a `LazyRow` never built).
         """
-        previous, new_rows = self._rows, list(rows)
+        previous = self._rows
+        same = list(map(operator.is_, rows, previous))
+        if len(rows) == len(previous) and all(same):
+            return 0  # the very same rows: nothing to compare, repaint or move
+        new_rows = list(rows)
         self._rows = new_rows
         top, bottom = self._top, self._top + self.visible_rows
+        longest = max(len(previous), len(new_rows))
+        moved = [*compress(range(len(same)), map(operator.not_, same)), *range(len(same), longest)]
         repainted = 0
-        for index in range(max(len(previous), len(new_rows))):
-            old = previous[index] if index < len(previous) else None
-            new = new_rows[index] if index < len(new_rows) else None
-            if old is new:
-                continue
+        for index in moved:  # rows that are not the very object shown before
             if not top <= index < bottom:
                 self._strips.pop(index, None)
-            elif old is None or new is None or old != new:
+                continue
+            old = previous[index] if index < len(previous) else None
+            new = new_rows[index] if index < len(new_rows) else None
+            if old is None or new is None or old != new:
                 self._strips.pop(index, None)
                 self._refresh_line(index - top + 1)
                 repainted += 1
-        if (not new_rows or not previous) and self._empty_text:
-            self._refresh_line(1)
+        if bool(new_rows) != bool(previous) and self._empty_text:
+            self._refresh_line(1)  # the empty-table text came or went
         self._keep_cursor(new_rows)
         self._set_top(self._top)
         self._update_thumb()
@@ -334,7 +341,7 @@ class LineTable(Widget, can_focus=True):
     def on_resize(self) -> None:
         self._set_top(self._top)
         self._scroll_to_cursor()
-        self._thumb = thumb_span(self._top, self.visible_rows, len(self._rows))
+        self._update_thumb()
 
     def _update_thumb(self) -> None:
         """Repaint the lines whose indicator cell changed (none while the view and the row count stay put)."""
@@ -410,7 +417,7 @@ class LineTable(Widget, can_focus=True):
             return self._strip(text, width, base + self._style("line-table--empty"))
         if not 0 <= index < len(self._rows):
             return Strip.blank(width, base)
-        start, size = self._thumb
+        start, size = thumb_span(self._top, self.visible_rows, len(self._rows))
         thumb = start <= y - 1 < start + size
         cached = self._strips.get(index)
         if cached is not None and cached[0] == thumb:

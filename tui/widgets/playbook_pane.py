@@ -102,6 +102,8 @@ class PlaybookPane(Vertical):
         self.run: PlaybookRun | None = None
         self._view: PlaybookView | None = None
         self.playbook: Playbook | None = None
+        self._steps: PlaybookSteps | None = None
+        self._note: TextLabel | None = None
 
     def compose(self) -> ComposeResult:
         yield TextLabel(id="playbook-title")
@@ -111,7 +113,9 @@ class PlaybookPane(Vertical):
 
     @property
     def steps(self) -> PlaybookSteps:
-        return self.query_one(PlaybookSteps)
+        if self._steps is None:
+            self._steps = self.query_one(PlaybookSteps)
+        return self._steps
 
     @property
     def highlighted_step(self) -> int | None:
@@ -142,7 +146,9 @@ class PlaybookPane(Vertical):
             note = translate("playbook.no_run")
         else:
             note = ""
-        note_widget = self.query_one("#playbook-note", TextLabel)
+        if self._note is None:
+            self._note = self.query_one("#playbook-note", TextLabel)
+        note_widget = self._note
         note_widget.display = bool(note)
         note_widget.show(plain(note))
         self._show_deadlines(view)

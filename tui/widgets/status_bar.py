@@ -37,6 +37,7 @@ class StatusBar(Vertical):
         self._translate = translate
         self._separator = " | " if ascii_only else " │ "
         self._live_clock = live_clock
+        self._labels: dict[str, TextLabel] = {}
 
     def compose(self) -> ComposeResult:
         yield TextLabel(id="status-main")
@@ -46,7 +47,7 @@ class StatusBar(Vertical):
     def show(self, status: StatusLine | None, *, unhandled: int = 0, source_error: str = "") -> None:
         translate = self._translate
         if status is not None:
-            self.query_one("#status-main", TextLabel).show(plain(self.main_text(status)))
+            self._label("main").show(plain(self.main_text(status)))
         self._banner("reload", device_text(status.reload_status, 300).plain if status else "")
         self._banner("calendar", device_text(status.calendar_warning, 200).plain if status else "")
         self._banner("source", translate("status.source_failed", reason=source_error) if source_error else "")
@@ -67,6 +68,13 @@ class StatusBar(Vertical):
         return self._separator.join(part for part in parts if part)
 
     def _banner(self, name: str, text: str) -> None:
-        label = self.query_one(f"#status-{name}", TextLabel)
+        label = self._label(name)
         label.set_class(bool(text), "-shown")
         label.show(plain(text))
+
+    def _label(self, name: str) -> TextLabel:
+        """The label `#status-{name}` (looked up once: the bar is shown every tick)."""
+        label = self._labels.get(name)
+        if label is None:
+            label = self._labels[name] = self.query_one(f"#status-{name}", TextLabel)
+        return label

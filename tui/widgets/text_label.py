@@ -35,7 +35,7 @@ class TextLabel(Static):
 
     def _one_line(self, text: Text) -> bool:
         """Whether `text` takes exactly one line here, at a width that does not follow the text."""
-        width = self.styles.width
-        if width is None or width.is_auto or not self.size.width or self.size.height != 1:
+        width = self.styles.width  # None: as wide as the container
+        if (width is not None and width.is_auto) or not self.size.width or self.size.height != 1:
             return False
         return "\n" not in text.plain and text.cell_len <= self.size.width
