@@ -4,7 +4,7 @@
 
 The shift is built the way it happens: the real `Poller` on a fake clock is fed poll results (targets whose
 value crosses a threshold every poll, so every poll is a transition), and operators acknowledge and note
-through `dutyroom.actions.submit`. Then it times, on the same store:
+through `dutyroom.operators.actions.submit`. Then it times, on the same store:
 
 - reading the rows only (transitions, actions, events of the shift): the floor any handover pays;
 - `write_handover` (read, build, render, write atomically) in Markdown, and the plain-text variant;
@@ -27,16 +27,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from collectors.poller import Poller  # noqa: E402
-from dutyroom.actions import ActionRequest, submit  # noqa: E402
-from dutyroom.alert import fingerprint  # noqa: E402
-from dutyroom.config import load_config  # noqa: E402
-from dutyroom.handover import write_handover  # noqa: E402
+from collectors.service.poller import Poller  # noqa: E402
+from dutyroom.config.load import load_config  # noqa: E402
+from dutyroom.handover.writer import write_handover  # noqa: E402
 from dutyroom.model import Identity, PollResult, Sample  # noqa: E402
-from dutyroom.playbooks import PlaybookLibrary  # noqa: E402
-from dutyroom.report import build_report, render_report  # noqa: E402
+from dutyroom.operators.actions import ActionRequest, submit  # noqa: E402
+from dutyroom.playbooks.library import PlaybookLibrary  # noqa: E402
+from dutyroom.report.writer import build_report, render_report  # noqa: E402
 from dutyroom.room import Room  # noqa: E402
-from dutyroom.store import Store  # noqa: E402
+from dutyroom.rules.alert import fingerprint  # noqa: E402
+from dutyroom.store.database import Store  # noqa: E402
 
 SHIFT_S = 12 * 3600.0
 POLL_S = 60.0

@@ -24,10 +24,10 @@ from collectors.snmp.spec import SnmpTargetSpec
 from collectors.tcp import TcpCollector, TcpTargetSpec
 from collectors.trap_spec import TrapReceiverSpec
 from collectors.traps import TrapReceiver
-from dutyroom.config import LoadedConfig
-from dutyroom.config_types import Credential, Target
+from dutyroom.config.load import LoadedConfig
+from dutyroom.config.secrets import resolve_secret
+from dutyroom.config.types import Credential, Target
 from dutyroom.model import make_labels
-from dutyroom.secrets import resolve_secret
 
 
 class CollectorSetupError(ValueError):
@@ -58,7 +58,7 @@ def profile_dirs(config: LoadedConfig) -> tuple[Path, ...]:
 def build_collectors(config: LoadedConfig, targets: Iterable[Target] | None = None) -> CollectorSet:
     """A collector per polled target; a target that cannot be set up is reported, not fatal."""
     built = CollectorSet()
-    for target in config.config.target if targets is None else targets:
+    for target in config.parsed.target if targets is None else targets:
         if target.kind == "trap":
             continue
         try:
@@ -130,18 +130,18 @@ def snmp_spec(config: LoadedConfig, target: Target) -> SnmpTargetSpec:
 
 def build_trap_receiver(config: LoadedConfig, sink: ResultSink) -> TrapReceiver | None:
     """The trap receiver, when checks.toml has a [traps] table."""
-    traps = config.config.traps
+    traps = config.parsed.traps
     if traps is None:
         return None
     host, port = _host_port(traps.listen, 162)
-    sources = {source: target.id for target in config.config.target for source in target.trap_sources}
+    sources = {source: target.id for target in config.parsed.target for source in target.trap_sources}
     communities = tuple(resolve_secret(item, config.base_dir).value for item in traps.communities)
     spec = TrapReceiverSpec(listen_host=host, listen_port=port, communities=communities, targets_by_source=sources)
     return TrapReceiver(spec, sink)
 
 
 def _credential(config: LoadedConfig, target: Target) -> Credential | None:
-    return config.config.credentials.get(target.credentials) if target.credentials else None
+    return config.parsed.credentials.get(target.credentials) if target.credentials else None
 
 
 def _host_port(address: str, default_port: int) -> tuple[str, int]:

@@ -23,9 +23,7 @@ SYS_UPTIME = "1.3.6.1.2.1.1.3.0"
 SNMP_TRAP_ADDRESS = "1.3.6.1.6.3.18.1.3.0"
 SNMP_TRAP_COMMUNITY = "1.3.6.1.6.3.18.1.4.0"
 SNMP_TRAP_ENTERPRISE = "1.3.6.1.6.3.1.1.4.3.0"
-HIDDEN_VARBINDS = frozenset(
-    {SNMP_TRAP_OID, SYS_UPTIME, SNMP_TRAP_ADDRESS, SNMP_TRAP_COMMUNITY, SNMP_TRAP_ENTERPRISE}
-)
+HIDDEN_VARBINDS = frozenset({SNMP_TRAP_OID, SYS_UPTIME, SNMP_TRAP_ADDRESS, SNMP_TRAP_COMMUNITY, SNMP_TRAP_ENTERPRISE})
 """Bookkeeping varbinds left out of event text; the community is a secret."""
 
 UPS_ESTIMATED_MINUTES = "1.3.6.1.2.1.33.1.2.3.0"
@@ -47,9 +45,7 @@ class TrapMeaning:
     effects: Effects = ()
 
 
-def _apc(
-    number: int, name: str, message: str, severity: State, effects: Effects = ()
-) -> tuple[str, TrapMeaning]:
+def _apc(number: int, name: str, message: str, severity: State, effects: Effects = ()) -> tuple[str, TrapMeaning]:
     return f"1.3.6.1.4.1.318.0.{number}", TrapMeaning(name, message, severity, effects)
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from dutyroom.config import LoadedConfig, load_config
-from dutyroom.playbooks import PlaybookLibrary, RuleReference, check_playbook_references, read_playbooks
-from dutyroom.problems import ConfigError, Problem
+from dutyroom.config.load import LoadedConfig, load_config
+from dutyroom.config.problems import ConfigError, Problem
+from dutyroom.playbooks.library import PlaybookLibrary, RuleReference, check_playbook_references, read_playbooks
 
 
 @dataclass(frozen=True)
@@ -38,10 +38,12 @@ def check_room(
     problems.extend(playbook_problems)
     if config is not None:
         references: list[RuleReference] = [
-            (rule.id, rule.playbook, config_positions(config, index)) for index, rule in enumerate(config.config.rule)
+            (rule.id, rule.playbook, config_positions(config, index)) for index, rule in enumerate(config.parsed.rule)
         ]
         problems.extend(
-            check_playbook_references(library, references, str(config_path), config.config.defaults.require_playbook)
+            check_playbook_references(
+                library.all(), references, str(config_path), config.parsed.defaults.require_playbook
+            )
         )
     if problems or config is None:
         return None, sorted(problems)

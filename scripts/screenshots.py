@@ -17,9 +17,9 @@ from pathlib import Path
 
 from dutyroom.model import Identity
 from dutyroom.room import load_room
-from dutyroom.store import Store
+from dutyroom.store.database import Store
+from dutyroom.views.store_source import StoreSource
 from tui.app import create_app
-from tui.sources import StoreSource
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "screenshots"
@@ -73,7 +73,7 @@ def main() -> int:
             [
                 sys.executable,
                 "-m",
-                "tui.cli",
+                "tui.cli.main",
                 "demo",
                 "--headless",
                 "--seconds",

@@ -18,9 +18,9 @@ from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 
-from dutyroom.console_source import ConsoleSource
 from dutyroom.textclean import clean_text
-from dutyroom.views import AlertView
+from dutyroom.views.alerts import AlertView
+from dutyroom.views.console_source import ConsoleSource
 from tui.i18n import Translator, language_of
 from tui.render import local_time
 from tui.screens.alert_bell import NewCriticalWatch

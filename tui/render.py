@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from rich.cells import cell_len
 from rich.text import Text
 
-from dutyroom.durations import format_duration
+from dutyroom.config.durations import format_duration
 from dutyroom.model import State
 from dutyroom.textclean import clean_text
 from tui.i18n import Translator

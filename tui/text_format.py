@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dutyroom.durations import format_duration
+from dutyroom.config.durations import format_duration
 from dutyroom.model import MetricValue
-from dutyroom.views import AlertView
+from dutyroom.views.alerts import AlertView
 
 
 def format_value(value: MetricValue | None, unit: str = "") -> str:

@@ -93,7 +93,14 @@ def write_room(directory: Path, targets: int, listeners: list[int], dead_port: i
 
 def console_argv(config: Path, state: Path, profile: str) -> list[str]:
     common = ["--config", str(config), "--state", str(state)]
-    return [sys.executable, "-m", "tui.cli", *common, "--no-bell", "--remote" if profile == "remote" else "--no-remote"]
+    return [
+        sys.executable,
+        "-m",
+        "tui.cli.main",
+        *common,
+        "--no-bell",
+        "--remote" if profile == "remote" else "--no-remote",
+    ]
 
 
 def print_results(results: list[Measurement]) -> None:
@@ -160,7 +167,7 @@ def main() -> int:
                 programs.append((name, argv, peer_markers, None))
             else:
                 print(f"{name}: not installed (apt-get install {name}); no ratio against it")
-        serve_argv = [sys.executable, "-m", "tui.cli", "--config", str(config), "--state", str(state), "serve"]
+        serve_argv = [sys.executable, "-m", "tui.cli.main", "--config", str(config), "--state", str(state), "serve"]
         serve = subprocess.Popen(serve_argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             time.sleep(args.warmup)

@@ -10,23 +10,23 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from dutyroom.actions import ActionRefused
-from dutyroom.alert import AlertPhase
-from dutyroom.console_source import (
+from dutyroom.model import Identity, State
+from dutyroom.operators.actions import ActionRefused
+from dutyroom.operators.roles import Role
+from dutyroom.operators.state import Ack
+from dutyroom.playbooks.model import AppliesTo, Deadline, Playbook, Step
+from dutyroom.playbooks.run_state import Mark, PlaybookRun, StepState
+from dutyroom.playbooks.runs import STEP_CONFIRM, STEP_TICK, STEP_UNDO
+from dutyroom.rules.alert import AlertPhase
+from dutyroom.store.records import StoredAction
+from dutyroom.views.alerts import AlertView, CollectorHealth, GroupCount
+from dutyroom.views.console_source import (
     ConsoleSnapshot,
     MetricLine,
     StatusLine,
     TargetDetail,
     TimelineEntry,
 )
-from dutyroom.model import Identity, State
-from dutyroom.operator_state import Ack
-from dutyroom.playbook_model import AppliesTo, Deadline, Playbook, Step
-from dutyroom.playbook_run_state import Mark, PlaybookRun, StepState
-from dutyroom.roles import Role
-from dutyroom.runs import STEP_CONFIRM, STEP_TICK, STEP_UNDO
-from dutyroom.store_records import StoredAction
-from dutyroom.views import AlertView, CollectorHealth, GroupCount
 
 FIXED_NOW = 1772417700.0
 """2026-03-02 10:15:00 in Asia/Shanghai (a Monday, continuous trading)."""

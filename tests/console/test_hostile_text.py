@@ -7,10 +7,10 @@ from dataclasses import replace
 
 import pytest
 
-from dutyroom.console_source import MetricLine, TargetDetail, TimelineEntry
 from dutyroom.model import Identity, State
-from dutyroom.playbook_model import Step
-from dutyroom.views import GroupCount
+from dutyroom.playbooks.model import Step
+from dutyroom.views.alerts import GroupCount
+from dutyroom.views.console_source import MetricLine, TargetDetail, TimelineEntry
 from tui.screens.detail import TargetDetailScreen
 from tui.screens.main import MainScreen
 from tui.screens.timeline import TimelineScreen

@@ -1,7 +1,7 @@
 """The console's incremental reading of the shared state gives exactly what a fresh read gives, tick by tick.
 
-`EngineStateCache` against `dutyroom.snapshot.read_engine_state` on a real store, and `AlertViewCache` against
-`dutyroom.views.alert_views` through a scripted evening: values moving, alerts firing and resolving, an ack
+`EngineStateCache` against `dutyroom.views.snapshot.read_engine_state` on a real store, and `AlertViewCache` against
+`dutyroom.views.alerts.alert_views` through a scripted evening: values moving, alerts firing and resolving, an ack
 that expires, escalation coming due, a recurring silence window opening at 23:00, an operator silence, a
 clock that jumps back. The caches' own periodic full rebuild is switched off so it cannot hide a miss.
 """
@@ -17,15 +17,15 @@ from zoneinfo import ZoneInfo
 import msgspec
 import pytest
 
-from dutyroom.alert import AlertPhase, Check, TargetHealth
-from dutyroom.config import LoadedConfig, load_config
+from dutyroom.config.load import LoadedConfig, load_config
 from dutyroom.model import Identity, State
-from dutyroom.operator_state import OperatorState
-from dutyroom.snapshot import read_engine_state
-from dutyroom.store import Store
-from dutyroom.store_records import StoredAction
-from dutyroom.views import AlertView, alert_views
-from tui.source_cache import AlertViewCache, DecodedState, EngineStateCache
+from dutyroom.operators.state import OperatorState
+from dutyroom.rules.alert import AlertPhase, Check, TargetHealth
+from dutyroom.store.database import Store
+from dutyroom.store.records import StoredAction
+from dutyroom.views.alerts import AlertView, alert_views
+from dutyroom.views.snapshot import read_engine_state
+from dutyroom.views.source_cache import AlertViewCache, DecodedState, EngineStateCache
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ALICE = Identity("alice")

@@ -9,7 +9,7 @@ import pytest
 from rich.cells import cell_len
 from rich.text import Text
 
-from dutyroom.alert import AlertPhase
+from dutyroom.rules.alert import AlertPhase
 from tui.i18n import _STRINGS, Translator, language_of
 from tui.render import device_text, fit, sparkline, wrap_offsets, wrap_text
 from tui.screens.alert_bell import NewCriticalWatch

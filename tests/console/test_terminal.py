@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from textual.app import App
 
-from dutyroom.playbooks import read_playbooks
+from dutyroom.playbooks.library import read_playbooks
 from tui.app import create_app, is_remote_session, terminal_has_16_colors
 from tui.screens.dialogs import ActionDialog
 from tui.screens.main import MainScreen

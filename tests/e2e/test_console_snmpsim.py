@@ -33,7 +33,7 @@ def test_acknowledge_a_real_alert_at_80x24(tmp_path: Path, tmux: Tmux) -> None:
     demo = [
         sys.executable,
         "-m",
-        "tui.cli",
+        "tui.cli.main",
         "demo",
         "--drill",
         "water-leak",
@@ -55,7 +55,7 @@ def test_acknowledge_a_real_alert_at_80x24(tmp_path: Path, tmux: Tmux) -> None:
         [
             sys.executable,
             "-m",
-            "tui.cli",
+            "tui.cli.main",
             "alerts",
             "--json",
             "--config",

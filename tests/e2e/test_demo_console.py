@@ -25,11 +25,11 @@ WAIT_S = 60.0
 
 
 def _demo_command(state: Path) -> str:
-    from tui.cli import build_parser
+    from tui.cli.main import build_parser
 
     commands = [action for action in build_parser()._actions if isinstance(action, argparse._SubParsersAction)]
     registered = any("demo" in action.choices for action in commands)
-    demo = [sys.executable, "-m", "tui.cli", "demo"] if registered else [sys.executable, "-m", "tui.cli_demo"]
+    demo = [sys.executable, "-m", "tui.cli.main", "demo"] if registered else [sys.executable, "-m", "tui.cli.demo"]
     words = [*demo, "--state", str(state), "--seconds", str(RUN_SECONDS), "--clock-speed", "6"]
     return " ".join(f"'{word}'" for word in words)
 

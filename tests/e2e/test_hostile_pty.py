@@ -108,7 +108,7 @@ def test_no_escape_byte_from_device_text_reaches_the_terminal(tmp_path: Path, en
     argv = [
         sys.executable,
         "-m",
-        "tui.cli",
+        "tui.cli.main",
         "--config",
         str(config),
         "--state",

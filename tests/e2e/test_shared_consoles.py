@@ -98,7 +98,7 @@ class Room:
         self.serve_process: subprocess.Popen[bytes] | None = None
 
     def command(self, *args: str) -> list[str]:
-        return [sys.executable, "-m", "tui.cli", "--config", str(self.config), "--state", str(self.state), *args]
+        return [sys.executable, "-m", "tui.cli.main", "--config", str(self.config), "--state", str(self.state), *args]
 
     def console(self) -> str:
         return " ".join(self.command()) + " --no-remote"

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from dutyroom.config import LoadedConfig, load_config
-from dutyroom.snapshot import read_alerts
-from dutyroom.store import Store
-from dutyroom.store_records import StoredAction, TransitionRecord
-from dutyroom.views import AlertView
+from dutyroom.config.load import LoadedConfig, load_config
+from dutyroom.store.database import Store
+from dutyroom.store.records import StoredAction, TransitionRecord
+from dutyroom.views.alerts import AlertView
+from dutyroom.views.snapshot import read_alerts
 
 PROJECT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 60.0
@@ -32,16 +32,16 @@ STOP_TIMEOUT_S = 30.0
 
 
 def dutyroom_command() -> list[str]:
-    return [sys.executable, "-m", "tui.cli"]
+    return [sys.executable, "-m", "tui.cli.main"]
 
 
 def demo_command() -> list[str]:
-    """`dutyroom demo`, or the same command from its own module while tui/cli.py does not register it."""
-    from tui.cli import build_parser
+    """`dutyroom demo`, or the same command from its own module while tui/cli/main.py does not register it."""
+    from tui.cli.main import build_parser
 
     commands = [action for action in build_parser()._actions if isinstance(action, argparse._SubParsersAction)]
     registered = any("demo" in action.choices for action in commands)
-    return [*dutyroom_command(), "demo"] if registered else [sys.executable, "-m", "tui.cli_demo"]
+    return [*dutyroom_command(), "demo"] if registered else [sys.executable, "-m", "tui.cli.demo"]
 
 
 @dataclass

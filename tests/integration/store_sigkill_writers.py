@@ -17,7 +17,7 @@ from pathlib import Path
 
 from dutyroom.atomic import write_atomically
 from dutyroom.model import Event, Identity, Sample, make_labels
-from dutyroom.store import ActionRecord, Store, TransitionRecord
+from dutyroom.store.database import ActionRecord, Store, TransitionRecord
 
 RUN_LIMIT_S = 120.0
 ACTOR = Identity("sigkill-test", sudo_user="ops", ssh_client="127.0.0.1")

@@ -16,7 +16,7 @@ CONFIG = '[site]\nname = "audit room"\n'
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "tui.cli", *args], capture_output=True, text=True, timeout=60, check=False
+        [sys.executable, "-m", "tui.cli.main", *args], capture_output=True, text=True, timeout=60, check=False
     )
 
 

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.integration
 
 def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "tui.cli", *args],
+        [sys.executable, "-m", "tui.cli.main", *args],
         capture_output=True,
         text=True,
         timeout=120,

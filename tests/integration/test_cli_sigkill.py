@@ -43,7 +43,7 @@ DEADLINE_S = 120.0
 
 
 def cli(*args: str) -> list[str]:
-    return [sys.executable, "-m", "tui.cli", *args]
+    return [sys.executable, "-m", "tui.cli.main", *args]
 
 
 def start_serve(config: Path, state: Path) -> subprocess.Popen[bytes]:
@@ -115,7 +115,7 @@ def test_no_confirmed_action_is_lost_when_writers_are_killed(tmp_path: Path) -> 
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         connection.close()
-    from dutyroom.store import Store
+    from dutyroom.store.database import Store
 
     with Store.open(state) as store:
         stored = {action.id: action for action in store.actions_after(0, limit=100_000)}

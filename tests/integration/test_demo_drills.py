@@ -13,8 +13,8 @@ import time
 import pytest
 from demo_harness import DemoRun, phase_kind, start_demo
 
-from dutyroom.snapshot import read_engine_state
-from dutyroom.store import Store
+from dutyroom.store.database import Store
+from dutyroom.views.snapshot import read_engine_state
 from tui.demo.drills import DRILLS
 
 pytestmark = pytest.mark.integration
@@ -71,7 +71,7 @@ def _batch_of(name: str) -> str:
 def test_drill_raises_the_alerts_of_its_playbook(batches: dict[str, DemoRun], name: str) -> None:
     run = batches[_batch_of(name)]
     assert run.config is not None
-    rules = {rule.id: rule.rule for rule in run.config.rules}
+    rules = {rule.id: rule.spec for rule in run.config.rules}
     for rule, target in DRILLS[name].alerts:
         views = run.fired(rule, target)
         if rule in SESSION_RULES and not views:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from demo_harness import PROJECT, DemoRun, alerts_json, dutyroom_command, phase_kind, start_demo
 
-from dutyroom.store import Store
+from dutyroom.store.database import Store
 from tui.demo.scenario import INCIDENT_LENGTH_S
 
 pytestmark = pytest.mark.integration

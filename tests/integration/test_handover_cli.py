@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from test_handover_history import TZ, ShiftHistory, shift  # noqa: F401 (fixture)
 
-from dutyroom.handover import write_handover
-from dutyroom.identity import current_identity
+from dutyroom.handover.writer import write_handover
+from dutyroom.operators.identity import current_identity
 from dutyroom.room import load_room
-from dutyroom.store import Store
+from dutyroom.store.database import Store
 
 pytestmark = pytest.mark.integration
 

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CONFIG = '[site]\nname = "tmpfs room"\nshifts = ["08:00", "20:00"]\n'
 SCRIPT = r"""
 set -u
-cli() { "$PY" -m tui.cli "$@" --config "$CONFIG" --state "$STATE"; }
+cli() { "$PY" -m tui.cli.main "$@" --config "$CONFIG" --state "$STATE"; }
 mkdir -p "$STATE/handovers"
 mount -t tmpfs -o size=128k,mode=0700 tmpfs "$STATE/handovers" || exit 97
 cli handover >"$OUT/first.out" 2>"$OUT/first.err"; echo $? >"$OUT/first.rc"

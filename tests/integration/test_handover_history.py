@@ -1,7 +1,7 @@
 """A day shift of machine-room history, built the way it happens: through the engine and operator actions.
 
 The real `Poller` (engine -> store) runs on a fake clock and is fed poll results; operators act through
-`dutyroom.actions.submit` (at the fake times) and through the `dutyroom` command line (`ack`, `note`,
+`dutyroom.operators.actions.submit` (at the fake times) and through the `dutyroom` command line (`ack`, `note`,
 `silence`, `handover --note`, at real time). The shift is placed so that it contains the real `now`: it
 started three hours ago, and the fake clock stops two minutes before the command-line actions.
 
@@ -23,13 +23,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from collectors.poller import Poller
-from dutyroom.actions import ActionRequest, submit
-from dutyroom.alert import fingerprint
+from collectors.service.poller import Poller
 from dutyroom.model import Identity, PollResult, Sample, State
+from dutyroom.operators.actions import ActionRequest, submit
+from dutyroom.playbooks.runs import RunAction
 from dutyroom.room import Room, load_room
-from dutyroom.runs import RunAction
-from dutyroom.store import Store
+from dutyroom.rules.alert import fingerprint
+from dutyroom.store.database import Store
 
 pytestmark = pytest.mark.integration
 
@@ -238,7 +238,7 @@ class ShiftHistory:
         command = [
             sys.executable,
             "-m",
-            "tui.cli",
+            "tui.cli.main",
             *args,
             "--config",
             str(self.config),

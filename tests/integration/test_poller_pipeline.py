@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from collectors.poller import Poller
+from collectors.service.poller import Poller
 from dutyroom.model import Identity
+from dutyroom.playbooks.runs import RunBook
 from dutyroom.room import load_room
-from dutyroom.runs import RunBook
-from dutyroom.store import Store
-from tui.sources import StoreSource
+from dutyroom.store.database import Store
+from dutyroom.views.store_source import StoreSource
 
 pytestmark = [
     pytest.mark.integration,

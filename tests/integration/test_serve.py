@@ -54,7 +54,7 @@ def free_port() -> int:
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "tui.cli", *args], capture_output=True, text=True, timeout=60, check=False
+        [sys.executable, "-m", "tui.cli.main", *args], capture_output=True, text=True, timeout=60, check=False
     )
 
 
@@ -81,7 +81,7 @@ class Room:
 
     def serve(self) -> subprocess.Popen[str]:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tui.cli", "serve", *self.args()],
+            [sys.executable, "-m", "tui.cli.main", "serve", *self.args()],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

@@ -23,9 +23,8 @@ from typing import IO
 
 import pytest
 
-from dutyroom.audit import verify_audit
 from dutyroom.model import make_labels
-from dutyroom.store import DB_NAME, Store
+from dutyroom.store.database import DB_NAME, Store, verify_audit
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 WRITERS = Path(__file__).with_name("store_sigkill_writers.py")

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from dutyroom.audit import GENESIS_HASH, record_hash, verify_audit
 from dutyroom.model import Identity
-from dutyroom.store import ActionRecord, Store
-from dutyroom.store_records import canonical_json
+from dutyroom.store.audit import GENESIS_HASH, record_hash
+from dutyroom.store.database import ActionRecord, Store, verify_audit
+from dutyroom.store.records import canonical_json
 
 OPERATOR = Identity("alice", sudo_user="root", ssh_client="192.0.2.7")
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from dutyroom.config import load_config
-from dutyroom.problems import ConfigError
+from dutyroom.config.load import load_config
+from dutyroom.config.problems import ConfigError
 
 BASE = """\
 [site]
@@ -164,7 +164,7 @@ def test_check_command_exits_1_and_prints_each_problem(tmp_path: Path) -> None:
     path.write_text(BASE.replace('critical = "== 1"', 'critical = "=> 1"').replace('"10s"', '"ten"'))
     (tmp_path / "playbooks").mkdir()
     result = subprocess.run(
-        [sys.executable, "-m", "tui.cli", "check", "--config", str(path)],
+        [sys.executable, "-m", "tui.cli.main", "check", "--config", str(path)],
         capture_output=True,
         text=True,
         timeout=60,

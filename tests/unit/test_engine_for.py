@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from dutyroom.alert import AlertPhase
-from dutyroom.config import load_config
-from dutyroom.engine import Engine
+from dutyroom.config.load import load_config
 from dutyroom.model import PollResult, Sample
+from dutyroom.rules.alert import AlertPhase
+from dutyroom.rules.engine import Engine
 
 CONFIG = """
 [site]

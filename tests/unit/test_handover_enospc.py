@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.cli import main
+from tui.cli.main import main
 
 CONFIG = '[site]\nname = "disk room"\nshifts = ["08:00", "20:00"]\n'
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from dutyroom.handover_shift import (
+from dutyroom.handover.shifts import (
     HANDOVER_NAME,
     ShiftError,
     handover_file_name,

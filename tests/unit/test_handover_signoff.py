@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from dutyroom.actions import ActionRefused
-from dutyroom.config import load_config
-from dutyroom.handover import HandoverError, sign_handover, write_handover
-from dutyroom.handover_signoff import content_digest, signatures_for, split_signed_file
+from dutyroom.config.load import load_config
+from dutyroom.handover.signoff import content_digest, signatures_for, split_signed_file
+from dutyroom.handover.writer import HandoverError, sign_handover, write_handover
 from dutyroom.model import Identity
-from dutyroom.playbooks import PlaybookLibrary
+from dutyroom.operators.actions import ActionRefused
+from dutyroom.playbooks.library import PlaybookLibrary
 from dutyroom.room import Room
-from dutyroom.store import Store
+from dutyroom.store.database import Store
 
 CONFIG = '[site]\nname = "Sign-off"\nlanguage = "{lang}"\n'
 ALICE = Identity("alice")

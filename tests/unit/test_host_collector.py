@@ -33,9 +33,7 @@ async def test_cpu_comes_from_the_second_reading_on() -> None:
             reading(CpuTimes(40, 0, 20, 140, 0, 0, 0, 0, 0, 0)),
         ]
     )
-    collector = HostCollector(
-        HostSpec("console"), wall_clock=lambda: 7.0, reader=lambda paths: next(readings)
-    )
+    collector = HostCollector(HostSpec("console"), wall_clock=lambda: 7.0, reader=lambda paths: next(readings))
     first = await collector.poll()
     second = await collector.poll()
     assert first.ok

@@ -153,9 +153,7 @@ def test_spec_hides_secrets_and_refuses_bad_shapes() -> None:
         HttpTargetSpec("gw", "http://ops:hunter2@10.1.2.10/health")
     assert "hunter2" not in str(caught.value)
     with pytest.raises(ValueError, match="either JSON fields or Prometheus"):
-        HttpTargetSpec(
-            "gw", "http://h/", fields={"a": "a"}, prometheus=(PromSelector.from_config("u", "up"),)
-        )
+        HttpTargetSpec("gw", "http://h/", fields={"a": "a"}, prometheus=(PromSelector.from_config("u", "up"),))
     with pytest.raises(ValueError, match="http:// or https://"):
         HttpTargetSpec("gw", "ftp://h/")
     with pytest.raises(ValueError, match="malformed JSON path"):

@@ -9,8 +9,8 @@ from typing import NoReturn
 
 import pytest
 
-from dutyroom import identity
-from dutyroom.identity import current_identity, user_groups
+from dutyroom.operators import identity
+from dutyroom.operators.identity import current_identity, user_groups
 
 THIS_USER = pwd.getpwuid(os.geteuid()).pw_name
 

@@ -6,12 +6,12 @@ import subprocess
 import sys
 
 HEADLESS_MODULES = [
-    "dutyroom.engine",
-    "dutyroom.config",
-    "dutyroom.store",
-    "dutyroom.snapshot",
-    "dutyroom.actions",
-    "dutyroom.rule_tests",
+    "dutyroom.rules.engine",
+    "dutyroom.config.load",
+    "dutyroom.store.database",
+    "dutyroom.views.snapshot",
+    "dutyroom.operators.actions",
+    "dutyroom.rules.rule_tests",
     "collectors.base",
 ]
 
@@ -30,7 +30,7 @@ def test_headless_packages_do_not_import_textual() -> None:
 def test_domain_does_not_import_io_libraries() -> None:
     code = (
         "import importlib, pkgutil, sys, dutyroom\n"
-        "for info in pkgutil.iter_modules(dutyroom.__path__): importlib.import_module('dutyroom.' + info.name)\n"
+        "for info in pkgutil.walk_packages(dutyroom.__path__, 'dutyroom.'): importlib.import_module(info.name)\n"
         "bad = sorted(m for m in ('textual', 'rich', 'httpx', 'pysnmp', 'psutil') if m in sys.modules)\n"
         "print(','.join(bad))\n"
     )

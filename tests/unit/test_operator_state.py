@@ -8,14 +8,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from dutyroom.alert import AlertPhase, Check
-from dutyroom.config import LoadedConfig, load_config
-from dutyroom.config_types import Roles
+from dutyroom.config.load import LoadedConfig, load_config
+from dutyroom.config.types import Roles
 from dutyroom.model import Identity, State
-from dutyroom.operator_state import OperatorState
-from dutyroom.roles import role_of
-from dutyroom.store_records import StoredAction
-from dutyroom.views import alert_views
+from dutyroom.operators.roles import role_of
+from dutyroom.operators.state import OperatorState
+from dutyroom.rules.alert import AlertPhase, Check
+from dutyroom.store.records import StoredAction
+from dutyroom.views.alerts import alert_views
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ALICE = Identity("alice", ssh_client="10.9.0.5")

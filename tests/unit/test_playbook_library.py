@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from dutyroom.playbooks import PlaybookLibrary, check_playbook_references, load_playbooks
+from dutyroom.playbooks.library import PlaybookLibrary, check_playbook_references, load_playbooks
 
 
 def write(root: Path, lang: str, playbook_id: str, front: str = "", title: str = "", steps: int = 2) -> Path:
@@ -76,14 +76,14 @@ def test_references_from_rules(library: PlaybookLibrary) -> None:
         ("humidity", None, (30, 1)),
         ("pre-open-rule", "pre-open", (40, 3)),
     ]
-    problems = [str(problem) for problem in check_playbook_references(library, rules, "checks.toml", True)]
+    problems = [str(problem) for problem in check_playbook_references(library.all(), rules, "checks.toml", True)]
     assert problems == [
         "checks.toml:20:1: rule 'water-leak' names playbook 'leek', which is not in the playbook library"
         " (did you mean 'leak'?)",
         "checks.toml:30:1: rule 'humidity' names no playbook",
         "checks.toml:40:3: rule 'pre-open-rule' names checklist 'pre-open'; checklists are run by hand, not by alerts",
     ]
-    optional = check_playbook_references(library, rules, "checks.toml", False)
+    optional = check_playbook_references(library.all(), rules, "checks.toml", False)
     assert all("names no playbook" not in problem.message for problem in optional)
 
 
@@ -92,7 +92,7 @@ def test_applies_to_naming_a_missing_rule_is_placed_at_the_entry(tmp_path: Path)
     path = write(tmp_path, "en", "mains", front)
     library = load_playbooks(tmp_path)
     rules = [("ups-on-battery", "mains", (3, 1)), ("ups-runtime-low", "mains", (9, 1))]
-    problems = [str(problem) for problem in check_playbook_references(library, rules, "checks.toml", False)]
+    problems = [str(problem) for problem in check_playbook_references(library.all(), rules, "checks.toml", False)]
     assert problems == [
         f"{path}:8:3: applies_to names rule 'ups-runtime-lo', which is not in checks.toml"
         " (did you mean 'ups-runtime-low'?)"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dutyroom.playbooks import Deadline, PlaybookLibrary, check_playbook_references, load_playbooks
+from dutyroom.playbooks.library import Deadline, PlaybookLibrary, check_playbook_references, load_playbooks
 
 PLAYBOOKS_DIR = Path(__file__).resolve().parents[2] / "playbooks"
 
@@ -57,7 +57,7 @@ def test_the_rules_of_checks_toml_and_the_playbooks_refer_to_each_other(library:
     rules = [
         (rule_id, playbook_id, (index + 1, 1)) for index, (rule_id, playbook_id) in enumerate(RULE_PLAYBOOKS.items())
     ]
-    assert check_playbook_references(library, rules, "checks.toml", require_playbook=True) == []
+    assert check_playbook_references(library.all(), rules, "checks.toml", require_playbook=True) == []
     for rule_id, playbook_id in RULE_PLAYBOOKS.items():
         assert playbook_id in library.ids_for_rule(rule_id)
         assert library.for_alert(rule_id, "", "", "zh")[0].lang == "zh"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dutyroom.playbook_markdown import parse_steps, split_front_matter
-from dutyroom.problems import ProblemCollector
+from dutyroom.config.problems import ProblemCollector
+from dutyroom.playbooks.markdown import parse_steps, split_front_matter
 
 
 def steps_of(

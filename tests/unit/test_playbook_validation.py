@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from dutyroom.playbooks import load_playbooks, read_playbooks
-from dutyroom.problems import ConfigError
+from dutyroom.config.problems import ConfigError
+from dutyroom.playbooks.library import load_playbooks, read_playbooks
 
 FRONT = """+++
 id = "{id}"

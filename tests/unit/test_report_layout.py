@@ -7,8 +7,8 @@ import unicodedata
 
 import pytest
 
-from dutyroom.report_doc import Document, Item
-from dutyroom.report_render import md_escape, render
+from dutyroom.documents.model import Document, Item
+from dutyroom.documents.render import md_escape, render
 
 
 def cells(line: str) -> int:

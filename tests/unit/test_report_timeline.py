@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from collectors.poller import _record
-from dutyroom.config import load_config
-from dutyroom.engine import Engine
+from collectors.service.poller import _record
+from dutyroom.config.load import load_config
+from dutyroom.documents.timeline import Incident, Segment, build_incidents, incident_window_transitions
 from dutyroom.model import PollResult, Sample
-from dutyroom.report_availability import group_times, overall, target_times
-from dutyroom.report_timeline import Incident, Segment, build_incidents, incident_window_transitions
-from dutyroom.store_records import TransitionRecord
+from dutyroom.report.availability import group_times, overall, target_times
+from dutyroom.rules.engine import Engine
+from dutyroom.store.records import TransitionRecord
 
 CONFIG = """
 [site]

@@ -11,7 +11,7 @@ RULES = Path(__file__).resolve().parents[1] / "rules"
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "tui.cli", *args], capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, "-m", "tui.cli.main", *args], capture_output=True, text=True, timeout=120, check=False
     )
 
 

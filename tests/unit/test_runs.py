@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from dutyroom.model import Identity
-from dutyroom.playbooks import AppliesTo, Playbook, Step
-from dutyroom.runs import AlertRef, PlaybookRun, RunAction, RunBook, RunError, StepStatus
+from dutyroom.playbooks.library import AppliesTo, Playbook, Step
+from dutyroom.playbooks.runs import AlertRef, PlaybookRun, RunAction, RunBook, RunError, StepStatus
 
 T0 = 1_767_225_600.0  # 2026-01-01T00:00:00Z
 SYSTEM = Identity("dutyroom")

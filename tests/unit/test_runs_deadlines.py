@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from dutyroom.model import Identity
-from dutyroom.playbooks import AppliesTo, Deadline, Playbook, Step
-from dutyroom.runs import AlertRef, DeadlineState, PlaybookRun, RunBook, StepStatus, deadline_status, summary
+from dutyroom.playbooks.library import AppliesTo, Deadline, Playbook, Step
+from dutyroom.playbooks.runs import AlertRef, DeadlineState, PlaybookRun, RunBook, StepStatus, deadline_status, summary
 
 T0 = 1_767_225_600.0
 SYSTEM = Identity("dutyroom")

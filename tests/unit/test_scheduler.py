@@ -52,9 +52,7 @@ class FakeCollector:
             self.in_flight -= 1
         if outcome is not None:
             return outcome
-        return PollResult(
-            self.target_id, time.time(), samples=(Sample(self.target_id, "x", 1.0, time.time()),)
-        )
+        return PollResult(self.target_id, time.time(), samples=(Sample(self.target_id, "x", 1.0, time.time()),))
 
     async def aclose(self) -> None:
         self.closed = True
@@ -81,9 +79,7 @@ class ScriptedRandom(random.Random):
 async def test_first_polls_follow_the_jitter_not_the_list_order() -> None:
     order: list[str] = []
     collectors = [FakeCollector(name, interval_s=0.3) for name in ("a", "b", "c")]
-    scheduler = Scheduler(
-        collectors, lambda result: order.append(result.target), rng=ScriptedRandom([0.9, 0.0, 0.45])
-    )
+    scheduler = Scheduler(collectors, lambda result: order.append(result.target), rng=ScriptedRandom([0.9, 0.0, 0.45]))
     await run_for(scheduler, 0.35)
     assert order[:3] == ["b", "c", "a"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from dutyroom.config_types import json_schema
+from dutyroom.config.types import json_schema
 
 SHIPPED = Path(__file__).resolve().parents[2] / "schema" / "checks.schema.json"
 

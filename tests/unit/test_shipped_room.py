@@ -12,8 +12,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_shipped_checks_toml_passes_check_without_its_secrets_in_the_environment() -> None:
     env = {key: value for key, value in os.environ.items() if not key.startswith("DUTYROOM_")}
-    result = subprocess.run([sys.executable, "-m", "tui.cli", "check", "--config", str(ROOT / "checks.toml")],
-                            capture_output=True, text=True, timeout=60, check=False, env=env, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "tui.cli.main", "check", "--config", str(ROOT / "checks.toml")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env=env,
+        cwd=ROOT,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("ok: ")
     assert "20 playbooks" in result.stdout

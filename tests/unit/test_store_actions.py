@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from dutyroom.model import Identity
-from dutyroom.store import ActionRecord, Store, StoreError
-from dutyroom.store_records import PayloadValue
+from dutyroom.store.database import ActionRecord, Store, StoreError
+from dutyroom.store.records import PayloadValue
 
 ALICE = Identity("alice", sudo_user="", ssh_client="10.0.0.5", roles=("operator",))
 BOB = Identity("root", sudo_user="bob")

@@ -6,14 +6,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from dutyroom.store import Store
+from dutyroom.store.database import Store
 
 WRITE_ACTIONS = """
 import sys
 from pathlib import Path
 from dutyroom.model import Identity
 from dutyroom.model import Sample
-from dutyroom.store import ActionRecord, Store
+from dutyroom.store.database import ActionRecord, Store
 state_dir, who, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 with Store.open(state_dir) as store:
     for index in range(count):

@@ -10,7 +10,7 @@ ACT_ON_A_FULL_DISK = """
 import json, os, sys
 from pathlib import Path
 from dutyroom.model import Identity
-from dutyroom.store import ActionRecord, Store, StoreError
+from dutyroom.store.database import ActionRecord, Store, StoreError
 root = Path(sys.argv[1])
 actor = Identity("alice", ssh_client="192.0.2.9")
 result = {"error": None}

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from dutyroom.model import Labels, Sample, make_labels
-from dutyroom.store import Store
-from dutyroom.store_history import DAILY_RETENTION_S, DAY_S, MINUTE_RETENTION_S, RAW_RETENTION_S
+from dutyroom.store.database import Store
+from dutyroom.store.history import DAILY_RETENTION_S, DAY_S, MINUTE_RETENTION_S, RAW_RETENTION_S
 
 PORT_1 = make_labels({"ifname": "XGE1/0/1"})
 PORT_2 = make_labels({"ifname": "XGE1/0/2"})

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from dutyroom.store import DB_NAME, Store, StoreError
-from dutyroom.store_schema import MIGRATIONS, SCHEMA_VERSION
+from dutyroom.store.database import DB_NAME, Store, StoreError
+from dutyroom.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 
 @pytest.fixture

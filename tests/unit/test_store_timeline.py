@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from dutyroom.model import Event, State, make_labels
-from dutyroom.store import Store, TransitionRecord
-from dutyroom.store_timeline import TIMELINE_RETENTION_S
+from dutyroom.store.database import Store, TransitionRecord
+from dutyroom.store.timeline import TIMELINE_RETENTION_S
 
 
 @pytest.fixture

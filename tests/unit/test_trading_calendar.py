@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from dutyroom.problems import ConfigError
-from dutyroom.trading_calendar import SessionPhase, TradingCalendar, load_calendar, when_matches
+from dutyroom.config.problems import ConfigError
+from dutyroom.config.trading_calendar import SessionPhase, TradingCalendar, load_calendar, when_matches
 
 SHIPPED = Path(__file__).resolve().parents[2] / "calendars" / "cn-a-share-2026.toml"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -119,9 +119,7 @@ def test_day_before_national_day_trades_then_closes_until_8_october(calendar: Tr
         (date(2026, 2, 14), "Spring Festival"),
     ],
 )
-def test_make_up_working_weekend_days_are_not_trading_days(
-    calendar: TradingCalendar, day: date, holiday: str
-) -> None:
+def test_make_up_working_weekend_days_are_not_trading_days(calendar: TradingCalendar, day: date, holiday: str) -> None:
     info = calendar.day_kind(day)
     assert info.kind == "makeup-workday"
     assert info.holiday is not None

@@ -55,9 +55,7 @@ def test_apc_traps(trap: str, expected: dict[str, float | str], severity: State)
 
 
 def test_apc_trap_text_is_cleaned_into_the_message() -> None:
-    _, message, _ = decode(
-        notification("1.3.6.1.4.1.318.0.5", ("1.3.6.1.4.1.318.2.3.3.0", b"UPS: On\x1b[2J battery"))
-    )
+    _, message, _ = decode(notification("1.3.6.1.4.1.318.0.5", ("1.3.6.1.4.1.318.2.3.3.0", b"UPS: On\x1b[2J battery")))
     assert message == "UPS on battery (upsOnBattery): UPS: On\\x1b[2J battery"
 
 
@@ -72,9 +70,7 @@ def test_apc_trap_text_is_cleaned_into_the_message() -> None:
         ("1.3.6.1.2.1.33.2.0.3", 16, {}, "UPS alarm raised: fanFailure"),
     ],
 )
-def test_ups_mib_alarm_table_traps(
-    trap: str, alarm: int, expected: dict[str, float | str], message: str
-) -> None:
+def test_ups_mib_alarm_table_traps(trap: str, alarm: int, expected: dict[str, float | str], message: str) -> None:
     descr = ("1.3.6.1.2.1.33.1.6.2.1.2.7", f"1.3.6.1.2.1.33.1.6.3.{alarm}")
     samples, got_message, _ = decode(notification(trap, ("1.3.6.1.2.1.33.1.6.2.1.1.7", 7), descr))
     assert samples == expected
@@ -114,9 +110,7 @@ def test_notification_without_trap_oid() -> None:
 
 
 def test_receiver_spec_hides_secrets_and_checks_users() -> None:
-    user = TrapV3User(
-        "ops", auth_key="authpass123", priv_key="privpass123", sender_engine_ids=("0x8000000001",)
-    )
+    user = TrapV3User("ops", auth_key="authpass123", priv_key="privpass123", sender_engine_ids=("0x8000000001",))
     spec = TrapReceiverSpec(communities=("public-secret",), v3_users=(user,))
     assert "authpass123" not in repr(spec)
     assert "privpass123" not in repr(spec)

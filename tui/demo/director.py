@@ -11,10 +11,10 @@ import asyncio
 import time
 from collections.abc import Callable, Sequence
 
-from collectors.poller import Poller
-from dutyroom.identity import current_identity
+from collectors.service.poller import Poller
 from dutyroom.model import Event, State
-from dutyroom.store_records import ActionRecord
+from dutyroom.operators.identity import current_identity
+from dutyroom.store.records import ActionRecord
 from tui.demo.drills import DRILLS, Drill
 from tui.demo.room import DemoRoom
 from tui.demo.scenario import Step

@@ -16,11 +16,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from collectors.poller import Poller
-from dutyroom.problems import ConfigError
+from collectors.service.poller import Poller
+from dutyroom.config.problems import ConfigError
 from dutyroom.room import load_room
-from dutyroom.statelock import PollerLock, StateLocked
-from dutyroom.store import Store
+from dutyroom.store.database import Store
+from dutyroom.store.lock import PollerLock, StateLocked
 from tui.demo.config_writer import DemoConfigError, generate_secrets, write_effective_config
 from tui.demo.director import Director, drill_named
 from tui.demo.room import DemoRoom
@@ -150,7 +150,7 @@ def _console_runner(options: DemoOptions, poller: Poller) -> Callable[[asyncio.E
     if importlib.util.find_spec("tui.app") is None:
         _say("dutyroom demo: the console is not available in this build; running headless (Ctrl-C stops)")
         return None
-    from tui.console_main import ConsoleOptions, run_console_async
+    from tui.launch import ConsoleOptions, run_console_async
 
     console_settings = ConsoleOptions(language=options.language)
 

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 from rich.text import Text
 
-from dutyroom.durations import DurationError, parse_duration
-from dutyroom.views import AlertView
+from dutyroom.config.durations import DurationError, parse_duration
+from dutyroom.views.alerts import AlertView
 from tui.i18n import Translator
 from tui.render import device_text, state_label
 from tui.screens.context import ConsoleContext, Payload

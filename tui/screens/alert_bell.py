@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dutyroom.alert import AlertPhase
-from dutyroom.views import AlertView
+from dutyroom.rules.alert import AlertPhase
+from dutyroom.views.alerts import AlertView
 
 
 class NewCriticalWatch:

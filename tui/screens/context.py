@@ -10,10 +10,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from dutyroom.actions import ActionRefused
-from dutyroom.console_source import ConsoleSource
-from dutyroom.store_records import StoredAction
+from dutyroom.operators.actions import ActionRefused
+from dutyroom.store.records import StoredAction
 from dutyroom.textclean import clean_text
+from dutyroom.views.console_source import ConsoleSource
 from tui.i18n import Language, Translator
 
 PayloadValue = str | float | int | None

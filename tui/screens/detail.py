@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from dutyroom.console_source import MetricLine, TargetDetail
+from dutyroom.views.console_source import MetricLine, TargetDetail
 from tui.render import ASCII_ELLIPSIS, ELLIPSIS, device_text, plain, sparkline, state_label
 from tui.screens.breakpoints import apply_breakpoints
 from tui.screens.context import ConsoleContext

@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input
 
-from dutyroom.store_records import StoredAction
+from dutyroom.store.records import StoredAction
 from tui.i18n import Translator
 from tui.render import plain
 from tui.screens.context import Payload, Recorder

@@ -17,9 +17,9 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input
 
-from dutyroom.console_source import ConsoleSnapshot
-from dutyroom.playbook_model import Playbook
-from dutyroom.views import AlertView
+from dutyroom.playbooks.model import Playbook
+from dutyroom.views.alerts import AlertView
+from dutyroom.views.console_source import ConsoleSnapshot
 from tui.render import device_text, plain
 from tui.screens.action_forms import ack_dialog, note_dialog, silence_dialog
 from tui.screens.breakpoints import apply_breakpoints

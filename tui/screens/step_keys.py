@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dutyroom.playbook_run_state import PlaybookRun, StepStatus
-from dutyroom.runs import STEP_CONFIRM, STEP_TICK, STEP_UNDO
-from dutyroom.views import AlertView
+from dutyroom.playbooks.run_state import PlaybookRun, StepStatus
+from dutyroom.playbooks.runs import STEP_CONFIRM, STEP_TICK, STEP_UNDO
+from dutyroom.views.alerts import AlertView
 from tui.i18n import Translator
 
 TICK, CONFIRM, UNDO = STEP_TICK, STEP_CONFIRM, STEP_UNDO

@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Input
 
-from dutyroom.console_source import TimelineEntry
+from dutyroom.views.console_source import TimelineEntry
 from tui.i18n import Translator
 from tui.render import ASCII_ELLIPSIS, ELLIPSIS, device_text, local_time, plain, since_text
 from tui.screens.breakpoints import apply_breakpoints

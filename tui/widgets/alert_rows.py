@@ -9,10 +9,10 @@ from datetime import date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dutyroom.alert import AlertPhase
 from dutyroom.model import State
-from dutyroom.playbook_run_state import person_of
-from dutyroom.views import AlertView
+from dutyroom.playbooks.run_state import person_of
+from dutyroom.rules.alert import AlertPhase
+from dutyroom.views.alerts import AlertView
 from tui.i18n import Translator
 from tui.render import age_text, device_text, plain, since_text, state_label, state_label_width
 from tui.text_format import alert_marks, format_value

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
-from dutyroom.views import AlertView
+from dutyroom.views.alerts import AlertView
 from tui.i18n import Translator
 from tui.render import ASCII_ELLIPSIS, ELLIPSIS
 from tui.widgets.alert_rows import AlertRowBuilder, alert_columns

@@ -15,10 +15,10 @@ from textual.containers import Vertical
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from dutyroom.playbook_model import Playbook
-from dutyroom.playbook_progress import deadline_status
-from dutyroom.playbook_run_state import PlaybookRun, StepState
-from dutyroom.views import AlertView
+from dutyroom.playbooks.model import Playbook
+from dutyroom.playbooks.progress import deadline_status
+from dutyroom.playbooks.run_state import PlaybookRun, StepState
+from dutyroom.views.alerts import AlertView
 from tui.i18n import Translator
 from tui.render import device_text, plain
 from tui.widgets.playbook_text import BOX_CELLS, StepStyles, deadline_class, deadline_line, step_renderable

@@ -13,10 +13,10 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from dutyroom.durations import format_duration
-from dutyroom.playbook_model import Step
-from dutyroom.playbook_progress import DeadlineState, DeadlineStatus
-from dutyroom.playbook_run_state import StepState, StepStatus, person_of
+from dutyroom.config.durations import format_duration
+from dutyroom.playbooks.model import Step
+from dutyroom.playbooks.progress import DeadlineState, DeadlineStatus
+from dutyroom.playbooks.run_state import StepState, StepStatus, person_of
 from tui.i18n import Translator
 from tui.render import device_text, local_time, plain, wrap_text
 

@@ -9,7 +9,7 @@ from rich.style import Style
 from rich.text import Text
 
 from dutyroom.model import STATE_RANKS, State
-from dutyroom.views import GroupCount
+from dutyroom.views.alerts import GroupCount
 from tui.i18n import Translator
 from tui.render import device_text
 from tui.widgets.text_label import TextLabel

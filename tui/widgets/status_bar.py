@@ -10,7 +10,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Vertical
 
-from dutyroom.console_source import StatusLine
+from dutyroom.views.console_source import StatusLine
 from tui.i18n import Translator
 from tui.render import device_text, local_time, plain
 from tui.widgets.text_label import TextLabel

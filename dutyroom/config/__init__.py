@@ -1,0 +1,1 @@
+"""Reading checks.toml and the trading calendar: strict types, every problem with file:line:col."""

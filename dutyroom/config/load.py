@@ -1,0 +1,385 @@
+"""Load checks.toml: strict types, then every cross-reference, all problems reported at once.
+
+`load_config` returns a `LoadedConfig` (the typed config plus compiled rules and per-target timings) or
+raises `ConfigError` listing every problem as `file:line:col: message`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dutyroom.config.conditions import Condition, ExpressionError, parse_condition
+from dutyroom.config.durations import DurationError, parse_duration
+from dutyroom.config.problems import ConfigError, ProblemCollector
+from dutyroom.config.secrets import secret_problem
+from dutyroom.config.toml_positions import KeyPath, TomlPositions
+from dutyroom.config.trading_calendar import TradingCalendar, load_calendar
+from dutyroom.config.typed_toml import convert_table, read_toml_file
+from dutyroom.config.types import Config, Rule, Silence, Target
+
+_ADDRESS = re.compile(r"^(udp|tcp)://(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?$")
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    """A rule with its conditions parsed and durations in seconds."""
+
+    spec: Rule
+    """The rule as written in checks.toml."""
+    warning: Condition | None
+    critical: Condition | None
+    clear: Condition | None
+    for_s: float
+    keep_firing_for_s: float
+    window_s: float
+    when: frozenset[str]
+    """Phase kinds in which the rule applies; empty means always."""
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+
+@dataclass(frozen=True, slots=True)
+class TargetTiming:
+    """A target's effective polling and failure settings."""
+
+    interval_s: float
+    timeout_s: float
+    retries: int
+    attempts: int
+    stale_after_s: float
+
+
+@dataclass(frozen=True)
+class LoadedConfig:
+    """checks.toml after validation: what the engine, collectors and console need."""
+
+    path: Path
+    parsed: Config
+    """checks.toml as written (after validation)."""
+    rules: tuple[CompiledRule, ...]
+    timings: Mapping[str, TargetTiming]
+    calendar: TradingCalendar | None
+    timezone: ZoneInfo
+    resolved_visible_for_s: float
+    escalate_after_s: float
+    targets_by_id: Mapping[str, Target] = field(default_factory=dict)
+    unset_env: tuple[str, ...] = ()
+    """Environment variables that secrets name but are not set here (only when loaded with require_env=False)."""
+    positions: TomlPositions = field(default_factory=TomlPositions.empty)
+    """Where each key of checks.toml is, for problems found after loading (e.g. playbook references)."""
+
+    @property
+    def base_dir(self) -> Path:
+        return self.path.parent
+
+    def target(self, target_id: str) -> Target | None:
+        return self.targets_by_id.get(target_id)
+
+
+def load_config(path: Path, environ: Mapping[str, str] | None = None, *, require_env: bool = True) -> LoadedConfig:
+    """Read and validate `path`; raises ConfigError with every problem found.
+
+    With `require_env` false (for `dutyroom check` on a machine other than the poller's), a secret whose
+    environment variable is unset is not a problem: it is listed in `LoadedConfig.unset_env`.
+    """
+    problems = ProblemCollector(str(path))
+    data = read_toml_file(path, problems)
+    if data is None:
+        problems.raise_if_any()
+        raise AssertionError("unreachable")
+    config = convert_table(data, Config, (), problems)
+    if config is None:
+        problems.raise_if_any()
+        raise AssertionError("unreachable")
+    checker = _Checker(config, path, problems, environ, require_env)
+    loaded = checker.check()
+    problems.raise_if_any()
+    assert loaded is not None
+    return loaded
+
+
+def _quiet_duration(text: str, fallback: float) -> float:
+    """A default already reported where it is defined: parse it without reporting again."""
+    try:
+        return parse_duration(text)
+    except DurationError:
+        return fallback
+
+
+class _Checker:
+    """Cross-reference checks that types cannot express."""
+
+    def __init__(
+        self,
+        config: Config,
+        path: Path,
+        problems: ProblemCollector,
+        environ: Mapping[str, str] | None,
+        require_env: bool = True,
+    ) -> None:
+        self.config = config
+        self.path = path
+        self.problems = problems
+        self.environ = environ
+        self.require_env = require_env
+        self.unset_env: list[str] = []
+
+    def check(self) -> LoadedConfig | None:
+        config = self.config
+        timezone = self._timezone()
+        calendar = self._calendar()
+        defaults = self._duration(config.defaults.interval, ("defaults", "interval"))
+        self._duration(config.defaults.timeout, ("defaults", "timeout"))
+        self._duplicates([target.id for target in config.target], "target", "target")
+        self._duplicates([rule.id for rule in config.rule], "rule", "rule")
+        self._duplicates([silence.id for silence in config.silence], "silence", "silence")
+        self._credentials()
+        timings = {target.id: self._target(index, target) for index, target in enumerate(config.target)}
+        self._dependency_cycles()
+        rules = tuple(
+            compiled for index, rule in enumerate(config.rule) if (compiled := self._rule(index, rule)) is not None
+        )
+        for index, silence in enumerate(config.silence):
+            self._silence(index, silence)
+        self._exporter()
+        resolved_for = self._duration(config.defaults.resolved_visible_for, ("defaults", "resolved_visible_for"))
+        escalate = self._duration(config.defaults.escalate_after, ("defaults", "escalate_after"))
+        if self.problems.problems or timezone is None or defaults is None:
+            return None
+        return LoadedConfig(
+            path=self.path,
+            parsed=config,
+            rules=rules,
+            timings=timings,
+            calendar=calendar,
+            timezone=timezone,
+            resolved_visible_for_s=resolved_for or 900.0,
+            escalate_after_s=escalate or 600.0,
+            targets_by_id={target.id: target for target in config.target},
+            positions=self.problems.positions,
+            unset_env=tuple(self.unset_env),
+        )
+
+    def _timezone(self) -> ZoneInfo | None:
+        try:
+            return ZoneInfo(self.config.site.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            self.problems.at(("site", "timezone"), f"unknown timezone '{self.config.site.timezone}'", value=True)
+            return None
+
+    def _calendar(self) -> TradingCalendar | None:
+        name = self.config.site.calendar
+        if not name:
+            return None
+        calendar_path = Path(name) if Path(name).is_absolute() else self.path.parent / name
+        if not calendar_path.exists():
+            self.problems.at(("site", "calendar"), f"calendar file {calendar_path} does not exist", value=True)
+            return None
+        try:
+            return load_calendar(calendar_path)
+        except ConfigError as error:
+            self.problems.extend(error.problems)
+            return None
+
+    def _duration(self, text: str, path: KeyPath) -> float | None:
+        try:
+            return parse_duration(text)
+        except DurationError as error:
+            self.problems.at(path, str(error), value=True)
+            return None
+
+    def _duplicates(self, ids: list[str], table: str, label: str) -> None:
+        seen: dict[str, int] = {}
+        for index, item_id in enumerate(ids):
+            if item_id in seen:
+                first = self.problems.positions.locate((table, seen[item_id], "id"))
+                self.problems.at(
+                    (table, index, "id"), f"duplicate {label} id '{item_id}' (first defined at line {first[0]})"
+                )
+            else:
+                seen[item_id] = index
+
+    def _credentials(self) -> None:
+        base = self.path.parent
+        for name, credential in self.config.credentials.items():
+            for key in ("community", "auth_key", "priv_key", "token"):
+                secret = getattr(credential, key)
+                if secret is None:
+                    continue
+                if not self.require_env and secret.env is not None and secret.env not in (self.environ or os.environ):
+                    self.unset_env.append(secret.env)
+                elif problem := secret_problem(secret, base, self.environ):
+                    self.problems.at(("credentials", name, key), problem)
+            if credential.version == "3" and not credential.user:
+                self.problems.at(("credentials", name), f"credentials '{name}': SNMPv3 needs 'user'")
+            if credential.version == "3" and credential.priv and not credential.auth:
+                self.problems.at(("credentials", name, "priv"), "SNMPv3 privacy needs authentication ('auth')")
+            for protocol, key in (("auth", "auth_key"), ("priv", "priv_key")):
+                if getattr(credential, protocol) and getattr(credential, key) is None:
+                    self.problems.at(("credentials", name, protocol), f"'{protocol}' is set but '{key}' is missing")
+
+    def _target(self, index: int, target: Target) -> TargetTiming:
+        defaults = self.config.defaults
+        path: KeyPath = ("target", index)
+        if self.config.groups and target.group not in self.config.groups:
+            self.problems.at((*path, "group"), f"target '{target.id}' names unknown group '{target.group}'", value=True)
+        if target.credentials and target.credentials not in self.config.credentials:
+            self.problems.at(
+                (*path, "credentials"),
+                f"target '{target.id}' names unknown credentials '{target.credentials}'",
+                value=True,
+            )
+        known_ids = {item.id for item in self.config.target}
+        for parent in target.depends_on:
+            if parent not in known_ids:
+                self.problems.at((*path, "depends_on"), f"target '{target.id}' depends on unknown target '{parent}'")
+        self._target_address(path, target)
+        interval = (self._duration(target.interval, (*path, "interval")) if target.interval else None) or (
+            _quiet_duration(defaults.interval, 10.0)
+        )
+        timeout = (self._duration(target.timeout, (*path, "timeout")) if target.timeout else None) or (
+            _quiet_duration(defaults.timeout, 2.0)
+        )
+        retries = defaults.retries if target.retries is None else target.retries
+        attempts = defaults.attempts if target.attempts is None else target.attempts
+        if target.kind in ("snmp", "http", "tcp") and timeout * (retries + 1) >= interval:
+            where = (*path, "timeout") if target.timeout else (*path, "id")
+            self.problems.at(
+                where,
+                f"target '{target.id}': timeout x attempts ({timeout:g}s x {retries + 1}) must be below the "
+                f"interval ({interval:g}s)",
+            )
+        stale = (
+            self._duration(defaults.stale_after, ("defaults", "stale_after")) if defaults.stale_after else None
+        ) or 2 * interval + 15
+        return TargetTiming(interval, timeout, retries, attempts, stale)
+
+    def _target_address(self, path: KeyPath, target: Target) -> None:
+        if target.kind in ("snmp", "tcp"):
+            match = _ADDRESS.match(target.address)
+            wanted = "udp" if target.kind == "snmp" else "tcp"
+            if not match or match.group(1) != wanted or (target.kind == "tcp" and not match.group(3)):
+                example = "udp://10.1.0.21:161" if target.kind == "snmp" else "tcp://10.1.2.10:9001"
+                self.problems.at(
+                    (*path, "address" if target.address else "id"),
+                    f"target '{target.id}': address must look like {example}",
+                    value=bool(target.address),
+                )
+        if target.kind == "snmp" and not target.profile:
+            self.problems.at((*path, "id"), f"target '{target.id}': snmp targets need a 'profile'")
+        if target.kind == "http" and not re.match(r"^https?://", target.url):
+            self.problems.at((*path, "url" if target.url else "id"), f"target '{target.id}': http targets need a url")
+
+    def _dependency_cycles(self) -> None:
+        parents = {target.id: target.depends_on for target in self.config.target}
+        index_of = {target.id: index for index, target in enumerate(self.config.target)}
+        reported: set[frozenset[str]] = set()
+        for start in parents:
+            stack: list[tuple[str, list[str]]] = [(start, [start])]
+            while stack:
+                node, trail = stack.pop()
+                for parent in parents.get(node, []):
+                    if parent == start:
+                        cycle = frozenset(trail)
+                        if cycle not in reported:
+                            reported.add(cycle)
+                            self.problems.at(
+                                ("target", index_of[start], "depends_on"),
+                                "dependency cycle: " + " -> ".join([*trail, start]),
+                            )
+                    elif parent in parents and parent not in trail and len(trail) < len(parents):
+                        stack.append((parent, [*trail, parent]))
+
+    def _rule(self, index: int, rule: Rule) -> CompiledRule | None:
+        path: KeyPath = ("rule", index)
+        conditions: dict[str, Condition | None] = {}
+        for key in ("warning", "critical", "clear"):
+            text = getattr(rule, key)
+            conditions[key] = None
+            if text is not None:
+                try:
+                    conditions[key] = parse_condition(text)
+                except ExpressionError as error:
+                    self.problems.at((*path, key), str(error), value=True)
+        if rule.kind in ("threshold", "capacity") and not rule.metric:
+            self.problems.at((*path, "id"), f"rule '{rule.id}' needs a 'metric'")
+        if rule.kind == "threshold" and rule.warning is None and rule.critical is None:
+            self.problems.at((*path, "id"), f"rule '{rule.id}' needs a 'warning' or 'critical' condition")
+        if rule.kind == "capacity" and rule.capacity is None and not rule.capacity_metric:
+            self.problems.at((*path, "id"), f"capacity rule '{rule.id}' needs 'capacity' or 'capacity_metric'")
+        known_targets = {target.id for target in self.config.target}
+        for target_id in rule.targets:
+            if target_id not in known_targets:
+                self.problems.at((*path, "targets"), f"rule '{rule.id}' names unknown target '{target_id}'")
+        for group in rule.groups:
+            if self.config.groups and group not in self.config.groups:
+                self.problems.at((*path, "groups"), f"rule '{rule.id}' names unknown group '{group}'")
+        for phase in rule.severity:
+            if phase not in ("trading", "pre-open", "break", "off-hours"):
+                self.problems.at((*path, "severity", phase), f"unknown session phase '{phase}'")
+        for_s = self._duration(rule.for_, (*path, "for")) if rule.for_ else 0.0
+        keep_s = self._duration(rule.keep_firing_for, (*path, "keep_firing_for")) if rule.keep_firing_for else 0.0
+        window_s = self._duration(rule.window, (*path, "window"))
+        when = rule.when if isinstance(rule.when, list) else [rule.when]
+        if None in (for_s, keep_s, window_s) or any(
+            conditions[key] is None and getattr(rule, key) is not None for key in conditions
+        ):
+            return None
+        return CompiledRule(
+            spec=rule,
+            warning=conditions["warning"],
+            critical=conditions["critical"],
+            clear=conditions["clear"],
+            for_s=for_s or 0.0,
+            keep_firing_for_s=keep_s or 0.0,
+            window_s=window_s or 0.0,
+            when=frozenset() if "always" in when else frozenset(when),
+        )
+
+    def _exporter(self) -> None:
+        listen = self.config.exporter.listen
+        if not listen:
+            return
+        host, _, port = listen.rpartition(":")
+        host = host.strip("[]")
+        if not port.isdigit() or not (host in ("localhost", "::1") or host.startswith("127.")):
+            self.problems.at(
+                ("exporter", "listen"),
+                f"exporter address '{listen}' must be a loopback host:port, e.g. 127.0.0.1:9745",
+                value=True,
+            )
+
+    def _silence(self, index: int, silence: Silence) -> None:
+        path: KeyPath = ("silence", index)
+        match = silence.match
+        if match.rule and match.rule not in {rule.id for rule in self.config.rule}:
+            self.problems.at((*path, "match", "rule"), f"silence '{silence.id}' names unknown rule '{match.rule}'")
+        if match.target and match.target not in {target.id for target in self.config.target}:
+            self.problems.at(
+                (*path, "match", "target"), f"silence '{silence.id}' names unknown target '{match.target}'"
+            )
+        one_shot = bool(silence.start or silence.end)
+        recurring = bool(silence.days or silence.from_ or silence.to)
+        if one_shot == recurring:
+            self.problems.at(path, f"silence '{silence.id}' needs either start/end or days/from/to")
+        for key in ("start", "end"):
+            text = getattr(silence, key)
+            if text:
+                try:
+                    datetime.fromisoformat(text)
+                except ValueError:
+                    self.problems.at((*path, key), f"bad date-time '{text}' (use 2026-10-01T08:00)", value=True)
+        for key, text in (("from", silence.from_), ("to", silence.to)):
+            if text:
+                try:
+                    time.fromisoformat(text)
+                except ValueError:
+                    self.problems.at((*path, key), f"bad time '{text}' (use HH:MM)", value=True)

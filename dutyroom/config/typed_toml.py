@@ -1,0 +1,140 @@
+"""Load a TOML file into strict msgspec Structs, collecting every problem with its line and column.
+
+msgspec stops at the first error, so tables are converted key by key: unknown keys, missing keys and wrong
+types are all reported, each at its own position, before anything is constructed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+import types
+import typing
+from pathlib import Path
+from typing import Any, TypeVar
+
+import msgspec
+
+from dutyroom.config.problems import ProblemCollector
+from dutyroom.config.toml_positions import KeyPath, TomlPositions
+
+T = TypeVar("T", bound=msgspec.Struct)
+_TOML_ERROR_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+_MSGSPEC_AT = re.compile(r"\s*-\s*at\s*`\$[^`]*`")
+
+
+def parse_toml_text(text: str, collector: ProblemCollector, *, first_line: int = 1) -> dict[str, Any] | None:
+    """Parse TOML, reporting a syntax error at its line and column; positions go into `collector`."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        where = _TOML_ERROR_AT.search(message)
+        line, col = (int(where.group(1)), int(where.group(2))) if where else (1, 1)
+        collector.add((line + first_line - 1, col), "TOML syntax error: " + _TOML_ERROR_AT.sub("", message).strip())
+        return None
+    collector.positions = TomlPositions.scan(text, first_line=first_line)
+    return data
+
+
+def read_toml_file(path: Path, collector: ProblemCollector) -> dict[str, Any] | None:
+    """Read and parse `path`; an unreadable file is a problem at 1:1."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        collector.add((1, 1), f"cannot read file: {error.strerror if isinstance(error, OSError) else error}")
+        return None
+    return parse_toml_text(text, collector)
+
+
+def convert_table(data: Any, cls: type[T], path: KeyPath, problems: ProblemCollector) -> T | None:
+    """Convert one TOML table to `cls`, reporting every unknown, missing or mistyped key.
+
+    A bad optional key falls back to its default (and a bad list item is left out) so that later checks
+    still run and every problem is reported in one go; the caller must still refuse the result when the
+    collector holds problems.
+    """
+    if not isinstance(data, dict):
+        problems.at(path, f"expected a table, got {_toml_type(data)}", value=True)
+        return None
+    fields = {field.encode_name: field for field in msgspec.structs.fields(cls)}
+    converted: dict[str, Any] = {}
+    complete = True
+    for key, value in data.items():
+        field = fields.get(key)
+        if field is None:
+            problems.at((*path, key), _unknown_key_message(key, path, list(fields)))
+            continue
+        result, good = convert_value(value, field.type, (*path, key), problems)
+        if good:
+            converted[field.name] = result
+        elif field.required:
+            complete = False
+    for field in fields.values():
+        if field.required and field.encode_name not in data:
+            problems.at(path, f"missing required key '{field.encode_name}'{_where(path)}")
+            complete = False
+    if not complete:
+        return None
+    try:
+        return cls(**converted)
+    except (TypeError, ValueError) as error:
+        problems.at(path, str(error))
+        return None
+
+
+def convert_value(value: Any, annotation: Any, path: KeyPath, problems: ProblemCollector) -> tuple[Any, bool]:
+    """Convert `value` to `annotation`, recursing into Structs, lists and dicts of Structs."""
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, msgspec.Struct):
+        result = convert_table(value, annotation, path, problems)
+        return result, result is not None
+    if origin in (list, tuple) and args and _has_struct(args[0]) and isinstance(value, list):
+        items = [convert_value(item, args[0], (*path, index), problems) for index, item in enumerate(value)]
+        seq = [item for item, item_ok in items if item_ok]
+        return (tuple(seq) if origin is tuple else seq), True
+    if origin is dict and len(args) == 2 and _has_struct(args[1]) and isinstance(value, dict):
+        entries = {key: convert_value(item, args[1], (*path, key), problems) for key, item in value.items()}
+        return {key: item for key, (item, item_ok) in entries.items() if item_ok}, True
+    if _is_union(annotation) and isinstance(value, dict):
+        for member in args:
+            if isinstance(member, type) and issubclass(member, msgspec.Struct):
+                return convert_value(value, member, path, problems)
+    try:
+        return msgspec.convert(value, type=annotation, strict=True), True
+    except msgspec.ValidationError as error:
+        problems.at(path, f"{_MSGSPEC_AT.sub('', str(error))} for '{_key_name(path)}'", value=True)
+        return None, False
+
+
+def _has_struct(annotation: Any) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, msgspec.Struct):
+        return True
+    return any(_has_struct(arg) for arg in typing.get_args(annotation))
+
+
+def _is_union(annotation: Any) -> bool:
+    return typing.get_origin(annotation) in (typing.Union, types.UnionType)
+
+
+def _unknown_key_message(key: str, path: KeyPath, known: list[str]) -> str:
+    close = difflib.get_close_matches(key, known, n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return f"unknown key '{key}'{_where(path)}{hint}"
+
+
+def _where(path: KeyPath) -> str:
+    names = [str(part) for part in path if not isinstance(part, int)]
+    return f" in [{'.'.join(names)}]" if names else ""
+
+
+def _key_name(path: KeyPath) -> str:
+    return ".".join(str(part) for part in path if not isinstance(part, int))
+
+
+def _toml_type(value: Any) -> str:
+    return {str: "a string", int: "an integer", float: "a float", bool: "a boolean", list: "an array"}.get(
+        type(value), type(value).__name__
+    )

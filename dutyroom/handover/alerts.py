@@ -1,0 +1,175 @@
+"""The handover's alert sections: the one-line verdict, open alerts, and alerts opened and resolved in the shift."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dutyroom.documents.model import Document, Item
+from dutyroom.documents.timeline import Incident
+from dutyroom.handover.context import HandoverContext, format_value
+from dutyroom.model import State
+from dutyroom.rules.alert import AlertPhase
+from dutyroom.views.alerts import AlertView
+
+MAX_RESOLVED_ROWS = 40
+_NATURAL_SEVERITY = {State.CRITICAL: "critical", State.UNREACHABLE: "critical", State.WARNING: "warning"}
+
+
+def state_word(ctx: HandoverContext, state: State, severity: str) -> str:
+    """ "X CRITICAL", or "! WARNING (critical)" when the severity is not the state's own."""
+    word = f"{state.ascii_symbol} {ctx.words('state.' + state.value)}"
+    if severity and _NATURAL_SEVERITY.get(state) != severity:
+        word += f" ({ctx.words('severity.' + severity)})"
+    return word
+
+
+def verdict(ctx: HandoverContext) -> str:
+    firing = [alert for alert in ctx.alerts if alert.phase is AlertPhase.FIRING and not alert.drill]
+    critical = [alert for alert in firing if alert.severity == "critical"]
+    others = [alert for alert in firing if alert.severity != "critical"]
+    words = ctx.words
+    if critical:
+        text = words("verdict.critical", n=len(critical), s=words.plural(len(critical)), u=_unacked(critical))
+        if others:
+            text += words("verdict.and_warnings", n=len(others), s=words.plural(len(others)))
+        return text
+    if others:
+        return words("verdict.warning", n=len(others), s=words.plural(len(others)), u=_unacked(others))
+    resolved = len(resolved_in_shift(ctx))
+    if resolved:
+        return words("verdict.clear", n=resolved, s=words.plural(resolved))
+    return words("verdict.quiet")
+
+
+def _unacked(alerts: list[AlertView]) -> int:
+    return sum(1 for alert in alerts if alert.ack is None)
+
+
+def open_alerts(doc: Document, ctx: HandoverContext) -> None:
+    alerts = ctx.open_alerts()
+    doc.heading(ctx.words("section.open", n=len(alerts)))
+    doc.bullets([_alert_item(ctx, alert) for alert in alerts], ctx.words("none"))
+
+
+def _alert_item(ctx: HandoverContext, alert: AlertView) -> Item:
+    words, scrub = ctx.words, ctx.scrub
+    head = f"{state_word(ctx, alert.state, alert.severity)} {ctx.target_label(alert.target)} / {alert.rule}"
+    if alert.phase is AlertPhase.PENDING:
+        head += f" ({words('alert.pending')})"
+    if alert.drill:
+        head = f"{words('drill')} {head}"
+    details = [words("alert.since", at=ctx.when(alert.since), age=words.duration(ctx.now - alert.since))]
+    if not (isinstance(alert.value, str) and alert.value == alert.reason):
+        value = format_value(alert.value, alert.unit, scrub)
+        details[0] += words("separator") + words(
+            "alert.value", value=value, age=words.duration(ctx.now - alert.value_at)
+        )
+    if alert.ack is not None:
+        ack = words(
+            "alert.acked",
+            who=scrub(alert.ack.by.describe(), 80),
+            at=ctx.when(alert.ack.at),
+            comment=scrub(alert.ack.comment, 300),
+        )
+        if alert.ack.expires_at is not None:
+            ack += words("alert.ack_expires", at=ctx.when(alert.ack.expires_at))
+        details.append(ack)
+    elif alert.phase is AlertPhase.FIRING:
+        details.append(words("alert.not_acked"))
+    marks = []
+    if alert.silenced_by:
+        marks.append(words("alert.silenced", id=scrub(alert.silenced_by, 40)))
+    if alert.suppressed_by:
+        marks.append(words("alert.suppressed", parent=scrub(alert.suppressed_by, 40)))
+    if alert.flapping:
+        marks.append(words("alert.flapping"))
+    if alert.escalated:
+        marks.append(words("alert.escalated"))
+    if marks:
+        details.append(words("separator").join(marks))
+    if alert.reason:
+        details.append(words("alert.reason", text=scrub(alert.reason, 200)))
+    if alert.notes:
+        note = alert.notes[-1]
+        details.append(
+            words("alert.note", who=scrub(note.by.describe(), 80), at=ctx.when(note.at), text=scrub(note.text, 300))
+        )
+    return Item(head, tuple(details))
+
+
+@dataclass
+class _Resolved:
+    target: str
+    rule: str
+    worst: str
+    times: int
+    first: float
+    first_known: bool
+    longest: float
+    total: float
+
+
+def resolved_in_shift(ctx: HandoverContext) -> list[Incident]:
+    history = ctx.history
+    return [
+        incident
+        for incident in history.incidents
+        if not incident.drill
+        and incident.resolved_at is not None
+        and history.since <= incident.resolved_at < history.until
+    ]
+
+
+def opened_and_resolved(doc: Document, ctx: HandoverContext) -> None:
+    """One row per alert (an alert that fired ten times is one row with Times = 10), worst first."""
+    words = ctx.words
+    doc.heading(words("section.resolved"))
+    by_alert: dict[str, _Resolved] = {}
+    order = {"critical": 0, "warning": 1, "info": 2}
+    for incident in resolved_in_shift(ctx):
+        length = incident.duration(ctx.history.until)
+        row = by_alert.get(incident.fingerprint)
+        if row is None:
+            by_alert[incident.fingerprint] = _Resolved(
+                incident.target,
+                incident.rule,
+                incident.severity,
+                1,
+                incident.opened_at,
+                incident.known_start,
+                length,
+                length,
+            )
+            continue
+        row.times += 1
+        row.longest = max(row.longest, length)
+        row.total += length
+        if order.get(incident.severity, 3) < order.get(row.worst, 3):
+            row.worst = incident.severity
+    rows = sorted(by_alert.values(), key=lambda row: (order.get(row.worst, 3), -row.total, row.target, row.rule))
+    table = [
+        (
+            ctx.target_label(row.target),
+            row.rule,
+            words("severity." + row.worst) if row.worst else "-",
+            str(row.times),
+            ctx.when(row.first) if row.first_known else words("before", at=ctx.when(row.first)),
+            words.duration(row.longest),
+            words.duration(row.total),
+        )
+        for row in rows[:MAX_RESOLVED_ROWS]
+    ]
+    if len(rows) > MAX_RESOLVED_ROWS:
+        hidden = rows[MAX_RESOLVED_ROWS:]
+        table.append((f"+{len(hidden)}", "", "", str(sum(row.times for row in hidden)), "", "", ""))
+    headers = tuple(
+        words(key)
+        for key in ("col.target", "col.rule", "col.worst", "col.times", "col.first", "col.longest", "col.total")
+    )
+    doc.table(
+        headers,
+        table,
+        align=("left", "left", "left", "right", "left", "right", "right"),
+        flexible=(0, 1),
+        empty=words("none"),
+    )

@@ -1,0 +1,1 @@
+"""What operators do and who they are: actions, their folded state, roles and identity."""

@@ -1,0 +1,1 @@
+"""Emergency playbooks (Markdown with TOML front matter) and the runs operators work through."""

@@ -1,0 +1,1 @@
+"""The rule engine: samples in, alert transitions out; pure, time always passed in."""

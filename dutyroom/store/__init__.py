@@ -1,0 +1,1 @@
+"""The SQLite state directory: samples, transitions, operator actions and the audit chain."""

@@ -1,0 +1,232 @@
+"""Opening dutyroom.db: the state directory, WAL mode, and the schema, versioned with `PRAGMA user_version`.
+
+A new version appends its statements to MIGRATIONS; opening a store applies the missing ones in one
+transaction, so several processes opening a fresh state directory at once still agree on one schema.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+import time
+from pathlib import Path
+
+from dutyroom.atomic import fsync_directory
+from dutyroom.store.records import StoreError
+
+DB_NAME = "dutyroom.db"
+BUSY_TIMEOUT_S = 5.0
+WAL_SWITCH_RETRY_S = 0.02
+
+APPEND_ONLY_TRIGGERS = """
+CREATE TRIGGER IF NOT EXISTS {table}_no_update BEFORE UPDATE ON {table}
+BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS {table}_no_delete BEFORE DELETE ON {table}
+BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END;
+"""
+
+SCHEMA_V1 = (
+    """
+CREATE TABLE IF NOT EXISTS audit (
+    seq INTEGER PRIMARY KEY,
+    at REAL NOT NULL,
+    actor TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS audit_head (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    seq INTEGER NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS actions (
+    id INTEGER PRIMARY KEY,
+    at REAL NOT NULL,
+    kind TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    alert TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    drill INTEGER NOT NULL,
+    audit_seq INTEGER NOT NULL REFERENCES audit(seq)
+);
+CREATE INDEX IF NOT EXISTS actions_by_time ON actions(at);
+CREATE TABLE IF NOT EXISTS alert_states (
+    fingerprint TEXT PRIMARY KEY,
+    state TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY,
+    at REAL NOT NULL,
+    kind TEXT NOT NULL,
+    target TEXT NOT NULL,
+    message TEXT NOT NULL,
+    severity TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_by_time ON events(at);
+CREATE TABLE IF NOT EXISTS transitions (
+    id INTEGER PRIMARY KEY,
+    at REAL NOT NULL,
+    fingerprint TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    target TEXT NOT NULL,
+    labels TEXT NOT NULL,
+    from_state TEXT NOT NULL,
+    to_state TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    value TEXT NOT NULL,
+    drill INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS transitions_by_time ON transitions(at);
+CREATE INDEX IF NOT EXISTS transitions_by_fingerprint ON transitions(fingerprint, at);
+CREATE TABLE IF NOT EXISTS series (
+    id INTEGER PRIMARY KEY,
+    target TEXT NOT NULL,
+    metric TEXT NOT NULL,
+    labels TEXT NOT NULL,
+    UNIQUE (target, metric, labels)
+);
+CREATE TABLE IF NOT EXISTS samples_raw (
+    series INTEGER NOT NULL,
+    at REAL NOT NULL,
+    value REAL NOT NULL,
+    PRIMARY KEY (series, at)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS samples_minute (
+    series INTEGER NOT NULL,
+    minute INTEGER NOT NULL,
+    min_value REAL NOT NULL,
+    max_value REAL NOT NULL,
+    sum_value REAL NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (series, minute)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS samples_daily_peak (
+    series INTEGER NOT NULL,
+    day INTEGER NOT NULL,
+    max_value REAL NOT NULL,
+    PRIMARY KEY (series, day)
+) WITHOUT ROWID;
+"""
+    + APPEND_ONLY_TRIGGERS.format(table="audit")
+    + APPEND_ONLY_TRIGGERS.format(table="actions")
+)
+
+SCHEMA_V2 = """
+ALTER TABLE series ADD COLUMN unit TEXT NOT NULL DEFAULT '';
+CREATE TABLE IF NOT EXISTS latest_samples (
+    series INTEGER PRIMARY KEY,
+    at REAL NOT NULL,
+    value NOT NULL  -- no declared type: a number or text, kept exactly as given
+);
+"""
+"""Units of series, and each series' latest value (numbers and text) for consoles that do not poll."""
+
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2)
+"""MIGRATIONS[n] takes the schema from version n to n + 1."""
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class SchemaTooNewError(Exception):
+    """The database was written by a newer dutyroom; this one refuses to touch it."""
+
+
+def open_database(state_dir: Path) -> tuple[sqlite3.Connection, Path]:
+    """Connect to the state directory's database, creating directory (0700), file and schema if needed."""
+    db_path = state_dir / DB_NAME
+    created = _prepare_state_dir(state_dir)
+    try:
+        connection = sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise StoreError(f"{db_path}: cannot open: {exc}") from exc
+    try:
+        connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        _switch_to_wal(connection, db_path)
+        ensure_schema(connection)
+        if created:
+            fsync_directory(state_dir)
+    except (sqlite3.Error, SchemaTooNewError, OSError) as exc:
+        connection.close()
+        raise StoreError(f"{db_path}: cannot open: {exc}") from exc
+    except BaseException:
+        connection.close()
+        raise
+    return connection, db_path
+
+
+def ensure_schema(connection: sqlite3.Connection) -> int:
+    """Bring the schema up to SCHEMA_VERSION (the connection must be in autocommit mode); returns it."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            raise SchemaTooNewError(
+                f"schema version {version} is newer than this dutyroom understands ({SCHEMA_VERSION})"
+            )
+        for script in MIGRATIONS[version:]:
+            for statement in _statements(script):
+                connection.execute(statement)
+        if version < SCHEMA_VERSION:
+            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        connection.execute("COMMIT")
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
+    return SCHEMA_VERSION
+
+
+def _statements(script: str) -> list[str]:
+    """Split a DDL script into statements (executescript would commit the surrounding transaction)."""
+    statements: list[str] = []
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        statements.append(pending.strip())
+    return statements
+
+
+def _switch_to_wal(connection: sqlite3.Connection, db_path: Path) -> None:
+    """Set WAL mode, retrying within the busy timeout: the switch answers "locked" without waiting."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            (journal_mode,) = connection.execute("PRAGMA journal_mode = WAL").fetchone()
+            break
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(WAL_SWITCH_RETRY_S)
+    if str(journal_mode).lower() != "wal":
+        raise StoreError(f"{db_path}: cannot switch to WAL mode (got {journal_mode})")
+
+
+def _prepare_state_dir(state_dir: Path) -> bool:
+    """Create the state directory 0700 if missing (True when created); refuse a world-writable one."""
+    created = False
+    try:
+        try:
+            state_dir.mkdir(mode=0o700, parents=True)
+            created = True
+        except FileExistsError:
+            pass  # an existing directory (perhaps created by a process opening it at the same moment)
+        mode = state_dir.stat().st_mode
+    except OSError as exc:
+        raise StoreError(f"{state_dir}: cannot use as the state directory: {exc.strerror or exc}") from exc
+    if not stat.S_ISDIR(mode):
+        raise StoreError(f"{state_dir}: the state directory is not a directory")
+    if mode & stat.S_IWOTH:
+        raise StoreError(
+            f"{state_dir}: the state directory is writable by others; refusing to keep the audit log there"
+        )
+    return created

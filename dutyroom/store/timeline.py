@@ -1,0 +1,123 @@
+"""The timeline: events (agent restarted, trap received, ...) and alert state transitions, kept 400 days.
+
+Intervals are half-open, `since <= at < until`. Events come back newest first (the timeline view);
+transitions oldest first (time-in-state is computed walking forward), with `transitions_before` giving each
+alert's state at the start of a period.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Collection, Sequence
+from typing import Any
+
+from dutyroom.model import Event, State
+from dutyroom.store.records import TransitionRecord, labels_from_json, labels_json
+
+TIMELINE_RETENTION_S = 400 * 86400.0
+
+_TRANSITION_COLUMNS = "at, fingerprint, rule, target, labels, from_state, to_state, severity, value, drill"
+
+
+def insert_events(connection: sqlite3.Connection, events: Sequence[Event]) -> None:
+    connection.executemany(
+        "INSERT INTO events(at, kind, target, message, severity) VALUES (?, ?, ?, ?, ?)",
+        [(float(e.at), e.kind, e.target, e.message, e.severity.value) for e in events],
+    )
+
+
+def select_events(
+    connection: sqlite3.Connection,
+    since: float,
+    until: float,
+    kinds: Collection[str] | None,
+    limit: int,
+) -> list[Event]:
+    query = "SELECT at, kind, target, message, severity FROM events WHERE at >= ? AND at < ?"
+    parameters: list[object] = [since, until]
+    if kinds is not None:
+        if not kinds:
+            return []
+        query += f" AND kind IN ({', '.join('?' * len(kinds))})"
+        parameters.extend(kinds)
+    query += " ORDER BY at DESC, id DESC LIMIT ?"
+    parameters.append(limit)
+    return [
+        Event(float(at), str(kind), str(target), str(message), _state(str(severity)))
+        for at, kind, target, message, severity in connection.execute(query, parameters)
+    ]
+
+
+def insert_transitions(connection: sqlite3.Connection, transitions: Sequence[TransitionRecord]) -> None:
+    connection.executemany(
+        f"INSERT INTO transitions({_TRANSITION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                float(t.at),
+                t.fingerprint,
+                t.rule,
+                t.target,
+                labels_json(t.labels),
+                t.from_state,
+                t.to_state,
+                t.severity,
+                t.value,
+                int(t.drill),
+            )
+            for t in transitions
+        ],
+    )
+
+
+def select_transitions(
+    connection: sqlite3.Connection, since: float, until: float, limit: int | None
+) -> list[TransitionRecord]:
+    rows = connection.execute(
+        f"SELECT {_TRANSITION_COLUMNS} FROM transitions WHERE at >= ? AND at < ? ORDER BY at, id LIMIT ?",
+        (since, until, -1 if limit is None else limit),
+    )
+    return [_transition(row) for row in rows]
+
+
+def select_transitions_before(connection: sqlite3.Connection, at: float) -> list[TransitionRecord]:
+    """Each alert's latest transition before `at`: its state when a period starting at `at` began."""
+    rows = connection.execute(
+        f"SELECT {_TRANSITION_COLUMNS} FROM ("
+        f" SELECT {_TRANSITION_COLUMNS}, row_number() OVER"
+        "  (PARTITION BY fingerprint ORDER BY at DESC, id DESC) AS newest_first"
+        " FROM transitions WHERE at < ?)"
+        " WHERE newest_first = 1 ORDER BY at, fingerprint",
+        (at,),
+    )
+    return [_transition(row) for row in rows]
+
+
+def prune_timeline(connection: sqlite3.Connection, now: float) -> dict[str, int]:
+    cutoff = now - TIMELINE_RETENTION_S
+    return {
+        table: max(connection.execute(f"DELETE FROM {table} WHERE at < ?", (cutoff,)).rowcount, 0)
+        for table in ("events", "transitions")
+    }
+
+
+def _transition(row: tuple[Any, ...]) -> TransitionRecord:
+    at, fingerprint, rule, target, labels, from_state, to_state, severity, value, drill = row
+    return TransitionRecord(
+        at=float(at),
+        fingerprint=str(fingerprint),
+        rule=str(rule),
+        target=str(target),
+        labels=labels_from_json(str(labels)),
+        from_state=str(from_state),
+        to_state=str(to_state),
+        severity=str(severity),
+        value=str(value),
+        drill=bool(drill),
+    )
+
+
+def _state(text: str) -> State:
+    try:
+        return State(text)
+    except ValueError:
+        return State.UNKNOWN

@@ -1,0 +1,99 @@
+"""What the console needs from whoever owns the state, as a protocol and frozen snapshots.
+
+Two implementations exist: the owner (this process polls and runs the engine) and the attached viewer
+(another process polls; this one reads the store). The console never knows which, beyond `mode`.
+Fakes implementing this protocol drive the console's unit and snapshot tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from dutyroom.model import Identity, Labels, MetricValue, State
+from dutyroom.operators.roles import Role
+from dutyroom.playbooks.model import Playbook
+from dutyroom.playbooks.runs import PlaybookRun
+from dutyroom.store.records import StoredAction
+from dutyroom.views.alerts import AlertView, CollectorHealth, GroupCount
+
+Mode = Literal["owner", "viewer"]
+
+
+@dataclass(frozen=True, slots=True)
+class StatusLine:
+    site: str
+    now: float
+    timezone: str
+    phase_kind: str
+    phase_text: str
+    calendar_warning: str
+    health: CollectorHealth
+    reload_status: str
+    """'' when the config in force loaded cleanly; otherwise 'reload failed: file:line:col: message'."""
+    mode: Mode
+    identity: Identity
+    role: Role
+
+
+@dataclass(frozen=True)
+class ConsoleSnapshot:
+    """Everything the main screen shows, at one instant."""
+
+    status: StatusLine
+    alerts: tuple[AlertView, ...]
+    overview: tuple[GroupCount, ...]
+    runs: Mapping[str, PlaybookRun] = field(default_factory=dict)
+    """Open playbook run per alert fingerprint."""
+    language: str = "en"
+    bell: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class MetricLine:
+    metric: str
+    labels: Labels
+    value: MetricValue | None
+    unit: str
+    age_s: float
+    history: tuple[float, ...]
+    """Values over the last hour, oldest first, for a sparkline."""
+
+
+@dataclass(frozen=True, slots=True)
+class TargetDetail:
+    target: str
+    name: str
+    group: str
+    kind: str
+    state: State
+    last_error: str
+    metrics: tuple[MetricLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    at: float
+    kind: str
+    """'event', 'transition' or 'action'."""
+    target: str
+    text: str
+    who: str = ""
+    drill: bool = False
+
+
+class ConsoleSource(Protocol):
+    """The console's only window onto the room."""
+
+    def snapshot(self, now: float) -> ConsoleSnapshot: ...
+
+    def playbook(self, playbook_id: str, language: str) -> Playbook | None: ...
+
+    def detail(self, target_id: str, now: float) -> TargetDetail | None: ...
+
+    def timeline(self, since: float, until: float, kinds: Sequence[str] = ()) -> list[TimelineEntry]: ...
+
+    def submit(self, kind: str, alert: str, payload: Mapping[str, str | float | int | None]) -> StoredAction:
+        """Record an operator action durably; raises dutyroom.operators.actions.ActionRefused with a reason."""
+        ...

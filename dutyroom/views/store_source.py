@@ -1,0 +1,248 @@
+"""The console's real data source: the shared state directory, read once per UI tick.
+
+Each tick re-reads the engine state, but decodes only the blobs that changed and rebuilds only the alert views
+that can have changed (dutyroom.views.source_cache), so a tick in a room of thousands of checks costs what changed.
+
+Owner and viewer read the same store; the owner also runs the Poller in its event loop (see console_main).
+Operator actions go through `dutyroom.operators.actions.submit` (role check, durable commit) and playbook step
+actions are first planned against the run book, so a two-person step cannot be completed by one person.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Literal
+
+from dutyroom.config.load import LoadedConfig
+from dutyroom.model import Identity, State
+from dutyroom.operators.actions import ActionRefused, ActionRequest, submit
+from dutyroom.operators.roles import role_of
+from dutyroom.operators.state import OperatorState
+from dutyroom.playbooks.model import Playbook
+from dutyroom.playbooks.run_state import PlaybookRun
+from dutyroom.playbooks.runs import RUN_ACTION_KINDS, RunBook, RunError
+from dutyroom.room import Room
+from dutyroom.store.database import Store
+from dutyroom.store.records import StoredAction
+from dutyroom.views.alerts import AlertView, GroupCount, collector_health, group_overview, target_states
+from dutyroom.views.console_source import (
+    ConsoleSnapshot,
+    MetricLine,
+    Mode,
+    StatusLine,
+    TargetDetail,
+    TimelineEntry,
+)
+from dutyroom.views.snapshot import read_engine_state
+from dutyroom.views.source_cache import AlertViewCache, EngineStateCache
+
+STEP_ALIASES = {"step-tick": "step"}
+HOUR_S = 3600.0
+
+
+class StoreSource:
+    """A ConsoleSource over a state directory."""
+
+    def __init__(self, room: Room, store: Store, identity: Identity, mode: Mode, *, language: str = "") -> None:
+        self.room = room
+        self.store = store
+        self.identity = identity
+        self.mode = mode
+        self.language = language or room.config.parsed.site.language
+        self.role = role_of(identity, room.config.parsed.roles)
+        self._operator = OperatorState()
+        self._runs = RunBook()
+        self._cursor = 0
+        self._state = EngineStateCache()
+        self._views = AlertViewCache()
+        self._overview_config: LoadedConfig | None = None
+        self._overview: tuple[GroupCount, ...] = ()
+        self._runs_of_book: RunBook | None = None
+        self._run_of_alert: dict[str, PlaybookRun | None] = {}
+
+    # ----- reading
+    def _catch_up(self) -> None:
+        while batch := self.store.actions_after(self._cursor):
+            self._operator.apply_all(batch)
+            for action in batch:
+                if action.kind in RUN_ACTION_KINDS:
+                    try:
+                        self._runs = self._runs.apply(action)
+                    except RunError:
+                        continue
+            self._cursor = batch[-1].id
+
+    def snapshot(self, now: float) -> ConsoleSnapshot:
+        self._catch_up()
+        config = self.room.config
+        state = self._state.read(self.store.load_alert_states())
+        alerts = self._views.views(config, state, self._operator, self._cursor, now)
+        runs = self._runs_for(alerts)
+        if state.standing_changed or self._overview_config is not config:
+            self._overview_config = config
+            self._overview = tuple(group_overview(config, target_states(config, state.checks.values(), state.health)))
+        phase_kind, phase_text, warning = self._phase(now)
+        status = StatusLine(
+            site=config.parsed.site.name,
+            now=now,
+            timezone=config.parsed.site.timezone,
+            phase_kind=phase_kind,
+            phase_text=phase_text,
+            calendar_warning=warning,
+            health=collector_health(config, state.health, now),
+            reload_status=self.store.get_meta("reload_status") or "",
+            mode=self.mode,
+            identity=self.identity,
+            role=self.role,
+        )
+        return ConsoleSnapshot(
+            status=status,
+            alerts=alerts,
+            overview=self._overview,
+            runs=runs,
+            language=self.language,
+            bell=config.parsed.defaults.bell,
+        )
+
+    def _runs_for(self, alerts: tuple[AlertView, ...]) -> dict[str, PlaybookRun]:
+        """The run of each alert that has one (remembered until the run book changes)."""
+        if self._runs_of_book is not self._runs:
+            self._runs_of_book, self._run_of_alert = self._runs, {}
+        if not self._runs.runs:
+            return {}
+        found = self._run_of_alert
+        runs = {}
+        for alert in alerts:
+            fingerprint = alert.fingerprint
+            if fingerprint not in found:
+                found[fingerprint] = self._runs.run_for_alert(fingerprint)
+            run = found[fingerprint]
+            if run is not None:
+                runs[fingerprint] = run
+        return runs
+
+    def _phase(self, now: float) -> tuple[str, str, str]:
+        calendar = self.room.config.calendar
+        if calendar is None:
+            return "", "", ""
+        phase = calendar.phase_at(datetime.fromtimestamp(now, self.room.config.timezone))
+        lang: Literal["en", "zh"] = "zh" if self.language == "zh" else "en"
+        warning = phase.describe(lang) if phase.uncovered else ""
+        return phase.kind, phase.describe(lang), warning
+
+    def playbook(self, playbook_id: str, language: str) -> Playbook | None:
+        return self.room.playbooks.get(playbook_id, "zh" if language == "zh" else "en")
+
+    def detail(self, target_id: str, now: float) -> TargetDetail | None:
+        target = self.room.config.target(target_id)
+        if target is None:
+            return None
+        state = read_engine_state(self.store)
+        health = state.health.get(target_id)
+        lines = []
+        for metric, labels, unit in self.store.series_of(target_id):
+            history = self.store.raw_series(target_id, metric, labels, now - HOUR_S)
+            latest = self.store.latest_sample(target_id, metric, labels)
+            value, at = latest if latest is not None else (None, 0.0)
+            lines.append(MetricLine(metric, labels, value, unit, now - at if at else 0.0, tuple(v for _, v in history)))
+        worst = target_states(self.room.config, state.checks.values(), state.health).get(target_id, State.OK)
+        return TargetDetail(
+            target=target_id,
+            name=target.name or target.id,
+            group=target.group,
+            kind=target.kind,
+            state=worst,
+            last_error=health.reason if health else "",
+            metrics=tuple(lines),
+        )
+
+    def timeline(self, since: float, until: float, kinds: Sequence[str] = ()) -> list[TimelineEntry]:
+        entries: list[TimelineEntry] = []
+        if not kinds or "event" in kinds:
+            entries += [
+                TimelineEntry(event.at, "event", event.target, f"{event.kind}: {event.message}")
+                for event in self.store.events_between(since, until)
+            ]
+        if not kinds or "transition" in kinds:
+            entries += [
+                TimelineEntry(
+                    item.at,
+                    "transition",
+                    item.target,
+                    f"{item.rule} {item.from_state} -> {item.to_state} {item.severity} {item.value}",
+                    drill=item.drill,
+                )
+                for item in self.store.transitions_between(since, until)
+            ]
+        if not kinds or "action" in kinds:
+            entries += [
+                TimelineEntry(
+                    action.at, "action", action.alert, _describe_action(action), action.actor.describe(), action.drill
+                )
+                for action in self.store.actions_between(since, until)
+            ]
+        return sorted(entries, key=lambda entry: entry.at, reverse=True)
+
+    # ----- acting
+    def submit(self, kind: str, alert: str, payload: Mapping[str, str | float | int | None]) -> StoredAction:
+        self._catch_up()
+        now = time.time()
+        kind = STEP_ALIASES.get(kind, kind)
+        if kind == "drill":
+            return self._start_drill(str(payload.get("playbook", "")), now)
+        drill = False
+        if kind in RUN_ACTION_KINDS:
+            run = self._runs.get(str(payload.get("run", "")))
+            drill = run.drill if run is not None else False
+            try:
+                self._plan(kind, payload, now)
+            except RunError as error:
+                raise ActionRefused(str(error)) from None
+        stored = submit(
+            self.store, self.room.config, self.identity, ActionRequest(kind, alert, dict(payload), drill), now
+        )
+        self._catch_up()
+        return stored
+
+    def _start_drill(self, playbook_id: str, now: float) -> StoredAction:
+        """A drill of a playbook: a run started by hand and marked as a drill everywhere it appears."""
+        playbook = self.playbook(playbook_id, self.language)
+        if playbook is None:
+            raise ActionRefused(f"no playbook '{playbook_id}'")
+        try:
+            planned = RunBook(dict(self._runs.runs)).plan_start(playbook, self.identity, now, drill=True)
+        except RunError as error:
+            raise ActionRefused(str(error)) from None
+        stored = submit(
+            self.store,
+            self.room.config,
+            self.identity,
+            ActionRequest(planned.kind, planned.alert, dict(planned.payload), True),
+            now,
+        )
+        self._catch_up()
+        return stored
+
+    def _plan(self, kind: str, payload: Mapping[str, str | float | int | None], now: float) -> None:
+        """Check a run action against the run book without changing it (raises RunError when it does not fit)."""
+        run_id = str(payload.get("run", ""))
+        step = int(payload.get("step") or 0)
+        book = RunBook(dict(self._runs.runs))
+        if kind == "step":
+            book.plan_tick(run_id, step, self.identity, now)
+        elif kind == "step-confirm":
+            book.plan_confirm(run_id, step, self.identity, now)
+        elif kind == "step-undo":
+            book.plan_undo(run_id, step, self.identity, now)
+        elif kind == "step-skip":
+            book.plan_skip(run_id, step, str(payload.get("reason", "")), self.identity, now)
+
+
+def _describe_action(action: StoredAction) -> str:
+    payload = action.payload
+    detail = payload.get("comment") or payload.get("text") or payload.get("reason") or ""
+    step = payload.get("step")
+    where = f" step {step}" if step else ""
+    return f"{action.kind}{where} {detail}".strip()

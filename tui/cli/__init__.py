@@ -1,0 +1,1 @@
+"""The `dutyroom` command line: one module per family of commands, heavy imports inside the handlers."""

@@ -1,0 +1,175 @@
+"""`dutyroom alerts | ack | silence | note | audit verify`: the shared state from a shell."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from typing import TYPE_CHECKING
+
+from tui.cli.common import CommandFailed, load_or_fail, open_store
+
+if TYPE_CHECKING:
+    from dutyroom.operators.actions import ActionRequest
+    from dutyroom.views.alerts import AlertView
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+    alerts = commands.add_parser("alerts", parents=[common], help="list active alerts")
+    alerts.add_argument("--json", action="store_true", help="one JSON document (a list of alerts)")
+    alerts.set_defaults(handler=cmd_alerts)
+
+    ack = commands.add_parser("ack", parents=[common], help="acknowledge an alert (a comment is required)")
+    ack.add_argument("alert", help="fingerprint (or a unique prefix), or rule@target")
+    ack.add_argument("-m", "--comment", required=True, help="why / what is being done")
+    ack.add_argument("--expires", help="the ack lapses after this long, e.g. 2h")
+    ack.set_defaults(handler=cmd_ack)
+
+    silence = commands.add_parser("silence", parents=[common], help="silence matching alerts for a while")
+    silence.add_argument("--rule", default="")
+    silence.add_argument("--target", default="")
+    silence.add_argument("--group", default="")
+    silence.add_argument("--for", dest="duration", required=True, help="how long, e.g. 2h")
+    silence.add_argument("-m", "--comment", required=True)
+    silence.set_defaults(handler=cmd_silence)
+
+    note = commands.add_parser("note", parents=[common], help="attach a note to an alert")
+    note.add_argument("alert")
+    note.add_argument("-m", "--text", required=True)
+    note.set_defaults(handler=cmd_note)
+
+    audit = commands.add_parser("audit", parents=[common], help="the audit log")
+    audit.add_argument("action", choices=["verify"])
+    audit.set_defaults(handler=cmd_audit)
+
+
+def alert_json(alert: AlertView) -> dict[str, object]:
+    return {
+        "fingerprint": alert.fingerprint,
+        "rule": alert.rule,
+        "target": alert.target,
+        "group": alert.group,
+        "labels": dict(alert.labels),
+        "phase": str(alert.phase),
+        "state": str(alert.state),
+        "severity": alert.severity,
+        "value": alert.value,
+        "unit": alert.unit,
+        "value_at": alert.value_at,
+        "reason": alert.reason,
+        "since": alert.since,
+        "fired_at": alert.fired_at or None,
+        "resolved_at": alert.resolved_at or None,
+        "suppressed_by": alert.suppressed_by or None,
+        "flapping": alert.flapping,
+        "acknowledged_by": alert.ack.by.describe() if alert.ack else None,
+        "ack_comment": alert.ack.comment if alert.ack else None,
+        "silenced_by": alert.silenced_by or None,
+        "escalated": alert.escalated,
+        "playbook": alert.playbook,
+        "notes": [{"by": note.by.describe(), "at": note.at, "text": note.text} for note in alert.notes],
+        "drill": alert.drill,
+    }
+
+
+def cmd_alerts(args: argparse.Namespace) -> int:
+    from dutyroom.views.snapshot import read_alerts
+    from tui.text_format import alert_marks, format_age, format_value
+
+    config = load_or_fail(args.config)
+    now = time.time()
+    with open_store(args.state) as store:
+        alerts = read_alerts(store, config, now)
+    if args.json:
+        print(json.dumps([alert_json(alert) for alert in alerts], ensure_ascii=False, indent=1))
+        return 0
+    if not alerts:
+        print("no active alerts")
+        return 0
+    for alert in alerts:
+        print(
+            f"{alert.state.symbol} {alert.state.value.upper():<11} {alert.severity:<8} {alert.target:<12} "
+            f"{alert.rule:<20} {format_value(alert.value, alert.unit):>10} ({format_age(now - alert.value_at)}) "
+            f"{alert.phase.value:<8} {alert_marks(alert)} {alert.fingerprint}"
+        )
+    return 0
+
+
+def _select(args: argparse.Namespace) -> tuple[AlertView, float]:
+    from dutyroom.operators.actions import ActionRefused
+    from dutyroom.views.alerts import find_alert
+    from dutyroom.views.snapshot import read_alerts
+
+    config = load_or_fail(args.config)
+    now = time.time()
+    with open_store(args.state) as store:
+        try:
+            return find_alert(read_alerts(store, config, now), args.alert), now
+        except ActionRefused as refusal:
+            raise CommandFailed(str(refusal)) from None
+
+
+def _submit(args: argparse.Namespace, request: ActionRequest, done: str) -> int:
+    from dutyroom.operators.actions import ActionRefused, submit
+    from dutyroom.operators.identity import current_identity
+
+    config = load_or_fail(args.config)
+    with open_store(args.state) as store:
+        try:
+            stored = submit(store, config, current_identity(), request, time.time())
+        except ActionRefused as refusal:
+            raise CommandFailed(f"refused: {refusal}") from None
+    print(f"{done} (action #{stored.id})", flush=True)
+    return 0
+
+
+def cmd_ack(args: argparse.Namespace) -> int:
+    from dutyroom.operators.actions import ActionRequest
+
+    alert, now = _select(args)
+    payload: dict[str, str | float | None] = {"comment": args.comment}
+    if args.expires:
+        payload["expires_at"] = now + _duration(args.expires)
+    return _submit(args, ActionRequest("ack", alert.fingerprint, payload), f"acknowledged {alert.fingerprint}")
+
+
+def cmd_silence(args: argparse.Namespace) -> int:
+    from dutyroom.operators.actions import ActionRequest
+
+    if not (args.rule or args.target or args.group):
+        raise CommandFailed("a silence needs at least one of --rule, --target, --group")
+    now = time.time()
+    payload = {
+        "rule": args.rule,
+        "target": args.target,
+        "group": args.group,
+        "comment": args.comment,
+        "start": now,
+        "end": now + _duration(args.duration),
+    }
+    return _submit(args, ActionRequest("silence", "", payload), "silenced")
+
+
+def cmd_note(args: argparse.Namespace) -> int:
+    from dutyroom.operators.actions import ActionRequest
+
+    alert, _ = _select(args)
+    return _submit(args, ActionRequest("note", alert.fingerprint, {"text": args.text}), f"noted on {alert.fingerprint}")
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    with open_store(args.state) as store:
+        report = store.verify_audit()
+    if report.ok:
+        print(f"audit log intact: {report.records} records")
+        return 0
+    raise CommandFailed(f"audit log damaged: {report.problem}")
+
+
+def _duration(text: str) -> float:
+    from dutyroom.config.durations import DurationError, parse_duration
+
+    try:
+        return parse_duration(text)
+    except DurationError as error:
+        raise CommandFailed(str(error)) from None

@@ -1,0 +1,72 @@
+"""`dutyroom check`, `dutyroom schema`, `dutyroom test-rules`: validate config, publish its schema, test rules."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dutyroom.config.problems import Problem
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+    check = commands.add_parser("check", parents=[common], help="validate checks.toml, profiles and playbooks")
+    check.add_argument("--playbooks", type=Path, help="playbooks directory (default: beside checks.toml)")
+    check.set_defaults(handler=cmd_check)
+
+    schema = commands.add_parser("schema", help="print the JSON Schema of checks.toml")
+    schema.set_defaults(handler=cmd_schema)
+
+    rules = commands.add_parser("test-rules", help="run rule unit tests (see dutyroom/rules/rule_tests.py)")
+    rules.add_argument("files", nargs="+", type=Path)
+    rules.set_defaults(handler=cmd_test_rules)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    problems, summary = validate_all(args.config, args.playbooks)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s)")
+        return 1
+    print(f"ok: {summary}")
+    return 0
+
+
+def validate_all(config_path: Path, playbooks_dir: Path | None = None) -> tuple[list[Problem], str]:
+    """Every problem found (sorted), and a one-line summary when there are none."""
+    from dutyroom.room import check_room
+
+    room, problems = check_room(config_path, playbooks_dir, require_env=False)
+    if room is None:
+        return problems, ""
+    config = room.config.parsed
+    summary = f"{len(config.target)} targets, {len(config.rule)} rules, {len(room.playbooks.ids())} playbooks"
+    if room.config.unset_env:
+        names = ", ".join(sorted(set(room.config.unset_env)))
+        summary += f" (secrets from environment variables not set here: {names}; set them where dutyroom runs)"
+    return problems, summary
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from dutyroom.config.types import json_schema
+
+    print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_test_rules(args: argparse.Namespace) -> int:
+    from dutyroom.rules.rule_tests import run_rule_test
+
+    failed = 0
+    for path in args.files:
+        result = run_rule_test(path)
+        status = "PASS" if result.passed else "FAIL"
+        print(f"{status} {path}: {result.name}")
+        for failure in result.failures:
+            print(f"  {failure}")
+        failed += 0 if result.passed else 1
+    print(f"{len(args.files) - failed} passed, {failed} failed")
+    return 1 if failed else 0

@@ -1,0 +1,151 @@
+"""`dutyroom handover` (write, note, sign) and `dutyroom report` (a period's operations report).
+
+    dutyroom handover [--out FILE] [--format md|txt] [--shift-start ISO] [--lang en|zh]
+    dutyroom handover --note TEXT          # a note for the next shift, listed in the next handover
+    dutyroom handover --sign [--out FILE]  # outgoing signs first, then incoming; default: the newest file
+    dutyroom report --since ISO [--until ISO] [--format md|csv] [--out FILE]
+
+Times without an offset are the site's local time. Errors (disk full, unsafe directory, refused action)
+are printed with the path and exit 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from dutyroom.report import REPORT_FORMATS
+from tui.cli.common import CommandFailed, load_or_fail, open_store
+
+if TYPE_CHECKING:
+    from dutyroom.room import Room
+
+
+def _failures() -> tuple[type[Exception], ...]:
+    """The expected failures of both commands: each is printed as one line, never a traceback."""
+    from dutyroom.handover.shifts import ShiftError
+    from dutyroom.handover.writer import HandoverError
+    from dutyroom.operators.actions import ActionRefused
+    from dutyroom.report.writer import ReportError
+    from dutyroom.store.records import StoreError
+
+    return (HandoverError, ShiftError, ReportError, ActionRefused, StoreError, OSError)
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+    handover = commands.add_parser("handover", parents=[common], help="write, note or sign the shift handover")
+    handover.add_argument("--out", type=Path, help="file to write (default: site.handover_dir/handover-...)")
+    handover.add_argument("--format", choices=["md", "txt"], help="Markdown or plain text (default: md)")
+    handover.add_argument("--shift-start", help="hand over the shift starting at this time (ISO, local)")
+    handover.add_argument("--lang", choices=["en", "zh"], help="language (default: site.language)")
+    handover.add_argument("--playbooks", type=Path, help="playbooks directory (default: beside checks.toml)")
+    action = handover.add_mutually_exclusive_group()
+    action.add_argument("--sign", action="store_true", help="sign the newest handover (or --out FILE)")
+    action.add_argument("--note", help="record a note for the next shift instead of writing the file")
+    handover.set_defaults(handler=cmd_handover)
+
+    report = commands.add_parser("report", parents=[common], help="operations report for a period")
+    report.add_argument("--since", required=True, help="period start (ISO date or date-time, local)")
+    report.add_argument("--until", help="period end (default: now)")
+    report.add_argument(
+        "--format",
+        choices=list(REPORT_FORMATS),
+        help="md to read, or csv: one file whose first column names the section (default: from --out, else md)",
+    )
+    report.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    report.add_argument("--lang", choices=["en", "zh"], help="language (default: site.language)")
+    report.add_argument("--playbooks", type=Path, help="playbooks directory (default: beside checks.toml)")
+    report.set_defaults(handler=cmd_report)
+
+
+def load_room_leniently(config_path: Path, playbooks: Path | None) -> Room:
+    """checks.toml must be valid; playbooks that do not load are left out (a handover must still be written)."""
+    from dutyroom.playbooks.library import read_playbooks
+    from dutyroom.room import Room, playbooks_dir_for
+
+    config = load_or_fail(config_path)
+    library, _problems = read_playbooks(playbooks_dir_for(config_path, playbooks))
+    return Room(config, library)
+
+
+def parse_time(text: str, timezone: ZoneInfo, option: str) -> float:
+    """An ISO date or date-time; without an offset it is local to the site."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise CommandFailed(f"{option}: bad time '{text}' (use e.g. 2026-10-01 or 2026-10-01T08:00)") from None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone)).timestamp()
+
+
+def cmd_handover(args: argparse.Namespace) -> int:
+    from dutyroom.handover.shifts import latest_handover
+    from dutyroom.handover.writer import (
+        HandoverError,
+        handover_directory,
+        record_handover_note,
+        sign_handover,
+        write_handover,
+    )
+    from dutyroom.operators.identity import current_identity
+
+    room = load_room_leniently(args.config, args.playbooks)
+    actor = current_identity()
+    now = time.time()
+    shift_start = parse_time(args.shift_start, room.config.timezone, "--shift-start") if args.shift_start else None
+    with open_store(args.state) as store:
+        try:
+            if args.note is not None:
+                stored = record_handover_note(room, store, now, actor=actor, text=args.note)
+                print(f"noted for the next shift (action #{stored.id})")
+                return 0
+            if args.sign:
+                path = args.out or latest_handover(handover_directory(room, store))
+                if path is None:
+                    raise HandoverError(f"no handover file to sign in {handover_directory(room, store)}")
+                signed = sign_handover(room, store, now, actor=actor, path=path)
+                done = f"action #{signed.action.id}" if signed.action else "signed before; file refreshed"
+                print(f"signed {signed.path} as {signed.role} ({done})")
+                return 0
+            result = write_handover(
+                room,
+                store,
+                now,
+                actor=actor,
+                out=args.out,
+                fmt=args.format,
+                lang=args.lang,
+                shift_start=shift_start,
+            )
+        except _failures() as error:
+            raise CommandFailed(f"handover: {error}") from None
+    print(f"handover written: {result.path}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from dutyroom.atomic import write_atomically
+    from dutyroom.report.writer import build_report, render_report
+
+    room = load_room_leniently(args.config, args.playbooks)
+    timezone = room.config.timezone
+    now = time.time()
+    since = parse_time(args.since, timezone, "--since")
+    until = parse_time(args.until, timezone, "--until") if args.until else now
+    fmt = args.format or ("csv" if args.out is not None and args.out.suffix == ".csv" else "md")
+    with open_store(args.state) as store:
+        try:
+            text = render_report(build_report(room, store, since, until, now, args.lang), fmt)
+            if args.out is not None:
+                write_atomically(args.out, text)
+        except _failures() as error:
+            raise CommandFailed(f"report: {error}") from None
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        print(f"report written: {args.out}")
+    return 0

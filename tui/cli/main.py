@@ -1,0 +1,118 @@
+"""The `dutyroom` command line: one entry point, one small module per family of commands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from tui.cli import actions as cli_actions
+from tui.cli import check as cli_check
+from tui.cli import demo as cli_demo
+from tui.cli import handover as cli_handover
+from tui.cli import probe as cli_probe
+from tui.cli import serve as cli_serve
+from tui.cli import status as cli_status
+from tui.cli.common import CommandFailed, add_common_options
+
+
+class _PrintVersion(argparse.Action):
+    """`--version`: the installed distribution's version, looked up only when asked for."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="print the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            found = version("dutyroom")
+        except PackageNotFoundError:
+            found = "unknown (not installed)"
+        print(f"dutyroom {found}")
+        parser.exit()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    add_common_options(common, for_subcommand=True)
+    parser = argparse.ArgumentParser(prog="dutyroom", description="Machine-room duty console.")
+    add_common_options(parser)
+    parser.add_argument("--version", action=_PrintVersion)
+    parser.add_argument("--lang", choices=["en", "zh"], help="interface language (default: checks.toml's)")
+    parser.add_argument("--ascii", action="store_true", help="ASCII borders and symbols (double-width fonts)")
+    parser.add_argument(
+        "--remote",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="remote profile (default: on when SSH_CONNECTION is set)",
+    )
+    parser.add_argument("--no-bell", action="store_true", help="do not ring the terminal bell")
+    parser.add_argument(
+        "--mouse",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="mouse support (default: off in the remote profile)",
+    )
+    parser.add_argument("--live-clock", action="store_true", help="repaint the clock every second")
+    parser.add_argument(
+        "--16-colors",
+        dest="sixteen_colors",
+        action="store_true",
+        default=None,
+        help="use the 16-colour theme (default: from TERM)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    cli_check.register(commands, common)
+    cli_actions.register(commands, common)
+    cli_serve.register(commands, common)
+    cli_handover.register(commands, common)
+    cli_probe.register(commands, common)
+    cli_status.register(commands, common)
+    cli_demo.register(commands, common)
+    return parser
+
+
+def cmd_console(args: argparse.Namespace) -> int:
+    """The console on the room's state directory (owner, or viewer when a poller is already running)."""
+    from dutyroom.config.problems import ConfigError
+    from dutyroom.room import load_room
+    from tui.launch import ConsoleOptions, run_console
+
+    try:
+        room = load_room(args.config)
+    except ConfigError as error:
+        raise CommandFailed(str(error)) from None
+    options = ConsoleOptions(
+        language=args.lang or "",
+        ascii_only=args.ascii,
+        remote=args.remote,
+        bell=False if args.no_bell else None,
+        mouse=args.mouse,
+        live_clock=args.live_clock,
+        sixteen_colors=args.sixteen_colors,
+    )
+    return run_console(room, args.state, options)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        handler = cmd_console
+    try:
+        status: int = handler(args)
+    except CommandFailed as failure:
+        print(failure, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()
+        return 0
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
