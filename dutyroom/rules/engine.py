@@ -12,11 +12,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import msgspec
-
 from dutyroom.config.conditions import NotComparable
 from dutyroom.config.load import CompiledRule, LoadedConfig
 from dutyroom.model import Event, Labels, MetricValue, PollResult, Sample, State
+from dutyroom.rules import state_codec
 from dutyroom.rules.alert import SEVERITY_ORDER, STATE_SEVERITY, AlertPhase, Check, TargetHealth, fingerprint
 from dutyroom.rules.capacity import headroom_of, record_peak
 from dutyroom.rules.flapping import next_flapping, record_change
@@ -51,10 +50,6 @@ class Evaluation:
     events: list[Event] = field(default_factory=list)
 
 
-_CHECK_DECODER = msgspec.json.Decoder(Check)
-_HEALTH_DECODER = msgspec.json.Decoder(TargetHealth)
-
-
 class Engine:
     """Turns poll results into alert transitions for one configuration."""
 
@@ -64,7 +59,12 @@ class Engine:
         self.health: dict[str, TargetHealth] = {
             target.id: TargetHealth(target=target.id) for target in config.parsed.target
         }
-        self._changed: set[str] = set()
+        self._changed_checks: set[str] = set()
+        """Fingerprints of checks changed since the last `export_changes`."""
+        self._changed_targets: set[str] = set()
+        """Ids of targets whose health changed since then."""
+        self._forgotten: set[str] = set()
+        """Store keys to delete: entries restored that no longer decode or apply."""
         self._latest: dict[tuple[str, str, Labels], MetricValue] = {}
         self._rules_by_metric: dict[str, list[CompiledRule]] = {}
         self._capacity_metrics = {rule.spec.capacity_metric for rule in config.rules if rule.spec.capacity_metric}
@@ -75,45 +75,38 @@ class Engine:
         self._rule_by_id = {rule.id: rule for rule in config.rules}
         self.drill = False
 
-    # ----- persistence
+    # ----- persistence (keys and encoding: dutyroom.rules.state_codec)
     def export_all(self) -> dict[str, str]:
-        """JSON of every check and target health, e.g. to carry state into an engine for a reloaded config."""
-        blobs = {key: msgspec.json.encode(check).decode() for key, check in self.checks.items()}
-        blobs.update({"target:" + key: msgspec.json.encode(item).decode() for key, item in self.health.items()})
-        return blobs
+        """Every check and target health as the store keeps them, e.g. to carry state into a reloaded config."""
+        return state_codec.encode_all(self.checks.values(), self.health.values())
 
     def export_changes(self) -> tuple[dict[str, str], list[str]]:
-        """JSON of checks and target health changed since the last call, and checks to forget."""
-        upserts: dict[str, str] = {}
-        deletes: list[str] = []
-        for key in sorted(self._changed):
-            if key.startswith("target:"):
-                health = self.health.get(key[7:])
-                if health is not None:
-                    upserts[key] = msgspec.json.encode(health).decode()
-            elif key in self.checks:
-                upserts[key] = msgspec.json.encode(self.checks[key]).decode()
-            else:
-                deletes.append(key)
-        self._changed.clear()
+        """Checks and target health changed since the last call, as the store keeps them, and keys to forget."""
+        upserts = state_codec.encode_all(
+            (self.checks[key] for key in sorted(self._changed_checks)),
+            (self.health[target] for target in sorted(self._changed_targets)),
+        )
+        deletes = sorted(self._forgotten - upserts.keys())
+        self._changed_checks.clear()
+        self._changed_targets.clear()
+        self._forgotten.clear()
         return upserts, deletes
 
     def restore(self, blobs: Mapping[str, str]) -> None:
-        """Load state saved by `export_changes`; entries for rules or targets no longer configured are dropped."""
-        for key, blob in blobs.items():
-            try:
-                if key.startswith("target:"):
-                    health = _HEALTH_DECODER.decode(blob)
-                    if health.target in self.health:
-                        self.health[health.target] = health
-                else:
-                    check = _CHECK_DECODER.decode(blob)
-                    if check.rule in self._rule_by_id and check.target in self.config.targets_by_id:
-                        self.checks[key] = check
-                    else:
-                        self._changed.add(key)
-            except msgspec.DecodeError:
-                self._changed.add(key)
+        """Load state saved by `export_changes`; entries that do not decode, and those of rules or targets no
+        longer configured, are dropped and forgotten by the next `export_changes`."""
+        stored = state_codec.decode_all(blobs)
+        self._forgotten.update(stored.undecodable)
+        for health in stored.health.values():
+            if health.target in self.health:
+                self.health[health.target] = health
+            else:
+                self._forgotten.add(state_codec.health_key(health.target))
+        for key, check in stored.checks.items():
+            if check.rule in self._rule_by_id and check.target in self.config.targets_by_id:
+                self.checks[key] = check
+            else:
+                self._forgotten.add(key)
 
     # ----- evaluation
     def evaluate(self, results: Iterable[PollResult], now: float) -> Evaluation:
@@ -136,7 +129,7 @@ class Engine:
 
     def _apply_result(self, result: PollResult, phase_kind: str | None, out: Evaluation) -> None:
         health = self.health.setdefault(result.target, TargetHealth(target=result.target))
-        self._changed.add("target:" + result.target)
+        self._changed_targets.add(result.target)
         timing = self.config.timings.get(result.target)
         attempts = timing.attempts if timing else 3
         health.last_result_at = result.at
@@ -260,7 +253,7 @@ class Engine:
             word = "started" if check.flapping else "stopped"
             out.events.append(Event(at, "flapping", target, f"{rule.id}: flapping {word}", State.WARNING))
         check.state, check.reason, check.value, check.value_at, check.unit = state, reason, value, at, unit
-        self._changed.add(key)
+        self._changed_checks.add(key)
         self._advance(rule, check, state is not State.OK, at, phase_kind, out)
 
     def _advance(
@@ -305,7 +298,7 @@ class Engine:
             if timing is not None and now - check.value_at > timing.stale_after_s:
                 age = int(now - check.value_at)
                 check.state, check.reason = State.STALE, f"no fresh data for {age}s"
-                self._changed.add(check.fingerprint)
+                self._changed_checks.add(check.fingerprint)
                 self._advance(rule, check, True, now, phase_kind, out)
 
     def _explained_by_reachability(self, target_id: str) -> bool:
@@ -323,7 +316,7 @@ class Engine:
             cause = self._root_cause(check.target, down)
             if cause != check.suppressed_by:
                 check.suppressed_by = cause
-                self._changed.add(check.fingerprint)
+                self._changed_checks.add(check.fingerprint)
 
     def _down_targets(self) -> set[str]:
         down = {target for target, health in self.health.items() if health.hard_failure_since}
@@ -357,7 +350,7 @@ class Engine:
         for check in self.checks.values():
             if check.phase is AlertPhase.RESOLVED and now - check.resolved_at >= keep_for:
                 check.phase = AlertPhase.INACTIVE
-                self._changed.add(check.fingerprint)
+                self._changed_checks.add(check.fingerprint)
 
 
 def _severity(rule: CompiledRule, state: State, phase_kind: str | None) -> str:

@@ -5,40 +5,18 @@ The CLI and attached consoles use this; the process that polls builds the same v
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import msgspec
-
 from dutyroom.config.load import LoadedConfig
 from dutyroom.operators.state import OperatorState
-from dutyroom.rules.alert import Check, TargetHealth
+from dutyroom.rules.state_codec import StoredState, decode_all
 from dutyroom.store.database import Store
 from dutyroom.views.alerts import AlertView, alert_views
 
-_CHECK = msgspec.json.Decoder(Check)
-_HEALTH = msgspec.json.Decoder(TargetHealth)
-
-
-@dataclass(frozen=True)
-class StoredState:
-    checks: dict[str, Check]
-    health: dict[str, TargetHealth]
+__all__ = ["StoredState", "read_alerts", "read_engine_state", "read_operator_state"]
 
 
 def read_engine_state(store: Store) -> StoredState:
     """The checks and target health the poller last saved (entries that do not decode are skipped)."""
-    checks: dict[str, Check] = {}
-    health: dict[str, TargetHealth] = {}
-    for key, blob in store.load_alert_states().items():
-        try:
-            if key.startswith("target:"):
-                item = _HEALTH.decode(blob)
-                health[item.target] = item
-            else:
-                checks[key] = _CHECK.decode(blob)
-        except msgspec.DecodeError:
-            continue
-    return StoredState(checks, health)
+    return decode_all(store.load_alert_states())
 
 
 def read_operator_state(store: Store, state: OperatorState | None = None) -> OperatorState:

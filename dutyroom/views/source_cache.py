@@ -3,8 +3,9 @@
 Every tick the store hands back every check and target-health blob (thousands in a large room). Decoding them
 all, building a view of every active alert and sorting them again cost more than the rest of the console
 together. Here a blob that did not change is not decoded again (nor is an inactive check's: nothing on screen
-uses it), an alert whose check did not change keeps its very same `AlertView` object (the alert table then
-skips its row by identity), and `standing` tells when the site overview can have changed at all.
+uses it, and `dutyroom.rules.state_codec.decode_skipping_inactive` tells one without decoding it), an alert
+whose check did not change keeps its very same `AlertView` object (the alert table then skips its row by
+identity), and `standing` tells when the site overview can have changed at all.
 
 An alert's view also depends on the time, through three things, and is rebuilt when one of them can have
 moved: an acknowledgement (it may start or stop applying), the escalation of an unhandled critical alert
@@ -21,16 +22,13 @@ from dataclasses import dataclass
 from itertools import compress
 from operator import ne
 
-import msgspec
-
 from dutyroom.config.load import LoadedConfig
 from dutyroom.operators.state import OperatorState
 from dutyroom.rules.alert import AlertPhase, Check, TargetHealth
+from dutyroom.rules.state_codec import decode_skipping_inactive
 from dutyroom.views.alerts import AlertView, alert_views, all_silences
 
 FULL_REBUILD_S = 60.0
-_CHECK = msgspec.json.Decoder(Check)
-_HEALTH = msgspec.json.Decoder(TargetHealth)
 
 
 @dataclass(frozen=True)
@@ -56,26 +54,6 @@ def standing(item: Check | TargetHealth | None) -> tuple[object, ...]:
     return ()
 
 
-INACTIVE = '"phase":"inactive"'
-"""How an inactive check's blob says so. JSON escapes quotes inside strings, so these bytes can only be the
-phase field itself; a blob without them (another encoding) is simply decoded."""
-
-
-def _decode(key: str, blob: str) -> Check | TargetHealth | None:
-    """The blob's check or target health; None for one that does not decode (skipped, as read_engine_state
-    skips it) and for an inactive check, which the console never shows nor counts (left undecoded)."""
-    if key.startswith("target:"):
-        decoder: msgspec.json.Decoder[Check] | msgspec.json.Decoder[TargetHealth] = _HEALTH
-    elif INACTIVE in blob:
-        return None
-    else:
-        decoder = _CHECK
-    try:
-        return decoder.decode(blob)
-    except msgspec.DecodeError:
-        return None
-
-
 class EngineStateCache:
     """Decodes only the blobs that changed since the previous read; unchanged ones keep their objects."""
 
@@ -99,7 +77,7 @@ class EngineStateCache:
                 del health[old.target]
             checks.pop(key, None)
         for key in changed:
-            item = self._items[key] = _decode(key, blobs[key])
+            item = self._items[key] = decode_skipping_inactive(key, blobs[key])
             if isinstance(item, TargetHealth):
                 health[item.target] = item
             elif isinstance(item, Check):

@@ -20,6 +20,7 @@ import pytest
 from dutyroom.config.load import LoadedConfig, load_config
 from dutyroom.model import Identity, State
 from dutyroom.operators.state import OperatorState
+from dutyroom.rules import state_codec
 from dutyroom.rules.alert import AlertPhase, Check, TargetHealth
 from dutyroom.store.database import Store
 from dutyroom.store.records import StoredAction
@@ -100,7 +101,7 @@ def check(rule: str, target: str, phase: AlertPhase, since: float, value: float,
 
 
 def blob(item: Check | TargetHealth) -> str:
-    return msgspec.json.encode(item).decode()
+    return state_codec.encode(item)[1]
 
 
 @dataclass
@@ -111,8 +112,8 @@ class Room:
     actions: list[StoredAction] = field(default_factory=list)
 
     def put(self, item: Check | TargetHealth) -> None:
-        key = f"target:{item.target}" if isinstance(item, TargetHealth) else item.fingerprint
-        self.blobs[key] = blob(item)
+        key, text = state_codec.encode(item)
+        self.blobs[key] = text
 
     def act(self, kind: str, when: float, alert: str = "", **payload: str | float) -> None:
         self.actions.append(StoredAction(len(self.actions) + 1, kind, ALICE, when, alert, payload))
@@ -120,14 +121,7 @@ class Room:
 
 def fresh_views(config: LoadedConfig, room: Room, now: float) -> list[AlertView]:
     """What a console without caches shows: every blob decoded, every view built, ties by fingerprint."""
-    decoder = msgspec.json.Decoder(Check)
-    checks = []
-    for key, text in room.blobs.items():
-        if not key.startswith("target:"):
-            try:
-                checks.append(decoder.decode(text))
-            except msgspec.DecodeError:
-                continue  # skipped, as read_engine_state skips it
+    checks = state_codec.decode_all(room.blobs).checks.values()  # undecodable ones skipped, as read_engine_state does
     operator = OperatorState()
     operator.apply_all(room.actions)
     views = alert_views(config, checks, operator, now)
