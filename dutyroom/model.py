@@ -1,4 +1,4 @@
-"""The values that cross layers: samples from collectors, states, events and operator identity.
+"""The values that cross layers: samples from collectors, states, events, alert transitions and operator identity.
 
 Times are Unix epoch seconds (wall clock, UTC) in records; display converts them to the site's timezone.
 """
@@ -73,6 +73,38 @@ STATE_RANKS = {
     State.STALE: 2,
     State.OK: 0,
 }
+
+
+class AlertPhase(StrEnum):
+    """Where an alert is in Prometheus's lifecycle: inactive -> pending -> firing -> resolved."""
+
+    INACTIVE = "inactive"
+    PENDING = "pending"
+    FIRING = "firing"
+    RESOLVED = "resolved"
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """An alert moved from one phase to another (or fired at another severity); `notify` says whether people
+    should be told. The rule engine makes these and the store keeps them as they are, for the timeline and
+    time-in-state reports: one shape for one fact."""
+
+    at: float
+    fingerprint: str
+    rule: str
+    target: str
+    labels: Labels
+    before: AlertPhase
+    after: AlertPhase
+    state: State
+    severity: str
+    value: str
+    reason: str
+    notify: bool
+    suppressed_by: str = ""
+    flapping: bool = False
+    drill: bool = False
 
 
 @dataclass(frozen=True, slots=True)

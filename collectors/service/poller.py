@@ -21,13 +21,13 @@ from collectors.factory import build_collectors, build_trap_receiver
 from collectors.scheduler import Scheduler
 from collectors.service.exporter import ExportCollector, latest_numeric, start_exporter
 from collectors.service.reload import WATCH_EVERY_S, files_fingerprint, try_reload
-from dutyroom.model import Event, Identity, Labels, PollResult
+from dutyroom.model import Event, Identity, Labels, PollResult, Transition
 from dutyroom.playbooks.runs import RUN_ACTION_KINDS, AlertRef, RunBook, RunError
 from dutyroom.room import Room
 from dutyroom.rules.alert import AlertPhase
-from dutyroom.rules.engine import Engine, Evaluation, Transition
+from dutyroom.rules.engine import Engine, Evaluation
 from dutyroom.store.database import Store
-from dutyroom.store.records import ActionRecord, TransitionRecord
+from dutyroom.store.records import ActionRecord
 
 log = logging.getLogger(__name__)
 ENGINE_ACTOR = Identity(user="dutyroom-engine")
@@ -187,7 +187,7 @@ class Poller:
         if upserts or deletes:
             self.store.save_alert_states(upserts, deletes)
         if evaluation.transitions:
-            self.store.record_transitions([_record(item) for item in evaluation.transitions])
+            self.store.record_transitions(evaluation.transitions)
         if evaluation.events:
             self.store.record_events(evaluation.events)
         samples = [sample for result in results for sample in result.samples]
@@ -242,18 +242,3 @@ class Poller:
                     except RunError as error:
                         log.warning("run action #%d not applied: %s", action.id, error)
             self._action_cursor = batch[-1].id
-
-
-def _record(transition: Transition) -> TransitionRecord:
-    return TransitionRecord(
-        at=transition.at,
-        fingerprint=transition.fingerprint,
-        rule=transition.rule,
-        target=transition.target,
-        labels=transition.labels,
-        from_state=str(transition.before),
-        to_state=str(transition.after),
-        severity=transition.severity,
-        value=transition.value,
-        drill=transition.drill,
-    )

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dutyroom.documents.timeline import Incident, build_incidents, incident_window_transitions
-from dutyroom.model import Identity
+from dutyroom.documents.timeline import ACTIVE, Incident, build_incidents, incident_window_transitions
+from dutyroom.model import Identity, Transition
 from dutyroom.playbooks.run_state import PlaybookRun, person_of
 from dutyroom.playbooks.runs import RunBook
 from dutyroom.store.database import Store
-from dutyroom.store.records import StoredAction, TransitionRecord
+from dutyroom.store.records import StoredAction
 
 LOOKBACK_S = 2 * 86400.0
 ACTION_BATCH = 5000
@@ -26,7 +26,7 @@ ENGINE_USER = "dutyroom-engine"
 class History:
     since: float
     until: float
-    transitions: list[TransitionRecord]
+    transitions: list[Transition]
     """Transitions inside the period, oldest first."""
     incidents: list[Incident]
     """Every incident that was active at some point in the period."""
@@ -70,8 +70,8 @@ def read_all_actions(store: Store, until: float | None = None) -> list[StoredAct
 def load_history(store: Store, since: float, until: float) -> History:
     in_period = store.transitions_between(since, until)
     before = store.transitions_before(since)
-    lookback: list[TransitionRecord] = []
-    if any(record.to_state in ("pending", "firing") for record in before):
+    lookback: list[Transition] = []
+    if any(record.after in ACTIVE for record in before):
         lookback = store.transitions_between(since - LOOKBACK_S, since)
     incidents = build_incidents(incident_window_transitions(lookback, before, in_period))
     incidents = [

@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from dutyroom.model import Labels
-from dutyroom.store.records import TransitionRecord
+from dutyroom.model import AlertPhase, Labels, Transition
 
-ACTIVE = ("pending", "firing")
+ACTIVE = (AlertPhase.PENDING, AlertPhase.FIRING)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,14 +56,14 @@ class Incident:
         return any(seg.start < until and (seg.end is None or seg.end > since) for seg in self.segments)
 
 
-def build_incidents(transitions: Iterable[TransitionRecord]) -> list[Incident]:
+def build_incidents(transitions: Iterable[Transition]) -> list[Incident]:
     """Incidents from transitions in time order (an alert already active at the first one starts there)."""
     open_by_fingerprint: dict[str, Incident] = {}
     done: list[Incident] = []
     for record in transitions:
         incident = open_by_fingerprint.get(record.fingerprint)
         if incident is None:
-            if record.to_state not in ACTIVE:
+            if record.after not in ACTIVE:
                 continue
             incident = Incident(
                 record.fingerprint,
@@ -74,11 +73,11 @@ def build_incidents(transitions: Iterable[TransitionRecord]) -> list[Incident]:
                 record.at,
                 record.value,
                 record.drill,
-                known_start=record.from_state not in ACTIVE,
+                known_start=record.before not in ACTIVE,
             )
             open_by_fingerprint[record.fingerprint] = incident
         _apply(incident, record)
-        if record.to_state not in ACTIVE:
+        if record.after not in ACTIVE:
             del open_by_fingerprint[record.fingerprint]
             if incident.fired_at is not None:
                 done.append(incident)
@@ -86,13 +85,13 @@ def build_incidents(transitions: Iterable[TransitionRecord]) -> list[Incident]:
     return sorted(done, key=lambda incident: (incident.opened_at, incident.target, incident.rule))
 
 
-def _apply(incident: Incident, record: TransitionRecord) -> None:
-    if record.to_state == "firing":
+def _apply(incident: Incident, record: Transition) -> None:
+    if record.after is AlertPhase.FIRING:
         _close_segment(incident, record.at)
         incident.segments.append(Segment(record.at, None, record.severity))
         if incident.fired_at is None:
             incident.fired_at, incident.fired_value = record.at, record.value
-    elif record.to_state not in ACTIVE:
+    elif record.after not in ACTIVE:
         _close_segment(incident, record.at)
         incident.resolved_at, incident.resolved_value = record.at, record.value
     else:
@@ -106,14 +105,14 @@ def _close_segment(incident: Incident, at: float) -> None:
 
 
 def incident_window_transitions(
-    lookback: list[TransitionRecord], before: list[TransitionRecord], in_period: list[TransitionRecord]
-) -> list[TransitionRecord]:
+    lookback: list[Transition], before: list[Transition], in_period: list[Transition]
+) -> list[Transition]:
     """The transitions to rebuild incidents overlapping a period, in time order.
 
     `before` is each alert's last transition before the period; for alerts active then, their transitions
     from `lookback` (a bounded stretch before the period) supply the incident's start.
     """
-    active_before = {record.fingerprint for record in before if record.to_state in ACTIVE}
+    active_before = {record.fingerprint for record in before if record.after in ACTIVE}
     earlier = [record for record in lookback if record.fingerprint in active_before]
     seen = {(record.fingerprint, record.at) for record in earlier}
     earlier.extend(
@@ -125,10 +124,10 @@ def incident_window_transitions(
     return _from_last_start(earlier) + list(in_period)
 
 
-def _from_last_start(records: list[TransitionRecord]) -> list[TransitionRecord]:
+def _from_last_start(records: list[Transition]) -> list[Transition]:
     """For each alert, only its transitions from the last time it became active (the current incident)."""
     start_index: dict[str, int] = {}
     for index, record in enumerate(records):
-        if record.to_state in ACTIVE and record.from_state not in ACTIVE:
+        if record.after in ACTIVE and record.before not in ACTIVE:
             start_index[record.fingerprint] = index
     return [record for index, record in enumerate(records) if index >= start_index.get(record.fingerprint, 0)]

@@ -1,25 +1,19 @@
 """The state kept per check (rule x target x labels): its alert phase, value, flapping history.
 
 A `Check` is what the engine persists; its alert is the Prometheus-style lifecycle
-inactive -> pending -> firing -> resolved, keyed by a fingerprint of (rule, target, labels).
+inactive -> pending -> firing -> resolved, keyed by a fingerprint of (rule, target, labels). `AlertPhase`
+itself lives in `dutyroom.model`, beside the `Transition` between phases that the store keeps.
 """
 
 from __future__ import annotations
 
 import hashlib
-from enum import StrEnum
 
 import msgspec
 
-from dutyroom.model import Labels, MetricValue, State
+from dutyroom.model import AlertPhase, Labels, MetricValue, State
 
-
-class AlertPhase(StrEnum):
-    INACTIVE = "inactive"
-    PENDING = "pending"
-    FIRING = "firing"
-    RESOLVED = "resolved"
-
+__all__ = ["SEVERITY_ORDER", "STATE_SEVERITY", "AlertPhase", "Check", "TargetHealth", "fingerprint"]
 
 SEVERITY_ORDER = {"info": 0, "warning": 1, "critical": 2}
 STATE_SEVERITY = {

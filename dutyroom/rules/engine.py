@@ -14,32 +14,11 @@ from datetime import datetime
 
 from dutyroom.config.conditions import NotComparable
 from dutyroom.config.load import CompiledRule, LoadedConfig
-from dutyroom.model import Event, Labels, MetricValue, PollResult, Sample, State
+from dutyroom.model import Event, Labels, MetricValue, PollResult, Sample, State, Transition
 from dutyroom.rules import state_codec
 from dutyroom.rules.alert import SEVERITY_ORDER, STATE_SEVERITY, AlertPhase, Check, TargetHealth, fingerprint
 from dutyroom.rules.capacity import headroom_of, record_peak
 from dutyroom.rules.flapping import next_flapping, record_change
-
-
-@dataclass(frozen=True, slots=True)
-class Transition:
-    """An alert moved from one phase or state to another; `notify` says whether people should be told."""
-
-    at: float
-    fingerprint: str
-    rule: str
-    target: str
-    labels: Labels
-    before: AlertPhase
-    after: AlertPhase
-    state: State
-    severity: str
-    value: str
-    reason: str
-    notify: bool
-    suppressed_by: str = ""
-    flapping: bool = False
-    drill: bool = False
 
 
 @dataclass

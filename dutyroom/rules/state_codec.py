@@ -29,7 +29,7 @@ _CHECK = msgspec.json.Decoder(Check)
 _HEALTH = msgspec.json.Decoder(TargetHealth)
 _PHASE_FIELD = next(item.encode_name for item in msgspec.structs.fields(Check) if item.name == "phase")
 _INACTIVE_MARK = _ENCODER.encode({_PHASE_FIELD: AlertPhase.INACTIVE}).decode()[1:-1]
-"""`"phase":"inactive"`, as `_ENCODER` writes the field of an inactive check."""
+"""The phase field of an inactive check, exactly as `_ENCODER` writes it."""
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from dutyroom.model import Event, Identity, Labels, Sample
+from dutyroom.model import Event, Identity, Labels, Sample, Transition
 from dutyroom.store.actions import insert_action, last_action_id, select_actions_after, select_actions_between
 from dutyroom.store.audit import REFUSAL_KIND, AuditReport, append_audit, detail_text
 from dutyroom.store.audit import verify_connection as _verify_connection
@@ -38,7 +38,6 @@ from dutyroom.store.records import (
     PayloadValue,
     StoredAction,
     StoreError,
-    TransitionRecord,
     canonical_json,
     validated_payload,
 )
@@ -61,7 +60,6 @@ __all__ = [
     "Store",
     "StoreError",
     "StoredAction",
-    "TransitionRecord",
 ]
 
 HEARTBEAT_KEY = "poller.heartbeat"
@@ -207,16 +205,17 @@ class Store:
         with self._reading("read events") as connection:
             return select_events(connection, since, until, kinds, limit)
 
-    def record_transitions(self, transitions: Sequence[TransitionRecord]) -> None:
+    def record_transitions(self, transitions: Sequence[Transition]) -> None:
+        """Keep the engine's transitions as they are, for the timeline and time-in-state reports."""
         with self._writing("record alert transitions", durable=False) as connection:
             insert_transitions(connection, transitions)
 
-    def transitions_between(self, since: float, until: float, limit: int | None = None) -> list[TransitionRecord]:
+    def transitions_between(self, since: float, until: float, limit: int | None = None) -> list[Transition]:
         """Transitions with since <= at < until, oldest first."""
         with self._reading("read alert transitions") as connection:
             return select_transitions(connection, since, until, limit)
 
-    def transitions_before(self, at: float) -> list[TransitionRecord]:
+    def transitions_before(self, at: float) -> list[Transition]:
         """Each alert's latest transition before `at` (its state when a report period starts)."""
         with self._reading("read alert transitions") as connection:
             return select_transitions_before(connection, at)

@@ -1,6 +1,7 @@
-"""The records the store keeps: operator actions, alert transitions, minute roll-ups and the poller heartbeat.
+"""The records the store keeps: operator actions, minute roll-ups and the poller heartbeat.
 
 Everything here is a frozen value; conversion to and from the JSON text kept in SQLite lives beside it.
+Alert transitions are kept as the engine makes them (`dutyroom.model.Transition`), not as a record of their own.
 """
 
 from __future__ import annotations
@@ -63,22 +64,6 @@ class StoredAction:
     @property
     def record(self) -> ActionRecord:
         return ActionRecord(self.kind, self.actor, self.at, self.alert, dict(self.payload), self.drill)
-
-
-@dataclass(frozen=True, slots=True)
-class TransitionRecord:
-    """One alert changing state (e.g. pending -> firing), kept for the timeline and time-in-state reports."""
-
-    at: float
-    fingerprint: str
-    rule: str
-    target: str
-    labels: Labels
-    from_state: str
-    to_state: str
-    severity: str = ""
-    value: str = ""
-    drill: bool = False
 
 
 @dataclass(frozen=True, slots=True)

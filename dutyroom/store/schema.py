@@ -127,7 +127,17 @@ CREATE TABLE IF NOT EXISTS latest_samples (
 """
 """Units of series, and each series' latest value (numbers and text) for consoles that do not poll."""
 
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2)
+SCHEMA_V3 = """
+ALTER TABLE transitions ADD COLUMN state TEXT NOT NULL DEFAULT '';
+ALTER TABLE transitions ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE transitions ADD COLUMN notify INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE transitions ADD COLUMN suppressed_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE transitions ADD COLUMN flapping INTEGER NOT NULL DEFAULT 0;
+"""
+"""The rest of the engine's `Transition`, so the store keeps it whole (rows from before read back with an
+unknown state, no reason and no notification)."""
+
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3)
 """MIGRATIONS[n] takes the schema from version n to n + 1."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

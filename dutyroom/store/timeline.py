@@ -1,4 +1,4 @@
-"""The timeline: events (agent restarted, trap received, ...) and alert state transitions, kept 400 days.
+"""The timeline: events (agent restarted, trap received, ...) and the engine's alert transitions, kept 400 days.
 
 Intervals are half-open, `since <= at < until`. Events come back newest first (the timeline view);
 transitions oldest first (time-in-state is computed walking forward), with `transitions_before` giving each
@@ -11,12 +11,17 @@ import sqlite3
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from dutyroom.model import Event, State
-from dutyroom.store.records import TransitionRecord, labels_from_json, labels_json
+from dutyroom.model import AlertPhase, Event, State, Transition
+from dutyroom.store.records import labels_from_json, labels_json
 
 TIMELINE_RETENTION_S = 400 * 86400.0
 
-_TRANSITION_COLUMNS = "at, fingerprint, rule, target, labels, from_state, to_state, severity, value, drill"
+# from_state and to_state (schema v1's names) hold a transition's phases, `before` and `after`.
+_TRANSITION_COLUMNS = (
+    "at, fingerprint, rule, target, labels, from_state, to_state, state, severity, value, reason, notify,"
+    " suppressed_by, flapping, drill"
+)
+_TRANSITION_COLUMN_COUNT = _TRANSITION_COLUMNS.count(",") + 1
 
 
 def insert_events(connection: sqlite3.Connection, events: Sequence[Event]) -> None:
@@ -48,9 +53,9 @@ def select_events(
     ]
 
 
-def insert_transitions(connection: sqlite3.Connection, transitions: Sequence[TransitionRecord]) -> None:
+def insert_transitions(connection: sqlite3.Connection, transitions: Sequence[Transition]) -> None:
     connection.executemany(
-        f"INSERT INTO transitions({_TRANSITION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO transitions({_TRANSITION_COLUMNS}) VALUES ({', '.join('?' * _TRANSITION_COLUMN_COUNT)})",
         [
             (
                 float(t.at),
@@ -58,10 +63,15 @@ def insert_transitions(connection: sqlite3.Connection, transitions: Sequence[Tra
                 t.rule,
                 t.target,
                 labels_json(t.labels),
-                t.from_state,
-                t.to_state,
+                t.before.value,
+                t.after.value,
+                t.state.value,
                 t.severity,
                 t.value,
+                t.reason,
+                int(t.notify),
+                t.suppressed_by,
+                int(t.flapping),
                 int(t.drill),
             )
             for t in transitions
@@ -71,7 +81,7 @@ def insert_transitions(connection: sqlite3.Connection, transitions: Sequence[Tra
 
 def select_transitions(
     connection: sqlite3.Connection, since: float, until: float, limit: int | None
-) -> list[TransitionRecord]:
+) -> list[Transition]:
     rows = connection.execute(
         f"SELECT {_TRANSITION_COLUMNS} FROM transitions WHERE at >= ? AND at < ? ORDER BY at, id LIMIT ?",
         (since, until, -1 if limit is None else limit),
@@ -79,7 +89,7 @@ def select_transitions(
     return [_transition(row) for row in rows]
 
 
-def select_transitions_before(connection: sqlite3.Connection, at: float) -> list[TransitionRecord]:
+def select_transitions_before(connection: sqlite3.Connection, at: float) -> list[Transition]:
     """Each alert's latest transition before `at`: its state when a period starting at `at` began."""
     rows = connection.execute(
         f"SELECT {_TRANSITION_COLUMNS} FROM ("
@@ -100,18 +110,39 @@ def prune_timeline(connection: sqlite3.Connection, now: float) -> dict[str, int]
     }
 
 
-def _transition(row: tuple[Any, ...]) -> TransitionRecord:
-    at, fingerprint, rule, target, labels, from_state, to_state, severity, value, drill = row
-    return TransitionRecord(
+def _transition(row: tuple[Any, ...]) -> Transition:
+    (
+        at,
+        fingerprint,
+        rule,
+        target,
+        labels,
+        before,
+        after,
+        state,
+        severity,
+        value,
+        reason,
+        notify,
+        suppressed_by,
+        flapping,
+        drill,
+    ) = row
+    return Transition(
         at=float(at),
         fingerprint=str(fingerprint),
         rule=str(rule),
         target=str(target),
         labels=labels_from_json(str(labels)),
-        from_state=str(from_state),
-        to_state=str(to_state),
+        before=_phase(str(before)),
+        after=_phase(str(after)),
+        state=_state(str(state)),
         severity=str(severity),
         value=str(value),
+        reason=str(reason),
+        notify=bool(notify),
+        suppressed_by=str(suppressed_by),
+        flapping=bool(flapping),
         drill=bool(drill),
     )
 
@@ -121,3 +152,11 @@ def _state(text: str) -> State:
         return State(text)
     except ValueError:
         return State.UNKNOWN
+
+
+def _phase(text: str) -> AlertPhase:
+    """A stored phase; text no dutyroom wrote reads as inactive (it ends an incident rather than the report)."""
+    try:
+        return AlertPhase(text)
+    except ValueError:
+        return AlertPhase.INACTIVE

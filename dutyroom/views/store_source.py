@@ -171,7 +171,7 @@ class StoreSource:
                     item.at,
                     "transition",
                     item.target,
-                    f"{item.rule} {item.from_state} -> {item.to_state} {item.severity} {item.value}",
+                    f"{item.rule} {item.before} -> {item.after} {item.severity} {item.value}",
                     drill=item.drill,
                 )
                 for item in self.store.transitions_between(since, until)

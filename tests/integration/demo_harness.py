@@ -20,8 +20,9 @@ from datetime import datetime
 from pathlib import Path
 
 from dutyroom.config.load import LoadedConfig, load_config
+from dutyroom.model import Transition
 from dutyroom.store.database import Store
-from dutyroom.store.records import StoredAction, TransitionRecord
+from dutyroom.store.records import StoredAction
 from dutyroom.views.alerts import AlertView
 from dutyroom.views.snapshot import read_alerts
 
@@ -107,7 +108,7 @@ class DemoRun:
     def fired(self, rule: str, target: str) -> list[AlertView]:
         return [view for view in self.seen.get((rule, target), []) if view.phase.value == "firing"]
 
-    def transitions(self) -> list[TransitionRecord]:
+    def transitions(self) -> list[Transition]:
         with Store.open(self.state) as store:
             return store.transitions_between(0.0, time.time() + 60)
 

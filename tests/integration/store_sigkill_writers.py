@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 from dutyroom.atomic import write_atomically
-from dutyroom.model import Event, Identity, Sample, make_labels
-from dutyroom.store.database import ActionRecord, Store, TransitionRecord
+from dutyroom.model import AlertPhase, Event, Identity, Sample, State, Transition, make_labels
+from dutyroom.store.database import ActionRecord, Store
 
 RUN_LIMIT_S = 120.0
 ACTOR = Identity("sigkill-test", sudo_user="ops", ssh_client="127.0.0.1")
@@ -69,7 +69,22 @@ def write_history(state_dir: Path) -> None:
             store.write_heartbeat(now)
             store.record_events([Event(now, "poll", "host-1", f"round {round_number}")])
             store.record_transitions(
-                [TransitionRecord(now, "fp-1", "cpu-high", "host-1", (), "pending", "firing", "warning", "91")]
+                [
+                    Transition(
+                        at=now,
+                        fingerprint="fp-1",
+                        rule="cpu-high",
+                        target="host-1",
+                        labels=(),
+                        before=AlertPhase.PENDING,
+                        after=AlertPhase.FIRING,
+                        state=State.WARNING,
+                        severity="warning",
+                        value="91",
+                        reason="91 > 90",
+                        notify=True,
+                    )
+                ]
             )
             if round_number % 10 == 0:
                 store.prune(now)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from demo_harness import PROJECT, DemoRun, alerts_json, dutyroom_command, phase_kind, start_demo
 
+from dutyroom.model import AlertPhase
 from dutyroom.store.database import Store
 from tui.demo.scenario import INCIDENT_LENGTH_S
 
@@ -68,7 +69,7 @@ def test_severities_follow_the_rules_and_the_session(incident: DemoRun) -> None:
     phases: dict[tuple[str, str], set[str]] = {}
     for transition in incident.transitions():
         key = (transition.rule, transition.target)
-        if transition.to_state == "firing":
+        if transition.after is AlertPhase.FIRING:
             if worst.get(key) != "critical":
                 worst[key] = transition.severity
             phases.setdefault(key, set()).add(phase_kind(incident.config, transition.at))

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from collectors.service.poller import Poller
-from dutyroom.model import Identity, PollResult, Sample, State
+from dutyroom.model import AlertPhase, Identity, PollResult, Sample, State
 from dutyroom.operators.actions import ActionRequest, submit
 from dutyroom.playbooks.runs import RunAction
 from dutyroom.room import Room, load_room
@@ -399,7 +399,7 @@ def _command_line_actions(history: ShiftHistory) -> None:
 def test_the_engine_recorded_the_shift(shift: ShiftHistory) -> None:
     with Store.open(shift.state) as store:
         transitions = store.transitions_between(shift.shift_start, time.time())
-        fired = {(record.target, record.rule) for record in transitions if record.to_state == "firing"}
+        fired = {(record.target, record.rule) for record in transitions if record.after is AlertPhase.FIRING}
         actions = list(store.actions_after(0, 10_000))
     assert {("ups-a", "ups-runtime-low"), ("core-sw", "reach"), ("trade-gw", "gw-latency")} <= fired
     assert {("temp-1", "temp-high"), ("oms", "orders-capacity"), ("md-feed", "md-lag")} <= fired

@@ -1,6 +1,6 @@
-"""The live path end to end: a trap from net-snmp's snmptrap reaches the engine at once, the firing alert
-starts its playbook run in the store, and the run (with a step ticked through the console source) survives a
-restart of the poller."""
+"""The live path end to end: a trap from net-snmp's snmptrap reaches the engine at once, the store keeps the
+engine's transitions as they are, the firing alert starts its playbook run in the store, and the run (with a
+step ticked through the console source) survives a restart of the poller."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from collectors.service.poller import Poller
-from dutyroom.model import Identity
+from dutyroom.model import AlertPhase, Identity, Transition
 from dutyroom.playbooks.runs import RunBook
 from dutyroom.room import load_room
 from dutyroom.store.database import Store
@@ -98,6 +98,8 @@ async def test_trap_fires_alert_and_starts_a_persistent_run(tmp_path: Path, monk
     state = tmp_path / "state"
     with Store.open(state) as store:
         poller = Poller(room, store, watch_files=False)
+        emitted: list[Transition] = []
+        poller.on_evaluated = lambda evaluation: emitted.extend(evaluation.transitions)
         stop = asyncio.Event()
         task = asyncio.create_task(poller.run(stop))
         for _ in range(100):
@@ -117,6 +119,8 @@ async def test_trap_fires_alert_and_starts_a_persistent_run(tmp_path: Path, monk
         assert check.firing
         assert check.rule == "ups-on-battery"
         assert reached_after < 10, "the trap never reached the engine"  # a bound on a hang, not a timing claim
+        assert any(item.after is AlertPhase.FIRING and item.notify for item in emitted)
+        assert store.transitions_between(0.0, time.time() + 60) == emitted, "kept whole, as the engine made them"
         (run,) = poller.runs.open_runs()
         assert run.playbook_id == "mains-failure"
         assert check.fingerprint in run.incident_keys

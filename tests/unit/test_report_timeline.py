@@ -1,7 +1,7 @@
 """Incidents from the engine's transitions, and time in each state per target and group.
 
-Transitions come from the real `Engine` evaluating poll results (converted the way the poller stores them),
-so the reconstruction is tested against what the engine actually emits.
+Transitions come from the real `Engine` evaluating poll results (the store keeps them as they are), so the
+reconstruction is tested against what the engine actually emits.
 """
 
 from __future__ import annotations
@@ -10,13 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from collectors.service.poller import _record
 from dutyroom.config.load import load_config
 from dutyroom.documents.timeline import Incident, Segment, build_incidents, incident_window_transitions
-from dutyroom.model import PollResult, Sample
+from dutyroom.model import PollResult, Sample, Transition
 from dutyroom.report.availability import group_times, overall, target_times
 from dutyroom.rules.engine import Engine
-from dutyroom.store.records import TransitionRecord
 
 CONFIG = """
 [site]
@@ -49,9 +47,9 @@ def engine(tmp_path: Path) -> Engine:
     return Engine(load_config(path))
 
 
-def drive(engine: Engine, values: dict[str, list[float]], *, drill_minutes: range = range(0)) -> list[TransitionRecord]:
-    """Feed one sample per target per minute; returns the transitions as the store keeps them."""
-    records: list[TransitionRecord] = []
+def drive(engine: Engine, values: dict[str, list[float]], *, drill_minutes: range = range(0)) -> list[Transition]:
+    """Feed one sample per target per minute; returns the transitions (which the store keeps as they are)."""
+    records: list[Transition] = []
     minutes = len(next(iter(values.values())))
     for minute in range(minutes):
         now = T0 + 60 * minute
@@ -60,7 +58,7 @@ def drive(engine: Engine, values: dict[str, list[float]], *, drill_minutes: rang
             PollResult(target, now, (Sample(target, "ups.runtime_min", series[minute], now),))
             for target, series in values.items()
         ]
-        records.extend(_record(transition) for transition in engine.evaluate(results, now).transitions)
+        records.extend(engine.evaluate(results, now).transitions)
     return records
 
 
