@@ -11,7 +11,7 @@ from rich.text import Text
 
 from dutyroom.rules.alert import AlertPhase
 from tui.i18n import _STRINGS, Translator, language_of
-from tui.render import device_text, fit, sparkline, wrap_offsets, wrap_text
+from tui.render import device_text, fit, sparkline, wrap_text
 from tui.screens.alert_bell import NewCriticalWatch
 from tui.screens.step_keys import StepRequest, plan_step
 from tui.widgets.line_table import Column, column_widths
@@ -34,7 +34,8 @@ def test_cjk_breaks_between_characters_but_not_before_closing_punctuation() -> N
     assert lines[0].startswith("在 UPS 面板上查看告警"), "the sentence does not jump to a new line whole"
     assert cell_len(lines[0]) >= 28
     assert not any(line[0] in "，。、；：）%" for line in lines[1:])
-    assert wrap_offsets("short", 10) == []
+    assert wrap_text(Text("short"), 10).plain == "short"
+    assert wrap_text(Text(CJK_STEP), 0).plain == CJK_STEP, "no width: rich wraps"
 
 
 def test_fit_pads_and_cuts_by_cells() -> None:
