@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import get_args
 
 import pytest
 from rich.cells import cell_len
 from rich.text import Text
 
+from dutyroom.config.types import Language
 from dutyroom.rules.alert import AlertPhase
 from tui.i18n import _STRINGS, Translator, language_of
 from tui.render import device_text, fit, sparkline, wrap_text
@@ -82,6 +84,13 @@ def test_every_string_exists_in_both_languages_with_the_same_placeholders() -> N
     assert language_of("zh_CN.UTF-8") == "zh"
     assert language_of("en") == "en"
     assert language_of("fr") == "en"
+
+
+def test_every_language_the_config_accepts_is_a_console_language() -> None:
+    """One `Language`, in the domain: the console speaks each one checks.toml may name."""
+    for language in get_args(Language):
+        assert language_of(language) == language
+        assert Translator(language)("state.ok") == _STRINGS["state.ok"][get_args(Language).index(language)]
 
 
 def test_step_keys_follow_the_step_state() -> None:
