@@ -2,7 +2,7 @@
 
 `create_app` is the one factory for the command line and the tests. Screens and widgets own their parts:
 the app hands the main screen one snapshot per tick (attributes down) and hears back only through the
-recorder and key actions.
+recorder, key actions and messages (`HandoverWritten`).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
+from textual import on
 from textual.app import App, AutopilotCallbackType, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
@@ -52,7 +53,7 @@ class DutyroomApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "request_quit", show=False, priority=True)]
 
     class HandoverWritten(Message):
-        """The handover callback returned; `text` is what it said (e.g. the file written)."""
+        """A handover file was written; `text` says so and names the file (`handover written: <path>`)."""
 
         def __init__(self, text: str) -> None:
             super().__init__()
@@ -162,13 +163,17 @@ class DutyroomApp(App[None]):
             self.notify(translate("handover.unavailable"), severity="warning", markup=False)
             return
         try:
-            text = clean_text(self._on_handover(), 300)
+            text = self._on_handover()
         except Exception as error:
             reason = clean_text(f"{type(error).__name__}: {error}", 300)
             self.notify(translate("handover.failed", reason=reason), severity="error", markup=False, timeout=10)
             return
-        self.notify(text, markup=False)
         self.post_message(self.HandoverWritten(text))
+
+    @on(HandoverWritten)
+    def show_handover_written(self, message: HandoverWritten) -> None:
+        """The operator sees which file was written (the path is cleaned like device text: it may hold anything)."""
+        self.notify(clean_text(message.text, 300), markup=False)
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.context.translate))

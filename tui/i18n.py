@@ -7,12 +7,9 @@ and a missing key shows as itself (so a gap is visible, never a crash).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
+from dutyroom.config.types import Language
 from dutyroom.model import State
-
-Language = Literal["en", "zh"]
-LANGUAGES: tuple[Language, ...] = ("en", "zh")
 
 _STRINGS: dict[str, tuple[str, str]] = {
     # States and severities (symbol + word, so they read without colour)

@@ -20,6 +20,7 @@ from rich.text import Text
 from dutyroom.config.durations import format_duration
 from dutyroom.model import State
 from dutyroom.textclean import clean_text
+from dutyroom.textwidth import break_offsets
 from tui.i18n import Translator
 
 BLOCKS = "▁▂▃▄▅▆▇█"
@@ -72,46 +73,15 @@ def fit(text: Text, width: int, align: Align = "left", ellipsis: str = ELLIPSIS)
     return fitted
 
 
-_NO_BREAK_BEFORE = frozenset("，。、；：？！）」』】》”’%,.;:?!)]}%…・ー")
-_NO_BREAK_AFTER = frozenset("（「『【《“‘([{")
-
-
-def _break_allowed(previous: str, current: str) -> bool:
-    """Whether a line may break between two characters: at spaces, and around wide (CJK) characters."""
-    if previous.isspace() and not current.isspace():
-        return True
-    if current in _NO_BREAK_BEFORE or previous in _NO_BREAK_AFTER or current.isspace():
-        return False
-    return cell_len(previous) == 2 or cell_len(current) == 2
-
-
-def wrap_offsets(text: str, width: int) -> list[int]:
-    """Indices where `text` should break to fit `width` cells; CJK may break between any two characters.
-
-    Rich and Textual only break at spaces, so a Chinese sentence after one Latin word jumps to a new line
-    whole; this keeps lines full instead. A run with no break point longer than `width` is cut.
-    """
-    if width <= 0 or cell_len(text) <= width:
-        return []
-    offsets: list[int] = []
-    line_start, line_cells, last_break = 0, 0, 0
-    for index, char in enumerate(text):
-        if index > line_start and _break_allowed(text[index - 1], char):
-            last_break = index
-        char_cells = cell_len(char)
-        if line_cells + char_cells > width and not char.isspace() and index > line_start:
-            cut = last_break if last_break > line_start else index
-            offsets.append(cut)
-            line_start, line_cells = cut, cell_len(text[cut:index])
-            if index > line_start and _break_allowed(text[index - 1], char):
-                last_break = index
-        line_cells += char_cells
-    return offsets
-
-
 def wrap_text(text: Text, width: int) -> Text:
-    """`text` with line breaks inserted (styles kept) so that every line fits `width` cells."""
-    offsets = wrap_offsets(text.plain, width)
+    """`text` with line breaks inserted (styles kept) so that every line fits `width` cells; 0 leaves it as it is.
+
+    Rich and Textual only break at spaces, so a Chinese sentence after one Latin word would jump to a new line
+    whole. The breaks are `dutyroom.textwidth.break_offsets`', the same as in the handover and report files.
+    """
+    if width <= 0:
+        return text
+    offsets = break_offsets(text.plain, width)
     if not offsets:
         return text
     lines = text.divide(offsets)

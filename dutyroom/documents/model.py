@@ -1,4 +1,4 @@
-"""A small document model shared by the handover file and the period report, rendered by `report_render`.
+"""A small document model shared by the handover file and the period report, rendered by `documents.render`.
 
 Builders put plain text in (already cleaned of control characters); the renderer escapes it for Markdown,
 wraps it to the page width and aligns tables, so no builder needs to know the output format.

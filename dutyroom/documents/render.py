@@ -1,4 +1,4 @@
-"""Render a `report_doc.Document` as Markdown or plain text that fits a page width (80 cells by default).
+"""Render a `Document` as Markdown or plain text that fits a page width (80 cells by default).
 
 Widths count CJK characters as two cells (`dutyroom.textwidth`); Chinese documents also count ambiguous
 characters as two, as CJK-configured terminals draw them. In Markdown every piece of text is escaped, so a

@@ -18,7 +18,7 @@ def run_summary(ctx: HandoverContext, run: PlaybookRun) -> RunSummary | None:
     return summary(run, playbook, ctx.now) if playbook is not None else None
 
 
-def runs(doc: Document, ctx: HandoverContext) -> None:
+def playbook_runs(doc: Document, ctx: HandoverContext) -> None:
     doc.heading(ctx.words("section.runs"))
     touched = [run for run in ctx.history.runs_touched() if not run.drill]
     doc.bullets([run_item(ctx, run) for run in touched], ctx.words("none"))

@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import get_args
 from zoneinfo import ZoneInfo
 
+from dutyroom.config.types import Language
 from dutyroom.documents.model import Block, Bullets, Heading, Item, Paragraph
 from dutyroom.documents.render import render_blocks
 from dutyroom.documents.scrub import Scrubber
@@ -21,7 +23,8 @@ from dutyroom.store.records import StoredAction
 
 SIGN_KIND = "handover-sign"
 OUTGOING, INCOMING = "outgoing", "incoming"
-LANGUAGES = ("en", "zh")
+LANGUAGES: tuple[Language, ...] = get_args(Language)
+"""The languages a sign-off heading can be written in, hence looked for."""
 
 
 @dataclass(frozen=True, slots=True)

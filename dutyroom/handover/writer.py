@@ -23,9 +23,7 @@ from dutyroom.documents.model import Document, Item
 from dutyroom.documents.render import render
 from dutyroom.documents.scrub import Scrubber, configured_secrets
 from dutyroom.documents.wording import Wording
-from dutyroom.handover import alerts as handover_alerts
-from dutyroom.handover import runs as handover_runs
-from dutyroom.handover import status as handover_status
+from dutyroom.handover import alerts, runs, status
 from dutyroom.handover.context import HandoverContext, gather
 from dutyroom.handover.shifts import ShiftWindow, handover_file_name, shift_window
 from dutyroom.handover.signoff import (
@@ -45,7 +43,7 @@ from dutyroom.store.database import Store
 from dutyroom.store.records import StoredAction
 from dutyroom.textclean import clean_text
 
-HANDOVER_NOTE = handover_runs.HANDOVER_NOTE
+HANDOVER_NOTE = runs.HANDOVER_NOTE
 AUDIT_KIND = "handover"
 
 
@@ -98,18 +96,18 @@ def build_handover(
         words("handover.written", at=words.stamp(now), who=scrub(actor.describe(), 80)),
         words("handover.on_duty", names=scrub(on_duty, 400)),
         words("handover.roster", names=", ".join(scrub(name, 40) for name in site.roster) or "-"),
-        words("handover.verdict", text=handover_alerts.verdict(ctx)),
+        words("handover.verdict", text=alerts.verdict(ctx)),
     ]
     doc.bullets([Item(line) for line in header])
-    handover_alerts.open_alerts(doc, ctx)
-    handover_alerts.opened_and_resolved(doc, ctx)
-    handover_runs.runs(doc, ctx)
-    handover_status.silences_ending(doc, ctx)
-    handover_status.troubled_targets(doc, ctx)
-    handover_status.collectors(doc, ctx)
-    handover_status.capacity(doc, ctx, capacity_rows(config, ctx.engine.checks.values(), store))
-    handover_runs.notes(doc, ctx)
-    handover_runs.drills(doc, ctx)
+    alerts.open_alerts(doc, ctx)
+    alerts.opened_and_resolved(doc, ctx)
+    runs.playbook_runs(doc, ctx)
+    status.silences_ending(doc, ctx)
+    status.troubled_targets(doc, ctx)
+    status.collectors(doc, ctx)
+    status.capacity(doc, ctx, capacity_rows(config, ctx.engine.checks.values(), store))
+    runs.notes(doc, ctx)
+    runs.drills(doc, ctx)
     return doc, ctx
 
 

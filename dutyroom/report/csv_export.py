@@ -53,7 +53,7 @@ _NUMERIC = frozenset({"seconds", "value", "drill"})
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def report_csv(report: PeriodReport) -> str:
+def as_csv(report: PeriodReport) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()

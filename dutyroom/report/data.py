@@ -99,7 +99,8 @@ def build_report(
     history = load_history(store, since, until)
     groups = {target.id: target.group for target in config.parsed.target}
     targets = target_times(history.incidents, groups, since, until)
-    group_order = sorted(config.parsed.groups, key=lambda name: (config.parsed.groups[name].order, name))
+    group_specs = config.parsed.groups
+    group_order = sorted(group_specs, key=lambda name: (group_specs[name].order, name))
     index = _ActionIndex.of(history)
     incidents = [
         _incident_report(index, history, incident, groups.get(incident.target, ""), scrub)

@@ -11,11 +11,11 @@ from dutyroom.report.data import IncidentReport, PeriodReport, TimelineEntry
 from dutyroom.store.records import StoredAction
 
 
-def report_markdown(report: PeriodReport) -> str:
-    return render(report_document(report), "md", ambiguous_wide=report.words.lang == "zh")
+def as_markdown(report: PeriodReport) -> str:
+    return render(as_document(report), "md", ambiguous_wide=report.words.lang == "zh")
 
 
-def report_document(report: PeriodReport) -> Document:
+def as_document(report: PeriodReport) -> Document:
     words, scrub, config = report.words, report.scrub, report.room.config
     doc = Document(words("report.title", site=scrub(config.parsed.site.name, 80)))
     real = [item for item in report.incidents if not item.incident.drill]

@@ -12,18 +12,18 @@ from pathlib import Path
 
 from dutyroom.atomic import write_atomically
 from dutyroom.report import REPORT_FORMATS
-from dutyroom.report.csv_export import report_csv
+from dutyroom.report.csv_export import as_csv
 from dutyroom.report.data import PeriodReport, ReportError, build_report
-from dutyroom.report.markdown import report_markdown
+from dutyroom.report.markdown import as_markdown
 
 __all__ = ["REPORT_FORMATS", "PeriodReport", "ReportError", "build_report", "render_report", "write_report"]
 
 
 def render_report(report: PeriodReport, fmt: str) -> str:
     if fmt == "md":
-        return report_markdown(report)
+        return as_markdown(report)
     if fmt == "csv":
-        return report_csv(report)
+        return as_csv(report)
     raise ReportError(f"unknown report format {fmt!r} (use md or csv)")
 
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import get_args
 
 import pytest
 from rich.cells import cell_len
 from rich.text import Text
 
+from dutyroom.config.types import Language
 from dutyroom.rules.alert import AlertPhase
 from tui.i18n import _STRINGS, Translator, language_of
-from tui.render import device_text, fit, sparkline, wrap_offsets, wrap_text
+from tui.render import device_text, fit, sparkline, wrap_text
 from tui.screens.alert_bell import NewCriticalWatch
 from tui.screens.step_keys import StepRequest, plan_step
 from tui.widgets.line_table import Column, column_widths
@@ -34,7 +36,8 @@ def test_cjk_breaks_between_characters_but_not_before_closing_punctuation() -> N
     assert lines[0].startswith("在 UPS 面板上查看告警"), "the sentence does not jump to a new line whole"
     assert cell_len(lines[0]) >= 28
     assert not any(line[0] in "，。、；：）%" for line in lines[1:])
-    assert wrap_offsets("short", 10) == []
+    assert wrap_text(Text("short"), 10).plain == "short"
+    assert wrap_text(Text(CJK_STEP), 0).plain == CJK_STEP, "no width: rich wraps"
 
 
 def test_fit_pads_and_cuts_by_cells() -> None:
@@ -81,6 +84,13 @@ def test_every_string_exists_in_both_languages_with_the_same_placeholders() -> N
     assert language_of("zh_CN.UTF-8") == "zh"
     assert language_of("en") == "en"
     assert language_of("fr") == "en"
+
+
+def test_every_language_the_config_accepts_is_a_console_language() -> None:
+    """One `Language`, in the domain: the console speaks each one checks.toml may name."""
+    for language in get_args(Language):
+        assert language_of(language) == language
+        assert Translator(language)("state.ok") == _STRINGS["state.ok"][get_args(Language).index(language)]
 
 
 def test_step_keys_follow_the_step_state() -> None:

@@ -7,6 +7,7 @@ from dataclasses import replace
 from textual.command import CommandPalette
 from textual.widgets import Input, Static
 
+from tui.app import DutyroomApp
 from tui.i18n import KEY_HELP
 from tui.screens.confirm import ConfirmDialog
 from tui.screens.detail import TargetDetailScreen
@@ -198,6 +199,19 @@ async def test_handover_calls_the_callback_and_reports_failures(source: FakeSour
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("h")
         assert "dutyroom handover" in notification_messages(app)[-1]
+
+
+async def test_a_handover_written_message_shows_the_file_once_as_a_notification(source: FakeSource) -> None:
+    """`HandoverWritten` is the fact the app hears; whoever wrote the file, the operator sees its path once."""
+    app = console_app(source, on_handover=lambda: "handover written: /srv/dutyroom/handover-a.md")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("h")
+        await pilot.pause()
+        assert notification_messages(app) == ["handover written: /srv/dutyroom/handover-a.md"]
+        app.post_message(DutyroomApp.HandoverWritten("handover written: /srv/dutyroom/handover-b.md\x1b[2J"))
+        await pilot.pause()
+        assert notification_messages(app)[-1] == "handover written: /srv/dutyroom/handover-b.md\\x1b[2J"
+        assert len(notification_messages(app)) == 2
 
 
 async def test_the_bell_rings_once_for_a_new_critical(source: FakeSource) -> None:

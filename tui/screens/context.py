@@ -10,11 +10,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
+from dutyroom.config.types import Language
 from dutyroom.operators.actions import ActionRefused
 from dutyroom.store.records import StoredAction
 from dutyroom.textclean import clean_text
 from dutyroom.views.console_source import ConsoleSource
-from tui.i18n import Language, Translator
+from tui.i18n import Translator
 
 PayloadValue = str | float | int | None
 Payload = Mapping[str, PayloadValue]
