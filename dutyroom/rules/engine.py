@@ -100,6 +100,23 @@ class Engine:
         self._retire_resolved(now, out)
         return out
 
+    def mark_series_stale(self, target: str, metric: str, labels: Labels, now: float) -> Evaluation:
+        """A staleness marker (Prometheus's stale NaN): the series ended at `now`, so its checks are STALE now.
+
+        Without a marker a series goes STALE only once its last value is older than the staleness limit.
+        """
+        out = Evaluation()
+        phase_kind = self._phase_kind(now)
+        for rule in self._rules_by_metric.get(metric, ()):
+            check = self.checks.get(fingerprint(rule.id, target, labels))
+            if check is None or check.state is State.STALE or self._explained_by_reachability(target):
+                continue
+            check.state, check.reason = State.STALE, "the series ended (staleness marker)"
+            self._changed.add(check.fingerprint)
+            self._advance(rule, check, True, now, phase_kind, out)
+        self._suppress_dependents()
+        return out
+
     def _phase_kind(self, now: float) -> str | None:
         calendar = self.config.calendar
         if calendar is None:

@@ -4,14 +4,18 @@ A test file (TOML) names a checks.toml, a start time and a step, gives input ser
 and lists the alerts expected at given offsets:
 
     config = "checks.toml"                 # relative to this file
-    start = "2026-11-23T09:30:00+08:00"    # aware ISO time; the engine never reads the clock
-    step = "10s"                           # one value per step in each series
+    start = "2026-11-23T09:30:00+08:00"    # ISO time; without an offset it is the site's local time (the
+                                           # checks.toml timezone, never the host's); or a TOML date-time;
+                                           # or Unix seconds (promtool's start_timestamp)
+    step = "10s"                           # one value per step in each series (promtool calls it interval)
 
     [[series]]
     target = "ups-a"
     metric = "ups.runtime_min"
     labels = {}                            # optional
-    values = "30 25 18x3 9 _ 26"           # 18x3 = three 18s; 10+5x2 = 10 15 20; _ = no sample;
+    values = "30 25 18x3 9 _ 26 stale"     # promtool's expanding notation (see series_notation.py):
+                                           # 18x3 = four 18s; 10+5x2 = 10 15 20; 9-1x2 = 9 8 7; _ = no sample;
+                                           # _x3 = three missing; stale = the series ends here (STALE at once);
                                            # fail = the poll failed (UNREACHABLE); a word is a text value
 
     [[expect]]
@@ -20,150 +24,84 @@ and lists the alerts expected at given offsets:
 
 At each `at`, the pending and firing alerts must be exactly those listed (resolved ones too when an expected
 alert says `phase = "resolved"`); keys left out of an expected alert are not compared. Available keys:
-rule, target, labels, phase, state, severity, suppressed_by, flapping, value.
+rule, target, labels, phase, state, severity, suppressed_by, flapping, value. A file that does not read
+(bad time, duration or series, unknown target) fails with every problem as `file:line:col: message`.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 import msgspec
 
-from dutyroom.config.durations import parse_duration
-from dutyroom.config.load import load_config
-from dutyroom.config.problems import ConfigError, ProblemCollector
-from dutyroom.config.typed_toml import convert_table, read_toml_file
-from dutyroom.model import MetricValue, PollResult, Sample, State, make_labels
+from dutyroom.config.problems import ConfigError, Problem
+from dutyroom.model import PollResult, Sample, State, make_labels
 from dutyroom.rules.alert import AlertPhase, Check
 from dutyroom.rules.engine import Engine
+from dutyroom.rules.rule_test_file import Expectation, ExpectedAlert, Series, load_rule_test
+from dutyroom.rules.series_notation import Marker
 
-_EXPAND = re.compile(r"^(-?\d+(?:\.\d+)?)(?:([+-])(\d+(?:\.\d+)?))?x(\d+)$")
-FAIL = "fail"
-SKIP = "_"
-
-
-class SeriesSpec(msgspec.Struct, forbid_unknown_fields=True):
-    target: str
-    values: str
-    metric: str = ""
-    labels: dict[str, str] = {}
-    unit: str = ""
-
-
-class ExpectedAlert(msgspec.Struct, forbid_unknown_fields=True):
-    rule: str
-    target: str
-    labels: dict[str, str] | None = None
-    phase: str | None = None
-    state: str | None = None
-    severity: str | None = None
-    suppressed_by: str | None = None
-    flapping: bool | None = None
-    value: str | None = None
-
-
-class Expectation(msgspec.Struct, forbid_unknown_fields=True):
-    at: str
-    alerts: list[ExpectedAlert] = []
-
-
-class RuleTestFile(msgspec.Struct, forbid_unknown_fields=True):
-    config: str
-    start: str
-    step: str = "10s"
-    name: str = ""
-    series: list[SeriesSpec] = []
-    expect: list[Expectation] = []
+_SAME_TIME_S = 1e-6
 
 
 @dataclass
 class RuleTestResult:
+    """How one test file went: problems reading it, or mismatches between expected and actual alerts."""
+
     path: Path
     name: str
+    problems: list[Problem] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
-        return not self.failures
-
-
-def expand_values(text: str) -> list[MetricValue | None]:
-    """Expand a values string; None stands for a missing sample, FAIL for a failed poll."""
-    out: list[MetricValue | None] = []
-    for token in text.split():
-        match = _EXPAND.match(token)
-        if match:
-            base, sign, delta, count = match.groups()
-            step = float(delta or 0) * (-1 if sign == "-" else 1)
-            out.extend(float(base) + step * index for index in range(int(count) + (1 if delta else 0)))
-        elif token == SKIP:
-            out.append(None)
-        else:
-            try:
-                out.append(float(token))
-            except ValueError:
-                out.append(token)
-    return out
-
-
-def load_rule_test(path: Path) -> RuleTestFile:
-    problems = ProblemCollector(str(path))
-    data = read_toml_file(path, problems)
-    spec = convert_table(data, RuleTestFile, (), problems) if data is not None else None
-    problems.raise_if_any()
-    assert spec is not None
-    return spec
+        return not self.problems and not self.failures
 
 
 def run_rule_test(path: Path) -> RuleTestResult:
-    """Run one rule test file; config problems and mismatches are reported as failures."""
+    """Run one rule test file; problems in it (or its config) and mismatches are reported, never raised."""
     result = RuleTestResult(path, path.stem)
     try:
-        spec = load_rule_test(path)
-        config = load_config((path.parent / spec.config).resolve())
+        test = load_rule_test(path)
     except ConfigError as error:
-        result.failures.extend(str(problem) for problem in error.problems)
+        result.problems.extend(error.problems)
         return result
-    result.name = spec.name or path.stem
-    engine = Engine(config)
-    start = datetime.fromisoformat(spec.start).timestamp()
-    step = parse_duration(spec.step)
-    series = [(item, expand_values(item.values)) for item in spec.series]
-    checkpoints = sorted(((start + parse_duration(item.at), item) for item in spec.expect), key=lambda pair: pair[0])
-    steps = max((len(values) for _, values in series), default=0)
-    times = sorted({start + index * step for index in range(steps)} | {at for at, _ in checkpoints})
-    for now in times:
-        index = round((now - start) / step)
-        on_step = abs(start + index * step - now) < 1e-6 and index < steps
-        engine.evaluate(_results_at(series, index, now) if on_step else [], now)
-        for at, expectation in checkpoints:
-            if at == now:
-                result.failures.extend(_compare(expectation, engine.checks.values()))
+    result.name = test.name
+    engine = Engine(test.config)
+    steps = max((len(item.values) for item in test.series), default=0)
+    step_times = {test.start + index * test.step_s for index in range(steps)}
+    for now in sorted(step_times | {checkpoint.at for checkpoint in test.checkpoints}):
+        index = round((now - test.start) / test.step_s)
+        on_step = abs(test.start + index * test.step_s - now) < _SAME_TIME_S and index < steps
+        if on_step:
+            for item in _ending_at(test.series, index):
+                engine.mark_series_stale(item.spec.target, item.spec.metric, make_labels(item.spec.labels), now)
+        engine.evaluate(_results_at(test.series, index, now) if on_step else [], now)
+        for checkpoint in test.checkpoints:
+            if checkpoint.at == now:
+                result.failures.extend(_compare(checkpoint.expectation, engine.checks.values()))
     return result
 
 
-def _results_at(
-    series: Sequence[tuple[SeriesSpec, list[MetricValue | None]]], index: int, now: float
-) -> list[PollResult]:
+def _ending_at(series: Sequence[Series], index: int) -> list[Series]:
+    """The series with a staleness marker at step `index`."""
+    return [item for item in series if index < len(item.values) and item.values[index] is Marker.STALE]
+
+
+def _results_at(series: Sequence[Series], index: int, now: float) -> list[PollResult]:
     samples: dict[str, list[Sample]] = {}
     failed: set[str] = set()
-    for item, values in series:
-        if index >= len(values) or values[index] is None:
-            continue
-        value = values[index]
-        if value == FAIL:
-            failed.add(item.target)
-            continue
-        assert value is not None
-        samples.setdefault(item.target, [])
-        if item.metric:
-            samples[item.target].append(
-                Sample(item.target, item.metric, value, now, make_labels(item.labels), item.unit)
-            )
+    for item in series:
+        value = item.values[index] if index < len(item.values) else Marker.MISSING
+        if value is Marker.FAIL:
+            failed.add(item.spec.target)
+        elif not isinstance(value, Marker):
+            polled = samples.setdefault(item.spec.target, [])
+            if item.spec.metric:
+                labels = make_labels(item.spec.labels)
+                polled.append(Sample(item.spec.target, item.spec.metric, value, now, labels, item.spec.unit))
     results = [
         PollResult(target, now, failure=State.UNREACHABLE, reason="no reply (test)") for target in sorted(failed)
     ]
@@ -173,8 +111,7 @@ def _results_at(
     return results
 
 
-def _compare(expectation: Expectation, checks: Sequence[Check] | object) -> list[str]:
-    assert isinstance(checks, Sequence) or hasattr(checks, "__iter__")
+def _compare(expectation: Expectation, checks: Iterable[Check]) -> list[str]:
     wanted_resolved = any(item.phase == "resolved" for item in expectation.alerts)
     phases = {AlertPhase.PENDING, AlertPhase.FIRING} | ({AlertPhase.RESOLVED} if wanted_resolved else set())
     actual = [check for check in checks if check.phase in phases]

@@ -63,8 +63,11 @@ def cmd_test_rules(args: argparse.Namespace) -> int:
     failed = 0
     for path in args.files:
         result = run_rule_test(path)
+        for problem in result.problems:
+            print(problem)
         status = "PASS" if result.passed else "FAIL"
-        print(f"{status} {path}: {result.name}")
+        about = f"{len(result.problems)} problem(s)" if result.problems else result.name
+        print(f"{status} {path}: {about}")
         for failure in result.failures:
             print(f"  {failure}")
         failed += 0 if result.passed else 1
