@@ -112,7 +112,7 @@ class Engine:
             if check is None or check.state is State.STALE or self._explained_by_reachability(target):
                 continue
             check.state, check.reason = State.STALE, "the series ended (staleness marker)"
-            self._changed.add(check.fingerprint)
+            self._changed_checks.add(check.fingerprint)
             self._advance(rule, check, True, now, phase_kind, out)
         self._suppress_dependents()
         return out
