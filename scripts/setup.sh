@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install what dutyroom needs into ./.venv; with --system also the Debian packages the tests use.
+# Install what dutyroom needs into ./.venv (the versions pinned in constraints.txt); with --system also the
+# Debian packages the tests use.
 # Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,9 +27,12 @@ python=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
 fi
+# Re-install when the requirements (pyproject.toml) or the pins (constraints.txt) differ from the last
+# install's: the stamp holds their checksum, so an edit, a pull or a branch switch all count.
 stamp=.venv/.installed
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+wanted=$(cat pyproject.toml constraints.txt | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null || true)" != "$wanted" ]; then
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e '.[test]'
-  touch "$stamp"
+  .venv/bin/python -m pip install -q -c constraints.txt -e '.[test,demo]'
+  echo "$wanted" > "$stamp"
 fi

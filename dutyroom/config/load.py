@@ -73,6 +73,8 @@ class LoadedConfig:
     targets_by_id: Mapping[str, Target] = field(default_factory=dict)
     unset_env: tuple[str, ...] = ()
     """Environment variables that secrets name but are not set here (only when loaded with require_env=False)."""
+    unwritten_secret_files: tuple[str, ...] = ()
+    """Secret files as checks.toml names them that do not exist yet (only when loaded with require_env=False)."""
     positions: TomlPositions = field(default_factory=TomlPositions.empty)
     """Where each key of checks.toml is, for problems found after loading (e.g. playbook references)."""
 
@@ -87,8 +89,9 @@ class LoadedConfig:
 def load_config(path: Path, environ: Mapping[str, str] | None = None, *, require_env: bool = True) -> LoadedConfig:
     """Read and validate `path`; raises ConfigError with every problem found.
 
-    With `require_env` false (for `dutyroom check` on a machine other than the poller's), a secret whose
-    environment variable is unset is not a problem: it is listed in `LoadedConfig.unset_env`.
+    With `require_env` false (for `dutyroom check` on a machine other than the poller's, or on a new site), a
+    secret whose environment variable is unset or whose file does not exist yet is not a problem: it is listed
+    in `LoadedConfig.unset_env` or `LoadedConfig.unwritten_secret_files`.
     """
     problems = ProblemCollector(str(path))
     data = read_toml_file(path, problems)
@@ -131,6 +134,7 @@ class _Checker:
         self.environ = environ
         self.require_env = require_env
         self.unset_env: list[str] = []
+        self.unwritten_secret_files: list[str] = []
 
     def check(self) -> LoadedConfig | None:
         config = self.config
@@ -166,6 +170,7 @@ class _Checker:
             targets_by_id={target.id: target for target in config.target},
             positions=self.problems.positions,
             unset_env=tuple(self.unset_env),
+            unwritten_secret_files=tuple(self.unwritten_secret_files),
         )
 
     def _timezone(self) -> ZoneInfo | None:
@@ -216,6 +221,8 @@ class _Checker:
                     continue
                 if not self.require_env and secret.env is not None and secret.env not in (self.environ or os.environ):
                     self.unset_env.append(secret.env)
+                elif not self.require_env and secret.file is not None and not (base / secret.file).exists():
+                    self.unwritten_secret_files.append(secret.file)
                 elif problem := secret_problem(secret, base, self.environ):
                     self.problems.at(("credentials", name, key), problem)
             if credential.version == "3" and not credential.user:

@@ -47,6 +47,9 @@ def validate_all(config_path: Path, playbooks_dir: Path | None = None) -> tuple[
     if room.config.unset_env:
         names = ", ".join(sorted(set(room.config.unset_env)))
         summary += f" (secrets from environment variables not set here: {names}; set them where dutyroom runs)"
+    if room.config.unwritten_secret_files:
+        paths = ", ".join(sorted(set(room.config.unwritten_secret_files)))
+        summary += f" (secret files not written yet here: {paths}; write them, mode 0600, where dutyroom runs)"
     return problems, summary
 
 

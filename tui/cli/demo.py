@@ -1,4 +1,8 @@
-"""`dutyroom demo`: the simulated machine room on loopback, with a scripted incident or a drill."""
+"""`dutyroom demo`: the simulated machine room on loopback, with a scripted incident or a drill.
+
+Without --config, and with no checks.toml in the working directory, the demo runs the room shipped inside the
+package, so an installed dutyroom shows its demo from any directory.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from tui.cli.common import CommandFailed, add_common_options
+
+DEFAULT_CONFIG = Path("checks.toml")
+"""What --config is when neither the option nor $DUTYROOM_CONFIG names a file (see tui.cli.common)."""
 
 
 class _DrillNames:
@@ -37,7 +44,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
         "demo", parents=[common], help="a simulated machine room with a scripted incident (or a drill)",
         description="Start a simulated machine room on loopback (snmpsim devices, an order gateway, a "
         "market-data server, exchange lines, traps) and watch it with the real collectors and rules. "
-        "--config names the room (the shipped checks.toml); the run's own copy is written into --state.",
+        "--config names the room (default: ./checks.toml, or the shipped room where there is none); the "
+        "run's own copy is written into --state.",
     )  # fmt: skip
     demo.add_argument("--headless", action="store_true", help="no console: poll and evaluate only")
     demo.add_argument("--seconds", type=_positive, help="stop after this many seconds")
@@ -59,7 +67,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from tui.demo.runner import DemoError, DemoOptions, run_demo
 
     options = DemoOptions(
-        room_config=args.config,
+        room_config=room_config(args.config),
         state=args.state.resolve(),  # snmpsim runs in another directory: relative paths would miss
         headless=args.headless,
         seconds=args.seconds,
@@ -71,6 +79,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
     try:
         return run_demo(options)
     except (DemoError, UnknownDrill) as error:
+        raise CommandFailed(f"dutyroom demo: {error}") from None
+
+
+def room_config(given: Path) -> Path:
+    """`given`, or the shipped room when `given` is the default ./checks.toml and there is none here."""
+    if given != DEFAULT_CONFIG or given.exists():
+        return given
+    from tui.demo.shipped import NotOnDisk, shipped_config
+
+    try:
+        return shipped_config()
+    except NotOnDisk as error:
         raise CommandFailed(f"dutyroom demo: {error}") from None
 
 

@@ -13,7 +13,7 @@ from typing import Literal
 @dataclass(frozen=True, slots=True)
 class SnmpDevice:
     name: str
-    """File stem in demo/devices/ and the device's name in the model."""
+    """File stem in tui/demo/devices/ and the device's name in the model."""
     targets: tuple[str, ...]
     """checks.toml targets that poll this device (one per profile)."""
     fed_by: str = ""

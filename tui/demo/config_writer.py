@@ -3,7 +3,8 @@
 The shipped checks.toml names fixed loopback ports and takes its communities from environment variables;
 the copy written into the state directory points every demo target at the port its simulator got, and
 every secret at a 0600 file beside it (so `dutyroom alerts --config STATE/checks.toml` works in any shell).
-The calendar path is made absolute and the playbooks are linked beside the copy.
+The calendar path is made absolute and the room's playbooks are linked beside the copy: wherever the shipped
+room lives (a checkout, or site-packages for an installed wheel), the copy keeps pointing at it.
 """
 
 from __future__ import annotations
@@ -111,9 +112,9 @@ def effective_document(
 
 
 def write_effective_config(
-    shipped: Path, state_dir: Path, addresses: RoomAddresses, room_secrets: RoomSecrets
+    shipped: Path, state_dir: Path, addresses: RoomAddresses, room_secrets: RoomSecrets, *, playbooks: Path
 ) -> tuple[Path, list[str]]:
-    """Write STATE/checks.toml (and its secrets, and a link to the playbooks); returns its path and notes."""
+    """Write STATE/checks.toml (its secrets, and a link to `playbooks`); returns its path and notes."""
     document, notes = effective_document(shipped, addresses, room_secrets, state_dir)
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
     header = (
@@ -122,7 +123,7 @@ def write_effective_config(
     )
     path = state_dir / "checks.toml"
     write_atomically(path, header + tomli_w.dumps(document))
-    _link_playbooks(shipped.parent / "playbooks", state_dir / "playbooks")
+    _link_playbooks(playbooks, state_dir / "playbooks")
     return path, notes
 
 

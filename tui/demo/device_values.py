@@ -1,7 +1,7 @@
 """What each simulated device should answer for the values the demo moves: `RoomModel` -> OID -> (tag, value).
 
 Tags are snmprec type tags (2 Integer32, 65 Counter32, 66 Gauge32, 67 TimeTicks, 70 Counter64). Every OID
-here is a `writecache` record in demo/devices/<device>.snmprec; interface counters come from `traffic`.
+here is a `writecache` record in tui/demo/devices/<device>.snmprec; interface counters come from `traffic`.
 """
 
 from __future__ import annotations

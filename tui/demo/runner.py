@@ -2,7 +2,8 @@
 
 Without `headless` the console runs on the same event loop (when the console package is there); otherwise
 the poller runs alone until `seconds` pass or SIGINT/SIGTERM. The state directory is locked like `serve`'s,
-and marked as a demo's, so the demo never takes over a real room's state directory.
+and marked as a demo's, so the demo never takes over a real room's state directory. The simulated devices
+are always the shipped ones (package data, see `tui.demo.shipped`); the room's checks.toml may be another.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from tui.demo.config_writer import DemoConfigError, generate_secrets, write_effe
 from tui.demo.director import Director, drill_named
 from tui.demo.room import DemoRoom
 from tui.demo.scenario import INCIDENT
-from tui.demo.snmpsim_agent import AgentError
+from tui.demo.shipped import NotOnDisk, shipped_devices
+from tui.demo.snmpsim_agent import AgentError, require_snmpsim
 
 MARKER = ".dutyroom-demo"
 DRILL_DELAY_S = 6.0
@@ -43,7 +45,7 @@ class DemoError(RuntimeError):
 @dataclass(frozen=True)
 class DemoOptions:
     room_config: Path
-    """The shipped checks.toml describing the room (devices in demo/devices/ beside it)."""
+    """The checks.toml describing the room: the shipped one (`tui.demo.shipped.shipped_config`) or a copy."""
     state: Path
     headless: bool = False
     seconds: float | None = None
@@ -51,6 +53,11 @@ class DemoOptions:
     drills: tuple[str, ...] = ()
     language: str = ""
     playbooks: Path | None = None
+    """Default: playbooks/ beside `room_config`."""
+
+    @property
+    def playbooks_dir(self) -> Path:
+        return self.playbooks or self.room_config.parent / "playbooks"
 
 
 def claim_state_dir(state: Path) -> None:
@@ -72,10 +79,12 @@ def run_demo(options: DemoOptions) -> int:
     for name in options.drills:
         drill_named(name)
     if not options.room_config.is_file():
-        raise DemoError(f"room configuration {options.room_config} not found (run from the repository, or --config)")
-    devices = options.room_config.parent / "demo" / "devices"
-    if not devices.is_dir():
-        raise DemoError(f"device data {devices} not found beside {options.room_config}")
+        raise DemoError(f"room configuration {options.room_config} not found (leave out --config for the shipped room)")
+    try:
+        require_snmpsim()
+        devices = shipped_devices()
+    except (AgentError, NotOnDisk) as error:
+        raise DemoError(str(error)) from None
     claim_state_dir(options.state)
     try:
         with PollerLock(options.state):
@@ -90,10 +99,12 @@ async def _run(options: DemoOptions, devices: Path) -> None:
     room = DemoRoom(devices, options.state / "room", room_secrets)
     try:
         addresses = await room.start()
-        config_path, notes = write_effective_config(options.room_config, options.state, addresses, room_secrets)
+        playbooks = options.playbooks_dir
+        config_path, notes = write_effective_config(
+            options.room_config, options.state, addresses, room_secrets, playbooks=playbooks
+        )
         for note in notes:
             _say(f"dutyroom demo: {note}")
-        playbooks = options.playbooks or options.room_config.parent / "playbooks"
         loaded = load_room(config_path, playbooks)
         _say(f"dutyroom demo: room config written to {config_path}")
         _say(f"dutyroom demo: see it with `dutyroom alerts --config {config_path} --state {options.state}`")

@@ -3,11 +3,14 @@
 The device files are copied into the state directory named after their community (snmpsim's rule: the
 community is the file name), the communities come from the caller (secrets of this run), and readiness is
 a bounded loop of GETs through `DeviceWriter`. snmpsim needs no root; as root it needs SNMPSIM_ALLOW_ROOT.
+snmpsim is an optional dependency (the `demo` extra) and runs under this interpreter, wherever pip put its
+console scripts.
 """
 
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import os
 import shutil
 import socket
@@ -20,13 +23,21 @@ from pathlib import Path
 
 from tui.demo.snmp_control import DeviceWriter
 
-SNMPSIM = Path(sys.executable).parent / "snmpsim-command-responder"
+RESPONDER = "import sys; from snmpsim.commands.responder import main; sys.exit(main())"
+"""snmpsim's command responder, as its `snmpsim-command-responder` script starts it."""
+INSTALL_HINT = "pip install 'dutyroom[demo]'"
 READY_TIMEOUT_S = 30.0
 START_ATTEMPTS = 3
 
 
 class AgentError(RuntimeError):
-    """snmpsim could not be started or did not answer in time."""
+    """snmpsim is not installed, could not be started or did not answer in time."""
+
+
+def require_snmpsim() -> None:
+    """Fail with the one command that fixes it when snmpsim (an optional dependency) is not installed."""
+    if importlib.util.find_spec("snmpsim") is None:
+        raise AgentError(f"the demo needs snmpsim, which is not installed: {INSTALL_HINT}")
 
 
 @dataclass
@@ -69,13 +80,12 @@ def prepare_data(devices_dir: Path, work_dir: Path, communities: Mapping[str, st
 
 
 def _launch(data_dir: Path, work_dir: Path, port: int) -> SnmpsimAgent:
-    if not SNMPSIM.exists():
-        raise AgentError(f"{SNMPSIM} not found: install snmpsim (pip install snmpsim pysmi)")
+    require_snmpsim()
     cache = work_dir / "cache"
     cache.mkdir(exist_ok=True, mode=0o700)
     log_path = work_dir / "snmpsim.log"
     command = [
-        str(SNMPSIM), f"--data-dir={data_dir}", f"--cache-dir={cache}",
+        sys.executable, "-c", RESPONDER, f"--data-dir={data_dir}", f"--cache-dir={cache}",
         f"--agent-udpv4-endpoint=127.0.0.1:{port}", "--logging-method=null", "--log-level=error",
     ]  # fmt: skip
     env = {**os.environ, "SNMPSIM_ALLOW_ROOT": "true"}
