@@ -9,7 +9,13 @@ from typing import Any
 from dutyroom.config.types import json_schema
 
 SHIPPED = Path(__file__).resolve().parents[2] / "schema" / "checks.schema.json"
-TARGET_KINDS = {"SnmpTarget": "snmp", "HttpTarget": "http", "TcpTarget": "tcp", "HostTarget": "host", "TrapTarget": "trap"}
+TARGET_KINDS = {
+    "SnmpTarget": "snmp",
+    "HttpTarget": "http",
+    "TcpTarget": "tcp",
+    "HostTarget": "host",
+    "TrapTarget": "trap",
+}
 RULE_KINDS = {"ThresholdRule": "threshold", "ReachabilityRule": "reachability", "CapacityRule": "capacity"}
 
 
