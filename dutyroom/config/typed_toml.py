@@ -85,8 +85,10 @@ def convert_table(
         field = fields.get(key)
         if field is None:
             owners = [kind for kind in kinds if key in _encode_names(kind)]
-            message = _other_kind_message(key, cls, owners, path) if owners else None
-            problems.at((*path, key), message or _unknown_key_message(key, path, list(fields)))
+            if owners:
+                problems.at((*path, key), _other_kind_message(key, cls, owners, path))
+            else:
+                problems.at((*path, key), _unknown_key_message(key, path, list(fields)))
             continue
         result, good = convert_value(value, field.type, (*path, key), problems)
         if good:
