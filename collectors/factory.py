@@ -26,7 +26,16 @@ from collectors.trap_spec import TrapReceiverSpec
 from collectors.traps import TrapReceiver
 from dutyroom.config.load import LoadedConfig
 from dutyroom.config.secrets import resolve_secret
-from dutyroom.config.types import Credential, Target
+from dutyroom.config.types import (
+    Credential,
+    HostTarget,
+    HttpTarget,
+    PolledTarget,
+    SnmpTarget,
+    Target,
+    TcpTarget,
+    TrapTarget,
+)
 from dutyroom.model import make_labels
 
 
@@ -59,7 +68,7 @@ def build_collectors(config: LoadedConfig, targets: Iterable[Target] | None = No
     """A collector per polled target; a target that cannot be set up is reported, not fatal."""
     built = CollectorSet()
     for target in config.parsed.target if targets is None else targets:
-        if target.kind == "trap":
+        if isinstance(target, TrapTarget):
             continue
         try:
             built.collectors.append(_build(config, target, built))
@@ -68,41 +77,45 @@ def build_collectors(config: LoadedConfig, targets: Iterable[Target] | None = No
     return built
 
 
-def _build(config: LoadedConfig, target: Target, built: CollectorSet) -> Collector:
+def _build(config: LoadedConfig, target: PolledTarget, built: CollectorSet) -> Collector:
     timing = config.timings[target.id]
-    if target.kind == "snmp":
-        return SnmpCollector(snmp_spec(config, target), transport_factory=auto_transport)
-    if target.kind == "http":
-        if built.http_client is None:
-            built.http_client = build_http_client(None)
-        token = ""
-        credential = _credential(config, target)
-        if credential is not None and credential.token is not None:
-            token = resolve_secret(credential.token, config.base_dir).value
-        spec = HttpTargetSpec(
-            target_id=target.id,
-            url=target.url,
-            interval_s=timing.interval_s,
-            timeout_s=timing.timeout_s,
-            fields=dict(target.fields),
-            prometheus=tuple(
-                PromSelector(item.metric, item.family, make_labels(item.labels)) for item in target.prometheus
-            ),
-            bearer_token=token,
-        )
-        return HttpCollector(spec, built.http_client)
-    if target.kind == "tcp":
-        host, port = _host_port(target.address, 0)
-        return TcpCollector(TcpTargetSpec(target.id, host, port, timing.interval_s, timing.timeout_s))
-    if target.kind == "host":
-        return HostCollector(HostSpec(target.id, timing.interval_s, tuple(target.mounts)))
-    raise CollectorSetupError(f"kind '{target.kind}' is not polled")
+    match target:
+        case SnmpTarget():
+            return SnmpCollector(snmp_spec(config, target), transport_factory=auto_transport)
+        case HttpTarget():
+            if built.http_client is None:
+                built.http_client = build_http_client(None)
+            return HttpCollector(http_spec(config, target), built.http_client)
+        case TcpTarget():
+            host, port = _host_port(target.address, 0)
+            return TcpCollector(TcpTargetSpec(target.id, host, port, timing.interval_s, timing.timeout_s))
+        case HostTarget():
+            return HostCollector(HostSpec(target.id, timing.interval_s, tuple(target.mounts)))
 
 
-def snmp_spec(config: LoadedConfig, target: Target) -> SnmpTargetSpec:
+def http_spec(config: LoadedConfig, target: HttpTarget) -> HttpTargetSpec:
+    timing = config.timings[target.id]
+    credential = _credential(config, target.credentials)
+    token = ""
+    if credential is not None and credential.token is not None:
+        token = resolve_secret(credential.token, config.base_dir).value
+    return HttpTargetSpec(
+        target_id=target.id,
+        url=target.url,
+        interval_s=timing.interval_s,
+        timeout_s=timing.timeout_s,
+        fields=dict(target.fields),
+        prometheus=tuple(
+            PromSelector(item.metric, item.family, make_labels(item.labels)) for item in target.prometheus
+        ),
+        bearer_token=token,
+    )
+
+
+def snmp_spec(config: LoadedConfig, target: SnmpTarget) -> SnmpTargetSpec:
     timing = config.timings[target.id]
     host, port = _host_port(target.address, 161)
-    credential = _credential(config, target) or Credential()
+    credential = _credential(config, target.credentials) or Credential()
 
     def secret(name: str) -> str:
         value = getattr(credential, name)
@@ -134,14 +147,19 @@ def build_trap_receiver(config: LoadedConfig, sink: ResultSink) -> TrapReceiver 
     if traps is None:
         return None
     host, port = _host_port(traps.listen, 162)
-    sources = {source: target.id for target in config.parsed.target for source in target.trap_sources}
+    sources = {
+        source: target.id
+        for target in config.parsed.target
+        if isinstance(target, SnmpTarget | TrapTarget)
+        for source in target.trap_sources
+    }
     communities = tuple(resolve_secret(item, config.base_dir).value for item in traps.communities)
     spec = TrapReceiverSpec(listen_host=host, listen_port=port, communities=communities, targets_by_source=sources)
     return TrapReceiver(spec, sink)
 
 
-def _credential(config: LoadedConfig, target: Target) -> Credential | None:
-    return config.parsed.credentials.get(target.credentials) if target.credentials else None
+def _credential(config: LoadedConfig, name: str) -> Credential | None:
+    return config.parsed.credentials.get(name) if name else None
 
 
 def _host_port(address: str, default_port: int) -> tuple[str, int]:

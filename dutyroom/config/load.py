@@ -21,7 +21,20 @@ from dutyroom.config.secrets import secret_problem
 from dutyroom.config.toml_positions import KeyPath, TomlPositions
 from dutyroom.config.trading_calendar import TradingCalendar, load_calendar
 from dutyroom.config.typed_toml import convert_table, read_toml_file
-from dutyroom.config.types import Config, Rule, Silence, Target
+from dutyroom.config.types import (
+    CapacityRule,
+    Config,
+    HttpTarget,
+    NetworkTargetBase,
+    PolledTargetBase,
+    Rule,
+    SeriesRuleBase,
+    Silence,
+    SnmpTarget,
+    Target,
+    TcpTarget,
+    ThresholdRule,
+)
 
 _ADDRESS = re.compile(r"^(udp|tcp)://(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?$")
 
@@ -38,6 +51,7 @@ class CompiledRule:
     for_s: float
     keep_firing_for_s: float
     window_s: float
+    """Capacity rules: how far back the peak is taken (0 for other kinds)."""
     when: frozenset[str]
     """Phase kinds in which the rule applies; empty means always."""
 
@@ -238,7 +252,7 @@ class _Checker:
         path: KeyPath = ("target", index)
         if self.config.groups and target.group not in self.config.groups:
             self.problems.at((*path, "group"), f"target '{target.id}' names unknown group '{target.group}'", value=True)
-        if target.credentials and target.credentials not in self.config.credentials:
+        if isinstance(target, SnmpTarget | HttpTarget) and target.credentials not in ("", *self.config.credentials):
             self.problems.at(
                 (*path, "credentials"),
                 f"target '{target.id}' names unknown credentials '{target.credentials}'",
@@ -248,16 +262,18 @@ class _Checker:
         for parent in target.depends_on:
             if parent not in known_ids:
                 self.problems.at((*path, "depends_on"), f"target '{target.id}' depends on unknown target '{parent}'")
-        self._target_address(path, target)
-        interval = (self._duration(target.interval, (*path, "interval")) if target.interval else None) or (
-            _quiet_duration(defaults.interval, 10.0)
-        )
-        timeout = (self._duration(target.timeout, (*path, "timeout")) if target.timeout else None) or (
-            _quiet_duration(defaults.timeout, 2.0)
-        )
-        retries = defaults.retries if target.retries is None else target.retries
-        attempts = defaults.attempts if target.attempts is None else target.attempts
-        if target.kind in ("snmp", "http", "tcp") and timeout * (retries + 1) >= interval:
+        self._target_kind(path, target)
+        interval = _quiet_duration(defaults.interval, 10.0)
+        timeout = _quiet_duration(defaults.timeout, 2.0)
+        retries, attempts = defaults.retries, defaults.attempts
+        if isinstance(target, PolledTargetBase):
+            interval = (self._duration(target.interval, (*path, "interval")) if target.interval else None) or interval
+            attempts = defaults.attempts if target.attempts is None else target.attempts
+        if isinstance(target, NetworkTargetBase):
+            timeout = (self._duration(target.timeout, (*path, "timeout")) if target.timeout else None) or timeout
+        if isinstance(target, SnmpTarget) and target.retries is not None:
+            retries = target.retries
+        if isinstance(target, NetworkTargetBase) and timeout * (retries + 1) >= interval:
             where = (*path, "timeout") if target.timeout else (*path, "id")
             self.problems.at(
                 where,
@@ -269,21 +285,28 @@ class _Checker:
         ) or 2 * interval + 15
         return TargetTiming(interval, timeout, retries, attempts, stale)
 
-    def _target_address(self, path: KeyPath, target: Target) -> None:
-        if target.kind in ("snmp", "tcp"):
-            match = _ADDRESS.match(target.address)
-            wanted = "udp" if target.kind == "snmp" else "tcp"
-            if not match or match.group(1) != wanted or (target.kind == "tcp" and not match.group(3)):
-                example = "udp://10.1.0.21:161" if target.kind == "snmp" else "tcp://10.1.2.10:9001"
-                self.problems.at(
-                    (*path, "address" if target.address else "id"),
-                    f"target '{target.id}': address must look like {example}",
-                    value=bool(target.address),
-                )
-        if target.kind == "snmp" and not target.profile:
-            self.problems.at((*path, "id"), f"target '{target.id}': snmp targets need a 'profile'")
-        if target.kind == "http" and not re.match(r"^https?://", target.url):
-            self.problems.at((*path, "url" if target.url else "id"), f"target '{target.id}': http targets need a url")
+    def _target_kind(self, path: KeyPath, target: Target) -> None:
+        """What each kind needs besides its keys' types."""
+        match target:
+            case SnmpTarget():
+                self._address(path, target.id, target.address, "udp", "udp://10.1.0.21:161")
+                if not target.profile:
+                    self.problems.at((*path, "id"), f"target '{target.id}': snmp targets need a 'profile'")
+            case TcpTarget():
+                self._address(path, target.id, target.address, "tcp", "tcp://10.1.2.10:9001")
+            case HttpTarget() if not re.match(r"^https?://", target.url):
+                where = (*path, "url" if target.url else "id")
+                self.problems.at(where, f"target '{target.id}': http targets need a url")
+
+    def _address(self, path: KeyPath, target_id: str, address: str, scheme: str, example: str) -> None:
+        """`address` is scheme://host[:port]; a TCP address must name its port."""
+        match = _ADDRESS.match(address)
+        if not match or match.group(1) != scheme or (scheme == "tcp" and not match.group(3)):
+            self.problems.at(
+                (*path, "address" if address else "id"),
+                f"target '{target_id}': address must look like {example}",
+                value=bool(address),
+            )
 
     def _dependency_cycles(self) -> None:
         parents = {target.id: target.depends_on for target in self.config.target}
@@ -307,20 +330,21 @@ class _Checker:
 
     def _rule(self, index: int, rule: Rule) -> CompiledRule | None:
         path: KeyPath = ("rule", index)
-        conditions: dict[str, Condition | None] = {}
-        for key in ("warning", "critical", "clear"):
-            text = getattr(rule, key)
-            conditions[key] = None
-            if text is not None:
-                try:
-                    conditions[key] = parse_condition(text)
-                except ExpressionError as error:
-                    self.problems.at((*path, key), str(error), value=True)
-        if rule.kind in ("threshold", "capacity") and not rule.metric:
-            self.problems.at((*path, "id"), f"rule '{rule.id}' needs a 'metric'")
-        if rule.kind == "threshold" and rule.warning is None and rule.critical is None:
+        conditions: dict[str, Condition | None] = {"warning": None, "critical": None, "clear": None}
+        conditions_good = True
+        if isinstance(rule, SeriesRuleBase):
+            for key, text in (("warning", rule.warning), ("critical", rule.critical), ("clear", rule.clear)):
+                if text is not None:
+                    try:
+                        conditions[key] = parse_condition(text)
+                    except ExpressionError as error:
+                        self.problems.at((*path, key), str(error), value=True)
+                        conditions_good = False
+            if not rule.metric:
+                self.problems.at((*path, "id"), f"rule '{rule.id}' needs a 'metric'")
+        if isinstance(rule, ThresholdRule) and rule.warning is None and rule.critical is None:
             self.problems.at((*path, "id"), f"rule '{rule.id}' needs a 'warning' or 'critical' condition")
-        if rule.kind == "capacity" and rule.capacity is None and not rule.capacity_metric:
+        if isinstance(rule, CapacityRule) and rule.capacity is None and not rule.capacity_metric:
             self.problems.at((*path, "id"), f"capacity rule '{rule.id}' needs 'capacity' or 'capacity_metric'")
         known_targets = {target.id for target in self.config.target}
         for target_id in rule.targets:
@@ -334,11 +358,9 @@ class _Checker:
                 self.problems.at((*path, "severity", phase), f"unknown session phase '{phase}'")
         for_s = self._duration(rule.for_, (*path, "for")) if rule.for_ else 0.0
         keep_s = self._duration(rule.keep_firing_for, (*path, "keep_firing_for")) if rule.keep_firing_for else 0.0
-        window_s = self._duration(rule.window, (*path, "window"))
+        window_s = self._duration(rule.window, (*path, "window")) if isinstance(rule, CapacityRule) else 0.0
         when = rule.when if isinstance(rule.when, list) else [rule.when]
-        if None in (for_s, keep_s, window_s) or any(
-            conditions[key] is None and getattr(rule, key) is not None for key in conditions
-        ):
+        if None in (for_s, keep_s, window_s) or not conditions_good:
             return None
         return CompiledRule(
             spec=rule,

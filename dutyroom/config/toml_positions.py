@@ -1,29 +1,25 @@
 """Where each key of a TOML document is, so config problems can name `line:col`.
 
-tomllib gives values but no positions; this scanner walks the text line by line, tracking table headers,
-arrays of tables, dotted keys and inline tables, and records the 1-based line and column of every key and
-of its value. Unmapped paths fall back to their nearest mapped ancestor.
+tomllib gives values but no positions. This scanner reads the document the way a TOML parser does, one
+token at a time, so text inside a string, a multi-line string or an array is never taken for a key or a
+header; it records the 1-based line and column of every key (tables, arrays of tables, dotted and quoted
+keys, keys of inline tables, also inside arrays) and of every value and array item. Unmapped paths fall
+back to their nearest mapped ancestor. It is only given text tomllib has accepted; on anything else it
+skips to the next line rather than fail. `tests/unit/test_toml_positions.py` checks it against tomllib.
 """
 
 from __future__ import annotations
 
 import re
+import tomllib
+from bisect import bisect_right
 from dataclasses import dataclass
 
 KeyPath = tuple[str | int, ...]
 Position = tuple[int, int]
 
-_BARE_KEY = r"[A-Za-z0-9_-]+"
-_QUOTED_KEY = r'"(?:[^"\\]|\\.)*"|\'[^\']*\''
-_KEY = rf"(?:{_BARE_KEY}|{_QUOTED_KEY})"
-_DOTTED = rf"{_KEY}(?:\s*\.\s*{_KEY})*"
-_HEADER = re.compile(rf"^\s*(\[\[?)\s*({_DOTTED})\s*\]\]?")
-_ASSIGN = re.compile(rf"({_DOTTED})\s*=\s*")
-_KEY_PART = re.compile(_KEY)
-
-
-def _split_dotted(dotted: str) -> list[str]:
-    return [part.strip("\"'") for part in _KEY_PART.findall(dotted)]
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_SCALAR_END = re.compile(r"[,\]}#\r\n]")
 
 
 @dataclass
@@ -40,7 +36,7 @@ class TomlPositions:
     @classmethod
     def scan(cls, text: str, *, first_line: int = 1) -> TomlPositions:
         positions = cls({}, {})
-        positions._scan(text.splitlines(), first_line)
+        _Scanner(text, first_line, positions).document()
         return positions
 
     def locate(self, path: KeyPath, *, value: bool = False) -> Position:
@@ -54,74 +50,197 @@ class TomlPositions:
                 return self.keys[prefix]
         return (1, 1)
 
-    def _scan(self, lines: list[str], first_line: int) -> None:
+
+class _MalformedError(Exception):
+    """Text that is not TOML; the scanner resumes at the next line."""
+
+
+class _Scanner:
+    """One pass over the text with a cursor `at`; positions are computed from line starts."""
+
+    def __init__(self, text: str, first_line: int, positions: TomlPositions) -> None:
+        self.text = text
+        self.at = 0
+        self.first_line = first_line
+        self.positions = positions
+        self.line_starts = [0, *(match.end() for match in re.finditer("\n", text))]
+
+    def position(self, index: int) -> Position:
+        line = bisect_right(self.line_starts, index) - 1
+        return (self.first_line + line, index - self.line_starts[line] + 1)
+
+    def document(self) -> None:
         table: KeyPath = ()
         array_counts: dict[KeyPath, int] = {}
-        for offset, line in enumerate(lines):
-            line_no = first_line + offset
-            stripped = line.lstrip()
-            if not stripped or stripped.startswith("#"):
-                continue
-            header = _HEADER.match(line)
-            if header and stripped.startswith("["):
-                parts = _split_dotted(header.group(2))
-                base = self._resolve(tuple(parts), array_counts)
-                col = line.index(header.group(2)) + 1
-                if header.group(1) == "[[":
-                    index = array_counts.get(base, 0)
-                    array_counts[base] = index + 1
-                    table = (*base, index)
-                    self.keys.setdefault(base, (line_no, col))
+        while True:
+            self.skip_blank(newlines=True)
+            if self.at >= len(self.text):
+                return
+            try:
+                if self.text[self.at] == "[":
+                    table = self.header(array_counts)
                 else:
-                    table = base
-                self.keys.setdefault(table, (line_no, col))
-                continue
-            self._scan_assignments(line, line_no, table)
+                    self.pair(table)
+                self.skip_blank()
+                if self.at < len(self.text) and self.text[self.at] not in "#\r\n":
+                    raise _MalformedError
+            except _MalformedError:
+                newline = self.text.find("\n", self.at)
+                self.at = len(self.text) if newline < 0 else newline + 1
 
-    def _resolve(self, parts: KeyPath, array_counts: dict[KeyPath, int]) -> KeyPath:
-        """Map a header path onto the latest element of any array of tables it passes through."""
-        resolved: list[str | int] = []
-        for part in parts:
-            resolved.append(part)
-            count = array_counts.get(tuple(resolved))
-            if count is not None and len(resolved) < len(parts):
-                resolved.append(count - 1)
-        return tuple(resolved)
+    def header(self, array_counts: dict[KeyPath, int]) -> KeyPath:
+        """`[table]` or `[[array]]`: the path of the table that the following keys belong to."""
+        is_array = self.text.startswith("[[", self.at)
+        self.at += 2 if is_array else 1
+        self.skip_blank()
+        where = self.position(self.at)
+        base = _resolve(self.key(), array_counts)
+        self.skip_blank()
+        self.expect("]]" if is_array else "]")
+        table = base
+        if is_array:
+            index = array_counts.get(base, 0)
+            array_counts[base] = index + 1
+            self.positions.keys.setdefault(base, where)
+            table = (*base, index)
+        self.positions.keys.setdefault(table, where)
+        return table
 
-    def _scan_assignments(self, line: str, line_no: int, table: KeyPath) -> None:
-        match = _ASSIGN.match(line, len(line) - len(line.lstrip()))
-        if not match:
-            return
-        path = (*table, *_split_dotted(match.group(1)))
-        self.keys.setdefault(path, (line_no, match.start(1) + 1))
-        self.values.setdefault(path, (line_no, match.end() + 1))
-        rest = line[match.end() :]
-        if rest.startswith("{"):
-            self._scan_inline(line, match.end(), line_no, path)
+    def pair(self, table: KeyPath) -> None:
+        """`key = value`, at the top level or inside an inline table."""
+        where = self.position(self.at)
+        path = (*table, *self.key())
+        self.positions.keys.setdefault(path, where)
+        self.skip_blank()
+        self.expect("=")
+        self.skip_blank()
+        self.positions.values.setdefault(path, self.position(self.at))
+        self.value(path)
 
-    def _scan_inline(self, line: str, start: int, line_no: int, path: KeyPath) -> None:
-        depth_paths: list[KeyPath] = [path]
-        index = start + 1
-        while index < len(line) and depth_paths:
-            char = line[index]
-            if char in "\"'":
-                end = line.find(char, index + 1)
-                if end < 0:
-                    return
-                index = end + 1
-                continue
-            if char == "}":
-                depth_paths.pop()
-                index += 1
-                continue
-            match = _ASSIGN.match(line, index)
-            if match and line[index - 1] in "{, \t":
-                inner = (*depth_paths[-1], *_split_dotted(match.group(1)))
-                self.keys.setdefault(inner, (line_no, match.start(1) + 1))
-                self.values.setdefault(inner, (line_no, match.end() + 1))
-                index = match.end()
-                if index < len(line) and line[index] == "{":
-                    depth_paths.append(inner)
-                    index += 1
-                continue
+    def key(self) -> list[str]:
+        """A dotted key's names, unquoted as tomllib reads them."""
+        names = [self.simple_key()]
+        while True:
+            self.skip_blank()
+            if not self.text.startswith(".", self.at):
+                return names
+            self.at += 1
+            self.skip_blank()
+            names.append(self.simple_key())
+
+    def simple_key(self) -> str:
+        start = self.at
+        if self.text.startswith(('"', "'"), start):
+            self.string()
+            try:
+                quoted: str = tomllib.loads("k = " + self.text[start : self.at])["k"]
+            except tomllib.TOMLDecodeError:
+                raise _MalformedError from None
+            return quoted
+        bare = _BARE_KEY.match(self.text, start)
+        if bare is None:
+            raise _MalformedError
+        self.at = bare.end()
+        return bare.group()
+
+    def value(self, path: KeyPath) -> None:
+        char = self.text[self.at : self.at + 1]
+        if char in ('"', "'"):
+            self.string()
+        elif char == "[":
+            self.array(path)
+        elif char == "{":
+            self.inline_table(path)
+        else:
+            end = _SCALAR_END.search(self.text, self.at)
+            stop = len(self.text) if end is None else end.start()
+            if stop == self.at:
+                raise _MalformedError
+            self.at = stop
+
+    def array(self, path: KeyPath) -> None:
+        self.at += 1
+        index = 0
+        while True:
+            self.skip_blank(newlines=True)
+            if self.text.startswith("]", self.at):
+                self.at += 1
+                return
+            item = (*path, index)
+            self.positions.values.setdefault(item, self.position(self.at))
+            self.value(item)
             index += 1
+            self.skip_blank(newlines=True)
+            if self.text.startswith(",", self.at):
+                self.at += 1
+            elif not self.text.startswith("]", self.at):
+                raise _MalformedError
+
+    def inline_table(self, path: KeyPath) -> None:
+        self.at += 1
+        while True:
+            self.skip_blank(newlines=True)
+            if self.text.startswith("}", self.at):
+                self.at += 1
+                return
+            self.pair(path)
+            self.skip_blank(newlines=True)
+            if self.text.startswith(",", self.at):
+                self.at += 1
+            elif not self.text.startswith("}", self.at):
+                raise _MalformedError
+
+    def string(self) -> None:
+        """Skip a basic, literal or multi-line string; up to two quotes may end its content."""
+        quote = self.text[self.at]
+        if self.text.startswith(quote * 3, self.at):
+            self.at += 3
+            self.until(quote * 3, escapes=quote == '"')
+            for _ in range(2):
+                if self.text.startswith(quote, self.at):
+                    self.at += 1
+        else:
+            self.at += 1
+            self.until(quote, escapes=quote == '"', single_line=True)
+
+    def until(self, closing: str, *, escapes: bool, single_line: bool = False) -> None:
+        while self.at < len(self.text):
+            char = self.text[self.at]
+            if escapes and char == "\\":
+                self.at += 2
+            elif self.text.startswith(closing, self.at):
+                self.at += len(closing)
+                return
+            elif single_line and char == "\n":
+                raise _MalformedError
+            else:
+                self.at += 1
+        raise _MalformedError
+
+    def skip_blank(self, *, newlines: bool = False) -> None:
+        """Spaces and tabs; with `newlines`, also line ends and comments."""
+        while self.at < len(self.text):
+            char = self.text[self.at]
+            if char in " \t" or (newlines and char in "\r\n"):
+                self.at += 1
+            elif newlines and char == "#":
+                newline = self.text.find("\n", self.at)
+                self.at = len(self.text) if newline < 0 else newline
+            else:
+                return
+
+    def expect(self, token: str) -> None:
+        if not self.text.startswith(token, self.at):
+            raise _MalformedError
+        self.at += len(token)
+
+
+def _resolve(parts: list[str], array_counts: dict[KeyPath, int]) -> KeyPath:
+    """Map a header path onto the latest element of any array of tables it passes through."""
+    resolved: list[str | int] = []
+    for offset, part in enumerate(parts):
+        resolved.append(part)
+        count = array_counts.get(tuple(resolved))
+        if count is not None and offset < len(parts) - 1:
+            resolved.append(count - 1)
+    return tuple(resolved)

@@ -1,7 +1,8 @@
 """Load a TOML file into strict msgspec Structs, collecting every problem with its line and column.
 
 msgspec stops at the first error, so tables are converted key by key: unknown keys, missing keys and wrong
-types are all reported, each at its own position, before anything is constructed.
+types are all reported, each at its own position, before anything is constructed. A tagged union of Structs
+(msgspec `tag_field`) is read as the member its tag names, so a key of another member is refused by name.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import re
 import tomllib
 import types
 import typing
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,6 +25,20 @@ from dutyroom.config.toml_positions import KeyPath, TomlPositions
 T = TypeVar("T", bound=msgspec.Struct)
 _TOML_ERROR_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 _MSGSPEC_AT = re.compile(r"\s*-\s*at\s*`\$[^`]*`")
+
+
+@dataclass(frozen=True, slots=True)
+class DefaultTag:
+    """`Annotated` marker of a tagged union whose tag key may be left out: such a table is `member`.
+
+    msgspec itself requires the tag, so the default is resolved here before the table is converted.
+    """
+
+    member: type[msgspec.Struct]
+
+    @property
+    def tag(self) -> str:
+        return str(self.member.__struct_config__.tag)
 
 
 def parse_toml_text(text: str, collector: ProblemCollector, *, first_line: int = 1) -> dict[str, Any] | None:
@@ -48,12 +65,15 @@ def read_toml_file(path: Path, collector: ProblemCollector) -> dict[str, Any] | 
     return parse_toml_text(text, collector)
 
 
-def convert_table(data: Any, cls: type[T], path: KeyPath, problems: ProblemCollector) -> T | None:
+def convert_table(
+    data: Any, cls: type[T], path: KeyPath, problems: ProblemCollector, *, kinds: Sequence[type[msgspec.Struct]] = ()
+) -> T | None:
     """Convert one TOML table to `cls`, reporting every unknown, missing or mistyped key.
 
     A bad optional key falls back to its default (and a bad list item is left out) so that later checks
     still run and every problem is reported in one go; the caller must still refuse the result when the
-    collector holds problems.
+    collector holds problems. `kinds` are the other members of the tagged union `cls` was chosen from: a
+    key one of them has is reported as belonging to that kind.
     """
     if not isinstance(data, dict):
         problems.at(path, f"expected a table, got {_toml_type(data)}", value=True)
@@ -64,7 +84,11 @@ def convert_table(data: Any, cls: type[T], path: KeyPath, problems: ProblemColle
     for key, value in data.items():
         field = fields.get(key)
         if field is None:
-            problems.at((*path, key), _unknown_key_message(key, path, list(fields)))
+            owners = [kind for kind in kinds if key in _encode_names(kind)]
+            if owners:
+                problems.at((*path, key), _other_kind_message(key, cls, owners, path))
+            else:
+                problems.at((*path, key), _unknown_key_message(key, path, list(fields)))
             continue
         result, good = convert_value(value, field.type, (*path, key), problems)
         if good:
@@ -86,6 +110,10 @@ def convert_table(data: Any, cls: type[T], path: KeyPath, problems: ProblemColle
 
 def convert_value(value: Any, annotation: Any, path: KeyPath, problems: ProblemCollector) -> tuple[Any, bool]:
     """Convert `value` to `annotation`, recursing into Structs, lists and dicts of Structs."""
+    tagged = _tagged_union(annotation)
+    if tagged is not None and isinstance(value, dict):
+        result = _convert_tagged(value, *tagged, path, problems)
+        return result, result is not None
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
     if isinstance(annotation, type) and issubclass(annotation, msgspec.Struct):
@@ -107,6 +135,58 @@ def convert_value(value: Any, annotation: Any, path: KeyPath, problems: ProblemC
     except msgspec.ValidationError as error:
         problems.at(path, f"{_MSGSPEC_AT.sub('', str(error))} for '{_key_name(path)}'", value=True)
         return None, False
+
+
+def _tagged_union(annotation: Any) -> tuple[tuple[type[msgspec.Struct], ...], DefaultTag | None] | None:
+    """The members of a union of tagged Structs (and its default), or None for any other annotation."""
+    default = None
+    if typing.get_origin(annotation) is typing.Annotated:
+        annotation, *extras = typing.get_args(annotation)
+        default = next((extra for extra in extras if isinstance(extra, DefaultTag)), None)
+    if not _is_union(annotation):
+        return None
+    members = typing.get_args(annotation)
+    if not all(isinstance(member, type) and issubclass(member, msgspec.Struct) for member in members):
+        return None
+    if not all(member.__struct_config__.tag_field for member in members):
+        return None
+    return members, default
+
+
+def _convert_tagged(
+    value: dict[str, Any],
+    members: tuple[type[msgspec.Struct], ...],
+    default: DefaultTag | None,
+    path: KeyPath,
+    problems: ProblemCollector,
+) -> msgspec.Struct | None:
+    """Read `value` as the union member its tag names, refusing keys that only other members have."""
+    tag_field = str(members[0].__struct_config__.tag_field)
+    by_tag = {str(member.__struct_config__.tag): member for member in members}
+    if tag_field not in value and default is None:
+        problems.at(path, f"missing required key '{tag_field}'{_where(path)}")
+        return None
+    tag = value.get(tag_field, default.tag if default is not None else None)
+    member = by_tag.get(tag) if isinstance(tag, str) else None
+    if member is None:
+        choices = ", ".join(list(by_tag)[:-1]) + f" or {list(by_tag)[-1]}"
+        problems.at((*path, tag_field), f"unknown {tag_field} '{tag}'{_where(path)} (use {choices})", value=True)
+        return None
+    others = [other for other in members if other is not member]
+    table = {key: item for key, item in value.items() if key != tag_field}
+    return convert_table(table, member, path, problems, kinds=others)
+
+
+def _encode_names(cls: type[msgspec.Struct]) -> set[str]:
+    return {field.encode_name for field in msgspec.structs.fields(cls)}
+
+
+def _other_kind_message(key: str, cls: type[msgspec.Struct], owners: list[type[msgspec.Struct]], path: KeyPath) -> str:
+    """E.g. "'url' is not a key of snmp targets (http targets have it)"."""
+    noun = (_key_name(path).rsplit(".", 1)[-1] or "table") + "s"
+    tags = [str(owner.__struct_config__.tag) for owner in owners]
+    owned_by = tags[0] if len(tags) == 1 else ", ".join(tags[:-1]) + f" and {tags[-1]}"
+    return f"'{key}' is not a key of {cls.__struct_config__.tag} {noun} ({owned_by} {noun} have it)"
 
 
 def _has_struct(annotation: Any) -> bool:

@@ -5,10 +5,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, TypeAlias, cast
 
 import msgspec
 from msgspec import Meta, Struct, field
+
+from dutyroom.config.typed_toml import DefaultTag
 
 Language = Literal["en", "zh"]
 PhaseKind = Literal["trading", "pre-open", "break", "off-hours"]
@@ -89,42 +91,86 @@ class PromSelector(Strict, frozen=True):
     labels: Annotated[dict[str, str], Meta(description="Label values the sample must have.")] = {}
 
 
-class Target(Strict, frozen=True):
+TargetKind = Literal["snmp", "http", "tcp", "host", "trap"]
+RuleKind = Literal["threshold", "reachability", "capacity"]
+
+
+class TargetBase(Strict, frozen=True, tag_field="kind"):
+    """What every target has, whatever watches it; `kind` picks the table's type and so its keys."""
+
     id: Annotated[str, Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", description="Unique target id.")]
     group: Annotated[str, Meta(description="Group id (see [groups]).")]
-    kind: Annotated[Literal["snmp", "http", "tcp", "host", "trap"], Meta(description="How it is watched.")]
     name: Annotated[str, Meta(description="Display name (may be Chinese).")] = ""
-    address: Annotated[str, Meta(description="udp://host:port for snmp, tcp://host:port for tcp.")] = ""
-    url: Annotated[str, Meta(description="URL for http targets.")] = ""
+    depends_on: Annotated[list[str], Meta(description="Targets whose failure explains this one's.")] = []
+
+    @property
+    def kind(self) -> TargetKind:
+        """How it is watched: the `kind` key of its table."""
+        return cast(TargetKind, type(self).__struct_config__.tag)
+
+
+class PolledTargetBase(TargetBase, frozen=True):
+    """A target dutyroom polls on a timer."""
+
+    interval: Annotated[str, Meta(description="Overrides defaults.interval.")] = ""
+    attempts: Annotated[int | None, Meta(description="Overrides defaults.attempts.")] = None
+
+
+class NetworkTargetBase(PolledTargetBase, frozen=True):
+    """A target polled over the network, where one request may time out."""
+
+    timeout: Annotated[str, Meta(description="Overrides defaults.timeout.")] = ""
+
+
+class SnmpTarget(NetworkTargetBase, frozen=True, tag="snmp"):
+    """A device polled over SNMP with a profile of what to read."""
+
+    address: Annotated[str, Meta(description="The agent, as udp://host:port.")] = ""
     credentials: Annotated[str, Meta(description="Name of a [credentials.NAME] table.")] = ""
     profile: Annotated[str, Meta(description="SNMP profile name (collectors/profiles/NAME.toml).")] = ""
     interfaces: Annotated[list[str], Meta(description="Interfaces to watch by ifName (empty = all).")] = []
+    retries: Annotated[int | None, Meta(description="Overrides defaults.retries.")] = None
+    trap_sources: Annotated[list[str], Meta(description="Source addresses whose traps belong to this target.")] = []
+
+
+class HttpTarget(NetworkTargetBase, frozen=True, tag="http"):
+    """An HTTP endpoint read as JSON fields or Prometheus text."""
+
+    url: Annotated[str, Meta(description="The URL to fetch (http:// or https://).")] = ""
+    credentials: Annotated[str, Meta(description="Name of a [credentials.NAME] table with a bearer token.")] = ""
     fields: Annotated[dict[str, str], Meta(description="HTTP JSON: metric name -> dotted path.")] = {}
     prometheus: Annotated[list[PromSelector], Meta(description="HTTP Prometheus text: samples to read.")] = []
-    mounts: Annotated[list[str], Meta(description="Host targets: mount points to watch.")] = field(
-        default_factory=lambda: ["/"]
-    )
+
+
+class TcpTarget(NetworkTargetBase, frozen=True, tag="tcp"):
+    """A TCP port that must accept connections (an exchange line, a gateway)."""
+
+    address: Annotated[str, Meta(description="Where to connect, as tcp://host:port.")] = ""
+
+
+class HostTarget(PolledTargetBase, frozen=True, tag="host"):
+    """The machine dutyroom runs on: CPU, memory and disks."""
+
+    mounts: Annotated[list[str], Meta(description="Mount points to watch.")] = field(default_factory=lambda: ["/"])
+
+
+class TrapTarget(TargetBase, frozen=True, tag="trap"):
+    """A device that is not polled: only its SNMP traps are received."""
+
     trap_sources: Annotated[list[str], Meta(description="Source addresses whose traps belong to this target.")] = []
-    interval: Annotated[str, Meta(description="Overrides defaults.interval.")] = ""
-    timeout: Annotated[str, Meta(description="Overrides defaults.timeout.")] = ""
-    retries: Annotated[int | None, Meta(description="Overrides defaults.retries.")] = None
-    attempts: Annotated[int | None, Meta(description="Overrides defaults.attempts.")] = None
-    depends_on: Annotated[list[str], Meta(description="Targets whose failure explains this one's.")] = []
 
 
-class Rule(Strict, frozen=True):
+Target: TypeAlias = SnmpTarget | HttpTarget | TcpTarget | HostTarget | TrapTarget
+PolledTarget: TypeAlias = SnmpTarget | HttpTarget | TcpTarget | HostTarget
+"""Every kind of target but traps, which are received rather than polled."""
+
+
+class RuleBase(Strict, frozen=True, tag_field="kind"):
+    """What every rule has; `kind` picks the table's type (threshold when left out)."""
+
     id: Annotated[str, Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", description="Unique rule id.")]
-    kind: Annotated[
-        Literal["threshold", "reachability", "capacity"],
-        Meta(description="threshold on a metric, reachability of targets, or capacity headroom."),
-    ] = "threshold"
-    metric: Annotated[str, Meta(description="Metric name the rule reads (not for reachability).")] = ""
     targets: Annotated[list[str], Meta(description="Only these targets (empty = all with the metric).")] = []
     groups: Annotated[list[str], Meta(description="Only targets in these groups.")] = []
-    labels: Annotated[dict[str, str], Meta(description="Only series with these label values.")] = {}
-    warning: Annotated[str | None, Meta(description="Warning condition, e.g. '> 80'.")] = None
-    critical: Annotated[str | None, Meta(description="Critical condition, e.g. '> 90'.")] = None
-    clear: Annotated[str | None, Meta(description="Condition that ends an active alert (hysteresis).")] = None
     for_: Annotated[str, Meta(description="How long the condition must hold before firing.")] = field(
         default="", name="for"
     )
@@ -136,16 +182,47 @@ class Rule(Strict, frozen=True):
     marks_down: Annotated[
         bool, Meta(description="A firing alert of this rule makes its target 'down' for dependents.")
     ] = False
-    factor: Annotated[float, Meta(gt=0, description="Capacity rules: required capacity / peak.")] = 2.0
-    window: Annotated[str, Meta(description="Capacity rules: how far back the peak is taken.")] = "365d"
-    capacity: Annotated[float | None, Meta(description="Capacity rules: a fixed capacity in the metric's unit.")] = None
-    capacity_metric: Annotated[str, Meta(description="Capacity rules: a metric giving the capacity.")] = ""
-    capacity_scale: Annotated[
-        float, Meta(description="Capacity rules: multiply capacity_metric by this (e.g. 1e6 for Mbit/s).")
-    ] = 1.0
     summary: Annotated[str, Meta(description="One line shown with the alert.")] = ""
     summary_zh: Annotated[str, Meta(description="The summary in Chinese.")] = ""
     playbook: Annotated[str | None, Meta(description="Id of the playbook to show beside the alert.")] = None
+
+    @property
+    def kind(self) -> RuleKind:
+        """threshold on a metric, reachability of targets, or capacity headroom: the `kind` key."""
+        return cast(RuleKind, type(self).__struct_config__.tag)
+
+
+class SeriesRuleBase(RuleBase, frozen=True):
+    """A rule that reads the series of one metric and compares them with conditions."""
+
+    metric: Annotated[str, Meta(description="Metric name the rule reads.")] = ""
+    labels: Annotated[dict[str, str], Meta(description="Only series with these label values.")] = {}
+    warning: Annotated[str | None, Meta(description="Warning condition, e.g. '> 80'.")] = None
+    critical: Annotated[str | None, Meta(description="Critical condition, e.g. '> 90'.")] = None
+    clear: Annotated[str | None, Meta(description="Condition that ends an active alert (hysteresis).")] = None
+
+
+class ThresholdRule(SeriesRuleBase, frozen=True, tag="threshold"):
+    """A metric's value against warning and critical conditions (the kind when a rule names none)."""
+
+
+class ReachabilityRule(RuleBase, frozen=True, tag="reachability"):
+    """A target unreachable after `attempts` failed polls."""
+
+
+class CapacityRule(SeriesRuleBase, frozen=True, tag="capacity"):
+    """Capacity / peak over `window`; conditions read that headroom, warning below `factor` when none is set."""
+
+    factor: Annotated[float, Meta(gt=0, description="Required capacity / peak.")] = 2.0
+    window: Annotated[str, Meta(description="How far back the peak is taken.")] = "365d"
+    capacity: Annotated[float | None, Meta(description="A fixed capacity in the metric's unit.")] = None
+    capacity_metric: Annotated[str, Meta(description="A metric giving the capacity.")] = ""
+    capacity_scale: Annotated[float, Meta(description="Multiply capacity_metric by this (e.g. 1e6 for Mbit/s).")] = 1.0
+
+
+Rule: TypeAlias = ThresholdRule | ReachabilityRule | CapacityRule
+RULE_KIND_WHEN_UNSET = DefaultTag(ThresholdRule)
+"""A [[rule]] without `kind` is a threshold rule, as it always was."""
 
 
 class Matcher(Strict, frozen=True):
@@ -191,7 +268,7 @@ class Config(Strict, frozen=True):
     credentials: dict[str, Credential] = {}
     groups: dict[str, Group] = {}
     target: list[Target] = []
-    rule: list[Rule] = []
+    rule: list[Annotated[Rule, RULE_KIND_WHEN_UNSET]] = []
     silence: list[Silence] = []
     roles: Roles = Roles()
     traps: Traps | None = None
@@ -199,7 +276,15 @@ class Config(Strict, frozen=True):
 
 
 def json_schema() -> dict[str, object]:
-    """The JSON Schema of checks.toml, generated from these types."""
-    schema: dict[str, object] = msgspec.json.schema(Config)
+    """The JSON Schema of checks.toml, generated from these types.
+
+    A rule's `kind` may be left out, which a discriminator cannot say: the rule union stays a plain
+    `anyOf` (only a threshold rule matches a table without `kind`) and the threshold rule's `kind` is optional.
+    """
+    schema: dict[str, Any] = msgspec.json.schema(Config)
     schema["title"] = "dutyroom checks.toml"
+    definitions = schema["$defs"]
+    definitions["Config"]["properties"]["rule"]["items"].pop("discriminator")
+    default = definitions[RULE_KIND_WHEN_UNSET.member.__name__]
+    default["required"] = [key for key in default["required"] if key != "kind"]
     return schema

@@ -13,6 +13,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from dutyroom.config.load import LoadedConfig
+from dutyroom.config.types import CapacityRule
 from dutyroom.model import Labels
 from dutyroom.rules.alert import Check
 from dutyroom.store.database import Store
@@ -48,13 +49,12 @@ def capacity_rows(
     period: tuple[float, float] | None = None,
 ) -> list[CapacityRow]:
     """One row per capacity check; `period` (since, until) limits peaks to its days, else the rule's window."""
-    rules = {rule.id: rule for rule in config.rules if rule.spec.kind == "capacity"}
+    rules = {rule.id: rule.spec for rule in config.rules if isinstance(rule.spec, CapacityRule)}
     rows = []
     for check in checks:
-        compiled = rules.get(check.rule)
-        if compiled is None:
+        spec = rules.get(check.rule)
+        if spec is None:
             continue
-        spec = compiled.spec
         peaks = _peaks_in(check.peaks, period, config.timezone)
         peak = max(peaks) if peaks else None
         if peak is None and period is not None and spec.metric:

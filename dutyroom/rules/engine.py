@@ -14,6 +14,7 @@ from datetime import datetime
 
 from dutyroom.config.conditions import NotComparable
 from dutyroom.config.load import CompiledRule, LoadedConfig
+from dutyroom.config.types import CapacityRule, ReachabilityRule, SeriesRuleBase
 from dutyroom.model import Event, Labels, MetricValue, PollResult, Sample, State, Transition
 from dutyroom.rules import state_codec
 from dutyroom.rules.alert import SEVERITY_ORDER, STATE_SEVERITY, AlertPhase, Check, TargetHealth, fingerprint
@@ -46,11 +47,15 @@ class Engine:
         """Store keys to delete: entries restored that no longer decode or apply."""
         self._latest: dict[tuple[str, str, Labels], MetricValue] = {}
         self._rules_by_metric: dict[str, list[CompiledRule]] = {}
-        self._capacity_metrics = {rule.spec.capacity_metric for rule in config.rules if rule.spec.capacity_metric}
+        self._capacity_metrics = {
+            rule.spec.capacity_metric
+            for rule in config.rules
+            if isinstance(rule.spec, CapacityRule) and rule.spec.capacity_metric
+        }
         for rule in config.rules:
-            if rule.spec.metric:
+            if isinstance(rule.spec, SeriesRuleBase):
                 self._rules_by_metric.setdefault(rule.spec.metric, []).append(rule)
-        self._reachability = [rule for rule in config.rules if rule.spec.kind == "reachability"]
+        self._reachability = [rule for rule in config.rules if isinstance(rule.spec, ReachabilityRule)]
         self._rule_by_id = {rule.id: rule for rule in config.rules}
         self.drill = False
 
@@ -165,6 +170,8 @@ class Engine:
             target = self.config.target(target_id)
             if target is None or target.group not in spec.groups:
                 return False
+        if not isinstance(spec, SeriesRuleBase):
+            return True
         label_map = dict(labels)
         return all(label_map.get(key) == value for key, value in spec.labels.items())
 
@@ -172,11 +179,11 @@ class Engine:
         key = fingerprint(rule.id, sample.target, sample.labels)
         check = self.checks.get(key)
         value: MetricValue = sample.value
-        if rule.spec.kind == "capacity":
+        if isinstance(rule.spec, CapacityRule):
             peaks = record_peak(
                 check.peaks if check else {}, sample.value, sample.at, self.config.timezone, rule.window_s
             )
-            capacity = self._capacity(rule, sample)
+            capacity = self._capacity(rule.spec, sample)
             headroom, reason = headroom_of(capacity, peaks, sample.at, self.config.timezone, rule.window_s)
             if headroom is None:
                 state, value = State.OK, reason
@@ -190,12 +197,12 @@ class Engine:
         state, reason = self._threshold_state(rule, value, check)
         self._update(rule, sample.target, sample.labels, state, reason, value, sample.unit, sample.at, phase_kind, out)
 
-    def _capacity(self, rule: CompiledRule, sample: Sample) -> float | None:
-        if rule.spec.capacity is not None:
-            return rule.spec.capacity
-        latest = self._latest.get((sample.target, rule.spec.capacity_metric, sample.labels))
+    def _capacity(self, spec: CapacityRule, sample: Sample) -> float | None:
+        if spec.capacity is not None:
+            return spec.capacity
+        latest = self._latest.get((sample.target, spec.capacity_metric, sample.labels))
         if isinstance(latest, int | float):
-            return float(latest) * rule.spec.capacity_scale
+            return float(latest) * spec.capacity_scale
         return None
 
     def _threshold_state(

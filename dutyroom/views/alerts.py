@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from dutyroom.config.load import LoadedConfig
+from dutyroom.config.types import TrapTarget
 from dutyroom.model import Labels, MetricValue, State
 from dutyroom.operators.actions import ActionRefused
 from dutyroom.operators.state import Ack, Note, OperatorState, SilenceWindow, silence_from_config
@@ -179,7 +180,7 @@ def collector_health(config: LoadedConfig, health: Mapping[str, TargetHealth], n
     """Targets polled on time, gone stale, or failing."""
     on_time = stale = failing = 0
     for target in config.parsed.target:
-        if target.kind == "trap":
+        if isinstance(target, TrapTarget):
             continue
         item = health.get(target.id)
         timing = config.timings[target.id]

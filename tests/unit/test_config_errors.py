@@ -11,6 +11,7 @@ import pytest
 
 from dutyroom.config.load import load_config
 from dutyroom.config.problems import ConfigError
+from dutyroom.config.types import SnmpTarget, TcpTarget, ThresholdRule
 
 BASE = """\
 [site]
@@ -122,6 +123,129 @@ def test_each_malformed_case_names_its_place(tmp_path: Path, change: tuple[str, 
     assert old in BASE
     problems = problems_of(tmp_path, BASE.replace(old, new, 1))
     assert expected in problems, problems
+
+
+SW1_AS_TCP = (
+    'kind = "snmp"\naddress = "udp://127.0.0.1:162"\nprofile = "if-mib"',
+    'kind = "tcp"\naddress = "tcp://127.0.0.1:9001"',
+)
+UPS_A_AS_HTTP = (
+    'kind = "snmp"\naddress = "udp://127.0.0.1:161"\nprofile = "ups-mib"',
+    'kind = "http"\nurl = "http://127.0.0.1:8080/health"',
+)
+
+
+def changed(*changes: tuple[str, str]) -> str:
+    text = BASE
+    for old, new in changes:
+        assert old in text
+        text = text.replace(old, new, 1)
+    return text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            changed(('profile = "ups-mib"', 'profile = "ups-mib"\nurl = "http://10.0.0.1/"')),
+            "checks.toml:17:1: 'url' is not a key of snmp targets (http targets have it)",
+            id="snmp-target-with-url",
+        ),
+        pytest.param(
+            changed(SW1_AS_TCP, ('depends_on = ["ups-a"]', 'interfaces = ["GE1/0/1"]')),
+            "checks.toml:23:1: 'interfaces' is not a key of tcp targets (snmp targets have it)",
+            id="tcp-target-with-interfaces",
+        ),
+        pytest.param(
+            changed(
+                UPS_A_AS_HTTP, ('url = "http://127.0.0.1:8080/health"', 'url = "http://127.0.0.1:8080/"\nprofile = "x"')
+            ),
+            "checks.toml:16:1: 'profile' is not a key of http targets (snmp targets have it)",
+            id="http-target-with-profile",
+        ),
+        pytest.param(
+            changed(
+                UPS_A_AS_HTTP,
+                ('url = "http://127.0.0.1:8080/health"', 'url = "http://127.0.0.1:8080/"\ncommunity = "x"'),
+            ),
+            "checks.toml:16:1: unknown key 'community' in [target]",
+            id="http-target-with-community",
+        ),
+        pytest.param(
+            changed(('profile = "ups-mib"', 'profile = "ups-mib"\nmounts = ["/"]')),
+            "checks.toml:17:1: 'mounts' is not a key of snmp targets (host targets have it)",
+            id="snmp-target-with-mounts",
+        ),
+        pytest.param(
+            changed(SW1_AS_TCP, ('depends_on = ["ups-a"]', 'trap_sources = ["10.0.0.1"]')),
+            "checks.toml:23:1: 'trap_sources' is not a key of tcp targets (snmp and trap targets have it)",
+            id="tcp-target-with-trap-sources",
+        ),
+        pytest.param(
+            changed(SW1_AS_TCP, ('depends_on = ["ups-a"]', "retries = 3")),
+            "checks.toml:23:1: 'retries' is not a key of tcp targets (snmp targets have it)",
+            id="tcp-target-with-retries",
+        ),
+        pytest.param(
+            changed((SW1_AS_TCP[0], 'kind = "trap"\ntrap_sources = ["10.0.0.2"]\ninterval = "5s"')),
+            "checks.toml:23:1: 'interval' is not a key of trap targets (snmp, http, tcp and host targets have it)",
+            id="trap-target-with-interval",
+        ),
+        pytest.param(
+            changed(
+                ('kind = "snmp"\naddress = "udp://127.0.0.1:161"', 'kind = "snmpp"\naddress = "udp://127.0.0.1:161"')
+            ),
+            "checks.toml:14:8: unknown kind 'snmpp' in [target] (use snmp, http, tcp, host or trap)",
+            id="unknown-target-kind",
+        ),
+        pytest.param(
+            changed(('kind = "snmp"\naddress = "udp://127.0.0.1:161"', 'address = "udp://127.0.0.1:161"')),
+            "checks.toml:11:3: missing required key 'kind' in [target]",
+            id="target-without-kind",
+        ),
+        pytest.param(
+            changed(('critical = "== 1"', 'critical = "== 1"\nfactor = 2.0')),
+            "checks.toml:30:1: 'factor' is not a key of threshold rules (capacity rules have it)",
+            id="threshold-rule-with-factor",
+        ),
+        pytest.param(
+            changed(('id = "on-battery"', 'id = "on-battery"\nkind = "reachability"')),
+            "checks.toml:29:1: 'metric' is not a key of reachability rules (threshold and capacity rules have it)",
+            id="reachability-rule-with-metric",
+        ),
+        pytest.param(
+            changed(('id = "on-battery"', 'id = "on-battery"\nkind = "capacity"\ncapacity = 10.0\nmounts = ["/"]')),
+            "checks.toml:30:1: unknown key 'mounts' in [rule]",
+            id="capacity-rule-with-a-target-key",
+        ),
+    ],
+)
+def test_a_key_of_another_kind_is_refused_naming_the_kind(tmp_path: Path, text: str, expected: str) -> None:
+    assert expected in problems_of(tmp_path, text), problems_of(tmp_path, text)
+
+
+def test_a_capacity_rule_keeps_its_headroom_conditions(tmp_path: Path) -> None:
+    text = changed(('id = "on-battery"', 'id = "on-battery"\nkind = "capacity"\ncapacity = 10.0\nwarning = "< 2"'))
+    text = text.replace('critical = "== 1"', 'critical = "< 1.2"')
+    assert problems_of(tmp_path, text) == []
+
+
+def test_a_rule_without_kind_is_a_threshold_rule(tmp_path: Path) -> None:
+    path = tmp_path / "checks.toml"
+    path.write_text(BASE)
+    (rule,) = load_config(path, environ={}).parsed.rule
+    assert isinstance(rule, ThresholdRule)
+    assert rule.kind == "threshold"
+
+
+def test_each_target_is_read_as_its_own_kind(tmp_path: Path) -> None:
+    path = tmp_path / "checks.toml"
+    path.write_text(changed(SW1_AS_TCP))
+    ups, switch = load_config(path, environ={}).parsed.target
+    assert isinstance(ups, SnmpTarget)
+    assert ups.profile == "ups-mib"
+    assert isinstance(switch, TcpTarget)
+    assert (ups.kind, switch.kind) == ("snmp", "tcp")
 
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
