@@ -76,6 +76,18 @@ def _add_user(snmp_engine: Any, user: TrapV3User, engine_id: bytes | None) -> No
     )
 
 
+class ListenError(OSError):
+    """A listener could not bind its address (in use, or a privileged port): one line naming both."""
+
+    def __init__(self, listener: str, address: str, error: OSError) -> None:
+        super().__init__(error.errno, error.strerror or str(error))
+        self.listener = listener
+        self.address = address
+
+    def __str__(self) -> str:
+        return f"{self.listener} cannot listen on {self.address}: {self.strerror}"
+
+
 class TrapReceiver:
     """Listens on one UDP address; `start` returns the bound (host, port)."""
 
@@ -91,15 +103,15 @@ class TrapReceiver:
         self.received_count = 0
 
     async def start(self) -> tuple[str, int]:
-        """Bind the socket (errors such as "address in use" raise OSError here) and start receiving."""
+        """Bind the socket and start receiving; ListenError (an OSError naming the address) when it cannot bind."""
         sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         try:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER_BYTES)
             sock.bind((self.spec.listen_host, self.spec.listen_port))
             sock.setblocking(False)
-        except OSError:
+        except OSError as error:
             sock.close()
-            raise
+            raise ListenError("trap receiver", f"udp {self.spec.listen_host}:{self.spec.listen_port}", error) from error
         snmp_engine = engine.SnmpEngine()
         transport = udp.UdpAsyncioTransport().open_server_mode(sock=sock)
         config.add_transport(snmp_engine, udp.DOMAIN_NAME, transport)

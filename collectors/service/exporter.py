@@ -18,6 +18,7 @@ from wsgiref.simple_server import WSGIServer
 from prometheus_client import CollectorRegistry, start_http_server
 from prometheus_client.core import GaugeMetricFamily
 
+from collectors.traps import ListenError
 from dutyroom.model import Labels, Sample
 from dutyroom.rules.alert import Check, TargetHealth
 
@@ -89,13 +90,19 @@ def latest_numeric(samples: list[Sample], into: dict[tuple[str, str, Labels], fl
 
 
 def start_exporter(listen: str, collector: ExportCollector) -> tuple[WSGIServer, Thread, int]:
-    """Serve `/metrics` on `listen` (host:port, loopback only); port 0 picks a free one."""
+    """Serve `/metrics` on `listen` (host:port, loopback only); port 0 picks a free one.
+
+    A port in use (or refused) raises ListenError, one line naming the address, like the trap receiver's.
+    """
     host, _, port_text = listen.rpartition(":")
     host = host.strip("[]")
     if host not in LOOPBACK_HOSTS and not host.startswith("127."):
         raise ValueError(f"exporter address {listen} is not a loopback address")
     registry = CollectorRegistry(auto_describe=False)
     registry.register(collector)
-    server, thread = start_http_server(int(port_text), addr=host, registry=registry)
+    try:
+        server, thread = start_http_server(int(port_text), addr=host, registry=registry)
+    except OSError as error:
+        raise ListenError("Prometheus exporter", f"http {listen}", error) from error
     port: Any = server.server_address[1]
     return server, thread, int(port)

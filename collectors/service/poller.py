@@ -3,6 +3,10 @@
 Results from the scheduler and the trap receiver queue up and are evaluated together a few times a second,
 so a trap's sample reaches the engine at once and a batch costs one store transaction. Firing alerts with
 a playbook start (or join) a playbook run, recorded as an action like any other.
+
+Nothing expected stops it: a store that refuses writes is carried by `saving` (polling and alerting go on in
+memory), a listener whose port is taken is logged and left off, a bad reload keeps the running configuration.
+Each is one log line, and is published (beacon, service manager) by `publish` after every batch.
 """
 
 from __future__ import annotations
@@ -20,18 +24,22 @@ from wsgiref.simple_server import WSGIServer
 from collectors.factory import build_collectors, build_trap_receiver
 from collectors.scheduler import Scheduler
 from collectors.service.exporter import ExportCollector, latest_numeric, start_exporter
+from collectors.service.notify import ServiceNotifier
+from collectors.service.publish import Publisher
 from collectors.service.reload import WATCH_EVERY_S, files_fingerprint, try_reload
+from collectors.service.saving import StateSaver
+from collectors.service.summary import ReloadNote, plural, service_status
+from collectors.traps import TrapReceiver
 from dutyroom.model import Event, Identity, Labels, PollResult, Transition
 from dutyroom.playbooks.runs import RUN_ACTION_KINDS, AlertRef, RunBook, RunError
 from dutyroom.room import Room
 from dutyroom.rules.alert import AlertPhase
 from dutyroom.rules.engine import Engine, Evaluation
 from dutyroom.store.database import Store
-from dutyroom.store.records import ActionRecord
+from dutyroom.store.records import ActionRecord, StoreError
 
 log = logging.getLogger(__name__)
 ENGINE_ACTOR = Identity(user="dutyroom-engine")
-PRUNE_EVERY_S = 300.0
 
 
 @dataclass
@@ -54,6 +62,7 @@ class Poller:
         batch_interval_s: float = 0.25,
         playbooks_dir: Path | None = None,
         watch_files: bool = True,
+        notifier: ServiceNotifier | None = None,
     ) -> None:
         self.room = room
         self.playbooks_dir = playbooks_dir
@@ -63,7 +72,12 @@ class Poller:
         self._latest: dict[tuple[str, str, Labels], float] = {}
         self._reload_requested = asyncio.Event()
         self.store = store
+        self.saver = StateSaver(store)
+        self.publisher = Publisher(store.db_path.parent, notifier)
+        self.listener_problems: dict[str, str] = {}
+        """Listeners the poller runs without ('trap receiver', 'Prometheus exporter') and why, in one line."""
         self.clock = clock
+        self.last_reload = ReloadNote(clock(), initial=True)
         self.batch_interval_s = batch_interval_s
         self.engine = Engine(room.config)
         self.engine.restore(store.load_alert_states())
@@ -74,7 +88,6 @@ class Poller:
         self.trap_address: tuple[str, int] | None = None
         self._queue: list[PollResult] = []
         self._wakeup = asyncio.Event()
-        self._last_prune = 0.0
         self.on_evaluated: Callable[[Evaluation], None] | None = None
 
     def intake(self, result: PollResult) -> None:
@@ -102,14 +115,40 @@ class Poller:
                 await asyncio.gather(watcher, return_exceptions=True)
             if server is not None:
                 server.shutdown()
+            self.publisher.close()
+
+    def summary(self) -> str:
+        """One line for `systemctl status`: problems, targets and alerts, the configuration in force."""
+        now = self.clock()
+        return service_status(
+            self.room.config, self.engine.checks.values(), self.engine.health, now, self.last_reload, self.problems()
+        )
+
+    def problems(self) -> list[str]:
+        """What is wrong with the poller itself (not with the room): the store, listeners it runs without."""
+        store = [self.saver.problem.text()] if self.saver.problem else []
+        return store + self.listeners_off()
+
+    def listeners_off(self) -> list[str]:
+        """E.g. 'trap receiver cannot listen on udp 0.0.0.0:162: Address already in use'."""
+        return list(self.listener_problems.values())
 
     def _start_exporter(self) -> WSGIServer | None:
         listen = self.room.config.parsed.exporter.listen
         if not listen:
             return None
-        self.exporter = ExportCollector()
-        server, _, self.exporter_port = start_exporter(listen, self.exporter)
+        exporter = ExportCollector()
+        try:
+            server, _, self.exporter_port = start_exporter(listen, exporter)
+        except OSError as error:
+            self._listener_failed("Prometheus exporter", error)
+            return None
+        self.exporter = exporter
         return server
+
+    def _listener_failed(self, name: str, error: OSError) -> None:
+        log.error("%s; polling goes on without it", error)
+        self.listener_problems[name] = str(error)
 
     async def _watch_files(self, stop: asyncio.Event) -> None:
         config_path = self.room.config.path
@@ -122,10 +161,18 @@ class Poller:
                 self.request_reload()
 
     def _try_reload(self) -> Room | None:
+        self.publisher.reloading()
         outcome = try_reload(self.room.config.path, self.playbooks_dir)
-        self.store.set_meta("reload_status", outcome.status)
+        now = self.clock()
+        self.last_reload = ReloadNote(now, outcome.status)
+        self.saver.set_meta("reload_status", outcome.status, now)
         message = "configuration reloaded" if outcome.room is not None else outcome.status
-        self.store.record_events([Event(self.clock(), "reload", "dutyroom", message)])
+        if outcome.room is not None:
+            targets = plural(len(outcome.room.config.parsed.target), "target")
+            log.info("configuration reloaded from %s: %s", self.room.config.path, targets)
+        else:
+            log.error("%s; the running configuration stays in force", outcome.status)
+        self.saver.record_events([Event(now, "reload", "dutyroom", message)], now)
         return outcome.room
 
     def _switch_room(self, room: Room) -> None:
@@ -142,11 +189,11 @@ class Poller:
         built = build_collectors(self.room.config)
         self.stats.setup_problems = built.problems
         for problem in built.problems:
-            self.store.record_events([Event(self.clock(), "setup", problem.split(":")[0], problem)])
+            log.warning("target not polled: %s", problem)
+            now = self.clock()
+            self.saver.record_events([Event(now, "setup", problem.split(":")[0], problem)], now)
         scheduler = Scheduler(built.collectors, self.intake)
-        receiver = build_trap_receiver(self.room.config, self.intake)
-        if receiver is not None:
-            self.trap_address = await receiver.start()
+        receiver = await self._start_trap_receiver()
         scheduler_task = asyncio.create_task(scheduler.run(), name="scheduler")
         try:
             while not stop.is_set() and reloaded is None:
@@ -154,6 +201,7 @@ class Poller:
                     self._reload_requested.clear()
                     reloaded = self._try_reload()
                 self.step()
+                self._publish(advanced=not scheduler_task.done())
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wakeup.wait(), self.batch_interval_s)
                 self._wakeup.clear()
@@ -168,13 +216,36 @@ class Poller:
             self.step()
         return reloaded
 
+    def _publish(self, *, advanced: bool) -> None:
+        """After a batch: the beacon, and systemd (WATCHDOG only when `advanced`: the scheduler still runs)."""
+        problem, listeners = self.saver.problem, self.listeners_off()
+        self.publisher.batch_done(self.clock(), self.summary, problem, listeners, advanced=advanced)
+
+    async def _start_trap_receiver(self) -> TrapReceiver | None:
+        """The room's trap receiver, listening; None (logged, published) when there is none or it cannot bind."""
+        receiver = build_trap_receiver(self.room.config, self.intake)
+        self.listener_problems.pop("trap receiver", None)
+        if receiver is None:
+            return None
+        try:
+            self.trap_address = await receiver.start()
+        except OSError as error:
+            self.trap_address = None
+            self._listener_failed("trap receiver", error)
+            await receiver.aclose()
+            return None
+        return receiver
+
     def step(self) -> Evaluation:
         """Evaluate whatever has queued up, persist the outcome, beat the heart."""
         now = self.clock()
         results, self._queue = self._queue, []
         evaluation = self.engine.evaluate(results, now)
         self._persist(results, evaluation, now)
-        self._start_runs(evaluation.transitions, now)
+        try:
+            self._start_runs(evaluation.transitions, now)
+        except StoreError as error:  # the run book could not be read: next batch
+            log.error("playbook runs not updated: %s", error)
         self.stats.batches += 1
         self.stats.results += len(results)
         self.stats.transitions += len(evaluation.transitions)
@@ -183,23 +254,12 @@ class Poller:
         return evaluation
 
     def _persist(self, results: list[PollResult], evaluation: Evaluation, now: float) -> None:
-        upserts, deletes = self.engine.export_changes()
-        if upserts or deletes:
-            self.store.save_alert_states(upserts, deletes)
-        if evaluation.transitions:
-            self.store.record_transitions(evaluation.transitions)
-        if evaluation.events:
-            self.store.record_events(evaluation.events)
+        """The exporter first (in memory, never fails), then the store through the saver (which may not write)."""
         samples = [sample for result in results for sample in result.samples]
-        if samples:
-            self.store.record_samples(samples)
         if self.exporter is not None:
             latest_numeric(samples, self._latest)
             self.exporter.update(self._latest, tuple(self.engine.checks.values()), tuple(self.engine.health.values()))
-        self.store.write_heartbeat(now, os.getpid())
-        if now - self._last_prune >= PRUNE_EVERY_S:
-            self.store.prune(now)
-            self._last_prune = now
+        self.saver.save_batch(now, self.engine, evaluation.transitions, evaluation.events, samples, os.getpid())
 
     def _start_runs(self, transitions: list[Transition], now: float) -> None:
         self._catch_up_runs()
@@ -227,8 +287,9 @@ class Poller:
                 continue
             if planned is None:
                 continue
-            self.store.record_action(
-                ActionRecord(planned.kind, planned.actor, planned.at, planned.alert, planned.payload, planned.drill)
+            self.saver.record_action(
+                ActionRecord(planned.kind, planned.actor, planned.at, planned.alert, planned.payload, planned.drill),
+                now,
             )
             self._catch_up_runs()
 

@@ -29,6 +29,7 @@ from dutyroom.model import Event, Identity, Labels, Sample, Transition
 from dutyroom.store.actions import insert_action, last_action_id, select_actions_after, select_actions_between
 from dutyroom.store.audit import REFUSAL_KIND, AuditReport, append_audit, detail_text
 from dutyroom.store.audit import verify_connection as _verify_connection
+from dutyroom.store.beacon import read_beacon
 from dutyroom.store.history import MetricHistory
 from dutyroom.store.records import (
     ACTION_KIND_PATTERN,
@@ -182,7 +183,17 @@ class Store:
         self.set_meta(HEARTBEAT_KEY, canonical_json({"at": float(at), "pid": os.getpid() if pid is None else pid}))
 
     def read_heartbeat(self) -> Heartbeat | None:
-        """The poller's last heartbeat, or None when no poller ever ran here (or the value is unreadable)."""
+        """The poller's last heartbeat, or None when no poller ever ran here (or the value is unreadable).
+
+        The newer of the database's row and the beacon's beat: while the disk is full only the beacon beats.
+        """
+        beats = [self._database_heartbeat()]
+        beacon = read_beacon(self._db_path.parent)
+        if beacon is not None:
+            beats.append(Heartbeat(at=beacon.at, pid=beacon.pid))
+        return max((beat for beat in beats if beat is not None), key=lambda beat: beat.at, default=None)
+
+    def _database_heartbeat(self) -> Heartbeat | None:
         text = self.get_meta(HEARTBEAT_KEY)
         if text is None:
             return None

@@ -113,6 +113,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stderr.close()
         return 0
+    except Exception as error:
+        from dutyroom.store.records import StoreError
+
+        if not isinstance(error, StoreError):
+            raise
+        print(error, file=sys.stderr)  # "<db path>: could not record the ack: database or disk is full"
+        return 1
     return status
 
 

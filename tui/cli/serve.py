@@ -1,11 +1,18 @@
-"""`dutyroom serve`: the headless poller and rule engine on a state directory."""
+"""`dutyroom serve`: the headless poller and rule engine on a state directory, fit for a service manager.
+
+It logs one line per event with its level (journald priorities under systemd, see `collectors.service.logs`),
+speaks systemd's notify protocol when started with `Type=notify` (READY, STATUS, WATCHDOG, RELOADING, STOPPING:
+`collectors.service.notify`), and does not exit for what is expected to go wrong while it runs (a full disk, a
+port in use, a bad reload). It exits 1, with the reason logged, only when it cannot start: a broken
+checks.toml, another poller on the state directory, a state directory it cannot open.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import signal
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +20,8 @@ from tui.cli.common import CommandFailed, open_store
 
 if TYPE_CHECKING:
     from collectors.service.poller import Poller
+
+log = logging.getLogger("dutyroom.serve")
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
@@ -23,41 +32,56 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from collectors.service.logs import configure_service_logging
+    from collectors.service.notify import ServiceNotifier
     from collectors.service.poller import Poller
+    from collectors.service.summary import plural
     from dutyroom.config.problems import ConfigError
     from dutyroom.room import load_room
     from dutyroom.store.lock import PollerLock, StateLocked
 
+    configure_service_logging()
     try:
         room = load_room(args.config, args.playbooks)
     except ConfigError as error:
-        raise CommandFailed(str(error)) from None
+        for line in str(error).splitlines():
+            log.error("%s", line)
+        return 1
     lock = PollerLock(args.state)
     try:
         lock.acquire()
-    except StateLocked as error:
-        raise CommandFailed(str(error)) from None
+    except (StateLocked, OSError) as error:
+        log.error("%s", error)
+        return 1
     try:
         with open_store(args.state) as store:
-            store.set_meta("reload_status", "")
-            poller = Poller(room, store, playbooks_dir=args.playbooks)
-            print(
-                f"dutyroom serve: polling {len(room.config.parsed.target)} targets, state in {args.state}",
-                file=sys.stderr,
-                flush=True,
-            )
+            poller = Poller(room, store, playbooks_dir=args.playbooks, notifier=ServiceNotifier.from_environment())
+            poller.saver.set_meta("reload_status", "", poller.clock())
+            targets = plural(len(room.config.parsed.target), "target")
+            log.info("dutyroom serve started: %s from %s, state in %s", targets, room.config.path, args.state)
             asyncio.run(_serve(poller, args.seconds))
+    except CommandFailed as failure:
+        log.error("%s", failure)
+        return 1
     finally:
         lock.release()
+    log.info("dutyroom serve stopped")
     return 0
 
 
 async def _serve(poller: Poller, seconds: float | None) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+
+    def stop_because(reason: str) -> None:
+        if not stop.is_set():
+            log.info("stopping: %s", reason)
+            poller.publisher.stopping()
+            stop.set()
+
     for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
+        loop.add_signal_handler(signum, stop_because, signal.Signals(signum).name)
     loop.add_signal_handler(signal.SIGHUP, poller.request_reload)
     if seconds is not None:
-        loop.call_later(seconds, stop.set)
+        loop.call_later(seconds, stop_because, f"--seconds {seconds:g} elapsed")
     await poller.run(stop)

@@ -18,6 +18,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from dutyroom.store.beacon import read_beacon
     from dutyroom.store.lock import poller_is_running
     from dutyroom.views.alerts import collector_health
     from dutyroom.views.snapshot import read_engine_state
@@ -33,6 +34,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         heartbeat = store.read_heartbeat()
         reload_status = store.get_meta("reload_status") or ""
         health = collector_health(config, read_engine_state(store).health, now) if config else None
+    beacon = read_beacon(args.state)
     running = poller_is_running(args.state)
     alive = running and heartbeat is not None and heartbeat.is_fresh(now, HEARTBEAT_FRESH_S)
     report = {
@@ -41,6 +43,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         "heartbeat_age_s": round(heartbeat.age(now), 1) if heartbeat else None,
         "reload": reload_status or "ok",
         "config": config_problem or "ok",
+        "store": (beacon.store_problem if beacon else "") or "ok",
+        "listeners": "; ".join(beacon.listener_problems if beacon else ()) or "ok",
         "targets": health.targets if health else None,
         "on_time": health.on_time if health else None,
         "stale": health.stale if health else None,
