@@ -197,18 +197,6 @@ ACTION_TYPES: tuple[type[OperatorAction], ...] = (
 )
 
 
-def kind_of(action: OperatorAction | type[OperatorAction]) -> str:
-    """The tag an action (or a kind of action) is stored under: 'ack', 'step', 'run-start', ..."""
-    cls = action if isinstance(action, type) else type(action)
-    if cls not in ACTION_TYPES:
-        raise ValueError(f"{cls.__name__} is not an operator action")
-    return str(cls.__struct_config__.tag)
-
-
-ACTION_KINDS = frozenset(kind_of(cls) for cls in ACTION_TYPES)
-RUN_ACTION_KINDS = frozenset(kind_of(cls) for cls in RUN_CHANGE_TYPES)
-
-
 class ActionDecodeError(ValueError):
     """Fields that do not make an action of the kind named: unknown kind, missing or foreign field, wrong type."""
 
@@ -223,6 +211,20 @@ class UnreadableAction:
     kind: str
     fields: Mapping[str, FieldValue]
     problem: str
+
+
+def kind_of(action: OperatorAction | UnreadableAction | type[OperatorAction]) -> str:
+    """The tag an action (or a kind of action) is stored under: 'ack', 'step', 'run-start', ..."""
+    if isinstance(action, UnreadableAction):
+        return action.kind
+    cls = action if isinstance(action, type) else type(action)
+    if cls not in ACTION_TYPES:
+        raise ValueError(f"{cls.__name__} is not an operator action")
+    return str(cls.__struct_config__.tag)
+
+
+ACTION_KINDS = frozenset(kind_of(cls) for cls in ACTION_TYPES)
+RUN_ACTION_KINDS = frozenset(kind_of(cls) for cls in RUN_CHANGE_TYPES)
 
 
 def action_fields(action: OperatorAction) -> dict[str, FieldValue]:

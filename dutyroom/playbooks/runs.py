@@ -298,7 +298,7 @@ def _applied(runs: Mapping[str, PlaybookRun], record: ActionLike) -> PlaybookRun
     """The run `record` changes, as it is after the action; `runs` itself is left alone."""
     change = _run_change(record.action)
     if change is None:
-        raise RunError(f"{_kind(record.action)!r} is not a run action")
+        raise RunError(f"{kind_of(record.action)!r} is not a run action")
     if isinstance(change, RunStart):
         if change.run in runs:
             raise RunError(f"run {change.run} already exists")
@@ -378,7 +378,3 @@ def _started(start: RunStart, record: ActionLike) -> PlaybookRun:
         sessions=start.session_tags,
         alerts=(alert,),
     )
-
-
-def _kind(action: OperatorAction | UnreadableAction) -> str:
-    return action.kind if isinstance(action, UnreadableAction) else kind_of(action)

@@ -79,7 +79,7 @@ class StoredAction:
 
     @property
     def kind(self) -> str:
-        return self.action.kind if isinstance(self.action, UnreadableAction) else kind_of(self.action)
+        return kind_of(self.action)
 
     @property
     def payload(self) -> Payload:
