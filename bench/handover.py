@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from collectors.service.poller import Poller  # noqa: E402
+from dutyroom.actions_model import Ack, Note  # noqa: E402
 from dutyroom.config.load import load_config  # noqa: E402
 from dutyroom.handover.writer import write_handover  # noqa: E402
 from dutyroom.model import Identity, PollResult, Sample  # noqa: E402
@@ -84,12 +85,8 @@ def build_shift(state: Path, config_path: Path, targets: int, start: float) -> d
             if tick % 6 == 0:
                 operator = OPERATORS[(tick // 6) % 2]
                 alert = fingerprint("latency", f"link-{tick % targets:02d}", ())
-                kind, payload = (
-                    ("ack", {"comment": f"checked at tick {tick}"})
-                    if tick % 12
-                    else ("note", {"text": "链路抖动，已通知运营商"})
-                )
-                submit(store, room.config, operator, ActionRequest(kind, alert, payload), now + 1)
+                action = Ack(comment=f"checked at tick {tick}") if tick % 12 else Note(text="链路抖动，已通知运营商")
+                submit(store, room.config, operator, ActionRequest(action, alert), now + 1)
         counts = {
             "transitions": len(store.transitions_between(start, end + 1)),
             "actions": len(store.actions_between(start, end + 1)),

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from dutyroom.model import Identity
+from dutyroom.operators.desk import StoreDesk
 from dutyroom.room import load_room
 from dutyroom.store.database import Store
 from dutyroom.views.store_source import StoreSource
@@ -30,8 +31,10 @@ async def shoot(state: Path, language: str, size: tuple[int, int], now: float) -
     room = load_room(state / "checks.toml")
     saved: list[Path] = []
     with Store.open(state) as store:
-        source = StoreSource(room, store, Identity("duty-a"), "viewer", language=language)
-        app = create_app(source, language=language, remote=False, bell=False, clock=lambda: now)
+        identity = Identity("duty-a")
+        source = StoreSource(room, store, identity, "viewer", language=language)
+        desk = StoreDesk(store, room.config, identity, room.playbooks, language=language)
+        app = create_app(source, desk, language=language, remote=False, bell=False, clock=lambda: now)
         async with app.run_test(size=size) as pilot:
             await pilot.pause(1.5)
             base = f"{language}-{size[0]}x{size[1]}"

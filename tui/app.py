@@ -19,6 +19,9 @@ from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 
+from dutyroom.actions_model import Ack, Silence, StepConfirm, StepTick, StepUndo, kind_of
+from dutyroom.operators.desk import ActionDesk
+from dutyroom.operators.planning import Intent, StartDrill
 from dutyroom.textclean import clean_text
 from dutyroom.views.alerts import AlertView
 from dutyroom.views.console_source import ConsoleSource
@@ -26,7 +29,7 @@ from tui.i18n import Translator, language_of
 from tui.render import local_time
 from tui.screens.alert_bell import NewCriticalWatch
 from tui.screens.confirm import ConfirmDialog
-from tui.screens.context import ConsoleContext, ConsoleSettings, Payload, SubmitOutcome, submit_to
+from tui.screens.context import ConsoleContext, ConsoleSettings, SubmitOutcome, submit_to
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.screens.step_keys import CONFIRM, TICK, UNDO
@@ -62,6 +65,7 @@ class DutyroomApp(App[None]):
     def __init__(
         self,
         source: ConsoleSource,
+        desk: ActionDesk,
         settings: ConsoleSettings,
         clock: Callable[[], float],
         on_handover: Callable[[], str] | None = None,
@@ -69,6 +73,7 @@ class DutyroomApp(App[None]):
         super().__init__()
         translate = Translator(settings.language)
         self.context = ConsoleContext(source, settings, translate, clock, self.record)
+        self._desk = desk
         self._on_handover = on_handover
         self._bell_watch = NewCriticalWatch()
         self._bell_checked: tuple[AlertView, ...] | None = None
@@ -120,30 +125,33 @@ class DutyroomApp(App[None]):
             self.bells_rung += 1
             self.bell()
 
-    def record(self, kind: str, alert: str, payload: Payload) -> SubmitOutcome:
+    def record(self, intent: Intent, alert: str) -> SubmitOutcome:
         """Submit an action; tell the operator how it went; show its effect from the source, never before."""
         translate = self.context.translate
-        outcome = submit_to(self.context.source, translate, kind, alert, payload)
+        outcome = submit_to(self._desk, translate, intent, alert, self.context.clock())
         if outcome.action is None:
             self.notify(outcome.reason, title=translate("refused.title"), severity="error", timeout=10, markup=False)
             return outcome
-        self.notify(self._done_text(kind, alert, payload), markup=False)
+        self.notify(self._done_text(intent, alert), markup=False)
         self.refresh_snapshot()
         return outcome
 
-    def _done_text(self, kind: str, alert: str, payload: Payload) -> str:
+    def _done_text(self, intent: Intent, alert: str) -> str:
         translate = self.context.translate
         snapshot = self.main_screen.snapshot
-        if kind == "ack":
-            found = next((item for item in snapshot.alerts if item.fingerprint == alert), None) if snapshot else None
-            name = (found.target_name or found.target) if found else alert
-            return translate("done.ack", target=clean_text(name, 80))
-        if kind == "silence":
-            end = payload.get("end")
-            timezone = snapshot.status.timezone if snapshot else ""
-            return translate("done.silence", until=local_time(float(end) if end else 0.0, timezone))
-        key = f"done.{kind}"
-        return translate(key, step=payload.get("step", "")) if translate.has(key) else kind
+        match intent:
+            case Ack():
+                shown = snapshot.alerts if snapshot else ()
+                found = next((item for item in shown if item.fingerprint == alert), None)
+                name = (found.target_name or found.target) if found else alert
+                return translate("done.ack", target=clean_text(name, 80))
+            case Silence(end=end):
+                timezone = snapshot.status.timezone if snapshot else ""
+                return translate("done.silence", until=local_time(end, timezone))
+            case StepTick(step=step) | StepConfirm(step=step) | StepUndo(step=step):
+                return translate(f"done.{kind_of(intent)}", step=step)
+        kind = "drill" if isinstance(intent, StartDrill) else kind_of(intent)
+        return translate(f"done.{kind}") if translate.has(f"done.{kind}") else kind
 
     def action_request_quit(self) -> None:
         def answered(answer: bool | None) -> None:
@@ -228,6 +236,7 @@ class DutyroomApp(App[None]):
 
 def create_app(
     source: ConsoleSource,
+    desk: ActionDesk,
     *,
     language: str = "en",
     remote: bool | None = None,
@@ -239,8 +248,10 @@ def create_app(
     live_clock: bool = False,
     sixteen_colors: bool | None = None,
 ) -> DutyroomApp:
-    """The console on `source`. `remote` defaults to "is this an SSH session"; `mouse` to "not remote";
-    `sixteen_colors` to "the terminal reports 16 colours" (TERM=xterm, linux, screen without -256color)."""
+    """The console reading `source` and recording actions through `desk`.
+
+    `remote` defaults to "is this an SSH session"; `mouse` to "not remote"; `sixteen_colors` to "the terminal
+    reports 16 colours" (TERM=xterm, linux, screen without -256color)."""
     remote = is_remote_session() if remote is None else remote
     settings = ConsoleSettings(
         language=language_of(language),
@@ -252,4 +263,4 @@ def create_app(
         sixteen_colors=terminal_has_16_colors() if sixteen_colors is None else sixteen_colors,
         refresh_s=REMOTE_TICK_S if remote and not live_clock else TICK_S,
     )
-    return DutyroomApp(source, settings, clock, on_handover)
+    return DutyroomApp(source, desk, settings, clock, on_handover)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from collectors.service.poller import Poller
 from dutyroom.handover.writer import HandoverError, write_handover
+from dutyroom.operators.desk import StoreDesk
 from dutyroom.operators.identity import current_identity
 from dutyroom.room import Room
 from dutyroom.store.database import Store
@@ -66,7 +67,9 @@ async def run_console_async(
     from tui.app import create_app
 
     language = options.language or room.config.parsed.site.language
-    source = StoreSource(room, store, current_identity(), "owner" if poller else "viewer", language=language)
+    identity = current_identity()
+    source = StoreSource(room, store, identity, "owner" if poller else "viewer", language=language)
+    desk = StoreDesk(store, room.config, identity, room.playbooks, language=language)
     bell = room.config.parsed.defaults.bell if options.bell is None else options.bell
     apps: list[App[None]] = []
 
@@ -76,6 +79,7 @@ async def run_console_async(
 
     app = create_app(
         source,
+        desk,
         language=language,
         remote=remote,
         ascii_only=options.ascii_only,

@@ -288,7 +288,7 @@ class Poller:
             if planned is None:
                 continue
             self.saver.record_action(
-                ActionRecord(planned.kind, planned.actor, planned.at, planned.alert, planned.payload, planned.drill),
+                ActionRecord(planned.action, planned.actor, planned.at, planned.alert, planned.drill),
                 now,
             )
             self._catch_up_runs()

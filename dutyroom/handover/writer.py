@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from dutyroom.actions_model import HandoverNote, HandoverSign
 from dutyroom.atomic import write_atomically
 from dutyroom.documents.capacity import capacity_rows
 from dutyroom.documents.history import people, read_all_actions
@@ -29,7 +30,6 @@ from dutyroom.handover.shifts import ShiftWindow, handover_file_name, shift_wind
 from dutyroom.handover.signoff import (
     INCOMING,
     OUTGOING,
-    SIGN_KIND,
     content_digest,
     render_signoff,
     signatures_for,
@@ -175,8 +175,8 @@ def sign_handover(room: Room, store: Store, now: float, *, actor: Identity, path
             role = INCOMING
         else:
             raise ActionRefused(f"{path.name} is already signed by both the outgoing and the incoming operator")
-        payload = {"file": path.name, "role": role, "sha256": digest}
-        stored = submit(store, room.config, actor, ActionRequest(SIGN_KIND, "", payload), now)
+        signature = HandoverSign(file=path.name, role=role, sha256=digest)
+        stored = submit(store, room.config, actor, ActionRequest(signature), now)
         signatures = signatures_for(read_all_actions(store), path.name)
     else:
         role = mine.role
@@ -195,4 +195,4 @@ def record_handover_note(room: Room, store: Store, now: float, *, actor: Identit
     """A note for the next shift (an action of kind `handover-note`), listed in the handover's notes."""
     if not clean_text(text).strip():
         raise ActionRefused("a handover note needs text")
-    return submit(store, room.config, actor, ActionRequest(HANDOVER_NOTE, "", {"text": text}), now)
+    return submit(store, room.config, actor, ActionRequest(HandoverNote(text=text)), now)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
+from dutyroom import actions_model as actions
 from dutyroom.config.types import Silence
 from dutyroom.model import Identity
 from dutyroom.store.records import StoredAction
@@ -112,35 +113,27 @@ class OperatorState:
         for action in actions:
             self.apply(action)
 
-    def apply(self, action: StoredAction) -> None:
-        """Fold one stored action in; unknown kinds are left to other readers (e.g. playbook runs)."""
-        self.last_action_id = max(self.last_action_id, action.id)
-        payload = action.payload
-        if action.kind == "ack" and action.alert:
-            expires = payload.get("expires_at")
-            self.acks[action.alert] = Ack(
-                action.actor,
-                action.at,
-                str(payload.get("comment", "")),
-                float(expires) if isinstance(expires, int | float) else None,
-            )
-        elif action.kind == "unack":
-            self.acks.pop(action.alert, None)
-        elif action.kind == "note" and action.alert:
-            self.notes.setdefault(action.alert, []).append(
-                Note(action.actor, action.at, str(payload.get("text", "")), action.drill)
-            )
-        elif action.kind == "silence":
-            silence_id = str(payload.get("id") or f"s{action.id}")
-            self.silences[silence_id] = SilenceWindow(
-                id=silence_id,
-                rule=str(payload.get("rule") or ""),
-                target=str(payload.get("target") or ""),
-                group=str(payload.get("group") or ""),
-                comment=str(payload.get("comment", "")),
-                by=action.actor.describe(),
-                start=float(payload.get("start") or action.at),
-                end=float(payload.get("end") or action.at),
-            )
-        elif action.kind == "unsilence":
-            self.silences.pop(str(payload.get("id", "")), None)
+    def apply(self, stored: StoredAction) -> None:
+        """Fold one stored action in; other kinds are left to other readers (e.g. playbook runs)."""
+        self.last_action_id = max(self.last_action_id, stored.id)
+        match stored.action:
+            case actions.Ack(comment=comment, expires_at=expires_at) if stored.alert:
+                self.acks[stored.alert] = Ack(stored.actor, stored.at, comment, expires_at)
+            case actions.Unack():
+                self.acks.pop(stored.alert, None)
+            case actions.Note(text=text) if stored.alert:
+                self.notes.setdefault(stored.alert, []).append(Note(stored.actor, stored.at, text, stored.drill))
+            case actions.Silence() as silence:
+                silence_id = silence.id or f"s{stored.id}"
+                self.silences[silence_id] = SilenceWindow(
+                    id=silence_id,
+                    rule=silence.rule,
+                    target=silence.target,
+                    group=silence.group,
+                    comment=silence.comment,
+                    by=stored.actor.describe(),
+                    start=silence.start or stored.at,
+                    end=silence.end or stored.at,
+                )
+            case actions.Unsilence(id=silence_id):
+                self.silences.pop(silence_id, None)

@@ -1,21 +1,12 @@
 """Playbook runs as pure logic: state rebuilt from the ordered log of recorded actions; time is passed in.
 
-The console asks a `RunBook` to *plan* an action (`plan_tick`, ...), which checks it against the current state
-and returns a `RunAction` without changing anything; the store commits that action; then `apply_action`
+Whoever acts asks a `RunBook` to *plan* an action (`plan_tick`, `plan`, ...), which checks it against the current
+state and returns a `RunAction` without changing anything; the store commits that action; then `apply_action`
 (or `RunBook.apply`) makes it part of the state. `RunBook.replay(actions)` rebuilds the same state after a
-restart. Anything with the attributes of `ActionLike` (the store's `ActionRecord`) can be applied.
-
-Actions (`kind`: payload keys; `actor`, `at`, `alert` and `drill` are fields of the record itself):
-
-- `run-start`: run, playbook, steps (int), two_person ("2,5"), join ("target" or "site"), rule, target,
-  alert_started_at (float), sessions ("trading,holiday"); `alert` = the incident key ("" if started by hand).
-- `run-join`: run, rule, target; `alert` = the incident key of the alert joining the run.
-- `run-close`: run, reason (may be "").
-- `step`: run, step (int): the step is done (a two-person step then awaits its second operator).
-- `step-confirm`: run, step: the second operator confirms a two-person step (not the one who ticked it).
-- `step-undo`: run, step: takes back the latest of confirmation, tick or skip.
-- `step-skip`: run, step, reason (required).
-- `step-note`: run, text, step (int; 0 or absent = the run as a whole).
+restart. Anything with the attributes of `ActionLike` (the store's `ActionRecord` and `StoredAction`) can be
+applied. The kinds a run is made of are the `RunChange` types of `dutyroom.actions_model` (run-start, run-join,
+run-close, step-note, step, step-confirm, step-undo, step-skip), which document their own fields; `actor`, `at`,
+`alert` and `drill` are fields of the record around them.
 """
 
 from __future__ import annotations
@@ -23,8 +14,24 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import Protocol, TypeAlias
 
+from dutyroom.actions_model import (
+    RUN_ACTION_KINDS,
+    OperatorAction,
+    RunChange,
+    RunClose,
+    RunJoin,
+    RunStart,
+    StepChange,
+    StepConfirm,
+    StepNote,
+    StepSkip,
+    StepTick,
+    StepUndo,
+    UnreadableAction,
+    kind_of,
+)
 from dutyroom.model import Identity
 from dutyroom.playbooks.model import Playbook
 from dutyroom.playbooks.progress import (
@@ -68,11 +75,9 @@ __all__ = [
     "summary",
 ]
 
-PayloadValue = str | float | int | bool | None
-"""JSON scalars, as the store keeps them."""
-RUN_START, RUN_JOIN, RUN_CLOSE, RUN_NOTE = "run-start", "run-join", "run-close", "step-note"
-STEP_TICK, STEP_CONFIRM, STEP_UNDO, STEP_SKIP = "step", "step-confirm", "step-undo", "step-skip"
-RUN_ACTION_KINDS = frozenset({RUN_START, RUN_JOIN, RUN_CLOSE, RUN_NOTE, STEP_TICK, STEP_CONFIRM, STEP_UNDO, STEP_SKIP})
+STEP_TICK, STEP_CONFIRM, STEP_UNDO = kind_of(StepTick), kind_of(StepConfirm), kind_of(StepUndo)
+RunUpdate: TypeAlias = RunClose | StepNote | StepChange
+"""A change to a run that already exists (starting and joining are planned from the playbook and the alert)."""
 DEFAULT_JOIN_WINDOW_S = 3600.0
 
 
@@ -84,7 +89,7 @@ class ActionLike(Protocol):
     """The shape of a recorded operator action, as the store keeps it."""
 
     @property
-    def kind(self) -> str: ...
+    def action(self) -> OperatorAction | UnreadableAction: ...
     @property
     def actor(self) -> Identity: ...
     @property
@@ -92,19 +97,22 @@ class ActionLike(Protocol):
     @property
     def alert(self) -> str | None: ...
     @property
-    def payload(self) -> Mapping[str, PayloadValue]: ...
-    @property
     def drill(self) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
 class RunAction:
-    kind: str
+    """A run action planned against the book: checked, not yet recorded."""
+
+    action: RunChange
     actor: Identity
     at: float
-    payload: Mapping[str, PayloadValue]
     alert: str = ""
     drill: bool = False
+
+    @property
+    def kind(self) -> str:
+        return kind_of(self.action)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,18 +141,26 @@ class RunBook:
     @classmethod
     def replay(cls, actions: Iterable[ActionLike]) -> RunBook:
         """The state after `actions` in order; non-run kinds are ignored, invalid ones kept in `rejected`."""
-        runs: dict[str, PlaybookRun] = {}
-        rejected: list[RejectedAction] = []
-        for action in actions:
-            if action.kind not in RUN_ACTION_KINDS:
-                continue
+        return cls().after(actions)
+
+    def after(self, actions: Iterable[ActionLike]) -> RunBook:
+        """This book with `actions` applied in order, as `replay` does: how a reader follows the log.
+
+        Returns this very book when none of `actions` is a run action, so a reader can tell nothing changed.
+        """
+        changes = [action for action in actions if _run_change(action.action) is not None]
+        if not changes:
+            return self
+        runs = dict(self.runs)
+        rejected = list(self.rejected)
+        for action in changes:
             try:
                 run = _applied(runs, action)
             except RunError as error:
                 rejected.append(RejectedAction(action, str(error)))
                 continue
             runs[run.run_id] = run
-        return cls(runs, tuple(rejected))
+        return RunBook(runs, tuple(rejected))
 
     def apply(self, action: ActionLike) -> RunBook:
         return apply_action(self, action)
@@ -190,8 +206,8 @@ class RunBook:
             same_place = run.join_scope == "site" or run.target == alert.target
             recent = abs(at - run.last_alert_at) <= window_s  # abs: a wall-clock step back still joins
             if run.playbook_id in candidates and run.drill == drill and same_place and recent:
-                payload = {"run": run.run_id, "rule": alert.rule_id, "target": alert.target}
-                return self._checked(RunAction(RUN_JOIN, actor, at, payload, alert.incident_key, drill))
+                join = RunJoin(run=run.run_id, rule=alert.rule_id, target=alert.target)
+                return self._checked(RunAction(join, actor, at, alert.incident_key, drill))
         return self._plan_start(playbook, actor, at, alert, sessions, drill)
 
     def plan_start(
@@ -206,28 +222,29 @@ class RunBook:
         """Start a run by hand: a checklist such as the pre-open check, or a drill of an incident playbook."""
         return self._plan_start(playbook, actor, at, AlertRef("", "", "", at), sessions, drill)
 
+    def plan(self, change: RunUpdate, actor: Identity, at: float) -> RunAction:
+        """Check a change to an existing run; the planned action carries the run's incident key and drill flag."""
+        run = self.runs.get(change.run)
+        incident_key, drill = (run.incident_key, run.drill) if run is not None else ("", False)
+        return self._checked(RunAction(change, actor, at, incident_key, drill))
+
     def plan_tick(self, run_id: str, step: int, actor: Identity, at: float) -> RunAction:
-        return self._plan(STEP_TICK, run_id, actor, at, step=step)
+        return self.plan(StepTick(run=run_id, step=step), actor, at)
 
     def plan_confirm(self, run_id: str, step: int, actor: Identity, at: float) -> RunAction:
-        return self._plan(STEP_CONFIRM, run_id, actor, at, step=step)
+        return self.plan(StepConfirm(run=run_id, step=step), actor, at)
 
     def plan_undo(self, run_id: str, step: int, actor: Identity, at: float) -> RunAction:
-        return self._plan(STEP_UNDO, run_id, actor, at, step=step)
+        return self.plan(StepUndo(run=run_id, step=step), actor, at)
 
     def plan_skip(self, run_id: str, step: int, reason: str, actor: Identity, at: float) -> RunAction:
-        return self._plan(STEP_SKIP, run_id, actor, at, step=step, reason=reason)
+        return self.plan(StepSkip(run=run_id, step=step, reason=reason), actor, at)
 
     def plan_note(self, run_id: str, text: str, actor: Identity, at: float, *, step: int = 0) -> RunAction:
-        return self._plan(RUN_NOTE, run_id, actor, at, step=step, text=text)
+        return self.plan(StepNote(run=run_id, text=text, step=step), actor, at)
 
     def plan_close(self, run_id: str, actor: Identity, at: float, *, reason: str = "") -> RunAction:
-        return self._plan(RUN_CLOSE, run_id, actor, at, reason=reason)
-
-    def _plan(self, kind: str, run_id: str, actor: Identity, at: float, **values: PayloadValue) -> RunAction:
-        run = self.runs.get(run_id)
-        incident_key, drill = (run.incident_key, run.drill) if run is not None else ("", False)
-        return self._checked(RunAction(kind, actor, at, {"run": run_id, **values}, incident_key, drill))
+        return self.plan(RunClose(run=run_id, reason=reason), actor, at)
 
     def _plan_start(
         self,
@@ -238,18 +255,18 @@ class RunBook:
         sessions: frozenset[str],
         drill: bool,
     ) -> RunAction:
-        payload: dict[str, PayloadValue] = {
-            "run": self._new_run_id(playbook.id, at),
-            "playbook": playbook.id,
-            "steps": len(playbook.steps),
-            "two_person": ",".join(str(number) for number in sorted(playbook.two_person_steps)),
-            "join": playbook.join,
-            "rule": alert.rule_id,
-            "target": alert.target,
-            "alert_started_at": alert.started_at,
-            "sessions": ",".join(sorted(sessions)),
-        }
-        return self._checked(RunAction(RUN_START, actor, at, payload, alert.incident_key, drill))
+        start = RunStart(
+            run=self._new_run_id(playbook.id, at),
+            playbook=playbook.id,
+            steps=len(playbook.steps),
+            two_person=",".join(str(number) for number in sorted(playbook.two_person_steps)),
+            join=playbook.join,
+            rule=alert.rule_id,
+            target=alert.target,
+            alert_started_at=alert.started_at,
+            sessions=",".join(sorted(sessions)),
+        )
+        return self._checked(RunAction(start, actor, at, alert.incident_key, drill))
 
     def _checked(self, action: RunAction) -> RunAction:
         _applied(self.runs, action)
@@ -270,107 +287,94 @@ def apply_action(book: RunBook, action: ActionLike) -> RunBook:
     return replace(book, runs={**book.runs, run.run_id: run})
 
 
-def _applied(runs: Mapping[str, PlaybookRun], action: ActionLike) -> PlaybookRun:
-    """The run `action` changes, as it is after the action; `runs` itself is left alone."""
-    payload = action.payload
-    run_id = _text(payload, "run")
-    if action.kind == RUN_START:
-        if run_id in runs:
-            raise RunError(f"run {run_id} already exists")
-        return _started(run_id, action)
-    run = runs.get(run_id)
+def _run_change(action: OperatorAction | UnreadableAction) -> RunChange | None:
+    match action:
+        case RunStart() | RunJoin() | RunClose() | StepNote() | StepTick() | StepConfirm() | StepUndo() | StepSkip():
+            return action
+    return None
+
+
+def _applied(runs: Mapping[str, PlaybookRun], record: ActionLike) -> PlaybookRun:
+    """The run `record` changes, as it is after the action; `runs` itself is left alone."""
+    change = _run_change(record.action)
+    if change is None:
+        raise RunError(f"{kind_of(record.action)!r} is not a run action")
+    if isinstance(change, RunStart):
+        if change.run in runs:
+            raise RunError(f"run {change.run} already exists")
+        return _started(change, record)
+    run = runs.get(change.run)
     if run is None:
-        raise RunError(f"no run {run_id!r}")
+        raise RunError(f"no run {change.run!r}")
     if not run.is_open:
-        raise RunError(f"run {run_id} was closed; reopen it by starting a new run")
-    if action.kind == RUN_JOIN:
-        joined = JoinedAlert(action.alert or "", _text(payload, "rule"), _text(payload, "target"), action.at)
-        return replace(run, alerts=(*run.alerts, joined))
-    if action.kind == RUN_CLOSE:
-        return replace(run, closed_at=action.at, closed_by=action.actor, close_reason=_text(payload, "reason"))
-    if action.kind == RUN_NOTE:
-        text = _text(payload, "text").strip()
-        number = _int(payload, "step", 0)
-        if not text:
-            raise RunError("a note needs text")
-        if number and run.step(number) is None:
-            raise RunError(f"run {run_id} has no step {number}")
-        return replace(run, notes=(*run.notes, Note(action.actor, action.at, text, number)))
-    return run.with_step(_changed_step(run, action))
+        raise RunError(f"run {change.run} was closed; reopen it by starting a new run")
+    match change:
+        case RunJoin(rule=rule, target=target):
+            joined = JoinedAlert(record.alert or "", rule, target, record.at)
+            return replace(run, alerts=(*run.alerts, joined))
+        case RunClose(reason=reason):
+            return replace(run, closed_at=record.at, closed_by=record.actor, close_reason=reason)
+        case StepNote(step=number):
+            text = change.text.strip()
+            if not text:
+                raise RunError("a note needs text")
+            if number and run.step(number) is None:
+                raise RunError(f"run {change.run} has no step {number}")
+            return replace(run, notes=(*run.notes, Note(record.actor, record.at, text, number)))
+    return run.with_step(_changed_step(run, change, record))
 
 
-def _changed_step(run: PlaybookRun, action: ActionLike) -> StepState:
-    number = _int(action.payload, "step", 0)
+def _changed_step(run: PlaybookRun, change: StepChange, record: ActionLike) -> StepState:
+    number = change.step
     step = run.step(number)
     if step is None:
         raise RunError(f"run {run.run_id} has no step {number}")
-    mark = Mark(action.actor, action.at)
-    if action.kind == STEP_TICK:
-        if step.status is not StepStatus.OPEN:
-            raise RunError(f"step {number} is already {step.status.value}")
-        return replace(step, ticked=mark)
-    if action.kind == STEP_CONFIRM:
-        if not step.two_person:
-            raise RunError(f"step {number} does not need a second operator")
-        if step.status is not StepStatus.AWAITING_CONFIRMATION or step.ticked is None:
-            raise RunError(f"step {number} is {step.status.value}, not awaiting confirmation")
-        if person_of(step.ticked.actor) == person_of(action.actor):
-            raise RunError(f"step {number} was ticked by {person_of(action.actor)}: a different operator must confirm")
-        return replace(step, confirmed=mark)
-    if action.kind == STEP_SKIP:
-        reason = _text(action.payload, "reason").strip()
-        if not reason:
-            raise RunError("skipping a step needs a reason")
-        if step.status is not StepStatus.OPEN:
-            raise RunError(f"step {number} is already {step.status.value}")
-        return replace(step, skipped=Skip(action.actor, action.at, reason))
-    if action.kind == STEP_UNDO:
-        if step.confirmed is not None:
-            return replace(step, confirmed=None)
-        if step.ticked is not None or step.skipped is not None:
-            return replace(step, ticked=None, skipped=None)
-        raise RunError(f"step {number} has nothing to undo")
-    raise RunError(f"unknown run action {action.kind!r}")
+    mark = Mark(record.actor, record.at)
+    match change:
+        case StepTick():
+            if step.status is not StepStatus.OPEN:
+                raise RunError(f"step {number} is already {step.status.value}")
+            return replace(step, ticked=mark)
+        case StepConfirm():
+            if not step.two_person:
+                raise RunError(f"step {number} does not need a second operator")
+            if step.status is not StepStatus.AWAITING_CONFIRMATION or step.ticked is None:
+                raise RunError(f"step {number} is {step.status.value}, not awaiting confirmation")
+            if person_of(step.ticked.actor) == person_of(record.actor):
+                raise RunError(
+                    f"step {number} was ticked by {person_of(record.actor)}: a different operator must confirm"
+                )
+            return replace(step, confirmed=mark)
+        case StepSkip():
+            reason = change.reason.strip()
+            if not reason:
+                raise RunError("skipping a step needs a reason")
+            if step.status is not StepStatus.OPEN:
+                raise RunError(f"step {number} is already {step.status.value}")
+            return replace(step, skipped=Skip(record.actor, record.at, reason))
+        case StepUndo():
+            if step.confirmed is not None:
+                return replace(step, confirmed=None)
+            if step.ticked is not None or step.skipped is not None:
+                return replace(step, ticked=None, skipped=None)
+            raise RunError(f"step {number} has nothing to undo")
 
 
-def _started(run_id: str, action: ActionLike) -> PlaybookRun:
-    payload = action.payload
-    two_person = {int(part) for part in _text(payload, "two_person").split(",") if part.strip().isdigit()}
-    count = _int(payload, "steps", 0)
-    if count < 1 or not _text(payload, "playbook"):
+def _started(start: RunStart, record: ActionLike) -> PlaybookRun:
+    if start.steps < 1 or not start.playbook:
         raise RunError("a run needs a playbook and at least one step")
-    alert = JoinedAlert(action.alert or "", _text(payload, "rule"), _text(payload, "target"), action.at)
+    alert = JoinedAlert(record.alert or "", start.rule, start.target, record.at)
+    two_person = start.two_person_steps
     return PlaybookRun(
-        run_id=run_id,
-        playbook_id=_text(payload, "playbook"),
-        incident_key=action.alert or "",
-        started_at=action.at,
-        started_by=action.actor,
-        drill=action.drill,
-        steps=tuple(StepState(number, number in two_person) for number in range(1, count + 1)),
-        alert_started_at=_float(payload, "alert_started_at", action.at),
-        join_scope=_text(payload, "join") or "target",
-        sessions=frozenset(part for part in _text(payload, "sessions").split(",") if part),
+        run_id=start.run,
+        playbook_id=start.playbook,
+        incident_key=record.alert or "",
+        started_at=record.at,
+        started_by=record.actor,
+        drill=record.drill,
+        steps=tuple(StepState(number, number in two_person) for number in range(1, start.steps + 1)),
+        alert_started_at=start.alert_started_at,
+        join_scope=start.join or "target",
+        sessions=start.session_tags,
         alerts=(alert,),
     )
-
-
-def _text(payload: Mapping[str, PayloadValue], key: str) -> str:
-    value = payload.get(key)
-    return "" if value is None else value if isinstance(value, str) else str(value)
-
-
-def _int(payload: Mapping[str, PayloadValue], key: str, default: int) -> int:
-    return int(_float(payload, key, default))
-
-
-def _float(payload: Mapping[str, PayloadValue], key: str, default: float) -> float:
-    value = payload.get(key)
-    if value is None:
-        return default
-    try:
-        if isinstance(value, bool):
-            raise ValueError
-        return float(value)
-    except ValueError as error:
-        raise RunError(f"{key} must be a number, not {value!r}") from error

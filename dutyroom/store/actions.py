@@ -2,6 +2,9 @@
 
 Action ids are assigned as max(id) + 1 inside the write transaction (BEGIN IMMEDIATE holds the write lock),
 so ids grow in commit order without gaps and a viewer that remembers the last id it saw misses nothing.
+The `payload` column holds the action's own fields (`dutyroom.actions_model.action_fields`) as canonical JSON,
+the same text for the same action as before actions were typed; a row that no kind fits reads back as an
+`UnreadableAction` rather than failing every reader of the log.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import json
 import sqlite3
 from typing import Any
 
+from dutyroom.actions_model import ActionDecodeError, OperatorAction, UnreadableAction, action_from_fields
 from dutyroom.store.audit import action_detail_text, append_audit
 from dutyroom.store.records import (
     ActionRecord,
@@ -61,11 +65,24 @@ def _stored_action(row: tuple[Any, ...]) -> StoredAction:
     action_id, at, kind, actor, alert, payload, drill, audit_seq = row
     return StoredAction(
         id=int(action_id),
-        kind=str(kind),
+        action=decode_action(str(kind), str(payload)),
         actor=identity_from_json(str(actor)),
         at=float(at),
         alert=str(alert),
-        payload=json.loads(payload),
         drill=bool(drill),
         audit_seq=int(audit_seq),
     )
+
+
+def decode_action(kind: str, payload_text: str) -> OperatorAction | UnreadableAction:
+    """The typed action kept in a row's `kind` and `payload` columns, or an UnreadableAction saying why not."""
+    try:
+        fields = json.loads(payload_text)
+    except ValueError as error:
+        return UnreadableAction(kind, {}, f"payload is not JSON: {error}")
+    if not isinstance(fields, dict):
+        return UnreadableAction(kind, {}, "payload is not a JSON object")
+    try:
+        return action_from_fields(kind, fields)
+    except ActionDecodeError as error:
+        return UnreadableAction(kind, fields, str(error))

@@ -10,18 +10,27 @@ import json
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
+from dutyroom.actions_model import (
+    ACTION_TYPES,
+    FieldValue,
+    OperatorAction,
+    UnreadableAction,
+    action_fields,
+    action_from_fields,
+    kind_of,
+)
 from dutyroom.model import Identity, Labels
 
-PayloadValue = str | float | int | bool | None
-"""What an action's payload may hold: JSON scalars only, so it can be hashed and compared exactly."""
+PayloadValue = FieldValue
+"""What an action's fields and an audit record's detail may hold: JSON scalars only."""
 
 Payload = Mapping[str, PayloadValue]
 
 ACTION_KIND_PATTERN = re.compile(r"[a-z][a-z0-9-]{0,31}")
-"""Action kinds are short lowercase words: ack, unack, silence, unsilence, note, step, step-undo, ..."""
+"""Kinds are short lowercase words: the audit log's kinds (`refused`, `config-reload`, ...) are checked against it."""
 
 MAX_PAYLOAD_CHARS = 65_536
 """An action's payload as canonical JSON may not be longer than this (a note is text, not a file)."""
@@ -38,32 +47,45 @@ def canonical_json(value: object) -> str:
 
 @dataclass(frozen=True, slots=True)
 class ActionRecord:
-    """An operator action as the console or CLI submits it; `alert` is the alert's fingerprint."""
+    """An operator action as the console or CLI submits it: what was done, by whom, when, on which alert.
 
-    kind: str
+    `alert` is the alert's fingerprint ("" for actions about no one alert, such as a silence).
+    """
+
+    action: OperatorAction
     actor: Identity
     at: float
     alert: str = ""
-    payload: Payload = field(default_factory=dict)
     drill: bool = False
+
+    @property
+    def kind(self) -> str:
+        return kind_of(self.action)
 
 
 @dataclass(frozen=True, slots=True)
 class StoredAction:
-    """An operator action after it was committed: `id` grows by one per action, so viewers tail by id."""
+    """An operator action after it was committed: `id` grows by one per action, so viewers tail by id.
+
+    `action` is an `UnreadableAction` for a row no known kind fits; readers skip those.
+    """
 
     id: int
-    kind: str
+    action: OperatorAction | UnreadableAction
     actor: Identity
     at: float
     alert: str = ""
-    payload: Payload = field(default_factory=dict)
     drill: bool = False
     audit_seq: int = 0
 
     @property
-    def record(self) -> ActionRecord:
-        return ActionRecord(self.kind, self.actor, self.at, self.alert, dict(self.payload), self.drill)
+    def kind(self) -> str:
+        return kind_of(self.action)
+
+    @property
+    def payload(self) -> Payload:
+        """The action's own fields as the store keeps them, for readers that list them generically (reports)."""
+        return self.action.fields if isinstance(self.action, UnreadableAction) else action_fields(self.action)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,14 +131,19 @@ def validated_payload(payload: Payload) -> dict[str, PayloadValue]:
 
 
 def validate_action(action: ActionRecord) -> dict[str, PayloadValue]:
-    """Check an action before it is stored; returns its validated payload."""
-    if not ACTION_KIND_PATTERN.fullmatch(action.kind):
-        raise ValueError(f"action kind {action.kind!r} is not a short lowercase word")
+    """Check an action before it is stored; returns its fields as they will be stored.
+
+    The fields are decoded back before anything is written, so what is stored is what a reader will get.
+    """
+    if not isinstance(action.action, ACTION_TYPES):
+        raise ValueError(f"{type(action.action).__name__} is not an operator action")
     if not isinstance(action.alert, str):
         raise ValueError("action alert must be a fingerprint string")
     if not math.isfinite(float(action.at)):
         raise ValueError("action time is not finite")
-    return validated_payload(action.payload)
+    fields = validated_payload(action_fields(action.action))
+    action_from_fields(action.kind, fields)
+    return fields
 
 
 def identity_json(identity: Identity) -> str:

@@ -15,7 +15,6 @@ from dutyroom.model import Identity, Labels, MetricValue, State
 from dutyroom.operators.roles import Role
 from dutyroom.playbooks.model import Playbook
 from dutyroom.playbooks.runs import PlaybookRun
-from dutyroom.store.records import StoredAction
 from dutyroom.views.alerts import AlertView, CollectorHealth, GroupCount
 
 Mode = Literal["owner", "viewer"]
@@ -84,7 +83,7 @@ class TimelineEntry:
 
 
 class ConsoleSource(Protocol):
-    """The console's only window onto the room."""
+    """The console's only window onto the room. It only reads: actions go to a `dutyroom.operators.desk` desk."""
 
     def snapshot(self, now: float) -> ConsoleSnapshot: ...
 
@@ -93,7 +92,3 @@ class ConsoleSource(Protocol):
     def detail(self, target_id: str, now: float) -> TargetDetail | None: ...
 
     def timeline(self, since: float, until: float, kinds: Sequence[str] = ()) -> list[TimelineEntry]: ...
-
-    def submit(self, kind: str, alert: str, payload: Mapping[str, str | float | int | None]) -> StoredAction:
-        """Record an operator action durably; raises dutyroom.operators.actions.ActionRefused with a reason."""
-        ...

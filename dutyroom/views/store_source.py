@@ -3,26 +3,24 @@
 Each tick re-reads the engine state, but decodes only the blobs that changed and rebuilds only the alert views
 that can have changed (dutyroom.views.source_cache), so a tick in a room of thousands of checks costs what changed.
 
-Owner and viewer read the same store; the owner also runs the Poller in its event loop (see console_main).
-Operator actions go through `dutyroom.operators.actions.submit` (role check, durable commit) and playbook step
-actions are first planned against the run book, so a two-person step cannot be completed by one person.
+Owner and viewer read the same store; the owner also runs the Poller in its event loop (see tui.launch).
+This source only reads: the console records actions through a desk (`dutyroom.operators.desk`), the same door
+the command line uses.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Literal
 
 from dutyroom.config.load import LoadedConfig
 from dutyroom.model import Identity, State
-from dutyroom.operators.actions import ActionRefused, ActionRequest, submit
 from dutyroom.operators.roles import role_of
 from dutyroom.operators.state import OperatorState
 from dutyroom.playbooks.model import Playbook
 from dutyroom.playbooks.run_state import PlaybookRun
-from dutyroom.playbooks.runs import RUN_ACTION_KINDS, RunBook, RunError
+from dutyroom.playbooks.runs import RunBook
 from dutyroom.room import Room
 from dutyroom.store.database import Store
 from dutyroom.store.records import StoredAction
@@ -38,7 +36,6 @@ from dutyroom.views.console_source import (
 from dutyroom.views.snapshot import read_engine_state
 from dutyroom.views.source_cache import AlertViewCache, EngineStateCache
 
-STEP_ALIASES = {"step-tick": "step"}
 HOUR_S = 3600.0
 
 
@@ -66,12 +63,7 @@ class StoreSource:
     def _catch_up(self) -> None:
         while batch := self.store.actions_after(self._cursor):
             self._operator.apply_all(batch)
-            for action in batch:
-                if action.kind in RUN_ACTION_KINDS:
-                    try:
-                        self._runs = self._runs.apply(action)
-                    except RunError:
-                        continue
+            self._runs = self._runs.after(batch)
             self._cursor = batch[-1].id
 
     def snapshot(self, now: float) -> ConsoleSnapshot:
@@ -184,60 +176,6 @@ class StoreSource:
                 for action in self.store.actions_between(since, until)
             ]
         return sorted(entries, key=lambda entry: entry.at, reverse=True)
-
-    # ----- acting
-    def submit(self, kind: str, alert: str, payload: Mapping[str, str | float | int | None]) -> StoredAction:
-        self._catch_up()
-        now = time.time()
-        kind = STEP_ALIASES.get(kind, kind)
-        if kind == "drill":
-            return self._start_drill(str(payload.get("playbook", "")), now)
-        drill = False
-        if kind in RUN_ACTION_KINDS:
-            run = self._runs.get(str(payload.get("run", "")))
-            drill = run.drill if run is not None else False
-            try:
-                self._plan(kind, payload, now)
-            except RunError as error:
-                raise ActionRefused(str(error)) from None
-        stored = submit(
-            self.store, self.room.config, self.identity, ActionRequest(kind, alert, dict(payload), drill), now
-        )
-        self._catch_up()
-        return stored
-
-    def _start_drill(self, playbook_id: str, now: float) -> StoredAction:
-        """A drill of a playbook: a run started by hand and marked as a drill everywhere it appears."""
-        playbook = self.playbook(playbook_id, self.language)
-        if playbook is None:
-            raise ActionRefused(f"no playbook '{playbook_id}'")
-        try:
-            planned = RunBook(dict(self._runs.runs)).plan_start(playbook, self.identity, now, drill=True)
-        except RunError as error:
-            raise ActionRefused(str(error)) from None
-        stored = submit(
-            self.store,
-            self.room.config,
-            self.identity,
-            ActionRequest(planned.kind, planned.alert, dict(planned.payload), True),
-            now,
-        )
-        self._catch_up()
-        return stored
-
-    def _plan(self, kind: str, payload: Mapping[str, str | float | int | None], now: float) -> None:
-        """Check a run action against the run book without changing it (raises RunError when it does not fit)."""
-        run_id = str(payload.get("run", ""))
-        step = int(payload.get("step") or 0)
-        book = RunBook(dict(self._runs.runs))
-        if kind == "step":
-            book.plan_tick(run_id, step, self.identity, now)
-        elif kind == "step-confirm":
-            book.plan_confirm(run_id, step, self.identity, now)
-        elif kind == "step-undo":
-            book.plan_undo(run_id, step, self.identity, now)
-        elif kind == "step-skip":
-            book.plan_skip(run_id, step, str(payload.get("reason", "")), self.identity, now)
 
 
 def _describe_action(action: StoredAction) -> str:

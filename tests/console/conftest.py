@@ -12,10 +12,12 @@ from .fakes import FIXED_NOW, FakeSource
 
 
 def console_app(source: FakeSource | None = None, **options: Any) -> DutyroomApp:
-    """The console on `source` (a fresh fake room by default), with a frozen clock and no remote guessing."""
+    """The console on `source` (a fresh fake room by default, reading and acting), with a frozen clock and no
+    remote guessing."""
     options.setdefault("remote", False)
     options.setdefault("sixteen_colors", False)
-    return create_app(source if source is not None else FakeSource(), clock=lambda: FIXED_NOW, **options)
+    room = source if source is not None else FakeSource()
+    return create_app(room, room, clock=lambda: FIXED_NOW, **options)
 
 
 @pytest.fixture

@@ -1,22 +1,24 @@
-"""A fake ConsoleSource with a small machine room, frozen at FIXED_NOW, that records submits and can refuse.
+"""A fake room with a small machine room, frozen at FIXED_NOW: a ConsoleSource and an ActionDesk in one.
 
-Accepted actions change the fake's state the way the real store would (an ack shows ACK, a tick marks the
-step), so tests can check that the console shows an action as done only after `submit` returned.
+It records submits and can refuse. Accepted actions change the fake's state the way the real store would (an
+ack shows ACK, a tick marks the step), so tests can check that the console shows an action as done only after
+`submit` returned.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from dutyroom import actions_model as actions
 from dutyroom.model import Identity, State
 from dutyroom.operators.actions import ActionRefused
+from dutyroom.operators.planning import Intent, StartDrill
 from dutyroom.operators.roles import Role
 from dutyroom.operators.state import Ack
 from dutyroom.playbooks.model import AppliesTo, Deadline, Playbook, Step
 from dutyroom.playbooks.run_state import Mark, PlaybookRun, StepState
-from dutyroom.playbooks.runs import STEP_CONFIRM, STEP_TICK, STEP_UNDO
 from dutyroom.rules.alert import AlertPhase
 from dutyroom.store.records import StoredAction
 from dutyroom.views.alerts import AlertView, CollectorHealth, GroupCount
@@ -229,14 +231,13 @@ def ups_run(*, ticked: Sequence[int] = (1,), awaiting: Sequence[int] = ()) -> Pl
 
 @dataclass
 class Submitted:
-    kind: str
+    intent: Intent
     alert: str
-    payload: dict[str, str | float | int | None]
 
 
 @dataclass
 class FakeSource:
-    """A ConsoleSource over in-memory state; `refuse` (a reason) makes every submit raise ActionRefused."""
+    """A ConsoleSource and ActionDesk over in-memory state; `refuse` (a reason) makes every submit refuse."""
 
     alerts: list[AlertView] = field(default_factory=room_alerts)
     runs: dict[str, PlaybookRun] = field(default_factory=lambda: {"a1": ups_run()})
@@ -288,7 +289,7 @@ class FakeSource:
             if since <= entry.at <= until and (not kinds or entry.kind in kinds)
         ]
 
-    def submit(self, kind: str, alert: str, payload: Mapping[str, str | float | int | None]) -> StoredAction:
+    def submit(self, intent: Intent, alert: str, now: float) -> StoredAction:
         if self.fail_with is not None:
             raise self.fail_with
         if self.role == "viewer":
@@ -297,22 +298,24 @@ class FakeSource:
             )
         if self.refuse:
             raise ActionRefused(self.refuse)
-        self.submitted.append(Submitted(kind, alert, dict(payload)))
-        self._apply(kind, alert, payload)
-        return StoredAction(len(self.submitted), kind, self.identity, FIXED_NOW, alert, dict(payload))
+        if isinstance(intent, StartDrill):
+            raise ActionRefused("the fake room plans no drills")
+        self.submitted.append(Submitted(intent, alert))
+        self._apply(intent, alert, now)
+        return StoredAction(len(self.submitted), intent, self.identity, now, alert)
 
-    def _apply(self, kind: str, alert: str, payload: Mapping[str, str | float | int | None]) -> None:
-        if kind == "ack":
-            ack = Ack(self.identity, FIXED_NOW, str(payload["comment"]))
+    def _apply(self, intent: Intent, alert: str, now: float) -> None:
+        if isinstance(intent, actions.Ack):
+            ack = Ack(self.identity, now, intent.comment)
             self.alerts = [replace(item, ack=ack) if item.fingerprint == alert else item for item in self.alerts]
-        elif kind in (STEP_TICK, STEP_CONFIRM, STEP_UNDO):
+        elif isinstance(intent, actions.StepTick | actions.StepConfirm | actions.StepUndo):
             run = self.runs[alert]
-            state = run.step(int(payload["step"] or 0))
+            state = run.step(intent.step)
             assert state is not None
-            mark = Mark(self.identity, FIXED_NOW)
-            if kind == STEP_TICK:
+            mark = Mark(self.identity, now)
+            if isinstance(intent, actions.StepTick):
                 state = replace(state, ticked=mark)
-            elif kind == STEP_CONFIRM:
+            elif isinstance(intent, actions.StepConfirm):
                 state = replace(state, confirmed=mark)
             else:
                 state = replace(state, confirmed=None) if state.confirmed else replace(state, ticked=None)

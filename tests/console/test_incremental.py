@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import msgspec
 import pytest
 
+from dutyroom.actions_model import Ack, OperatorAction, Silence
 from dutyroom.config.load import LoadedConfig, load_config
 from dutyroom.model import Identity, State
 from dutyroom.operators.state import OperatorState
@@ -115,8 +116,8 @@ class Room:
         key, text = state_codec.encode(item)
         self.blobs[key] = text
 
-    def act(self, kind: str, when: float, alert: str = "", **payload: str | float) -> None:
-        self.actions.append(StoredAction(len(self.actions) + 1, kind, ALICE, when, alert, payload))
+    def act(self, action: OperatorAction, when: float, alert: str = "") -> None:
+        self.actions.append(StoredAction(len(self.actions) + 1, action, ALICE, when, alert))
 
 
 def fresh_views(config: LoadedConfig, room: Room, now: float) -> list[AlertView]:
@@ -135,8 +136,8 @@ def put(item: Check | TargetHealth) -> Change:
     return lambda room: room.put(item)
 
 
-def act(kind: str, when: float, alert: str = "", **payload: str | float) -> Change:
-    return lambda room: room.act(kind, when, alert, **payload)
+def act(action: OperatorAction, when: float, alert: str = "") -> Change:
+    return lambda room: room.act(action, when, alert)
 
 
 def forget(key: str) -> Change:
@@ -173,7 +174,7 @@ EVENING: list[tuple[float, list[Change]]] = [
         START + 13,
         [
             put(check("port-down", "sw2", AlertPhase.FIRING, START, 2.0)),  # ties with sw1: same since
-            act("ack", START + 13, "on-battery@ups-a", comment="vendor called", expires_at=START + 120),
+            act(Ack(comment="vendor called", expires_at=START + 120), START + 13, "on-battery@ups-a"),
         ],
     ),
     *[(START + offset, []) for offset in (60, 119, 120, 121)],  # the ack lapses at +120
@@ -182,7 +183,12 @@ EVENING: list[tuple[float, list[Change]]] = [
     *[(at(moment), []) for moment in ("2026-11-23T22:59:59", "2026-11-23T23:00:00", "2026-11-23T23:00:01")],
     (
         at("2026-11-23T23:01:00"),
-        [act("silence", at("2026-11-23T23:01:00"), target="ups-a", start=START, end=at("2026-11-23T23:30:00"))],
+        [
+            act(
+                Silence(rule="", target="ups-a", group="", comment="", start=START, end=at("2026-11-23T23:30:00")),
+                at("2026-11-23T23:01:00"),
+            )
+        ],
     ),
     *[(at(moment), []) for moment in ("2026-11-23T23:29:59", "2026-11-23T23:30:00")],
     (at("2026-11-23T22:30:00"), []),  # the clock jumps back an hour

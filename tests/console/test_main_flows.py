@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from dutyroom.actions_model import Ack, Note, Silence, StepTick
 from tui.screens.dialogs import ActionDialog
 from tui.widgets.alert_table import AlertTable
 from tui.widgets.playbook_pane import PlaybookPane
@@ -55,9 +56,7 @@ async def test_space_ticks_the_highlighted_step_and_shows_it_done_only_after_sub
         await pilot.press("tab", "down")
         assert pane.highlighted_step == 2
         await pilot.press("space")
-        assert [(item.kind, item.alert, item.payload) for item in source.submitted] == [
-            ("step", "a1", {"run": RUN_ID, "step": 2})
-        ]
+        assert [(item.intent, item.alert) for item in source.submitted] == [(StepTick(run=RUN_ID, step=2), "a1")]
         assert pane.run is not None
         step = pane.run.step(2)
         assert step is not None
@@ -79,9 +78,7 @@ async def test_acknowledge_with_a_comment(source: FakeSource) -> None:
         assert isinstance(app.screen, ActionDialog)
         await pilot.press(*"vendor called", "enter")
         assert not isinstance(app.screen, ActionDialog)
-        assert [(item.kind, item.alert, item.payload) for item in source.submitted] == [
-            ("ack", "a1", {"comment": "vendor called"})
-        ]
+        assert [(item.intent, item.alert) for item in source.submitted] == [(Ack(comment="vendor called"), "a1")]
         assert "ACK:alice" in row_texts(app.screen.query_one(AlertTable))[0]
 
 
@@ -89,7 +86,7 @@ async def test_acknowledge_with_an_expiry(source: FakeSource) -> None:
     app = console_app(source)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("a", *"on it", "tab", *"2h", "enter")
-        assert source.submitted[0].payload == {"comment": "on it", "expires_at": FIXED_NOW + 7200}
+        assert source.submitted[0].intent == Ack(comment="on it", expires_at=FIXED_NOW + 7200)
 
 
 async def test_acknowledge_without_a_comment_is_refused_and_nothing_is_recorded(source: FakeSource) -> None:
@@ -117,15 +114,15 @@ async def test_silence_prefills_the_matcher_from_the_selected_alert(source: Fake
         await pilot.press("s", *"planned UPS test", "enter")
         assert len(source.submitted) == 1
         item = source.submitted[0]
-        assert (item.kind, item.alert) == ("silence", "")
-        assert item.payload == {
-            "rule": "ups-runtime-low",
-            "target": "ups-a",
-            "group": "power",
-            "comment": "planned UPS test",
-            "start": FIXED_NOW,
-            "end": FIXED_NOW + 3600,
-        }
+        assert item.alert == ""
+        assert item.intent == Silence(
+            rule="ups-runtime-low",
+            target="ups-a",
+            group="power",
+            comment="planned UPS test",
+            start=FIXED_NOW,
+            end=FIXED_NOW + 3600,
+        )
 
 
 async def test_silence_needs_a_comment(source: FakeSource) -> None:
@@ -140,9 +137,7 @@ async def test_note(source: FakeSource) -> None:
     app = console_app(source)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("down", "n", *"called the carrier", "enter")
-        assert [(item.kind, item.alert, item.payload) for item in source.submitted] == [
-            ("note", "a2", {"text": "called the carrier"})
-        ]
+        assert [(item.intent, item.alert) for item in source.submitted] == [(Note(text="called the carrier"), "a2")]
 
 
 async def test_filter_narrows_the_list_and_escape_clears_it(source: FakeSource) -> None:

@@ -10,6 +10,7 @@ import pytest
 from rich.cells import cell_len
 from rich.text import Text
 
+from dutyroom.actions_model import StepConfirm, StepTick
 from dutyroom.config.types import Language
 from dutyroom.rules.alert import AlertPhase
 from tui.i18n import _STRINGS, Translator, language_of
@@ -97,9 +98,9 @@ def test_step_keys_follow_the_step_state() -> None:
     translate = Translator("en")
     alert = make_alert("a1")
     run = ups_run(ticked=(1,), awaiting=(4,))
-    assert plan_step("step", alert, run, 2, translate) == StepRequest("step", "a1", RUN_ID, 2)
+    assert plan_step("step", alert, run, 2, translate) == StepRequest(StepTick(run=RUN_ID, step=2), "a1")
     assert "already done" in str(plan_step("step", alert, run, 1, translate))
-    assert plan_step("step-confirm", alert, run, 4, translate) == StepRequest("step-confirm", "a1", RUN_ID, 4)
+    assert plan_step("step-confirm", alert, run, 4, translate) == StepRequest(StepConfirm(run=RUN_ID, step=4), "a1")
     assert "not awaiting" in str(plan_step("step-confirm", alert, run, 2, translate))
     assert "nothing to take back" in str(plan_step("step-undo", alert, run, 2, translate))
     assert "no open playbook run" in str(plan_step("step", alert, None, 2, translate))

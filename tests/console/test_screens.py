@@ -7,6 +7,7 @@ from dataclasses import replace
 from textual.command import CommandPalette
 from textual.widgets import Input, Static
 
+from dutyroom.actions_model import StepConfirm, StepUndo
 from tui.app import DutyroomApp
 from tui.i18n import KEY_HELP
 from tui.screens.confirm import ConfirmDialog
@@ -130,9 +131,7 @@ async def test_a_second_operator_confirms_a_two_person_step() -> None:
         await pilot.press("tab", "down", "down", "down")
         assert app.screen.query_one(PlaybookPane).highlighted_step == 4
         await pilot.press("c")
-        assert [(item.kind, item.payload) for item in source.submitted] == [
-            ("step-confirm", {"run": RUN_ID, "step": 4})
-        ]
+        assert [item.intent for item in source.submitted] == [StepConfirm(run=RUN_ID, step=4)]
         await pilot.press("up", "c")
         assert len(source.submitted) == 1
         assert any("not awaiting" in message for message in notification_messages(app))
@@ -146,7 +145,7 @@ async def test_undo_asks_first(source: FakeSource) -> None:
         await pilot.press("n")
         assert source.submitted == []
         await pilot.press("u", "y")
-        assert [(item.kind, item.payload) for item in source.submitted] == [("step-undo", {"run": RUN_ID, "step": 1})]
+        assert [item.intent for item in source.submitted] == [StepUndo(run=RUN_ID, step=1)]
 
 
 async def test_a_step_without_a_run_cannot_be_ticked(source: FakeSource) -> None:

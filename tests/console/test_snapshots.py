@@ -30,7 +30,8 @@ def room(language: str = "en", **changes: Any) -> FakeSource:
 
 def snapshot_app(language: str = "en", source: FakeSource | None = None, **options: Any) -> DutyroomApp:
     options.setdefault("sixteen_colors", False)
-    return create_app(source or room(language), language=language, remote=True, clock=lambda: FIXED_NOW, **options)
+    fake = source or room(language)
+    return create_app(fake, fake, language=language, remote=True, clock=lambda: FIXED_NOW, **options)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)

@@ -26,6 +26,12 @@ PLAYBOOKS = Path(__file__).resolve().parents[2] / "playbooks"
 BOX_DRAWING = {chr(code) for code in range(0x2500, 0x2580)} | set("✖⊘▲◌✔▁▂▃▄▅▆▇█")
 
 
+def room_and_desk() -> tuple[FakeSource, FakeSource]:
+    """A fresh fake room, as the console's source and its desk."""
+    fake = FakeSource()
+    return fake, fake
+
+
 def notice_shown(screen: object) -> bool:
     assert isinstance(screen, MainScreen | ActionDialog)
     notices = screen.query(TooSmallNotice)
@@ -72,14 +78,14 @@ def test_remote_sessions_are_detected_and_can_be_overridden(monkeypatch: pytest.
     assert is_remote_session({"SSH_CONNECTION": "10.0.0.9 51000 10.0.0.1 22"})
     assert not is_remote_session({"TERM": "xterm"})
     monkeypatch.setenv("SSH_CONNECTION", "10.0.0.9 51000 10.0.0.1 22")
-    remote = create_app(FakeSource(), clock=lambda: FIXED_NOW, sixteen_colors=False)
+    remote = create_app(*room_and_desk(), clock=lambda: FIXED_NOW, sixteen_colors=False)
     assert remote.context.settings.remote
     assert not remote.context.settings.mouse
     assert remote.animation_level == "none"
-    local = create_app(FakeSource(), remote=False, clock=lambda: FIXED_NOW, sixteen_colors=False)
+    local = create_app(*room_and_desk(), remote=False, clock=lambda: FIXED_NOW, sixteen_colors=False)
     assert not local.context.settings.remote
     assert local.context.settings.mouse
-    assert create_app(FakeSource(), remote=True, mouse=True).context.settings.mouse
+    assert create_app(*room_and_desk(), remote=True, mouse=True).context.settings.mouse
 
 
 def test_sixteen_colour_terminals_get_the_ansi_theme() -> None:
@@ -88,7 +94,7 @@ def test_sixteen_colour_terminals_get_the_ansi_theme() -> None:
     assert terminal_has_16_colors({"TERM": "screen"})
     assert not terminal_has_16_colors({"TERM": "xterm-256color"})
     assert not terminal_has_16_colors({"TERM": "xterm", "COLORTERM": "truecolor"})
-    assert create_app(FakeSource(), sixteen_colors=True).theme == "ansi-dark"
+    assert create_app(*room_and_desk(), sixteen_colors=True).theme == "ansi-dark"
 
 
 async def test_ascii_only_draws_no_box_characters(source: FakeSource) -> None:
@@ -164,7 +170,7 @@ async def test_remote_sessions_run_without_the_mouse(monkeypatch: pytest.MonkeyP
         seen.update(options)
 
     monkeypatch.setattr(App, "run_async", fake_run_async)
-    await create_app(FakeSource(), remote=True).run_async()
+    await create_app(*room_and_desk(), remote=True).run_async()
     assert seen["mouse"] is False
-    await create_app(FakeSource(), remote=False).run_async()
+    await create_app(*room_and_desk(), remote=False).run_async()
     assert seen["mouse"] is True

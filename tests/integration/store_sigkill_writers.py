@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+from dutyroom.actions_model import Ack, Note, OperatorAction, StepTick, action_fields, kind_of
 from dutyroom.atomic import write_atomically
 from dutyroom.model import AlertPhase, Event, Identity, Sample, State, Transition, make_labels
 from dutyroom.store.database import ActionRecord, Store
@@ -29,12 +30,10 @@ def write_actions(state_dir: Path) -> None:
         index = store.last_action_id()
         while time.monotonic() < deadline:
             index += 1
-            kind = ("ack", "note", "step")[index % 3]
-            payload: dict[str, str | float | int | bool | None] = {"comment": f"{kind} {index} by {os.getpid()} ✔"}
-            if kind == "step":
-                payload |= {"step": index % 7, "done": True}
-            stored = store.record_action(ActionRecord(kind, ACTOR, time.time(), f"fp-{index % 5}", payload))
-            line = {"id": stored.id, "kind": kind, "alert": stored.alert, "payload": payload}
+            text = f"{index} by {os.getpid()} ✔"
+            action: OperatorAction = (Ack(comment=text), Note(text=text), StepTick(run=text, step=index % 7))[index % 3]
+            stored = store.record_action(ActionRecord(action, ACTOR, time.time(), f"fp-{index % 5}"))
+            line = {"id": stored.id, "kind": kind_of(action), "alert": stored.alert, "payload": action_fields(action)}
             print(json.dumps(line, ensure_ascii=False), flush=True)
 
 

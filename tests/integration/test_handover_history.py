@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from collectors.service.poller import Poller
+from dutyroom.actions_model import Ack, Note
 from dutyroom.model import AlertPhase, Identity, PollResult, Sample, State
 from dutyroom.operators.actions import ActionRequest, submit
 from dutyroom.playbooks.runs import RunAction
@@ -362,8 +363,8 @@ def _operators_at(minute: int, now: float, room: Room, store: Store, poller: Pol
         _record(store, room, runs.plan_tick(run.run_id, 1, ALICE, now))
     elif minute == 45:
         alert = fingerprint("gw-latency", "trade-gw", ())
-        payload = {"comment": f"bob: gateway slow, exchange informed {HOSTILE}"}
-        submit(store, config, BOB, ActionRequest("ack", alert, payload), now)
+        ack = Ack(comment=f"bob: gateway slow, exchange informed {HOSTILE}")
+        submit(store, config, BOB, ActionRequest(ack, alert), now)
     elif minute == 50:
         _record(store, room, runs.plan_tick(history.run_id, 2, ALICE, now))
     elif minute == 55:
@@ -372,13 +373,13 @@ def _operators_at(minute: int, now: float, room: Room, store: Store, poller: Pol
         _record(store, room, runs.plan_note(history.run_id, "runtime steady at 10 min", ALICE, now))
     elif minute == 150:
         alert = fingerprint("ups-runtime-low", "ups-b", ())
-        request = ActionRequest("note", alert, {"text": "drill: simulated battery test on UPS-B"}, drill=True)
+        request = ActionRequest(Note(text="drill: simulated battery test on UPS-B"), alert, drill=True)
         submit(store, config, ALICE, request, now)
 
 
 def _record(store: Store, room: Room, planned: RunAction) -> None:
     """Commit a planned playbook-run action the way the console does."""
-    request = ActionRequest(planned.kind, planned.alert, planned.payload, planned.drill)
+    request = ActionRequest(planned.action, planned.alert, planned.drill)
     submit(store, room.config, planned.actor, request, planned.at)
 
 

@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 
 from collectors.service.poller import Poller
+from dutyroom.actions_model import StepTick
 from dutyroom.model import AlertPhase, Identity, Transition
+from dutyroom.operators.desk import StoreDesk
 from dutyroom.playbooks.runs import RunBook
 from dutyroom.room import load_room
 from dutyroom.store.database import Store
-from dutyroom.views.store_source import StoreSource
 
 pytestmark = [
     pytest.mark.integration,
@@ -125,9 +126,8 @@ async def test_trap_fires_alert_and_starts_a_persistent_run(tmp_path: Path, monk
         assert run.playbook_id == "mains-failure"
         assert check.fingerprint in run.incident_keys
 
-        source = StoreSource(room, store, Identity("alice"), "owner")
-        source.snapshot(time.time())
-        source.submit("step", check.fingerprint, {"run": run.run_id, "step": 1})
+        desk = StoreDesk(store, room.config, Identity("alice"), room.playbooks)
+        desk.submit(StepTick(run=run.run_id, step=1), check.fingerprint, time.time())
 
     with Store.open(state) as store:
         restarted = RunBook.replay(store.actions_after(0, limit=100_000))

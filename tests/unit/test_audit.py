@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from dutyroom.actions_model import Ack, Note, Silence, StepTick, Unack
 from dutyroom.model import Identity
 from dutyroom.store.audit import GENESIS_HASH, record_hash
 from dutyroom.store.database import ActionRecord, Store, verify_audit
@@ -22,9 +23,15 @@ OPERATOR = Identity("alice", sudo_user="root", ssh_client="192.0.2.7")
 def state_dir(tmp_path: Path) -> Path:
     """A store with five actions and one refusal: audit records 1 to 6."""
     with Store.open(tmp_path) as store:
-        for index in range(5):
-            kind = ("ack", "note", "silence", "step", "unack")[index]
-            store.record_action(ActionRecord(kind, OPERATOR, 100.0 + index, f"fp-{index}", {"n": index}))
+        actions = (
+            Ack(comment="n 0"),
+            Note(text="n 1"),
+            Silence(rule="r", target="", group="", comment="n 2", start=102.0, end=200.0),
+            StepTick(run="r1", step=3),
+            Unack(comment="n 4"),
+        )
+        for index, action in enumerate(actions):
+            store.record_action(ActionRecord(action, OPERATOR, 100.0 + index, f"fp-{index}"))
         store.record_refusal(Identity("bob"), "ack", "bob is a viewer", at=106.0)
     return tmp_path
 
@@ -186,7 +193,7 @@ def test_the_hash_is_sha256_of_prev_hash_and_the_canonical_record(state_dir: Pat
 def test_no_environment_value_reaches_the_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DUTYROOM_TEST_SECRET", "s3cr3t-token-value")
     with Store.open(tmp_path) as store:
-        store.record_action(ActionRecord("ack", OPERATOR, 1.0, "fp", {"comment": "fine"}))
+        store.record_action(ActionRecord(Ack(comment="fine"), OPERATOR, 1.0, "fp"))
         store.record_refusal(OPERATOR, "silence", "viewer")
 
     stored_bytes = b"".join(path.read_bytes() for path in tmp_path.iterdir() if path.is_file())

@@ -11,6 +11,7 @@ HEADLESS_MODULES = [
     "dutyroom.store.database",
     "dutyroom.views.snapshot",
     "dutyroom.operators.actions",
+    "dutyroom.operators.desk",
     "dutyroom.rules.rule_tests",
     "collectors.base",
 ]

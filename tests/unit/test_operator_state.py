@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from dutyroom.actions_model import Ack, Note, OperatorAction, Silence
 from dutyroom.config.load import LoadedConfig, load_config
 from dutyroom.config.types import Roles
 from dutyroom.model import Identity, State
@@ -81,14 +82,14 @@ def firing(rule: str, target: str, since: float, severity: str = "critical") -> 
     )
 
 
-def action(action_id: int, kind: str, when: float, alert: str = "", **payload: str | float) -> StoredAction:
-    return StoredAction(action_id, kind, ALICE, when, alert, payload)
+def action(action_id: int, typed: OperatorAction, when: float, alert: str = "") -> StoredAction:
+    return StoredAction(action_id, typed, ALICE, when, alert)
 
 
 def test_ack_shows_who_and_why_and_lapses_when_it_expires(config: LoadedConfig) -> None:
     start = at("2026-11-23T10:00:00")
     state = OperatorState()
-    state.apply(action(1, "ack", start + 60, "on-battery@ups-a", comment="vendor called", expires_at=start + 3600))
+    state.apply(action(1, Ack(comment="vendor called", expires_at=start + 3600), start + 60, "on-battery@ups-a"))
     (view,) = alert_views(config, [firing("on-battery", "ups-a", start)], state, start + 120)
     assert view.ack is not None
     assert (view.ack.by.describe(), view.ack.comment) == ("alice from 10.9.0.5", "vendor called")
@@ -101,7 +102,7 @@ def test_ack_shows_who_and_why_and_lapses_when_it_expires(config: LoadedConfig) 
 def test_ack_clears_itself_when_the_alert_recovers_and_fires_again(config: LoadedConfig) -> None:
     start = at("2026-11-23T10:00:00")
     state = OperatorState()
-    state.apply(action(1, "ack", start + 60, "on-battery@ups-a", comment="on it"))
+    state.apply(action(1, Ack(comment="on it"), start + 60, "on-battery@ups-a"))
     (again,) = alert_views(config, [firing("on-battery", "ups-a", start + 600)], state, start + 660)
     assert again.ack is None
 
@@ -128,7 +129,13 @@ def test_recurring_maintenance_window_crosses_midnight(config: LoadedConfig) -> 
 def test_operator_silence_matches_and_ends(config: LoadedConfig) -> None:
     start = at("2026-11-23T10:00:00")
     state = OperatorState()
-    state.apply(action(1, "silence", start, "", target="ups-a", comment="battery swap", start=start, end=start + 7200))
+    state.apply(
+        action(
+            1,
+            Silence(rule="", target="ups-a", group="", comment="battery swap", start=start, end=start + 7200),
+            start,
+        )
+    )
     (inside,) = alert_views(config, [firing("on-battery", "ups-a", start)], state, start + 60)
     (after,) = alert_views(config, [firing("on-battery", "ups-a", start)], state, start + 7200)
     assert (inside.silenced_by, after.silenced_by) == ("s1", "")
@@ -137,7 +144,7 @@ def test_operator_silence_matches_and_ends(config: LoadedConfig) -> None:
 def test_what_needs_a_human_comes_first(config: LoadedConfig) -> None:
     start = at("2026-11-23T10:00:00")
     state = OperatorState()
-    state.apply(action(1, "ack", start, "on-battery@ups-a", comment="on it"))
+    state.apply(action(1, Ack(comment="on it"), start, "on-battery@ups-a"))
     checks = [firing("on-battery", "ups-a", start), firing("port-down", "sw1", start + 10, "warning")]
     views = alert_views(config, checks, state, start + 20)
     assert [view.rule for view in views] == ["port-down", "on-battery"]
@@ -146,8 +153,8 @@ def test_what_needs_a_human_comes_first(config: LoadedConfig) -> None:
 def test_notes_are_kept_in_order(config: LoadedConfig) -> None:
     start = at("2026-11-23T10:00:00")
     state = OperatorState()
-    state.apply(action(1, "note", start + 1, "on-battery@ups-a", text="runtime 40 min"))
-    state.apply(action(2, "note", start + 2, "on-battery@ups-a", text="mains back"))
+    state.apply(action(1, Note(text="runtime 40 min"), start + 1, "on-battery@ups-a"))
+    state.apply(action(2, Note(text="mains back"), start + 2, "on-battery@ups-a"))
     (view,) = alert_views(config, [firing("on-battery", "ups-a", start)], state, start + 3)
     assert [note.text for note in view.notes] == ["runtime 40 min", "mains back"]
 

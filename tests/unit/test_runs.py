@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from dutyroom.actions_model import Ack, OperatorAction, StepConfirm, action_fields, action_from_fields, kind_of
 from dutyroom.model import Identity
 from dutyroom.playbooks.library import AppliesTo, Playbook, Step
 from dutyroom.playbooks.runs import AlertRef, PlaybookRun, RunAction, RunBook, RunError, StepStatus
@@ -54,7 +55,7 @@ class Recorder:
     def start(self, playbook: Playbook, ref: AlertRef, at: float, **options: object) -> PlaybookRun:
         action = self.commit(self.book.plan_alert(playbook, ref, SYSTEM, at, **options))  # type: ignore[arg-type]
         assert action is not None
-        run = self.book.get(str(action.payload["run"]))
+        run = self.book.get(action.action.run)
         assert run is not None
         return run
 
@@ -135,7 +136,7 @@ def test_checklists_are_not_started_by_alerts() -> None:
     with pytest.raises(RunError, match="checklist"):
         RunBook().plan_alert(checklist, alert("fp", "x", "y"), SYSTEM, T0)
     action = RunBook().plan_start(checklist, ALICE, T0)
-    run = RunBook().apply(action).get(str(action.payload["run"]))
+    run = RunBook().apply(action).get(action.action.run)
     assert run is not None
     assert run.incident_key == ""
     assert run.started_by == ALICE
@@ -247,14 +248,17 @@ def test_a_closed_run_takes_no_more_actions() -> None:
 
 @dataclass(frozen=True)
 class StoredRecord:
-    """Stands in for the store's ActionRecord after a restart: payload back from JSON."""
+    """Stands in for the store's StoredAction after a restart: the action decoded back from its JSON fields."""
 
-    kind: str
+    action: OperatorAction
     actor: Identity
     at: float
     alert: str = ""
-    payload: dict[str, str | float | int | bool | None] = field(default_factory=dict)
     drill: bool = False
+
+
+def from_json(action: OperatorAction) -> OperatorAction:
+    return action_from_fields(kind_of(action), json.loads(json.dumps(action_fields(action))))
 
 
 def busy_log() -> Recorder:
@@ -288,17 +292,16 @@ def test_replay_rebuilds_the_same_state() -> None:
 def test_replay_from_stored_records_after_a_json_round_trip() -> None:
     recorder = busy_log()
     stored = [
-        StoredRecord(action.kind, action.actor, action.at, action.alert, json.loads(json.dumps(dict(action.payload))),
-                     action.drill)
+        StoredRecord(from_json(action.action), action.actor, action.at, action.alert, action.drill)
         for action in recorder.log
-    ]  # fmt: skip
-    stored.insert(3, StoredRecord("ack", ALICE, T0 + 35, "fp-a", {"comment": "on it"}))
+    ]
+    stored.insert(3, StoredRecord(Ack(comment="on it"), ALICE, T0 + 35, "fp-a"))
     assert RunBook.replay(stored).runs == recorder.book.runs
 
 
 def test_replay_keeps_going_past_an_action_that_does_not_fit() -> None:
     recorder = busy_log()
-    bad = RunAction("step-confirm", ALICE, T0 + 45, {"run": recorder.log[0].payload["run"], "step": 2})
+    bad = RunAction(StepConfirm(run=recorder.log[0].action.run, step=2), ALICE, T0 + 45)
     log: list[RunAction] = [*recorder.log[:6], bad, *recorder.log[6:]]
     replayed = RunBook.replay(log)
     assert replayed.runs == recorder.book.runs

@@ -38,7 +38,7 @@ def started(sessions: frozenset[str] = frozenset({"trading"})) -> tuple[RunBook,
     ref = AlertRef("fp", "exchange-line-down", "sse-line-1", T0 - 120)
     action = RunBook().plan_alert(PLAYBOOK, ref, SYSTEM, T0, sessions=sessions)
     assert action is not None
-    return RunBook().apply(action), str(action.payload["run"])
+    return RunBook().apply(action), action.action.run
 
 
 def act(book: RunBook, kind: str, run_id: str, actor: Identity, at: float, **values: str | int) -> RunBook:

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from collectors.service.saving import StateSaver, StoreProblem, failure_reason
+from dutyroom.actions_model import RunStart
 from dutyroom.model import AlertPhase, Event, Identity, Sample, State, Transition
 from dutyroom.store.database import Store
 from dutyroom.store.records import ActionRecord, StoreError
@@ -165,7 +166,11 @@ def test_when_space_is_back_the_whole_state_and_the_backlog_are_written_in_order
         [Sample("ups-a", "ups.on_battery", 1.0, 2001.0)],
         pid=1,
     )
-    saver.record_action(ActionRecord("run-start", Identity("dutyroom-engine"), 2001.0, "fp-ups"), 2001.0)
+    start = RunStart(
+        run="r1", playbook="ups-on-battery", steps=3, two_person="", join="target", rule="ups-on-battery",
+        target="ups-a", alert_started_at=2001.0,
+    )  # fmt: skip
+    saver.record_action(ActionRecord(start, Identity("dutyroom-engine"), 2001.0, "fp-ups"), 2001.0)
     saver.set_meta("reload_status", "reload failed: checks.toml:3:1: nope", 2001.0)
     assert store.load_alert_states() == {"fp-old": "resolved long ago", "fp-ups": "pending"}
     assert store.transitions_between(0, 9999) == []

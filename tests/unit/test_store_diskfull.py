@@ -9,13 +9,14 @@ from test_atomic import run_on_small_tmpfs
 ACT_ON_A_FULL_DISK = """
 import json, os, sys
 from pathlib import Path
+from dutyroom.actions_model import Ack, Note
 from dutyroom.model import Identity
 from dutyroom.store.database import ActionRecord, Store, StoreError
 root = Path(sys.argv[1])
 actor = Identity("alice", ssh_client="192.0.2.9")
 result = {"error": None}
 with Store.open(root / "state") as store:
-    store.record_action(ActionRecord("ack", actor, 1.0, "fp-ups"))
+    store.record_action(ActionRecord(Ack(comment="first"), actor, 1.0, "fp-ups"))
     fd = os.open(root / "filler", os.O_WRONLY | os.O_CREAT, 0o600)
     try:
         while os.write(fd, b"\\0" * 4096):
@@ -24,12 +25,12 @@ with Store.open(root / "state") as store:
         pass
     os.close(fd)
     try:
-        store.record_action(ActionRecord("note", actor, 2.0, "fp-ups", {"comment": "y" * 60_000}))
+        store.record_action(ActionRecord(Note(text="y" * 60_000), actor, 2.0, "fp-ups"))
     except StoreError as exc:
         result["error"] = str(exc)
     result["after_failure"] = [a.kind for a in store.actions_after(0)]
     os.unlink(root / "filler")
-    store.record_action(ActionRecord("note", actor, 3.0, "fp-ups", {"comment": "space is back"}))
+    store.record_action(ActionRecord(Note(text="space is back"), actor, 3.0, "fp-ups"))
     result["after_space_freed"] = [a.kind for a in store.actions_after(0)]
     result["audit"] = store.verify_audit().ok
     result["db"] = str(store.db_path)

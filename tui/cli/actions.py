@@ -1,4 +1,7 @@
-"""`dutyroom alerts | ack | silence | note | audit verify`: the shared state from a shell."""
+"""`dutyroom alerts | ack | silence | note | audit verify`: the shared state from a shell.
+
+Actions go through the same desk as the console's (`dutyroom.operators.desk.StoreDesk`): same checks, same log.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from typing import TYPE_CHECKING
 from tui.cli.common import CommandFailed, load_or_fail, open_store
 
 if TYPE_CHECKING:
-    from dutyroom.operators.actions import ActionRequest
+    from dutyroom.operators.planning import Intent
     from dutyroom.views.alerts import AlertView
 
 
@@ -109,14 +112,15 @@ def _select(args: argparse.Namespace) -> tuple[AlertView, float]:
             raise CommandFailed(str(refusal)) from None
 
 
-def _submit(args: argparse.Namespace, request: ActionRequest, done: str) -> int:
-    from dutyroom.operators.actions import ActionRefused, submit
+def _submit(args: argparse.Namespace, intent: Intent, alert: str, done: str) -> int:
+    from dutyroom.operators.actions import ActionRefused
+    from dutyroom.operators.desk import StoreDesk
     from dutyroom.operators.identity import current_identity
 
     config = load_or_fail(args.config)
     with open_store(args.state) as store:
         try:
-            stored = submit(store, config, current_identity(), request, time.time())
+            stored = StoreDesk(store, config, current_identity()).submit(intent, alert, time.time())
         except ActionRefused as refusal:
             raise CommandFailed(f"refused: {refusal}") from None
     print(f"{done} (action #{stored.id})", flush=True)
@@ -124,37 +128,30 @@ def _submit(args: argparse.Namespace, request: ActionRequest, done: str) -> int:
 
 
 def cmd_ack(args: argparse.Namespace) -> int:
-    from dutyroom.operators.actions import ActionRequest
+    from dutyroom.actions_model import Ack
 
     alert, now = _select(args)
-    payload: dict[str, str | float | None] = {"comment": args.comment}
-    if args.expires:
-        payload["expires_at"] = now + _duration(args.expires)
-    return _submit(args, ActionRequest("ack", alert.fingerprint, payload), f"acknowledged {alert.fingerprint}")
+    expires_at = now + _duration(args.expires) if args.expires else None
+    ack = Ack(comment=args.comment, expires_at=expires_at)
+    return _submit(args, ack, alert.fingerprint, f"acknowledged {alert.fingerprint}")
 
 
 def cmd_silence(args: argparse.Namespace) -> int:
-    from dutyroom.operators.actions import ActionRequest
+    from dutyroom.actions_model import Silence
 
     if not (args.rule or args.target or args.group):
         raise CommandFailed("a silence needs at least one of --rule, --target, --group")
     now = time.time()
-    payload = {
-        "rule": args.rule,
-        "target": args.target,
-        "group": args.group,
-        "comment": args.comment,
-        "start": now,
-        "end": now + _duration(args.duration),
-    }
-    return _submit(args, ActionRequest("silence", "", payload), "silenced")
+    end = now + _duration(args.duration)
+    silence = Silence(rule=args.rule, target=args.target, group=args.group, comment=args.comment, start=now, end=end)
+    return _submit(args, silence, "", "silenced")
 
 
 def cmd_note(args: argparse.Namespace) -> int:
-    from dutyroom.operators.actions import ActionRequest
+    from dutyroom.actions_model import Note
 
     alert, _ = _select(args)
-    return _submit(args, ActionRequest("note", alert.fingerprint, {"text": args.text}), f"noted on {alert.fingerprint}")
+    return _submit(args, Note(text=args.text), alert.fingerprint, f"noted on {alert.fingerprint}")
 
 
 def cmd_audit(args: argparse.Namespace) -> int:

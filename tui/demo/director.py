@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from collectors.service.poller import Poller
+from dutyroom.actions_model import DrillEvent
 from dutyroom.model import Event, State
 from dutyroom.operators.identity import current_identity
 from dutyroom.store.records import ActionRecord
@@ -112,6 +113,6 @@ class Director:
             await self.end_drill(name, restore=restore)
 
     def _action(self, drill: Drill, event: str) -> None:
-        payload: dict[str, str | float | int | None] = {"drill": drill.name, "event": event, "title": drill.title}
-        action = ActionRecord("drill", current_identity(), time.time(), "", payload, drill=True)
+        announced = DrillEvent(drill=drill.name, event=event, title=drill.title)
+        action = ActionRecord(announced, current_identity(), time.time(), "", drill=True)
         self.poller.store.record_action(action)

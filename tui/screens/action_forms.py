@@ -1,8 +1,8 @@
-"""The three operator forms: acknowledge, silence and note, each building the payload `ConsoleSource.submit` takes.
+"""The three operator forms: acknowledge, silence and note, each building its typed action.
 
-- ack: {comment, expires_at (epoch seconds, only when an expiry was given)}
-- silence: {rule, target, group, comment, start, end}, for alert ""
-- note: {text}
+- ack: `Ack` on the alert, with an expiry (epoch seconds) only when one was given
+- silence: `Silence` of rule, target and group from now for the given duration, on no one alert ("")
+- note: `Note` on the alert
 """
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ from collections.abc import Sequence
 
 from rich.text import Text
 
+from dutyroom.actions_model import Ack, Note, Silence
 from dutyroom.config.durations import DurationError, parse_duration
 from dutyroom.views.alerts import AlertView
 from tui.i18n import Translator
 from tui.render import device_text, state_label
-from tui.screens.context import ConsoleContext, Payload
+from tui.screens.context import ConsoleContext
 from tui.screens.dialogs import ActionDialog, Builder, Field, Request
 
 DEFAULT_SILENCE = "1h"
@@ -55,14 +56,13 @@ def ack_dialog(alert: AlertView, context: ConsoleContext) -> ActionDialog:
         comment = values["comment"].strip()
         if not comment:
             return translate("dialog.comment_required")
-        payload: dict[str, str | float | int | None] = {"comment": comment}
         expiry = values["expires"].strip()
-        if expiry:
-            seconds = parse_positive_duration(expiry, translate)
-            if isinstance(seconds, str):
-                return seconds
-            payload["expires_at"] = context.clock() + seconds
-        return Request("ack", alert.fingerprint, payload)
+        if not expiry:
+            return Request(Ack(comment=comment), alert.fingerprint)
+        seconds = parse_positive_duration(expiry, translate)
+        if isinstance(seconds, str):
+            return seconds
+        return Request(Ack(comment=comment, expires_at=context.clock() + seconds), alert.fingerprint)
 
     fields = [Field("comment", translate("dialog.comment"), focus=True), Field("expires", translate("dialog.expiry"))]
     return _dialog(alert, context, "dialog.ack.title", fields, build)
@@ -82,15 +82,8 @@ def silence_dialog(alert: AlertView, context: ConsoleContext) -> ActionDialog:
         if not comment:
             return translate("dialog.comment_required")
         start = context.clock()
-        payload: Payload = {
-            "rule": rule,
-            "target": target,
-            "group": group,
-            "comment": comment,
-            "start": start,
-            "end": start + seconds,
-        }
-        return Request("silence", "", payload)
+        silence = Silence(rule=rule, target=target, group=group, comment=comment, start=start, end=start + seconds)
+        return Request(silence, "")
 
     fields = [
         Field("rule", translate("dialog.rule"), alert.rule),
@@ -109,7 +102,7 @@ def note_dialog(alert: AlertView, context: ConsoleContext) -> ActionDialog:
         text = values["text"].strip()
         if not text:
             return translate("dialog.text_required")
-        return Request("note", alert.fingerprint, {"text": text})
+        return Request(Note(text=text), alert.fingerprint)
 
     return _dialog(
         alert, context, "dialog.note.title", [Field("text", translate("dialog.note_text"), focus=True)], build

@@ -1,24 +1,24 @@
 """What every screen is handed: the source, the settings, the translator, the clock, and how to record actions.
 
-Recording goes through `ActionRecorder`, which turns a refusal or any failure into a clean, short reason:
-an action counts as done only when `ConsoleSource.submit` returned (it is durable then).
+Recording goes through the app's `Recorder`, which turns a refusal or any failure into a clean, short reason:
+an action counts as done only when the desk's `submit` returned (it is durable then).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
 from dutyroom.config.types import Language
 from dutyroom.operators.actions import ActionRefused
+from dutyroom.operators.desk import ActionDesk
+from dutyroom.operators.planning import Intent
 from dutyroom.store.records import StoredAction
 from dutyroom.textclean import clean_text
 from dutyroom.views.console_source import ConsoleSource
 from tui.i18n import Translator
 
-PayloadValue = str | float | int | None
-Payload = Mapping[str, PayloadValue]
 REASON_LIMIT = 300
 
 
@@ -54,13 +54,13 @@ class SubmitOutcome:
 
 
 class Recorder(Protocol):
-    def __call__(self, kind: str, alert: str, payload: Payload) -> SubmitOutcome: ...
+    def __call__(self, intent: Intent, alert: str) -> SubmitOutcome: ...
 
 
-def submit_to(source: ConsoleSource, translate: Translator, kind: str, alert: str, payload: Payload) -> SubmitOutcome:
-    """Call `source.submit`; a refusal keeps its reason, any other failure becomes a short one (no traceback)."""
+def submit_to(desk: ActionDesk, translate: Translator, intent: Intent, alert: str, now: float) -> SubmitOutcome:
+    """Call `desk.submit`; a refusal keeps its reason, any other failure becomes a short one (no traceback)."""
     try:
-        stored = source.submit(kind, alert, payload)
+        stored = desk.submit(intent, alert, now)
     except ActionRefused as refusal:
         return SubmitOutcome(None, clean_text(str(refusal) or type(refusal).__name__, REASON_LIMIT))
     except Exception as error:
@@ -76,4 +76,4 @@ class ConsoleContext:
     translate: Translator
     clock: Callable[[], float]
     record: Recorder
-    """Records an action (and tells the operator how it went); screens never call `source.submit` directly."""
+    """Records an action (and tells the operator how it went); screens never call the desk directly."""

@@ -19,10 +19,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input
 
+from dutyroom.actions_model import OperatorAction
 from dutyroom.store.records import StoredAction
 from tui.i18n import Translator
 from tui.render import plain
-from tui.screens.context import Payload, Recorder
+from tui.screens.context import Recorder
 from tui.widgets.text_label import TextLabel
 
 FIELD_LIMIT = 2000
@@ -38,9 +39,10 @@ class Field:
 
 @dataclass(frozen=True, slots=True)
 class Request:
-    kind: str
+    """The typed action the form built, and the alert it is about (its fingerprint, or "")."""
+
+    action: OperatorAction
     alert: str
-    payload: Payload
 
 
 Builder = Callable[[dict[str, str]], Request | str]
@@ -124,7 +126,7 @@ class ActionDialog(ModalScreen[StoredAction | None]):
         if isinstance(built, str):
             self.show_error(built)
             return
-        outcome = self._record(built.kind, built.alert, built.payload)
+        outcome = self._record(built.action, built.alert)
         if outcome.action is None:
             self.show_error(outcome.reason)
             return

@@ -17,6 +17,8 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input
 
+from dutyroom.actions_model import StepUndo
+from dutyroom.operators.planning import StartDrill
 from dutyroom.playbooks.model import Playbook
 from dutyroom.views.alerts import AlertView
 from dutyroom.views.console_source import ConsoleSnapshot
@@ -181,7 +183,7 @@ class MainScreen(Screen[None]):
 
     def action_drill(self) -> None:
         if (alert := self._require_alert()) and alert.playbook:
-            self.context.record("drill", alert.fingerprint, {"playbook": alert.playbook})
+            self.context.record(StartDrill(alert.playbook), alert.fingerprint)
 
     def action_step(self, kind: str) -> None:
         pane = self.query_one(PlaybookPane)
@@ -190,7 +192,7 @@ class MainScreen(Screen[None]):
         if isinstance(plan, str):
             self.notify(plan, severity="warning", markup=False)
             return
-        if plan.kind == UNDO:
+        if isinstance(plan.action, StepUndo):
             question = self.context.translate("confirm.undo", step=plan.step)
 
             def answered(answer: bool | None) -> None:
@@ -202,7 +204,7 @@ class MainScreen(Screen[None]):
         self._record_step(plan)
 
     def _record_step(self, plan: StepRequest) -> None:
-        self.context.record(plan.kind, plan.alert, {"run": plan.run, "step": plan.step})
+        self.context.record(plan.action, plan.alert)
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.context.translate))

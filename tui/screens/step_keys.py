@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dutyroom.actions_model import StepChange, StepConfirm, StepTick, StepUndo
 from dutyroom.playbooks.run_state import PlaybookRun, StepStatus
 from dutyroom.playbooks.runs import STEP_CONFIRM, STEP_TICK, STEP_UNDO
 from dutyroom.views.alerts import AlertView
@@ -19,10 +20,12 @@ TICK, CONFIRM, UNDO = STEP_TICK, STEP_CONFIRM, STEP_UNDO
 
 @dataclass(frozen=True, slots=True)
 class StepRequest:
-    kind: str
+    action: StepChange
     alert: str
-    run: str
-    step: int
+
+    @property
+    def step(self) -> int:
+        return self.action.step
 
 
 def plan_step(
@@ -43,4 +46,11 @@ def plan_step(
         return translate("step.not_awaiting", step=step)
     if kind == UNDO and status is StepStatus.OPEN:
         return translate("step.nothing", step=step)
-    return StepRequest(kind, alert.fingerprint, run.run_id, step)
+    change: StepChange = (
+        StepTick(run=run.run_id, step=step)
+        if kind == TICK
+        else StepConfirm(run=run.run_id, step=step)
+        if kind == CONFIRM
+        else StepUndo(run=run.run_id, step=step)
+    )
+    return StepRequest(change, alert.fingerprint)
