@@ -67,7 +67,7 @@ async def run_console_async(
 
     language = options.language or room.config.parsed.site.language
     source = StoreSource(room, store, current_identity(), "owner" if poller else "viewer", language=language)
-    bell = room.config.parsed.defaults.bell if options.bell is None else options.bell
+    bell = options.bell is not False  # only --no-bell turns it off here; the site's rule comes with each snapshot
     apps: list[App[None]] = []
 
     def write_handover() -> str:
