@@ -23,11 +23,10 @@ from dutyroom.actions_model import Ack, Silence, StepConfirm, StepTick, StepUndo
 from dutyroom.operators.desk import ActionDesk
 from dutyroom.operators.planning import Intent, StartDrill
 from dutyroom.textclean import clean_text
-from dutyroom.views.alerts import AlertView
 from dutyroom.views.console_source import ConsoleSource
 from tui.i18n import Translator, language_of
 from tui.render import local_time
-from tui.screens.alert_bell import NewCriticalWatch
+from tui.screens.alert_bell import rings
 from tui.screens.confirm import ConfirmDialog
 from tui.screens.context import ConsoleContext, ConsoleSettings, SubmitOutcome, submit_to
 from tui.screens.help import HelpScreen
@@ -75,8 +74,6 @@ class DutyroomApp(App[None]):
         self.context = ConsoleContext(source, settings, translate, clock, self.record)
         self._desk = desk
         self._on_handover = on_handover
-        self._bell_watch = NewCriticalWatch()
-        self._bell_checked: tuple[AlertView, ...] | None = None
         self.bells_rung = 0
         self.source_error = ""
         if settings.sixteen_colors:
@@ -110,10 +107,8 @@ class DutyroomApp(App[None]):
         except Exception as error:
             snapshot = None
             self.source_error = clean_text(f"{type(error).__name__}: {error}", 200)
-        if snapshot is not None and snapshot.alerts is not self._bell_checked:
-            self._bell_checked = snapshot.alerts
-            if self._bell_watch.newcomers(snapshot.alerts) and snapshot.bell:
-                self.ring_bell()
+        if snapshot is not None and rings(snapshot.transitions, snapshot.alerts, snapshot.bell):
+            self.ring_bell()
         try:
             with self.batch_update():
                 self.main_screen.apply_snapshot(snapshot, self.source_error)
@@ -121,6 +116,7 @@ class DutyroomApp(App[None]):
             return  # the screen is being torn down while the app shuts down
 
     def ring_bell(self) -> None:
+        """Ring, unless this console was started with the bell off (`--no-bell`); the site's rule is in the snapshot."""
         if self.context.settings.bell:
             self.bells_rung += 1
             self.bell()

@@ -70,7 +70,7 @@ async def run_console_async(
     identity = current_identity()
     source = StoreSource(room, store, identity, "owner" if poller else "viewer", language=language)
     desk = StoreDesk(store, room.config, identity, room.playbooks, language=language)
-    bell = room.config.parsed.defaults.bell if options.bell is None else options.bell
+    bell = options.bell is not False  # only --no-bell turns it off here; the site's rule comes with each snapshot
     apps: list[App[None]] = []
 
     def write_handover() -> str:

@@ -16,6 +16,8 @@ Language = Literal["en", "zh"]
 PhaseKind = Literal["trading", "pre-open", "break", "off-hours"]
 When = Literal["trading", "pre-open", "break", "off-hours", "always"]
 Severity = Literal["critical", "warning", "info"]
+BellSetting = bool | Literal["off"] | Severity
+"""Which new firing alerts ring the console's bell: a severity rings for itself and those above it."""
 
 
 class Strict(Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
@@ -51,7 +53,14 @@ class Defaults(Strict, frozen=True):
         str, Meta(description="A critical alert unacknowledged this long is marked for escalation.")
     ] = "10m"
     require_playbook: Annotated[bool, Meta(description="Every rule must name a playbook.")] = False
-    bell: Annotated[bool, Meta(description="Ring the terminal bell when a new critical alert fires.")] = True
+    bell: Annotated[
+        BellSetting,
+        Meta(
+            description="Which alerts ring the console's bell each time they fire (again): 'critical' (or true),"
+            " 'warning' (warnings and criticals), 'info' (every alert) or 'off' (or false). Silenced, acknowledged,"
+            " suppressed and flapping alerts never ring; `dutyroom --no-bell` turns it off for one console."
+        ),
+    ] = "critical"
 
 
 class Secret(Strict, frozen=True):

@@ -46,9 +46,11 @@ from dutyroom.store.schema import DB_NAME, open_database
 from dutyroom.store.timeline import (
     insert_events,
     insert_transitions,
+    last_transition_id,
     prune_timeline,
     select_events,
     select_transitions,
+    select_transitions_after,
     select_transitions_before,
 )
 
@@ -225,6 +227,16 @@ class Store:
         """Transitions with since <= at < until, oldest first."""
         with self._reading("read alert transitions") as connection:
             return select_transitions(connection, since, until, limit)
+
+    def transitions_after(self, after_id: int, limit: int = 1000) -> list[tuple[int, Transition]]:
+        """(id, transition) with id > after_id, in the order recorded: tail them by remembering the last id."""
+        with self._reading("read alert transitions") as connection:
+            return select_transitions_after(connection, after_id, limit)
+
+    def last_transition_id(self) -> int:
+        """The newest transition's id (0 when none): where a new reader starts tailing."""
+        with self._reading("read alert transitions") as connection:
+            return last_transition_id(connection)
 
     def transitions_before(self, at: float) -> list[Transition]:
         """Each alert's latest transition before `at` (its state when a report period starts)."""

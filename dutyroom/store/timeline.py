@@ -2,7 +2,8 @@
 
 Intervals are half-open, `since <= at < until`. Events come back newest first (the timeline view);
 transitions oldest first (time-in-state is computed walking forward), with `transitions_before` giving each
-alert's state at the start of a period.
+alert's state at the start of a period. A reader that must see each transition once (the console's bell) tails
+them by id: ids grow, and pruning deletes the oldest rows (only a table left empty would number from 1 again).
 """
 
 from __future__ import annotations
@@ -87,6 +88,19 @@ def select_transitions(
         (since, until, -1 if limit is None else limit),
     )
     return [_transition(row) for row in rows]
+
+
+def select_transitions_after(connection: sqlite3.Connection, after_id: int, limit: int) -> list[tuple[int, Transition]]:
+    """(id, transition) of transitions recorded after the one numbered `after_id`, in the order recorded."""
+    rows = connection.execute(
+        f"SELECT id, {_TRANSITION_COLUMNS} FROM transitions WHERE id > ? ORDER BY id LIMIT ?", (after_id, limit)
+    )
+    return [(int(row[0]), _transition(row[1:])) for row in rows]
+
+
+def last_transition_id(connection: sqlite3.Connection) -> int:
+    row = connection.execute("SELECT coalesce(max(id), 0) FROM transitions").fetchone()
+    return int(row[0])
 
 
 def select_transitions_before(connection: sqlite3.Connection, at: float) -> list[Transition]:

@@ -11,7 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from dutyroom.model import Identity, Labels, MetricValue, State
+from dutyroom.config.types import BellSetting
+from dutyroom.model import Identity, Labels, MetricValue, State, Transition
 from dutyroom.operators.roles import Role
 from dutyroom.playbooks.model import Playbook
 from dutyroom.playbooks.runs import PlaybookRun
@@ -46,7 +47,11 @@ class ConsoleSnapshot:
     runs: Mapping[str, PlaybookRun] = field(default_factory=dict)
     """Open playbook run per alert fingerprint."""
     language: str = "en"
-    bell: bool = True
+    bell: BellSetting = "critical"
+    """The site's bell rule (`[defaults] bell`), read with each snapshot so a reload changes it."""
+    transitions: tuple[Transition, ...] = ()
+    """Alert transitions recorded since the previous snapshot, oldest first: what the bell decides on. The first
+    snapshot has none (what fired before the console opened is on screen, not news)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +90,9 @@ class TimelineEntry:
 class ConsoleSource(Protocol):
     """The console's only window onto the room. It only reads: actions go to a `dutyroom.operators.desk` desk."""
 
-    def snapshot(self, now: float) -> ConsoleSnapshot: ...
+    def snapshot(self, now: float) -> ConsoleSnapshot:
+        """The room now; each transition comes with one snapshot only (the console is the one reader)."""
+        ...
 
     def playbook(self, playbook_id: str, language: str) -> Playbook | None: ...
 

@@ -2,6 +2,7 @@
 
 Each tick re-reads the engine state, but decodes only the blobs that changed and rebuilds only the alert views
 that can have changed (dutyroom.views.source_cache), so a tick in a room of thousands of checks costs what changed.
+The alert transitions recorded since the last tick are tailed by id, for the bell.
 
 Owner and viewer read the same store; the owner also runs the Poller in its event loop (see tui.launch).
 This source only reads: the console records actions through a desk (`dutyroom.operators.desk`), the same door
@@ -15,7 +16,7 @@ from datetime import datetime
 from typing import Literal
 
 from dutyroom.config.load import LoadedConfig
-from dutyroom.model import Identity, State
+from dutyroom.model import Identity, State, Transition
 from dutyroom.operators.roles import role_of
 from dutyroom.operators.state import OperatorState
 from dutyroom.playbooks.model import Playbook
@@ -52,6 +53,8 @@ class StoreSource:
         self._operator = OperatorState()
         self._runs = RunBook()
         self._cursor = 0
+        self._transition_cursor: int | None = None
+        """The id of the last transition handed out; None until the first snapshot finds where the table ends."""
         self._state = EngineStateCache()
         self._views = AlertViewCache()
         self._overview_config: LoadedConfig | None = None
@@ -66,8 +69,20 @@ class StoreSource:
             self._runs = self._runs.after(batch)
             self._cursor = batch[-1].id
 
+    def _transitions_since_last_read(self) -> tuple[tuple[Transition, ...], int]:
+        """New transitions and the id to read on from. Read before the alert states: the poller saves a batch's
+        states before its transitions, so the views are never older than the transitions."""
+        if self._transition_cursor is None:
+            return (), self.store.last_transition_id()
+        cursor, found = self._transition_cursor, list[Transition]()
+        while batch := self.store.transitions_after(cursor):
+            found.extend(transition for _, transition in batch)
+            cursor = batch[-1][0]
+        return tuple(found), cursor
+
     def snapshot(self, now: float) -> ConsoleSnapshot:
         self._catch_up()
+        transitions, transition_cursor = self._transitions_since_last_read()
         config = self.room.config
         state = self._state.read(self.store.load_alert_states())
         alerts = self._views.views(config, state, self._operator, self._cursor, now)
@@ -89,14 +104,17 @@ class StoreSource:
             identity=self.identity,
             role=self.role,
         )
-        return ConsoleSnapshot(
+        snapshot = ConsoleSnapshot(
             status=status,
             alerts=alerts,
             overview=self._overview,
             runs=runs,
             language=self.language,
             bell=config.parsed.defaults.bell,
+            transitions=transitions,
         )
+        self._transition_cursor = transition_cursor  # only once the snapshot is built: a failed read loses none
+        return snapshot
 
     def _runs_for(self, alerts: tuple[AlertView, ...]) -> dict[str, PlaybookRun]:
         """The run of each alert that has one (remembered until the run book changes)."""

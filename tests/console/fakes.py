@@ -12,7 +12,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from dutyroom import actions_model as actions
-from dutyroom.model import Identity, State
+from dutyroom.config.types import BellSetting
+from dutyroom.model import Identity, State, Transition
 from dutyroom.operators.actions import ActionRefused
 from dutyroom.operators.planning import Intent, StartDrill
 from dutyroom.operators.roles import Role
@@ -113,6 +114,27 @@ def make_alert(fingerprint: str, **changes: object) -> AlertView:
         playbook="ups-battery-low",
         summary="",
         drill=False,
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def make_transition(alert: AlertView, after: AlertPhase = AlertPhase.FIRING, **changes: object) -> Transition:
+    """The transition the engine records when `alert` moves to `after`: it notifies unless `changes` say not."""
+    base = Transition(
+        at=FIXED_NOW,
+        fingerprint=alert.fingerprint,
+        rule=alert.rule,
+        target=alert.target,
+        labels=alert.labels,
+        before=AlertPhase.PENDING if after is AlertPhase.FIRING else AlertPhase.FIRING,
+        after=after,
+        state=alert.state if after is AlertPhase.FIRING else State.OK,
+        severity=alert.severity,
+        value="",
+        reason="",
+        notify=True,
+        suppressed_by=alert.suppressed_by,
+        flapping=alert.flapping,
     )
     return replace(base, **changes)  # type: ignore[arg-type]
 
@@ -256,6 +278,9 @@ class FakeSource:
     timeline_entries: list[TimelineEntry] = field(default_factory=list)
     details: dict[str, TargetDetail] = field(default_factory=dict)
     snapshots_taken: int = 0
+    transitions: list[Transition] = field(default_factory=list)
+    """Handed out with the next snapshot only, as the store hands out what was recorded since the last read."""
+    bell: BellSetting = True
 
     def snapshot(self, now: float) -> ConsoleSnapshot:
         self.snapshots_taken += 1
@@ -274,7 +299,10 @@ class FakeSource:
             identity=self.identity,
             role=self.role,
         )
-        return ConsoleSnapshot(status, tuple(self.alerts), room_overview(), dict(self.runs))
+        new, self.transitions = tuple(self.transitions), []
+        return ConsoleSnapshot(
+            status, tuple(self.alerts), room_overview(), dict(self.runs), bell=self.bell, transitions=new
+        )
 
     def playbook(self, playbook_id: str, language: str) -> Playbook | None:
         return self.playbooks.get((playbook_id, language)) or self.playbooks.get((playbook_id, "en"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import get_args
 
 import pytest
@@ -12,10 +11,8 @@ from rich.text import Text
 
 from dutyroom.actions_model import StepConfirm, StepTick
 from dutyroom.config.types import Language
-from dutyroom.rules.alert import AlertPhase
 from tui.i18n import _STRINGS, Translator, language_of
 from tui.render import device_text, fit, sparkline, wrap_text
-from tui.screens.alert_bell import NewCriticalWatch
 from tui.screens.step_keys import StepRequest, plan_step
 from tui.widgets.line_table import Column, column_widths
 
@@ -106,15 +103,3 @@ def test_step_keys_follow_the_step_state() -> None:
     assert "no open playbook run" in str(plan_step("step", alert, None, 2, translate))
     assert "Select an alert" in str(plan_step("step", None, run, 2, translate))
     assert "Select a playbook step" in str(plan_step("step", alert, run, None, translate))
-
-
-def test_the_bell_watch_rings_only_for_critical_newcomers() -> None:
-    watch = NewCriticalWatch()
-    first = make_alert("a1")
-    assert watch.newcomers([first]) == []
-    warning = make_alert("w1", severity="warning")
-    pending = make_alert("p1", phase=AlertPhase.PENDING)
-    assert watch.newcomers([first, warning, pending]) == []
-    assert watch.newcomers([first, make_alert("c2")]) == ["c2"]
-    assert watch.newcomers([first, make_alert("c2")]) == []
-    assert watch.newcomers([replace(pending, phase=AlertPhase.FIRING)]) == ["p1"]

@@ -213,25 +213,6 @@ async def test_a_handover_written_message_shows_the_file_once_as_a_notification(
         assert len(notification_messages(app)) == 2
 
 
-async def test_the_bell_rings_once_for_a_new_critical(source: FakeSource) -> None:
-    app = console_app(source)
-    async with app.run_test(size=(80, 24)):
-        assert app.bells_rung == 0, "alerts already firing at start do not ring"
-        source.alerts = [replace(source.alerts[0], fingerprint="new1"), *source.alerts]
-        app.refresh_snapshot()
-        app.refresh_snapshot()
-        assert app.bells_rung == 1
-        source.alerts = [replace(source.alerts[3], fingerprint="new2"), *source.alerts]
-        app.refresh_snapshot()
-        assert app.bells_rung == 1, "a new warning does not ring"
-    quiet = FakeSource()
-    app = console_app(quiet, bell=False)
-    async with app.run_test(size=(80, 24)):
-        quiet.alerts = [replace(quiet.alerts[0], fingerprint="new1"), *quiet.alerts]
-        app.refresh_snapshot()
-        assert app.bells_rung == 0
-
-
 async def test_banners_for_failed_reload_and_failing_source(source: FakeSource) -> None:
     source.reload_status = "reload failed: checks.toml:12:5: unknown key 'intervall'"
     app = console_app(source)

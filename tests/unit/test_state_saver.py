@@ -168,7 +168,7 @@ def test_when_space_is_back_the_whole_state_and_the_backlog_are_written_in_order
     )
     start = RunStart(
         run="r1", playbook="ups-on-battery", steps=3, two_person="", join="target", rule="ups-on-battery",
-        target="ups-a", alert_started_at=2001.0,
+        target="ups-a", alert_started_at=2001.0, sessions="",
     )  # fmt: skip
     saver.record_action(ActionRecord(start, Identity("dutyroom-engine"), 2001.0, "fp-ups"), 2001.0)
     saver.set_meta("reload_status", "reload failed: checks.toml:3:1: nope", 2001.0)
