@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Literal
 
+from dutyroom.config.calendar_coverage import coverage_notice
 from dutyroom.config.load import LoadedConfig
 from dutyroom.model import Identity, State
 from dutyroom.operators.actions import ActionRefused, ActionRequest, submit
@@ -83,7 +84,7 @@ class StoreSource:
         if state.standing_changed or self._overview_config is not config:
             self._overview_config = config
             self._overview = tuple(group_overview(config, target_states(config, state.checks.values(), state.health)))
-        phase_kind, phase_text, warning = self._phase(now)
+        phase_kind, phase_text, mark, warning = self._phase(now)
         status = StatusLine(
             site=config.parsed.site.name,
             now=now,
@@ -96,6 +97,7 @@ class StoreSource:
             mode=self.mode,
             identity=self.identity,
             role=self.role,
+            calendar_mark=mark,
         )
         return ConsoleSnapshot(
             status=status,
@@ -123,14 +125,16 @@ class StoreSource:
                 runs[fingerprint] = run
         return runs
 
-    def _phase(self, now: float) -> tuple[str, str, str]:
+    def _phase(self, now: float) -> tuple[str, str, str, str]:
+        """Phase kind, its text, the calendar mark ('provisional calendar'...) and the calendar warning."""
         calendar = self.room.config.calendar
         if calendar is None:
-            return "", "", ""
-        phase = calendar.phase_at(datetime.fromtimestamp(now, self.room.config.timezone))
+            return "", "", "", ""
+        at = datetime.fromtimestamp(now, self.room.config.timezone)
+        phase = calendar.phase_at(at)
         lang: Literal["en", "zh"] = "zh" if self.language == "zh" else "en"
-        warning = phase.describe(lang) if phase.uncovered else ""
-        return phase.kind, phase.describe(lang), warning
+        notice = coverage_notice(calendar, at)
+        return phase.kind, phase.describe(lang), phase.mark(lang), notice.text(lang) if notice else ""
 
     def playbook(self, playbook_id: str, language: str) -> Playbook | None:
         return self.room.playbooks.get(playbook_id, "zh" if language == "zh" else "en")

@@ -245,6 +245,8 @@ class FakeSource:
     )
     site: str = "SZ core machine room"
     reload_status: str = ""
+    calendar_mark: str = ""
+    calendar_warning: str = ""
     role: Role = "operator"
     mode: str = "owner"
     identity: Identity = ALICE
@@ -266,12 +268,13 @@ class FakeSource:
             timezone=TIMEZONE,
             phase_kind="trading",
             phase_text="continuous trading",
-            calendar_warning="",
+            calendar_warning=self.calendar_warning,
             health=CollectorHealth(42, 40, 1, 1),
             reload_status=self.reload_status,
             mode="viewer" if self.mode == "viewer" else "owner",
             identity=self.identity,
             role=self.role,
+            calendar_mark=self.calendar_mark,
         )
         return ConsoleSnapshot(status, tuple(self.alerts), room_overview(), dict(self.runs))
 
