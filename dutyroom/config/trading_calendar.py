@@ -280,7 +280,7 @@ def _conflicts(spans: Sequence[CalendarSpan]) -> list[Problem]:
     furthest: CalendarSpan | None = None
     for span in ordered:
         first = ordered[0]
-        if span.zone.key != first.zone.key:
+        if span.zone.key != first.zone.key:  # the earliest file sets the timezone
             message = f"timezone '{span.zone.key}' differs from '{first.zone.key}' of {first.path.name}"
             problems.append(Problem(str(span.path), *span.timezone_at, message + ": the files must share one"))
         if furthest is not None and span.first_day <= furthest.last_day:
