@@ -19,7 +19,7 @@ from dutyroom.config.durations import DurationError, parse_duration
 from dutyroom.config.problems import ConfigError, ProblemCollector
 from dutyroom.config.secrets import secret_problem
 from dutyroom.config.toml_positions import KeyPath, TomlPositions
-from dutyroom.config.trading_calendar import TradingCalendar, load_calendar
+from dutyroom.config.trading_calendar import TradingCalendar, load_calendars
 from dutyroom.config.typed_toml import convert_table, read_toml_file
 from dutyroom.config.types import (
     CapacityRule,
@@ -195,15 +195,24 @@ class _Checker:
             return None
 
     def _calendar(self) -> TradingCalendar | None:
-        name = self.config.site.calendar
-        if not name:
-            return None
-        calendar_path = Path(name) if Path(name).is_absolute() else self.path.parent / name
-        if not calendar_path.exists():
-            self.problems.at(("site", "calendar"), f"calendar file {calendar_path} does not exist", value=True)
+        """`[site] calendar`: a file, a directory of calendar files, or a list of either, loaded as one."""
+        setting = self.config.site.calendar
+        names = [setting] if isinstance(setting, str) else setting
+        paths: list[Path] = []
+        for index, name in enumerate(names):
+            where: KeyPath = ("site", "calendar") if isinstance(setting, str) else ("site", "calendar", index)
+            if not name:
+                continue
+            path = Path(name) if Path(name).is_absolute() else self.path.parent / name
+            found = sorted(path.glob("*.toml")) if path.is_dir() else [path] if path.exists() else []
+            if not found:
+                what = f"directory {path} has no *.toml files" if path.is_dir() else f"file {path} does not exist"
+                self.problems.at(where, f"calendar {what}", value=True)
+            paths += [item for item in found if item.resolve() not in {known.resolve() for known in paths}]
+        if not paths:
             return None
         try:
-            return load_calendar(calendar_path)
+            return load_calendars(paths)
         except ConfigError as error:
             self.problems.extend(error.problems)
             return None

@@ -1,108 +1,63 @@
-"""The exchanges' trading calendar: the sessions of a trading day, holidays and make-up working days.
+"""The exchanges' trading calendar: which phase of the trading day it is, over one or several calendar files.
 
-Time is always passed in as aware datetimes; nothing here reads the clock. The calendar is a TOML data file
-the site updates each year when the exchanges publish their closures:
+Time is always passed in as aware datetimes; nothing here reads the clock. Each file (see `calendar_file`)
+speaks for a span of days, usually a year; a room loads several so that the turn of the year is not a cliff.
 
-    name = "SSE/SZSE A-share 2026"
-    timezone = "Asia/Shanghai"                      # an IANA zone known to zoneinfo
-    covers = ["2026-01-01", "2026-12-31"]           # first and last day the file speaks for, inclusive
-
-    [[session]]                                     # windows of a trading day, in order, never overlapping
-    id = "continuous-am"                            # the phase name rules and the console see
-    kind = "trading"                                # "trading" | "pre-open" | "break"
-    start = "09:30"                                 # HH:MM local time, inclusive
-    end = "11:30"                                   # HH:MM local time, exclusive
-    en = "continuous trading"
-    zh = "连续竞价"
-
-    [[holiday]]                                     # one exchange closure
-    en = "National Day"
-    zh = "国庆节"
-    closed = ["2026-10-01", "2026-10-07"]           # first and last closed day, inclusive
-    makeup-workdays = ["2026-09-20", "2026-10-10"]  # weekend days worked (调休): still no trading
-
-Weekends are never trading days, make-up working days included. A day outside `covers` is "uncovered": its
-phase is off-hours with `uncovered` set, so the console can say the calendar needs updating.
+The calendar never falls silent. A day no file covers is *provisional*: a weekday counts as a trading day
+with the standard sessions (those of the nearest file), at full severity, because a missed alert on a real
+trading day costs more than a loud holiday. A day covered by a draft file is *draft* until someone confirms
+it. Inside a trading day, a gap between two sessions (the 15:00-15:05 pause before after-hours trading) is
+trading unless the calendar gives it a session of another kind. Weekends are never trading days.
 """
 
 from __future__ import annotations
 
+import bisect
 import itertools
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import msgspec
+from dutyroom.config.calendar_file import Bilingual, CalendarSpan, Lang, Session, read_calendar_file
+from dutyroom.config.problems import ConfigError, Problem, ProblemCollector
 
-from dutyroom.config.problems import ConfigError, ProblemCollector
-from dutyroom.config.typed_toml import convert_table, read_toml_file
-
-Lang = Literal["en", "zh"]
-SessionKind = Literal["trading", "pre-open", "break"]
 PhaseKind = Literal["trading", "pre-open", "break", "off-hours"]
-DayKind = Literal["trading", "weekend", "holiday", "makeup-workday", "uncovered"]
+DayKind = Literal["trading", "weekend", "holiday", "makeup-workday"]
+Standing = Literal["confirmed", "draft", "provisional"]
+"""How far a day's calendar can be trusted: a confirmed file, a draft file, or no file at all."""
 WHEN_CHOICES = ("trading", "pre-open", "break", "off-hours", "always")
-RESERVED_PHASE_NAMES = frozenset({"closed", "weekend", "holiday", "makeup-workday", "uncovered"})
-_CLOCK = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
+LOOKAHEAD_DAYS = 400
+"""How far `next_open` looks; uncovered weekdays trade, so it only matters for odd hand-written files."""
 
-
-class SessionSpec(msgspec.Struct, forbid_unknown_fields=True):
-    """One `[[session]]` window of the trading day as written in the file."""
-
-    id: str
-    kind: SessionKind
-    start: str
-    end: str
-    en: str
-    zh: str
-
-
-class HolidaySpec(msgspec.Struct, forbid_unknown_fields=True, rename="kebab"):
-    """One `[[holiday]]` exchange closure and the weekend days worked to make up for it."""
-
-    en: str
-    zh: str
-    closed: tuple[date, date]
-    makeup_workdays: tuple[date, ...] = ()
-
-
-class CalendarSpec(msgspec.Struct, forbid_unknown_fields=True):
-    """A whole calendar file."""
-
-    name: str
-    timezone: str
-    covers: tuple[date, date]
-    session: list[SessionSpec]
-    holiday: list[HolidaySpec] = msgspec.field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class Bilingual:
-    en: str
-    zh: str
-
-    def get(self, lang: Lang) -> str:
-        return self.zh if lang == "zh" else self.en
-
-
-@dataclass(frozen=True, slots=True)
-class Session:
-    id: str
-    kind: SessionKind
-    start: time
-    end: time
-    label: Bilingual
-
-
-@dataclass(frozen=True, slots=True)
-class Holiday:
-    name: Bilingual
-    first: date
-    last: date
-    makeup_workdays: tuple[date, ...]
+_FIXED_LABELS = {
+    "closed": Bilingual("closed", "休市"),
+    "weekend": Bilingual("weekend", "周末"),
+    "makeup-workday": Bilingual("make-up working day", "调休工作日"),
+    "between-sessions": Bilingual("between sessions", "时段间隙"),
+}
+_MARKS = {
+    "draft": Bilingual("draft calendar", "日历草案"),
+    "provisional": Bilingual("provisional calendar", "临时日历"),
+}
+_TEXT: dict[str, tuple[str, str]] = {  # (en, zh) status-line templates
+    "trading": ("{label}, closes {end}", "{label}，{end} 休市"),
+    "trading-continues": ("{label}, until {end}", "{label}，至 {end}"),
+    "pre-open": ("{label}, trading opens {next}", "{label}，{next} 开盘"),
+    "break": ("{label}, reopens {next}", "{label}，{next} 开市"),
+    "off-hours-session": ("{label}, next open {next}", "{label}，下次开市 {next}"),
+    "closed": ("closed, next open {next}", "休市，下次开市 {next}"),
+    "weekend": ("weekend, next open {next}", "周末休市，下一个交易日 {next}"),
+    "holiday": ("holiday: {label}, next open {next}", "节假日：{label}，下一个交易日 {next}"),
+    "makeup-workday": ("make-up working day, no trading", "调休工作日，不交易"),
+}
+_WEEKDAYS: dict[Lang, tuple[str, ...]] = {
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+    "zh": ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
+}
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_BEYOND: dict[Lang, str] = {"en": "beyond the calendar", "zh": "超出日历范围"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,31 +66,7 @@ class DayInfo:
 
     kind: DayKind
     holiday: Bilingual | None = None
-
-
-_FIXED_LABELS = {
-    "closed": Bilingual("closed", "休市"),
-    "weekend": Bilingual("weekend", "周末"),
-    "makeup-workday": Bilingual("make-up working day", "调休工作日"),
-    "uncovered": Bilingual("calendar does not cover this day", "日历未覆盖"),
-}
-_TEXT: dict[str, tuple[str, str]] = {  # (en, zh) status-line templates
-    "trading": ("{label}, closes {end}", "{label}，{end} 休市"),
-    "trading-continues": ("{label}, until {end}", "{label}，至 {end}"),
-    "pre-open": ("{label}, trading opens {next}", "{label}，{next} 开盘"),
-    "break": ("{label}, reopens {next}", "{label}，{next} 开市"),
-    "closed": ("closed, next open {next}", "休市，下次开市 {next}"),
-    "weekend": ("weekend, next open {next}", "周末休市，下一个交易日 {next}"),
-    "holiday": ("holiday: {label}, next open {next}", "节假日：{label}，下一个交易日 {next}"),
-    "makeup-workday": ("make-up working day, no trading", "调休工作日，不交易"),
-    "uncovered": ("calendar does not cover {date}, update the calendar", "交易日历未覆盖 {date}，请更新日历"),
-}
-_WEEKDAYS: dict[Lang, tuple[str, ...]] = {
-    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-    "zh": ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
-}
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_BEYOND: dict[Lang, str] = {"en": "beyond the calendar", "zh": "超出日历范围"}
+    standing: Standing = "confirmed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,23 +80,34 @@ class SessionPhase:
     next_open: datetime | None
     observed_at: datetime
     trading_continues: bool = False
-    uncovered: bool = False
+    standing: Standing = "confirmed"
+
+    @property
+    def provisional(self) -> bool:
+        """No calendar file covers this day: the phase is the fail-safe assumption, not the exchanges' word."""
+        return self.standing == "provisional"
 
     def label(self, lang: Lang = "en") -> str:
         return self.labels.get(lang)
+
+    def mark(self, lang: Lang = "en") -> str:
+        """'provisional calendar' or 'draft calendar' beside the phase; '' on a confirmed day."""
+        mark = _MARKS.get(self.standing)
+        return mark.get(lang) if mark else ""
 
     def describe(self, lang: Lang = "en", at: datetime | None = None) -> str:
         """The status-line text; `at` (default: when observed) decides whether dates need spelling out."""
         now = (at or self.observed_at).astimezone(self.observed_at.tzinfo)
         if self.kind == "trading":
             key = "trading-continues" if self.trading_continues else "trading"
+        elif self.kind == "off-hours":
+            key = self.name if self.name in _TEXT else "off-hours-session"
         else:
-            key = self.kind if self.kind != "off-hours" else self.name
+            key = self.kind
         end = f"{self.ends_at:%H:%M}" if self.ends_at else ""
         upcoming = _when(self.next_open, now, lang, spell_date=self.name == "holiday")
-        date_text = self.observed_at.date().isoformat()
         template = _TEXT[key][1 if lang == "zh" else 0]
-        return template.format(label=self.label(lang), end=end, next=upcoming, date=date_text)
+        return template.format(label=self.label(lang), end=end, next=upcoming)
 
 
 def _when(target: datetime | None, now: datetime, lang: Lang, *, spell_date: bool) -> str:
@@ -189,39 +131,81 @@ def when_matches(when: str, phase: SessionPhase) -> bool:
     return when in ("always", phase.kind)
 
 
-@dataclass
-class TradingCalendar:
-    """Answers what a day is and which session is running, for the days from `first_day` to `last_day`."""
+@dataclass(frozen=True)
+class _DayPlan:
+    """One file's sessions, with what the phase lookup asks of them precomputed."""
 
-    name: str
-    zone: ZoneInfo
-    first_day: date
-    last_day: date
     sessions: tuple[Session, ...]
-    holidays: tuple[Holiday, ...]
+    continuing: frozenset[str]
+    """Trading sessions that hand straight over to another trading session ("until", not "closes")."""
+    starts: tuple[time, ...]
+    openings: tuple[time, ...]
+    """Starts of trading that does not merely continue: what "next open" means."""
 
-    def __post_init__(self) -> None:
-        sessions = self.sessions
-        self._special_days: dict[date, DayInfo] = {}
-        for holiday in self.holidays:
-            for offset in range((holiday.last - holiday.first).days + 1):
-                self._special_days[holiday.first + timedelta(offset)] = DayInfo("holiday", holiday.name)
-            for day in holiday.makeup_workdays:
-                self._special_days[day] = DayInfo("makeup-workday", holiday.name)
-        # Sessions are in order; trading "continues" when a trading session starts as the previous one ends.
+    @classmethod
+    def of(cls, sessions: tuple[Session, ...]) -> _DayPlan:
         pairs = itertools.pairwise(sessions)
-        self._continuing = {a.id for a, b in pairs if a.kind == b.kind == "trading" and b.start == a.end}
-        handovers = {session.end for session in sessions if session.id in self._continuing}
-        self._starts = tuple(session.start for session in sessions)
-        self._openings = tuple(s.start for s in sessions if s.kind == "trading" and s.start not in handovers)
+        continuing = frozenset(a.id for a, b in pairs if a.kind == b.kind == "trading" and b.start == a.end)
+        handovers = {session.end for session in sessions if session.id in continuing}
+        openings = tuple(s.start for s in sessions if s.kind == "trading" and s.start not in handovers)
+        return cls(sessions, continuing, tuple(session.start for session in sessions), openings)
+
+    def next_session(self, clock: time) -> Session | None:
+        """The session running at `clock`, else the next one to start today, else None."""
+        return next((session for session in self.sessions if clock < session.end), None)
+
+
+class TradingCalendar:
+    """Answers what a day is and which session is running, for any day: covered by a file or provisional."""
+
+    def __init__(self, spans: Sequence[CalendarSpan]) -> None:
+        if not spans:
+            raise ValueError("a trading calendar needs at least one calendar file")
+        self.spans = tuple(sorted(spans, key=lambda span: span.first_day))
+        self.zone = self.spans[0].zone
+        self._firsts = [span.first_day for span in self.spans]
+        self._plans = [_DayPlan.of(span.sessions) for span in self.spans]
+        self._special_days: dict[date, tuple[DayKind, Bilingual]] = {}
+        for span in self.spans:
+            for holiday in span.holidays:
+                for offset in range((holiday.last - holiday.first).days + 1):
+                    self._special_days[holiday.first + timedelta(offset)] = ("holiday", holiday.name)
+                for day in holiday.makeup_workdays:
+                    self._special_days[day] = ("makeup-workday", holiday.name)
+
+    @property
+    def name(self) -> str:
+        return ", ".join(span.name for span in self.spans)
+
+    @property
+    def first_day(self) -> date:
+        return self.spans[0].first_day
+
+    @property
+    def last_day(self) -> date:
+        return max(span.last_day for span in self.spans)
+
+    def _nearest(self, day: date) -> int:
+        """The index of the span covering `day`, else of the last one before it, else the first."""
+        return max(bisect.bisect_right(self._firsts, day) - 1, 0)
+
+    def span_for(self, day: date) -> CalendarSpan | None:
+        span = self.spans[self._nearest(day)]
+        return span if span.covers(day) else None
 
     def covers(self, day: date) -> bool:
-        return self.first_day <= day <= self.last_day
+        return self.span_for(day) is not None
+
+    def standing(self, day: date) -> Standing:
+        span = self.span_for(day)
+        return span.status if span is not None else "provisional"
 
     def day_kind(self, day: date) -> DayInfo:
-        if not self.covers(day):
-            return DayInfo("uncovered")
-        return self._special_days.get(day) or DayInfo("weekend" if day.weekday() >= 5 else "trading")
+        standing = self.standing(day)
+        special = self._special_days.get(day) if standing != "provisional" else None
+        if special is not None:
+            return DayInfo(special[0], special[1], standing)
+        return DayInfo("weekend" if day.weekday() >= 5 else "trading", None, standing)
 
     def is_trading_day(self, day: date) -> bool:
         return self.day_kind(day).kind == "trading"
@@ -230,28 +214,34 @@ class TradingCalendar:
         if at.utcoffset() is None:
             raise ValueError(f"phase_at needs a timezone-aware datetime, got {at!r}")
         local = at.astimezone(self.zone)
-        day = self.day_kind(local.date())
-        if day.kind == "uncovered":
-            labels = _FIXED_LABELS["uncovered"]
-            return SessionPhase("off-hours", "uncovered", labels, None, None, local, uncovered=True)
-        next_open = self._next_start(local, self._openings)
-        running = [s for s in self.sessions if s.start <= local.time() < s.end] if day.kind == "trading" else []
-        if running:
-            session = running[0]
-            ends_at = datetime.combine(local.date(), session.end, tzinfo=self.zone)
-            continues = session.id in self._continuing
-            return SessionPhase(session.kind, session.id, session.label, ends_at, next_open, local, continues)
+        today = local.date()
+        day = self.day_kind(today)
+        next_open = self._next_start(local, openings=True)
+        if day.kind == "trading":
+            plan = self._plans[self._nearest(today)]
+            session = plan.next_session(local.time())
+            if session is not None and session.start <= local.time():
+                ends_at = datetime.combine(today, session.end, tzinfo=self.zone)
+                continues = session.id in plan.continuing
+                return SessionPhase(
+                    session.kind, session.id, session.label, ends_at, next_open, local, continues, day.standing
+                )
+            if session is not None and plan.sessions[0].start <= local.time():
+                resumes = datetime.combine(today, session.start, tzinfo=self.zone)
+                gap = _FIXED_LABELS["between-sessions"]
+                return SessionPhase("trading", "between-sessions", gap, resumes, next_open, local, True, day.standing)
         name = "closed" if day.kind == "trading" else day.kind
         labels = day.holiday if day.holiday and day.kind == "holiday" else _FIXED_LABELS[name]
-        next_start = self._next_start(local, self._starts)
-        return SessionPhase("off-hours", name, labels, next_start, next_open, local)
+        next_start = self._next_start(local, openings=False)
+        return SessionPhase("off-hours", name, labels, next_start, next_open, local, standing=day.standing)
 
-    def _next_start(self, local: datetime, starts: tuple[time, ...]) -> datetime | None:
-        """The first of `starts` on a trading day after `local`, or None beyond the calendar."""
+    def _next_start(self, local: datetime, *, openings: bool) -> datetime | None:
+        """The first session start (or trading opening) on a trading day after `local`."""
         day = local.date()
-        while day <= self.last_day:
+        for _ in range(LOOKAHEAD_DAYS):
             if self.is_trading_day(day):
-                for start in starts:
+                plan = self._plans[self._nearest(day)]
+                for start in plan.openings if openings else plan.starts:
                     candidate = datetime.combine(day, start, tzinfo=self.zone)
                     if candidate > local:
                         return candidate
@@ -260,89 +250,45 @@ class TradingCalendar:
 
 
 def load_calendar(path: Path) -> TradingCalendar:
-    """Load and check a calendar file; every problem is raised at once as file:line:col in ConfigError."""
-    problems = ProblemCollector(str(path))
-    data = read_toml_file(path, problems)
-    spec = convert_table(data, CalendarSpec, (), problems) if data is not None else None
-    calendar = _build(spec, problems) if spec is not None else None
-    if calendar is None or problems.problems:
-        raise ConfigError(problems.problems)
-    return calendar
+    """Load and check one calendar file; every problem is raised at once as file:line:col in ConfigError."""
+    return load_calendars([path])
 
 
-def _build(spec: CalendarSpec, problems: ProblemCollector) -> TradingCalendar | None:
-    known = len(problems.problems)
-    zone: ZoneInfo | None = None
-    try:
-        zone = ZoneInfo(spec.timezone)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        problems.at(("timezone",), f"unknown timezone '{spec.timezone}' (e.g. 'Asia/Shanghai')", value=True)
-    first_day, last_day = spec.covers
-    if last_day < first_day:
-        problems.at(("covers",), f"covers ends on {last_day}, before it starts on {first_day}", value=True)
-    sessions = _sessions(spec.session, problems)
-    holidays = _holidays(spec.holiday, spec.covers, problems)
-    if zone is None or len(problems.problems) > known:
-        return None
-    return TradingCalendar(spec.name, zone, first_day, last_day, sessions, holidays)
+def load_calendars(paths: Sequence[Path]) -> TradingCalendar:
+    """Load several calendar files as one calendar; every problem of every file is raised at once.
+
+    Files must share one timezone and no day may belong to two files; gaps are allowed (provisional days).
+    """
+    problems: list[Problem] = []
+    spans: list[CalendarSpan] = []
+    for path in paths:
+        collector = ProblemCollector(str(path))
+        span = read_calendar_file(path, collector)
+        problems.extend(collector.problems)
+        if span is not None:
+            spans.append(span)
+    problems.extend(_conflicts(spans))
+    if problems or not spans:
+        raise ConfigError(problems)
+    return TradingCalendar(spans)
 
 
-def _sessions(specs: list[SessionSpec], problems: ProblemCollector) -> tuple[Session, ...]:
-    sessions: list[Session] = []
-    seen: set[str] = set()
-    for index, spec in enumerate(specs):
-        where = ("session", index)
-        if spec.id in seen or spec.id in RESERVED_PHASE_NAMES:
-            why = "is used twice" if spec.id in seen else "is reserved"
-            problems.at((*where, "id"), f"session id '{spec.id}' {why}", value=True)
-        seen.add(spec.id)
-        start = _clock(spec.start, (*where, "start"), problems)
-        end = _clock(spec.end, (*where, "end"), problems)
-        if start is None or end is None:
-            continue
-        if end <= start:
-            problems.at((*where, "end"), f"session '{spec.id}' ends at {spec.end}, not after it starts", value=True)
-        elif sessions and start < sessions[-1].end:
-            overlap = f"starts before '{sessions[-1].id}' ends at {sessions[-1].end:%H:%M}"
-            problems.at((*where, "start"), f"session '{spec.id}' {overlap}", value=True)
-        else:
-            sessions.append(Session(spec.id, spec.kind, start, end, Bilingual(spec.en, spec.zh)))
-    if not any(spec.kind == "trading" for spec in specs):
-        problems.at(("session",), "the calendar needs at least one session of kind 'trading'")
-    return tuple(sessions)
-
-
-def _clock(text: str, path: tuple[str | int, ...], problems: ProblemCollector) -> time | None:
-    match = _CLOCK.fullmatch(text)
-    if match is None:
-        problems.at(path, f"expected a time as HH:MM, got '{text}'", value=True)
-        return None
-    return time(int(match[1]), int(match[2]))
-
-
-def _holidays(specs: list[HolidaySpec], covers: tuple[date, date], problems: ProblemCollector) -> tuple[Holiday, ...]:
-    placed: list[tuple[int, Holiday]] = []
-    for index, spec in enumerate(specs):
-        first, last = spec.closed
-        closed_at = ("holiday", index, "closed")
-        if last < first:
-            problems.at(closed_at, f"holiday '{spec.en}' ends before it starts", value=True)
-            continue
-        if first < covers[0] or last > covers[1]:
-            problems.at(closed_at, f"holiday '{spec.en}' {first}..{last} is outside covers", value=True)
-        for _, other in placed:
-            if first <= other.last and other.first <= last:
-                problems.at(closed_at, f"holiday '{spec.en}' overlaps '{other.name.en}'", value=True)
-        placed.append((index, Holiday(Bilingual(spec.en, spec.zh), first, last, spec.makeup_workdays)))
-    closed_days = {h.first + timedelta(n) for _, h in placed for n in range((h.last - h.first).days + 1)}
-    for index, holiday in placed:
-        for day in holiday.makeup_workdays:
-            if not covers[0] <= day <= covers[1]:
-                why = "is outside covers"
-            elif day in closed_days:
-                why = "is a closed day"
-            else:
-                why = "is not a Saturday or Sunday" if day.weekday() < 5 else ""
-            if why:
-                problems.at(("holiday", index, "makeup-workdays"), f"make-up day {day} {why}", value=True)
-    return tuple(holiday for _, holiday in placed)
+def _conflicts(spans: Sequence[CalendarSpan]) -> list[Problem]:
+    """Files that disagree: another timezone, or days that another file already covers."""
+    problems: list[Problem] = []
+    ordered = sorted(spans, key=lambda span: (span.first_day, span.last_day))
+    furthest: CalendarSpan | None = None
+    for span in ordered:
+        first = ordered[0]
+        if span.zone.key != first.zone.key:  # the earliest file sets the timezone
+            message = f"timezone '{span.zone.key}' differs from '{first.zone.key}' of {first.path.name}"
+            problems.append(Problem(str(span.path), *span.timezone_at, message + ": the files must share one"))
+        if furthest is not None and span.first_day <= furthest.last_day:
+            message = (
+                f"covers {span.first_day}..{span.last_day} overlaps {furthest.path.name} "
+                f"({furthest.first_day}..{furthest.last_day}): each day belongs to one file"
+            )
+            problems.append(Problem(str(span.path), *span.covers_at, message))
+        if furthest is None or span.last_day > furthest.last_day:
+            furthest = span
+    return problems

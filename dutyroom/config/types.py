@@ -27,7 +27,13 @@ class Strict(Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
 class Site(Strict, frozen=True):
     name: Annotated[str, Meta(description="The machine room's name, shown in the status line and files.")]
     timezone: Annotated[str, Meta(description="IANA timezone for display and the trading day.")] = "Asia/Shanghai"
-    calendar: Annotated[str, Meta(description="Trading calendar file, relative to checks.toml.")] = ""
+    calendar: Annotated[
+        str | list[str],
+        Meta(
+            description="Trading calendar: a file, a directory of *.toml calendar files, or a list of either"
+            " (relative to checks.toml). Days no file covers count as provisional trading days on weekdays."
+        ),
+    ] = ""
     language: Annotated[Language, Meta(description="Console language: en or zh.")] = "en"
     handover_dir: Annotated[str, Meta(description="Directory for handover files (relative to the state dir).")] = (
         "handovers"

@@ -1,10 +1,13 @@
-"""The handover's status sections: troubled targets, collector health, capacity headroom, silences ending soon."""
+"""The handover's status sections: troubled targets, collector health (and the trading calendar's warning),
+capacity headroom, silences ending soon."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from dutyroom.config.calendar_coverage import HEADING, coverage_notice
+from dutyroom.config.calendar_file import Lang
 from dutyroom.documents.capacity import CapacityRow, format_number, labels_text
 from dutyroom.documents.model import Document, Item
 from dutyroom.handover.context import HandoverContext
@@ -79,7 +82,21 @@ def collectors(doc: Document, ctx: HandoverContext) -> None:
     else:
         key = "collectors.poller" if beat.is_fresh(ctx.now, POLLER_SILENT_AFTER_S) else "collectors.poller_stale"
         items.append(Item(words(key, age=words.duration(beat.age(ctx.now)), pid=beat.pid)))
+    if line := calendar_line(ctx):
+        items.append(Item(line))
     doc.bullets(items)
+
+
+def calendar_line(ctx: HandoverContext) -> str:
+    """The calendar's warning (provisional or draft days, or the confirmed calendar ending soon), or ''."""
+    calendar = ctx.room.config.calendar
+    if calendar is None:
+        return ""
+    notice = coverage_notice(calendar, datetime.fromtimestamp(ctx.now, calendar.zone))
+    if notice is None:
+        return ""
+    lang: Lang = "zh" if ctx.lang == "zh" else "en"
+    return f"{HEADING.get(lang)}{'：' if lang == 'zh' else ': '}{ctx.scrub(notice.text(lang), 300)}"
 
 
 def capacity(doc: Document, ctx: HandoverContext, rows: list[CapacityRow]) -> None:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
+from typing import Literal
 
 import msgspec
 
@@ -49,6 +50,8 @@ class ExpectedAlert(msgspec.Struct, forbid_unknown_fields=True):
 class Expectation(msgspec.Struct, forbid_unknown_fields=True):
     at: str
     alerts: list[ExpectedAlert] = []
+    calendar: Literal["confirmed", "draft", "provisional"] | None = None
+    """How the calendar stands at `at`: a provisional day is one no calendar file covers."""
 
 
 class RuleTestFile(msgspec.Struct, forbid_unknown_fields=True):

@@ -21,6 +21,7 @@ and lists the alerts expected at given offsets:
     [[expect]]
     at = "40s"                             # offset from start (a multiple of step, or any time: evaluated then)
     alerts = [{ rule = "ups-runtime-low", target = "ups-a", phase = "firing", severity = "warning" }]
+    calendar = "confirmed"                 # optional: the calendar's standing then (confirmed, draft, provisional)
 
 At each `at`, the pending and firing alerts must be exactly those listed (resolved ones too when an expected
 alert says `phase = "resolved"`); keys left out of an expected alert are not compared. Available keys:
@@ -32,10 +33,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import msgspec
 
+from dutyroom.config.load import LoadedConfig
 from dutyroom.config.problems import ConfigError, Problem
 from dutyroom.model import PollResult, Sample, State, make_labels
 from dutyroom.rules.alert import AlertPhase, Check
@@ -82,6 +85,7 @@ def run_rule_test(path: Path) -> RuleTestResult:
         for checkpoint in test.checkpoints:
             if checkpoint.at == now:
                 result.failures.extend(_compare(checkpoint.expectation, engine.checks.values()))
+                result.failures.extend(_compare_calendar(checkpoint.expectation, test.config, now))
     return result
 
 
@@ -126,6 +130,17 @@ def _compare(expectation: Expectation, checks: Iterable[Check]) -> list[str]:
     for extra in unmatched:
         failures.append(f"at {expectation.at}: unexpected alert {_describe([extra])}")
     return failures
+
+
+def _compare_calendar(expectation: Expectation, config: LoadedConfig, now: float) -> list[str]:
+    if expectation.calendar is None:
+        return []
+    calendar = config.calendar
+    day = datetime.fromtimestamp(now, config.timezone).date()
+    standing = calendar.standing(day) if calendar is not None else "no calendar"
+    if standing == expectation.calendar:
+        return []
+    return [f"at {expectation.at}: expected calendar={expectation.calendar}; got {standing}"]
 
 
 def _matches(wanted: ExpectedAlert, check: Check) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from dutyroom.config.load import LoadedConfig
 from dutyroom.config.types import TrapTarget
@@ -47,6 +48,9 @@ class AlertView:
     playbook: str | None
     summary: str
     drill: bool
+    provisional_calendar: bool = False
+    """The rule follows the calendar (`when` or per-phase severity) and was last decided on a day no calendar
+    file covers: its severity rests on the fail-safe assumption that a weekday is a trading day."""
 
     @property
     def needs_human(self) -> bool:
@@ -88,6 +92,8 @@ def alert_views(config: LoadedConfig, checks: Iterable[Check], operator: Operato
     """The active alerts, sorted so that what needs a human comes first."""
     silences = [window for window in all_silences(config, operator) if window.active_at(now, config.timezone)]
     rules = {rule.id: rule.spec for rule in config.rules}
+    follows_calendar = {rule.id for rule in config.rules if rule.when or rule.spec.severity}
+    provisional = _ProvisionalDays(config)
     language = config.parsed.site.language
     views = []
     for check in checks:
@@ -137,9 +143,28 @@ def alert_views(config: LoadedConfig, checks: Iterable[Check], operator: Operato
                 playbook=rule.playbook if rule else None,
                 summary=summary,
                 drill=check.drill,
+                provisional_calendar=check.rule in follows_calendar and provisional(check.last_true_at),
             )
         )
     return sorted(views, key=AlertView.sort_key)
+
+
+class _ProvisionalDays:
+    """Whether the day of an epoch time is provisional (no calendar file covers it), remembered per day."""
+
+    def __init__(self, config: LoadedConfig) -> None:
+        self._calendar = config.calendar
+        self._timezone = config.timezone
+        self._days: dict[date, bool] = {}
+
+    def __call__(self, at: float) -> bool:
+        if self._calendar is None or not at:
+            return False
+        day = datetime.fromtimestamp(at, self._timezone).date()
+        known = self._days.get(day)
+        if known is None:
+            known = self._days[day] = self._calendar.standing(day) == "provisional"
+        return known
 
 
 def target_states(

@@ -35,6 +35,8 @@ class StatusLine:
     mode: Mode
     identity: Identity
     role: Role
+    calendar_mark: str = ""
+    """'provisional calendar' or 'draft calendar' while today's phase is not the exchanges' confirmed word."""
 
 
 @dataclass(frozen=True)

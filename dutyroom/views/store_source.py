@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Literal
 
+from dutyroom.config.calendar_coverage import coverage_notice
 from dutyroom.config.load import LoadedConfig
 from dutyroom.model import Identity, State, Transition
 from dutyroom.operators.roles import role_of
@@ -90,7 +91,7 @@ class StoreSource:
         if state.standing_changed or self._overview_config is not config:
             self._overview_config = config
             self._overview = tuple(group_overview(config, target_states(config, state.checks.values(), state.health)))
-        phase_kind, phase_text, warning = self._phase(now)
+        phase_kind, phase_text, mark, warning = self._phase(now)
         status = StatusLine(
             site=config.parsed.site.name,
             now=now,
@@ -103,6 +104,7 @@ class StoreSource:
             mode=self.mode,
             identity=self.identity,
             role=self.role,
+            calendar_mark=mark,
         )
         snapshot = ConsoleSnapshot(
             status=status,
@@ -133,14 +135,16 @@ class StoreSource:
                 runs[fingerprint] = run
         return runs
 
-    def _phase(self, now: float) -> tuple[str, str, str]:
+    def _phase(self, now: float) -> tuple[str, str, str, str]:
+        """Phase kind, its text, the calendar mark ('provisional calendar'...) and the calendar warning."""
         calendar = self.room.config.calendar
         if calendar is None:
-            return "", "", ""
-        phase = calendar.phase_at(datetime.fromtimestamp(now, self.room.config.timezone))
+            return "", "", "", ""
+        at = datetime.fromtimestamp(now, self.room.config.timezone)
+        phase = calendar.phase_at(at)
         lang: Literal["en", "zh"] = "zh" if self.language == "zh" else "en"
-        warning = phase.describe(lang) if phase.uncovered else ""
-        return phase.kind, phase.describe(lang), warning
+        notice = coverage_notice(calendar, at)
+        return phase.kind, phase.describe(lang), phase.mark(lang), notice.text(lang) if notice else ""
 
     def playbook(self, playbook_id: str, language: str) -> Playbook | None:
         return self.room.playbooks.get(playbook_id, "zh" if language == "zh" else "en")

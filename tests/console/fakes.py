@@ -268,6 +268,8 @@ class FakeSource:
     )
     site: str = "SZ core machine room"
     reload_status: str = ""
+    calendar_mark: str = ""
+    calendar_warning: str = ""
     role: Role = "operator"
     mode: str = "owner"
     identity: Identity = ALICE
@@ -292,12 +294,13 @@ class FakeSource:
             timezone=TIMEZONE,
             phase_kind="trading",
             phase_text="continuous trading",
-            calendar_warning="",
+            calendar_warning=self.calendar_warning,
             health=CollectorHealth(42, 40, 1, 1),
             reload_status=self.reload_status,
             mode="viewer" if self.mode == "viewer" else "owner",
             identity=self.identity,
             role=self.role,
+            calendar_mark=self.calendar_mark,
         )
         new, self.transitions = tuple(self.transitions), []
         return ConsoleSnapshot(

@@ -99,7 +99,7 @@ def test_effective_config_points_at_the_run_and_keeps_secrets_in_files(tmp_path:
         secret = tmp_path / credential["community"]["file"]
         assert secret.stat().st_mode & 0o777 == 0o600
         assert secret.read_text().strip() == room_secrets.communities[name]
-    assert Path(document["site"]["calendar"]).is_file()
+    assert Path(document["site"]["calendar"]).is_dir()  # the shipped calendars directory, made absolute
 
 
 def test_relay_forwards_only_while_powered() -> None:

@@ -44,7 +44,8 @@ def calendar() -> TradingCalendar:
         ("13:00", "continuous-pm", "trading"),
         ("14:57", "closing-auction", "trading"),
         ("14:59:59.999999", "closing-auction", "trading"),
-        ("15:00", "closed", "off-hours"),
+        ("15:00", "post-close", "trading"),
+        ("15:04:59.999999", "post-close", "trading"),
         ("15:05", "after-hours", "trading"),
         ("15:29:59.999999", "after-hours", "trading"),
         ("15:30", "closed", "off-hours"),
@@ -79,8 +80,17 @@ def test_naive_datetime_is_refused(calendar: TradingCalendar) -> None:
         (sh("2026-03-16", "12:00"), "lunch break, reopens 13:00", "午间休市，13:00 开市"),
         (sh("2026-03-16", "08:45"), "pre-open checks, trading opens 09:15", "盘前检查，09:15 开盘"),
         (sh("2026-03-16", "09:16"), "opening call auction, until 09:20", "开盘集合竞价，至 09:20"),
-        (sh("2026-03-16", "14:58"), "closing call auction, closes 15:00", "收盘集合竞价，15:00 休市"),
-        (sh("2026-03-16", "15:02"), "closed, next open 15:05", "休市，下次开市 15:05"),
+        (sh("2026-03-16", "14:58"), "closing call auction, until 15:00", "收盘集合竞价，至 15:00"),
+        (
+            sh("2026-03-16", "15:02"),
+            "after the close: fixed-price orders accepted (STAR, ChiNext), until 15:05",
+            "收盘后：接受盘后固定价格委托（科创板、创业板），至 15:05",
+        ),
+        (
+            sh("2026-03-16", "15:10"),
+            "after-hours fixed-price trading (STAR, ChiNext), closes 15:30",
+            "盘后固定价格交易（科创板、创业板），15:30 休市",
+        ),
         (sh("2026-03-13", "16:00"), "closed, next open Mon 09:15", "休市，下次开市 周一 09:15"),
         (sh("2026-03-14", "10:00"), "weekend, next open Mon 09:15", "周末休市，下一个交易日 周一 09:15"),
     ],
@@ -105,7 +115,7 @@ def test_national_day_is_a_holiday_until_thursday_8_october(calendar: TradingCal
 
 def test_day_before_national_day_trades_then_closes_until_8_october(calendar: TradingCalendar) -> None:
     assert calendar.is_trading_day(date(2026, 9, 30))
-    assert calendar.phase_at(sh("2026-09-30", "14:00")).next_open == sh("2026-09-30", "15:05")
+    assert calendar.phase_at(sh("2026-09-30", "14:00")).next_open == sh("2026-10-08", "09:15")  # 15:05 continues
     evening = calendar.phase_at(sh("2026-09-30", "16:00"))
     assert (evening.name, evening.next_open) == ("closed", sh("2026-10-08", "09:15"))
     assert evening.describe("en") == "closed, next open Thu 8 Oct 09:15"
@@ -144,16 +154,31 @@ def test_shipped_2026_calendar_has_242_trading_days(calendar: TradingCalendar) -
     assert calendar.day_kind(date(2026, 4, 4)).kind == "holiday"  # Qingming on a Saturday is the holiday
 
 
-def test_days_beyond_the_calendar_are_flagged(calendar: TradingCalendar) -> None:
+def test_an_uncovered_weekday_is_a_provisional_trading_day_with_the_standard_sessions(
+    calendar: TradingCalendar,
+) -> None:
     assert not calendar.covers(date(2027, 1, 4))
-    assert calendar.day_kind(date(2027, 1, 4)).kind == "uncovered"
+    info = calendar.day_kind(date(2027, 1, 4))
+    assert (info.kind, info.standing) == ("trading", "provisional")
     phase = calendar.phase_at(sh("2027-01-04", "10:00"))
-    assert (phase.kind, phase.uncovered, phase.next_open) == ("off-hours", True, None)
-    assert phase.describe("en") == "calendar does not cover 2027-01-04, update the calendar"
-    assert phase.describe("zh") == "交易日历未覆盖 2027-01-04，请更新日历"
+    assert (phase.kind, phase.name, phase.provisional) == ("trading", "continuous-am", True)
+    assert phase.ends_at == sh("2027-01-04", "11:30")
+    assert (phase.mark("en"), phase.mark("zh")) == ("provisional calendar", "临时日历")
+    assert calendar.phase_at(sh("2027-01-04", "12:00")).kind == "break"
+    assert calendar.phase_at(sh("2027-01-04", "08:45")).kind == "pre-open"
+
+
+def test_an_uncovered_weekend_is_still_a_weekend(calendar: TradingCalendar) -> None:
+    phase = calendar.phase_at(sh("2027-01-02", "10:00"))
+    assert (phase.kind, phase.name, phase.standing) == ("off-hours", "weekend", "provisional")
+    assert phase.next_open == sh("2027-01-04", "09:15")
+
+
+def test_the_last_covered_evening_looks_ahead_into_provisional_days(calendar: TradingCalendar) -> None:
     last_evening = calendar.phase_at(sh("2026-12-31", "16:00"))
-    assert (last_evening.uncovered, last_evening.next_open) == (False, None)
-    assert last_evening.describe("en") == "closed, next open beyond the calendar"
+    assert (last_evening.provisional, last_evening.mark()) == (False, "")
+    assert last_evening.next_open == sh("2027-01-01", "09:15")  # 1 January is a holiday only once a file says so
+    assert last_evening.describe("en") == "closed, next open Fri 09:15"
 
 
 @pytest.mark.parametrize(
@@ -163,7 +188,7 @@ def test_days_beyond_the_calendar_are_flagged(calendar: TradingCalendar) -> None
         (sh("2026-03-16", "08:40"), {"pre-open", "always"}),
         (sh("2026-03-16", "12:00"), {"break", "always"}),
         (sh("2026-03-15", "10:00"), {"off-hours", "always"}),
-        (sh("2027-03-15", "10:00"), {"off-hours", "always"}),
+        (sh("2027-03-15", "10:00"), {"trading", "always"}),  # a provisional trading day
     ],
 )
 def test_when_filters(calendar: TradingCalendar, at: datetime, matching: set[str]) -> None:
@@ -238,3 +263,60 @@ def test_a_calendar_without_trading_sessions_is_refused(tmp_path: Path) -> None:
         """,
     )
     assert problems == ["4:1: the calendar needs at least one session of kind 'trading'"]
+
+
+TWO_SESSIONS = """\
+name = "two sessions"
+timezone = "Asia/Shanghai"
+covers = ["2026-01-01", "2026-12-31"]
+
+[[session]]
+id = "day"
+kind = "trading"
+start = "09:30"
+end = "15:00"
+en = "day session"
+zh = "日盘"
+{gap}
+[[session]]
+id = "late"
+kind = "trading"
+start = "15:05"
+end = "15:30"
+en = "late session"
+zh = "盘后"
+"""
+
+
+def _two_sessions(tmp_path: Path, gap: str = "") -> TradingCalendar:
+    path = tmp_path / "calendar.toml"
+    path.write_text(TWO_SESSIONS.format(gap=gap), encoding="utf-8")
+    return load_calendar(path)
+
+
+def test_a_gap_between_sessions_counts_as_trading_unless_the_calendar_says_otherwise(tmp_path: Path) -> None:
+    phase = _two_sessions(tmp_path).phase_at(sh("2026-03-16", "15:02"))
+    assert (phase.kind, phase.name, phase.ends_at) == ("trading", "between-sessions", sh("2026-03-16", "15:05"))
+    assert phase.describe("en") == "between sessions, until 15:05"
+    assert phase.describe("zh") == "时段间隙，至 15:05"
+    assert _two_sessions(tmp_path).phase_at(sh("2026-03-16", "15:30")).name == "closed"
+    assert _two_sessions(tmp_path).phase_at(sh("2026-03-16", "09:29")).name == "closed"
+
+
+def test_the_calendar_can_name_the_gap_and_give_it_any_phase_kind(tmp_path: Path) -> None:
+    gap = '\n[[session]]\nid = "post-close"\nkind = "off-hours"\nstart = "15:00"\nend = "15:05"\n'
+    gap += 'en = "settling"\nzh = "结算"\n'
+    phase = _two_sessions(tmp_path, gap).phase_at(sh("2026-03-16", "15:02"))
+    assert (phase.kind, phase.name, phase.label("zh")) == ("off-hours", "post-close", "结算")
+    assert phase.describe("en") == "settling, next open 15:05"
+
+
+def test_between_sessions_is_a_reserved_session_id(tmp_path: Path) -> None:
+    gap = '\n[[session]]\nid = "between-sessions"\nkind = "break"\nstart = "15:00"\nend = "15:05"\nen = "x"\nzh = "x"\n'
+    path = tmp_path / "calendar.toml"
+    path.write_text(TWO_SESSIONS.format(gap=gap), encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_calendar(path)
+    assert [str(problem) for problem in raised.value.problems] == [
+        f"{path}:14:6: session id 'between-sessions' is reserved"
+    ]

@@ -72,6 +72,7 @@ def alert_json(alert: AlertView) -> dict[str, object]:
         "playbook": alert.playbook,
         "notes": [{"by": note.by.describe(), "at": note.at, "text": note.text} for note in alert.notes],
         "drill": alert.drill,
+        "provisional_calendar": alert.provisional_calendar,
     }
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,23 +27,38 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    problems, summary = validate_all(args.config, args.playbooks)
-    for problem in problems:
+    report = validate_all(args.config, args.playbooks, now=time.time())
+    for problem in report.problems:
         print(problem)
-    if problems:
-        print(f"{len(problems)} problem(s)")
+    if report.problems:
+        print(f"{len(report.problems)} problem(s)")
         return 1
-    print(f"ok: {summary}")
+    print(f"ok: {report.summary}")
+    for warning in report.warnings:
+        print(warning)
     return 0
 
 
-def validate_all(config_path: Path, playbooks_dir: Path | None = None) -> tuple[list[Problem], str]:
-    """Every problem found (sorted), and a one-line summary when there are none."""
+@dataclass(frozen=True)
+class CheckReport:
+    problems: list[Problem]
+    """Sorted; any problem fails the check."""
+    summary: str
+    """One line, when there are no problems."""
+    warnings: list[str]
+    """Things to do that do not fail the check (a calendar running out, a draft calendar), as `where: warning: ...`."""
+
+
+def validate_all(config_path: Path, playbooks_dir: Path | None = None, *, now: float) -> CheckReport:
+    """Every problem found, a one-line summary when there are none, and the warnings as of `now`."""
+    from datetime import UTC, datetime
+
+    from dutyroom.config.calendar_coverage import calendar_notices
     from dutyroom.room import check_room
 
     room, problems = check_room(config_path, playbooks_dir, require_env=False)
     if room is None:
-        return problems, ""
+        return CheckReport(problems, "", [])
     config = room.config.parsed
     summary = f"{len(config.target)} targets, {len(config.rule)} rules, {len(room.playbooks.ids())} playbooks"
     if room.config.unset_env:
@@ -50,7 +67,10 @@ def validate_all(config_path: Path, playbooks_dir: Path | None = None) -> tuple[
     if room.config.unwritten_secret_files:
         paths = ", ".join(sorted(set(room.config.unwritten_secret_files)))
         summary += f" (secret files not written yet here: {paths}; write them, mode 0600, where dutyroom runs)"
-    return problems, summary
+    calendar = room.config.calendar
+    notices = calendar_notices(calendar, datetime.fromtimestamp(now, UTC)) if calendar is not None else []
+    warnings = [f"{notice.where + ': ' if notice.where else ''}warning: {notice.en}" for notice in notices]
+    return CheckReport(problems, summary, warnings)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from tui.cli import actions as cli_actions
+from tui.cli import calendar as cli_calendar
 from tui.cli import check as cli_check
 from tui.cli import demo as cli_demo
 from tui.cli import handover as cli_handover
@@ -65,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     cli_check.register(commands, common)
+    cli_calendar.register(commands, common)
     cli_actions.register(commands, common)
     cli_serve.register(commands, common)
     cli_handover.register(commands, common)

@@ -1,4 +1,5 @@
-"""The status line: site, local time, session phase, collector health, mode, user and role; then banners.
+"""The status line: site, local time, session phase (marked when the calendar is provisional or a draft),
+collector health, mode, user and role; then banners.
 
 Banners appear only when something needs attention: a failed config reload (prominent, with file:line:col),
 a calendar warning, the state source failing, unacknowledged criticals. Each label repaints only when its
@@ -61,6 +62,7 @@ class StatusBar(Vertical):
             device_text(status.site, 60).plain,
             local_time(status.now, status.timezone, seconds=self._live_clock),
             device_text(status.phase_text or status.phase_kind, 60).plain,
+            f"! {device_text(status.calendar_mark, 40).plain}" if status.calendar_mark else "",
             translate("status.collectors", on_time=health.on_time, stale=health.stale, failing=health.failing),
             mode,
             f"{device_text(status.identity.user, 40).plain} ({translate(f'status.role.{status.role}')})",
