@@ -114,22 +114,19 @@ async def run_console_async(
 def claim_polling(state_dir: Path, *, poll: bool = False) -> PollerLock | None:
     """The lock, held, when this console is to poll; None when it is to watch another poller.
 
-    A live poller holds the lock: watch it (with `poll`, StateLocked: the operator asked for the impossible).
-    A service's directory without `poll`: watch, waiting for the service. Otherwise take the lock (a console
-    losing the race to another one watches it instead).
+    With `poll`, take the lock or raise StateLocked naming the live poller that holds it. Without: watch when a
+    poller holds the lock or the directory is a service's (waiting for it); else take the lock, unless another
+    console won the race to it (then watch that one).
     """
-    if poller_is_running(state_dir):
-        if poll:
-            PollerLock(state_dir, service=False).acquire()  # raises StateLocked naming the holder
-        return None
-    if is_service_directory(state_dir) and not poll:
-        return None
     lock = PollerLock(state_dir, service=False)
+    if poll:
+        lock.acquire()
+        return lock
+    if poller_is_running(state_dir) or is_service_directory(state_dir):
+        return None
     try:
         lock.acquire()
     except StateLocked:
-        if poll:
-            raise
         return None
     return lock
 
