@@ -2,7 +2,8 @@
 
 `create_app` is the one factory for the command line and the tests. Screens and widgets own their parts:
 the app hands the main screen one snapshot per tick (attributes down) and hears back only through the
-recorder, key actions and messages (`HandoverWritten`).
+recorder, key actions and messages (`HandoverWritten`). Each tick it also looks at the poller: while it is
+down, a red banner tops the main screen, values show as stale, and the bell rings once per outage.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 from textual import on
-from textual.app import App, AutopilotCallbackType, SystemCommand
+from textual.app import App, AutopilotCallbackType, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.css.query import NoMatches
@@ -22,6 +23,7 @@ from textual.screen import Screen
 from dutyroom.actions_model import Ack, Silence, StepConfirm, StepTick, StepUndo, kind_of
 from dutyroom.operators.desk import ActionDesk
 from dutyroom.operators.planning import Intent, StartDrill
+from dutyroom.store.liveness import PollerLiveness
 from dutyroom.textclean import clean_text
 from dutyroom.views.console_source import ConsoleSource
 from tui.i18n import Translator, language_of
@@ -31,9 +33,11 @@ from tui.screens.confirm import ConfirmDialog
 from tui.screens.context import ConsoleContext, ConsoleSettings, SubmitOutcome, submit_to
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
+from tui.screens.poller_watch import LivenessReader, OutageWatch, StaleWhileDown
 from tui.screens.step_keys import CONFIRM, TICK, UNDO
 from tui.screens.terminal_profile import REMOTE_ENVIRONMENT, is_remote_session, terminal_has_16_colors
 from tui.widgets.ascii_scrollbar import use_ascii_scrollbars
+from tui.widgets.poller_banner import PollerBanner
 
 TICK_S = 1.0
 REMOTE_TICK_S = 2.0
@@ -43,6 +47,8 @@ a large room's state is most of the console's CPU, and nothing on a remote scree
 SETTLE_S = 0.1
 """Paints held back at start: Textual sends the first screen three or four times (screen resume, the first
 Resize, layouts of widgets that size themselves) within ~50 ms; held back, it goes out once."""
+OUTAGE_NOTICE_S = 30.0
+"""How long the 'poller down' notification stays (the banner stays as long as the outage)."""
 __all__ = ["REMOTE_ENVIRONMENT", "DutyroomApp", "create_app", "is_remote_session", "terminal_has_16_colors"]
 
 
@@ -68,12 +74,18 @@ class DutyroomApp(App[None]):
         settings: ConsoleSettings,
         clock: Callable[[], float],
         on_handover: Callable[[], str] | None = None,
+        poller_liveness: LivenessReader | None = None,
     ) -> None:
         super().__init__()
         translate = Translator(settings.language)
         self.context = ConsoleContext(source, settings, translate, clock, self.record)
         self._desk = desk
         self._on_handover = on_handover
+        self._read_liveness = poller_liveness
+        self._outage_watch = OutageWatch()
+        self._stale_view = StaleWhileDown()
+        self.poller: PollerLiveness | None = None
+        """The last look at the poller (None without a reader, or before the first look)."""
         self.bells_rung = 0
         self.source_error = ""
         if settings.sixteen_colors:
@@ -86,6 +98,11 @@ class DutyroomApp(App[None]):
 
     def get_default_screen(self) -> Screen[None]:
         return MainScreen(self.context)
+
+    def compose(self) -> ComposeResult:
+        """Goes onto the main screen beside its own widgets (docked at the top)."""
+        settings = self.context.settings
+        yield PollerBanner(self.context.translate, ascii_only=settings.ascii_only, id="poller-banner")
 
     @property
     def main_screen(self) -> MainScreen:
@@ -101,19 +118,41 @@ class DutyroomApp(App[None]):
 
     def refresh_snapshot(self) -> None:
         """Read one snapshot and apply it in one batch; a failing source keeps the last one with a banner."""
+        now = self.context.clock()
         try:
-            snapshot = self.context.source.snapshot(self.context.clock())
+            snapshot = self.context.source.snapshot(now)
             self.source_error = ""
         except Exception as error:
             snapshot = None
             self.source_error = clean_text(f"{type(error).__name__}: {error}", 200)
         if snapshot is not None and rings(snapshot.transitions, snapshot.alerts, snapshot.bell):
             self.ring_bell()
+        outage_started = self._look_at_poller(now)
+        if snapshot is not None and self.poller is not None and self.poller.down:
+            snapshot = self._stale_view.apply(snapshot)
         try:
             with self.batch_update():
                 self.main_screen.apply_snapshot(snapshot, self.source_error)
+                shown = self.main_screen.snapshot
+                timezone = shown.status.timezone if shown is not None else ""
+                banner = self.query_one(PollerBanner)
+                banner.show_liveness(self.poller, now, timezone)
         except NoMatches:
             return  # the screen is being torn down while the app shuts down
+        if outage_started:
+            self.ring_bell()
+            # The banner tops the main screen; the notice reaches an operator on any other screen too.
+            self.notify(banner.text.plain, severity="error", timeout=OUTAGE_NOTICE_S, markup=False)
+
+    def _look_at_poller(self, now: float) -> bool:
+        """Read the poller's liveness (a failed look keeps the last verdict); True when an outage starts."""
+        if self._read_liveness is None:
+            return False
+        try:
+            self.poller = self._read_liveness(now)
+        except Exception:
+            return False  # the source's own error banner says what is wrong with the state directory
+        return self._outage_watch.started(self.poller)
 
     def ring_bell(self) -> None:
         """Ring, unless this console was started with the bell off (`--no-bell`); the site's rule is in the snapshot."""
@@ -243,11 +282,13 @@ def create_app(
     mouse: bool | None = None,
     live_clock: bool = False,
     sixteen_colors: bool | None = None,
+    poller_liveness: LivenessReader | None = None,
 ) -> DutyroomApp:
     """The console reading `source` and recording actions through `desk`.
 
     `remote` defaults to "is this an SSH session"; `mouse` to "not remote"; `sixteen_colors` to "the terminal
-    reports 16 colours" (TERM=xterm, linux, screen without -256color)."""
+    reports 16 colours" (TERM=xterm, linux, screen without -256color); `poller_liveness` looks at the poller
+    each tick (None: nothing to watch, as in tests on a fake source)."""
     remote = is_remote_session() if remote is None else remote
     settings = ConsoleSettings(
         language=language_of(language),
@@ -259,4 +300,4 @@ def create_app(
         sixteen_colors=terminal_has_16_colors() if sixteen_colors is None else sixteen_colors,
         refresh_s=REMOTE_TICK_S if remote and not live_clock else TICK_S,
     )
-    return DutyroomApp(source, desk, settings, clock, on_handover)
+    return DutyroomApp(source, desk, settings, clock, on_handover, poller_liveness)

@@ -71,6 +71,14 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "status.role.viewer": ("viewer", "只读"),
     "status.unhandled": ("{count} critical not acknowledged", "{count} 条严重告警未确认"),
     "status.source_failed": ("state unavailable: {reason}", "状态不可用：{reason}"),
+    "poller.down": (
+        "POLLER DOWN since {since}: nothing is being watched (values are stale)",
+        "采集服务停止（自 {since} 起）：当前没有任何监控（数值已过期）",
+    ),
+    "poller.down.never": (
+        "POLLER DOWN: nothing is being watched (no poller has run here yet)",
+        "采集服务停止：当前没有任何监控（此处尚无采集服务运行过）",
+    ),
     "hint.main": (
         "? help  / filter  : cmds  a ack  s silence  n note  space tick  c confirm  "
         "enter detail  t timeline  h handover  q quit",

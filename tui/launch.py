@@ -1,7 +1,12 @@
-"""Start the console on a state directory: attach as a viewer when a poller is alive, else own the polling.
+"""Start the console on a state directory: poll the room itself, or watch the poller that owns it.
 
-The owner runs the Poller in the console's own event loop (one process, the single-machine default) and holds
-the state directory's lock; a viewer only reads the store and writes operator actions into it.
+Which one (`claim_polling`): a console polls itself only where no service ever polled, the single-machine
+default (`dutyroom` in a directory with a checks.toml). On a state directory `dutyroom serve` marked as its own
+(`dutyroom.store.lock.SERVICE_MARKER`), a console never takes the poller lock unless told to with `--poll`:
+while the service is down it shows the poller-down banner and keeps reading, and the service starts again
+cleanly. The owner runs the Poller in the console's own event loop and holds the lock; a viewer only reads
+the store and writes operator actions into it. Either way the console watches the poller's liveness
+(`dutyroom.store.liveness`) every tick.
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ from dutyroom.operators.desk import StoreDesk
 from dutyroom.operators.identity import current_identity
 from dutyroom.room import Room
 from dutyroom.store.database import Store
-from dutyroom.store.lock import PollerLock, StateLocked, poller_is_running
+from dutyroom.store.liveness import read_poller_liveness
+from dutyroom.store.lock import PollerLock, StateLocked, is_service_directory, poller_is_running
 from tui.screens.terminal_profile import prepare_environment
 
 if TYPE_CHECKING:
@@ -88,6 +94,7 @@ async def run_console_async(
         live_clock=options.live_clock,
         sixteen_colors=options.sixteen_colors,
         on_handover=write_handover if handover is not None else None,
+        poller_liveness=lambda now: read_poller_liveness(store, now),
     )
     apps.append(app)
     stop = stop or asyncio.Event()
@@ -108,26 +115,42 @@ async def run_console_async(
         await asyncio.gather(stopper, return_exceptions=True)
 
 
+def claim_polling(state_dir: Path, *, poll: bool = False) -> PollerLock | None:
+    """The lock, held, when this console is to poll; None when it is to watch another poller.
+
+    With `poll`, take the lock or raise StateLocked naming the live poller that holds it. Without: watch when a
+    poller holds the lock or the directory is a service's (waiting for it); else take the lock, unless another
+    console won the race to it (then watch that one).
+    """
+    lock = PollerLock(state_dir, service=False)
+    if poll:
+        lock.acquire()
+        return lock
+    if poller_is_running(state_dir) or is_service_directory(state_dir):
+        return None
+    try:
+        lock.acquire()
+    except StateLocked:
+        return None
+    return lock
+
+
 def run_console(
     room: Room,
     state_dir: Path,
     options: ConsoleOptions,
     playbooks_dir: Path | None = None,
     handover: HandoverWriter | None = write_console_handover,
+    *,
+    poll: bool = False,
 ) -> int:
     """The `dutyroom` command without a subcommand."""
-    lock = PollerLock(state_dir)
-    owner = False
-    if not poller_is_running(state_dir):
-        try:
-            lock.acquire()
-            owner = True
-        except StateLocked:
-            owner = False
+    lock = claim_polling(state_dir, poll=poll)
     try:
         with Store.open(state_dir) as store:
-            poller = Poller(room, store, playbooks_dir=playbooks_dir) if owner else None
+            poller = Poller(room, store, playbooks_dir=playbooks_dir) if lock is not None else None
             asyncio.run(run_console_async(room, store, poller=poller, options=options, handover=handover))
     finally:
-        lock.release()
+        if lock is not None:
+            lock.release()
     return 0

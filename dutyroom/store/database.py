@@ -42,7 +42,7 @@ from dutyroom.store.records import (
     canonical_json,
     validated_payload,
 )
-from dutyroom.store.schema import DB_NAME, open_database
+from dutyroom.store.schema import DB_NAME, open_database, open_existing_database
 from dutyroom.store.timeline import (
     insert_events,
     insert_transitions,
@@ -81,6 +81,14 @@ class Store:
     def open(cls, state_dir: Path) -> Store:
         """Open (creating if needed: directory 0700, database, schema) the store in `state_dir`."""
         connection, db_path = open_database(Path(state_dir))
+        return cls(connection, db_path)
+
+    @classmethod
+    def open_existing(cls, state_dir: Path, *, read_only: bool = True) -> Store:
+        """Open the store of an existing state directory, creating nothing: a missing directory or database is a
+        StoreError. Read-only by default (what the read commands use: a mistyped --state must never look like an
+        empty, all-clear room); `read_only=False` for commands that record into a room that must already exist."""
+        connection, db_path = open_existing_database(Path(state_dir), read_only=read_only)
         return cls(connection, db_path)
 
     @property

@@ -170,6 +170,61 @@ def open_database(state_dir: Path) -> tuple[sqlite3.Connection, Path]:
     return connection, db_path
 
 
+def open_existing_database(state_dir: Path, *, read_only: bool) -> tuple[sqlite3.Connection, Path]:
+    """Connect to a database that must already exist; never creates the directory or the file.
+
+    `read_only` opens it with `mode=ro` and refuses a schema other than this dutyroom's (it cannot upgrade one);
+    otherwise an older schema is upgraded as `open_database` would. SQLite may add its `-wal`/`-shm` files beside
+    the database, as every reader of a WAL database does.
+    """
+    db_path = state_dir / DB_NAME
+    if not state_dir.is_dir():
+        reason = "is not a directory" if state_dir.exists() else "does not exist"
+        raise StoreError(f"state directory {state_dir} {reason}")
+    if not db_path.is_file():
+        raise StoreError(f"{state_dir} is not a dutyroom state directory (no {DB_NAME})")
+    mode = "ro" if read_only else "rw"
+    try:
+        connection = sqlite3.connect(
+            f"{db_path.resolve().as_uri()}?mode={mode}",
+            uri=True,
+            timeout=BUSY_TIMEOUT_S,
+            isolation_level=None,
+            check_same_thread=False,
+        )
+    except sqlite3.Error as exc:
+        raise StoreError(f"{db_path}: cannot open: {exc}") from exc
+    try:
+        connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        if read_only:
+            _require_current_schema(connection, db_path)
+        else:
+            _switch_to_wal(connection, db_path)
+            ensure_schema(connection)
+    except (sqlite3.Error, SchemaTooNewError, OSError) as exc:
+        connection.close()
+        raise StoreError(f"{db_path}: cannot open: {exc}") from exc
+    except BaseException:
+        connection.close()
+        raise
+    return connection, db_path
+
+
+def _require_current_schema(connection: sqlite3.Connection, db_path: Path) -> None:
+    """A read-only reader cannot migrate: it reads only the schema it was written for."""
+    version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+    if version > SCHEMA_VERSION:
+        problem = f"schema version {version} is newer than this dutyroom understands ({SCHEMA_VERSION})"
+    elif version < SCHEMA_VERSION:
+        problem = (
+            f"schema version {version} is older than this dutyroom's ({SCHEMA_VERSION}); "
+            "start `dutyroom serve` (or a console) once to upgrade it"
+        )
+    else:
+        return
+    raise StoreError(f"{db_path}: cannot open: {problem}")
+
+
 def ensure_schema(connection: sqlite3.Connection) -> int:
     """Bring the schema up to SCHEMA_VERSION (the connection must be in autocommit mode); returns it."""
     connection.execute("BEGIN IMMEDIATE")

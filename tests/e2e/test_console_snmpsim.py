@@ -69,7 +69,7 @@ def test_acknowledge_a_real_alert_at_80x24(tmp_path: Path, tmux: Tmux) -> None:
         timeout=60,
         check=True,
     )
-    acknowledged = [alert for alert in json.loads(result.stdout) if alert["rule"] == "water-leak"]
+    acknowledged = [alert for alert in json.loads(result.stdout)["alerts"] if alert["rule"] == "water-leak"]
     assert acknowledged
     assert acknowledged[0]["ack_comment"] == "leak under row C, facilities on the way"
     assert acknowledged[0]["acknowledged_by"]

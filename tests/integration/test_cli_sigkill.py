@@ -65,7 +65,7 @@ def wait_for_alert(config: Path, state: Path) -> str:
             check=False,
         )
         if result.returncode == 0:
-            alerts = json.loads(result.stdout)
+            alerts = json.loads(result.stdout)["alerts"]
             firing = [alert for alert in alerts if alert["phase"] == "firing"]
             if firing:
                 return str(firing[0]["fingerprint"])

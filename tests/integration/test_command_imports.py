@@ -64,7 +64,8 @@ COMMON = ["--config", str(ROOT / "checks.toml")]
 def test_read_and_act_commands_load_no_collector_demo_or_console_library(argv: list[str], tmp_path: Path) -> None:
     state = tmp_path / "state"
     status, loaded = modules_loaded_by([*argv[:1], *COMMON, "--state", str(state), *argv[1:]], tmp_path)
-    assert status in (0, 1)  # 1: no such alert in an empty state directory, which is still a clean run
+    # 1: no such alert, or no state directory (read commands never create one); 3: `status` says UNKNOWN for it
+    assert status in (0, 1, 3)
     assert not [name for name in HEAVY if name in loaded]
     assert not [name for name in HEAVY_PROJECT if name in loaded]
 

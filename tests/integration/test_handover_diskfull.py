@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from dutyroom.store.database import Store
+
 pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,6 +45,7 @@ def test_full_tmpfs_keeps_the_previous_handover(tmp_path: Path) -> None:
         pytest.skip(f"user namespaces are not available here: {probe.stderr.decode(errors='replace').strip()}")
     config = tmp_path / "checks.toml"
     config.write_text(CONFIG)
+    Store.open(tmp_path / "state").close()  # the room exists: handover never creates a state directory
     out = tmp_path / "out"
     out.mkdir()
     environment = {

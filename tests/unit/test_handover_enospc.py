@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from dutyroom.store.database import Store
 from tui.cli.main import main
 
 CONFIG = '[site]\nname = "disk room"\nshifts = ["08:00", "20:00"]\n'
@@ -21,6 +22,7 @@ CONFIG = '[site]\nname = "disk room"\nshifts = ["08:00", "20:00"]\n'
 def room(tmp_path: Path) -> tuple[Path, Path]:
     config = tmp_path / "checks.toml"
     config.write_text(CONFIG)
+    Store.open(tmp_path / "state").close()  # the room's state exists: handover and report never create it
     return config, tmp_path / "state"
 
 
@@ -117,7 +119,6 @@ def test_a_symlinked_directory_is_refused(room: tuple[Path, Path], capsys: pytes
     config, state = room
     elsewhere = config.parent / "elsewhere"
     elsewhere.mkdir(mode=0o700)
-    state.mkdir(mode=0o700)
     (state / "handovers").symlink_to(elsewhere)
     assert handover(room) == 1
     assert "the directory is a symlink; refusing to write there" in capsys.readouterr().err

@@ -7,19 +7,35 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
-from tui.cli.common import CommandFailed, load_or_fail, open_store
+from tui.cli.common import CommandFailed, load_or_fail, open_existing_store, open_store
 
 if TYPE_CHECKING:
     from dutyroom.operators.planning import Intent
+    from dutyroom.store.liveness import PollerLiveness
     from dutyroom.views.alerts import AlertView
+
+EXIT_POLLER_DOWN = 2
+"""`alerts` lists what the store holds, but with no poller alive that is history: status 2, as `status` says."""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
-    alerts = commands.add_parser("alerts", parents=[common], help="list active alerts")
-    alerts.add_argument("--json", action="store_true", help="one JSON document (a list of alerts)")
+    alerts = commands.add_parser(
+        "alerts",
+        parents=[common],
+        help="list active alerts (exit 2 when no poller is alive: the list is stale)",
+        description="The active alerts of a state directory. When no poller is alive the alerts are printed as "
+        "they were when it stopped, with a warning on standard error, and the exit status is 2.",
+    )
+    alerts.add_argument(
+        "--json",
+        action="store_true",
+        help='one JSON object: {"poller": {"state": "alive|starting|down", ...}, "alerts": [...]}',
+    )
     alerts.set_defaults(handler=cmd_alerts)
 
     ack = commands.add_parser("ack", parents=[common], help="acknowledge an alert (a comment is required)")
@@ -77,26 +93,53 @@ def alert_json(alert: AlertView) -> dict[str, object]:
 
 
 def cmd_alerts(args: argparse.Namespace) -> int:
+    from dutyroom.store.liveness import read_poller_liveness
     from dutyroom.views.snapshot import read_alerts
     from tui.text_format import alert_marks, format_age, format_value
 
     config = load_or_fail(args.config)
     now = time.time()
-    with open_store(args.state) as store:
+    with open_existing_store(args.state) as store:
         alerts = read_alerts(store, config, now)
+        liveness = read_poller_liveness(store, now)
+    status = EXIT_POLLER_DOWN if liveness.down else 0
+    if liveness.down:
+        since = _local_time(liveness.since, config.timezone) if liveness.since else "ever (no poller has run here)"
+        print(
+            f"dutyroom alerts: POLLER DOWN since {since} ({liveness.reason}): nothing is being watched; "
+            "the alerts below are as they were then",
+            file=sys.stderr,
+            flush=True,
+        )
     if args.json:
-        print(json.dumps([alert_json(alert) for alert in alerts], ensure_ascii=False, indent=1))
-        return 0
+        document = {"poller": poller_json(liveness), "alerts": [alert_json(alert) for alert in alerts]}
+        print(json.dumps(document, ensure_ascii=False, indent=1))
+        return status
     if not alerts:
-        print("no active alerts")
-        return 0
+        print("no active alerts" if not liveness.down else "no active alerts when the poller stopped")
+        return status
     for alert in alerts:
         print(
             f"{alert.state.symbol} {alert.state.value.upper():<11} {alert.severity:<8} {alert.target:<12} "
             f"{alert.rule:<20} {format_value(alert.value, alert.unit):>10} ({format_age(now - alert.value_at)}) "
             f"{alert.phase.value:<8} {alert_marks(alert)} {alert.fingerprint}"
         )
-    return 0
+    return status
+
+
+def poller_json(liveness: PollerLiveness) -> dict[str, object]:
+    """`alerts --json`'s verdict on the poller: a top-level field, so it is there even when no alert is."""
+    return {
+        "state": str(liveness.state),
+        "reason": liveness.reason,
+        "down_since": (liveness.since or None) if liveness.down else None,
+        "heartbeat_at": liveness.heartbeat_at,
+        "pid": liveness.pid,
+    }
+
+
+def _local_time(at: float, timezone: tzinfo) -> str:
+    return datetime.fromtimestamp(at, timezone).strftime("%Y-%m-%d %H:%M:%S %z")
 
 
 def _select(args: argparse.Namespace) -> tuple[AlertView, float]:
@@ -156,7 +199,7 @@ def cmd_note(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    with open_store(args.state) as store:
+    with open_existing_store(args.state) as store:
         report = store.verify_audit()
     if report.ok:
         print(f"audit log intact: {report.records} records")

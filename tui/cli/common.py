@@ -59,6 +59,18 @@ def open_store(state: Path) -> Store:
         raise CommandFailed(f"cannot open state directory {state}: {error}") from None
 
 
+def open_existing_store(state: Path, *, read_only: bool = True) -> Store:
+    """The store of a state directory that must exist: read commands never create one (a mistyped --state, or
+    DUTYROOM_CONFIG set without DUTYROOM_STATE, would otherwise read as an empty, all-clear room)."""
+    from dutyroom.store.database import Store
+    from dutyroom.store.records import StoreError
+
+    try:
+        return Store.open_existing(state, read_only=read_only)
+    except StoreError as error:
+        raise CommandFailed(f"{error} (give the room's state directory with --state or $DUTYROOM_STATE)") from None
+
+
 def fail(message: str) -> int:
     print(message, file=sys.stderr)
     return 1

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from dutyroom.report import REPORT_FORMATS
-from tui.cli.common import CommandFailed, load_or_fail, open_store
+from tui.cli.common import CommandFailed, load_or_fail, open_existing_store
 
 if TYPE_CHECKING:
     from dutyroom.room import Room
@@ -97,7 +97,7 @@ def cmd_handover(args: argparse.Namespace) -> int:
     actor = current_identity()
     now = time.time()
     shift_start = parse_time(args.shift_start, room.config.timezone, "--shift-start") if args.shift_start else None
-    with open_store(args.state) as store:
+    with open_existing_store(args.state, read_only=False) as store:
         try:
             if args.note is not None:
                 stored = record_handover_note(room, store, now, actor=actor, text=args.note)
@@ -137,7 +137,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     since = parse_time(args.since, timezone, "--since")
     until = parse_time(args.until, timezone, "--until") if args.until else now
     fmt = args.format or ("csv" if args.out is not None and args.out.suffix == ".csv" else "md")
-    with open_store(args.state) as store:
+    with open_existing_store(args.state) as store:
         try:
             text = render_report(build_report(room, store, since, until, now, args.lang), fmt)
             if args.out is not None:

@@ -58,6 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--live-clock", action="store_true", help="repaint the clock every second")
     parser.add_argument(
+        "--poll",
+        action="store_true",
+        help="poll from this console even on a state directory `dutyroom serve` owns, while it is down "
+        "(default: wait for it; a directory no serve ever polled is polled by its first console anyway)",
+    )
+    parser.add_argument(
         "--16-colors",
         dest="sixteen_colors",
         action="store_true",
@@ -78,9 +84,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_console(args: argparse.Namespace) -> int:
-    """The console on the room's state directory (owner, or viewer when a poller is already running)."""
+    """The console on the room's state directory: the poller itself on a fresh directory, else a viewer of
+    the poller that owns it (see `tui.launch.claim_polling`)."""
     from dutyroom.config.problems import ConfigError
     from dutyroom.room import load_room
+    from dutyroom.store.lock import StateLocked
+    from dutyroom.store.records import StoreError
     from tui.launch import ConsoleOptions, run_console
 
     try:
@@ -96,7 +105,10 @@ def cmd_console(args: argparse.Namespace) -> int:
         live_clock=args.live_clock,
         sixteen_colors=args.sixteen_colors,
     )
-    return run_console(room, args.state, options)
+    try:
+        return run_console(room, args.state, options, poll=args.poll)
+    except (StateLocked, StoreError) as error:
+        raise CommandFailed(str(error)) from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,25 +1,89 @@
-"""`dutyroom status`: is a poller alive on this state directory, did the last reload work, how is polling."""
+"""`dutyroom status`: is a poller alive on this state directory, did the last reload work, how is polling.
+
+The exit status follows the Nagios plugin convention, so cron, Nagios/Icinga, Zabbix or another dutyroom can
+watch the watcher; the first line of the text output is a plugin's status line.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+from typing import TYPE_CHECKING
 
-from tui.cli.common import CommandFailed, load_or_fail, open_store
+from tui.cli.common import CommandFailed, load_or_fail, open_existing_store
 
-HEARTBEAT_FRESH_S = 10.0
+if TYPE_CHECKING:
+    from dutyroom.store.liveness import PollerLiveness
+    from dutyroom.views.alerts import CollectorHealth
+
+EXIT_OK, EXIT_DEGRADED, EXIT_DOWN, EXIT_UNKNOWN = 0, 1, 2, 3
+VERDICTS = {EXIT_OK: "ok", EXIT_DEGRADED: "degraded", EXIT_DOWN: "down", EXIT_UNKNOWN: "unknown"}
+EXIT_CODES_HELP = """\
+exit status (Nagios style):
+  0  ok        a poller is alive and every target is polled on time
+  1  degraded  a poller is alive (or starting) but: the last reload failed, checks.toml does not load,
+               or some targets are not polled on time
+  2  down      no poller: it is not running, or its heartbeat is older than 10 s (it hangs);
+               nothing is being watched
+  3  unknown   status cannot tell: the state directory does not exist or cannot be read
+"""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    code: int
+    problems: tuple[str, ...]
+
+    @property
+    def word(self) -> str:
+        return VERDICTS[self.code]
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
-    status = commands.add_parser("status", parents=[common], help="poller, reload and collector health")
-    status.add_argument("--json", action="store_true")
+    status = commands.add_parser(
+        "status",
+        parents=[common],
+        help="poller, reload and collector health (exit 0 ok, 1 degraded, 2 down)",
+        description="Is the room watched? Poller, last reload and collector health of a state directory.",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    status.add_argument("--json", action="store_true", help="one JSON object; its `status` names the exit code")
     status.set_defaults(handler=cmd_status)
+
+
+def judge(
+    liveness: PollerLiveness,
+    reload_status: str,
+    config_problem: str,
+    health: CollectorHealth | None,
+    store_problems: tuple[str, ...] = (),
+) -> Verdict:
+    """The exit code and why (pure: the caller reads everything). A state not being saved, or a listener the
+    poller runs without, is degraded: the room is watched, but not as configured."""
+    from dutyroom.store.liveness import PollerState
+
+    if liveness.state is PollerState.DOWN:
+        return Verdict(EXIT_DOWN, (f"poller down ({liveness.reason}): nothing is being watched",))
+    problems = []
+    if liveness.state is PollerState.STARTING:
+        problems.append("poller starting: no heartbeat yet")
+    if reload_status:
+        problems.append(reload_status)
+    if config_problem:
+        problems.append(f"checks.toml does not load: {config_problem}")
+    if health is not None and health.stale:
+        problems.append(f"{health.stale} of {health.targets} targets not polled on time")
+    problems.extend(problem for problem in store_problems if problem)
+    return Verdict(EXIT_DEGRADED if problems else EXIT_OK, tuple(problems))
 
 
 def cmd_status(args: argparse.Namespace) -> int:
     from dutyroom.store.beacon import read_beacon
-    from dutyroom.store.lock import poller_is_running
+    from dutyroom.store.liveness import read_poller_liveness
     from dutyroom.views.alerts import collector_health
     from dutyroom.views.snapshot import read_engine_state
 
@@ -30,17 +94,24 @@ def cmd_status(args: argparse.Namespace) -> int:
         config, config_problem = None, str(failure).splitlines()[0]
     else:
         config_problem = ""
-    with open_store(args.state) as store:
-        heartbeat = store.read_heartbeat()
-        reload_status = store.get_meta("reload_status") or ""
-        health = collector_health(config, read_engine_state(store).health, now) if config else None
+    try:
+        with open_existing_store(args.state) as store:
+            liveness = read_poller_liveness(store, now)
+            reload_status = store.get_meta("reload_status") or ""
+            health = collector_health(config, read_engine_state(store).health, now) if config else None
+    except CommandFailed as failure:
+        return _unknown(str(failure), as_json=args.json)
     beacon = read_beacon(args.state)
-    running = poller_is_running(args.state)
-    alive = running and heartbeat is not None and heartbeat.is_fresh(now, HEARTBEAT_FRESH_S)
+    store_problems = (beacon.store_problem, *beacon.listener_problems) if beacon else ()
+    verdict = judge(liveness, reload_status, config_problem, health, store_problems)
     report = {
-        "poller": "alive" if alive else ("locked, no heartbeat" if running else "not running"),
-        "poller_pid": heartbeat.pid if heartbeat else None,
-        "heartbeat_age_s": round(heartbeat.age(now), 1) if heartbeat else None,
+        "status": verdict.word,
+        "problems": list(verdict.problems),
+        "poller": str(liveness.state),
+        "poller_reason": liveness.reason,
+        "poller_pid": liveness.pid,
+        "poller_down_since": (liveness.since or None) if liveness.down else None,
+        "heartbeat_age_s": round(now - liveness.heartbeat_at, 1) if liveness.heartbeat_at is not None else None,
         "reload": reload_status or "ok",
         "config": config_problem or "ok",
         "store": (beacon.store_problem if beacon else "") or "ok",
@@ -53,6 +124,31 @@ def cmd_status(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
     else:
+        timezone = config.timezone if config else None
+        print(f"DUTYROOM {verdict.word.upper()} - {_summary(verdict, liveness, health, timezone)}")
         for key, value in report.items():
-            print(f"{key:<16} {value}")
-    return 0
+            if key not in ("status", "problems"):
+                print(f"{key:<17} {value}")
+    return verdict.code
+
+
+def _summary(
+    verdict: Verdict, liveness: PollerLiveness, health: CollectorHealth | None, timezone: tzinfo | None
+) -> str:
+    if liveness.down and liveness.since:
+        moment = datetime.fromtimestamp(liveness.since, UTC).astimezone(timezone)  # None: this machine's zone
+        since = moment.strftime("%Y-%m-%d %H:%M:%S %z")
+        return f"poller down since {since} ({liveness.reason}): nothing is being watched"
+    if verdict.problems:
+        return "; ".join(verdict.problems)
+    if health is None:
+        return f"poller alive ({liveness.reason})"
+    return f"poller alive, {health.on_time} of {health.targets} targets on time, {health.failing} failing"
+
+
+def _unknown(problem: str, *, as_json: bool) -> int:
+    if as_json:
+        print(json.dumps({"status": VERDICTS[EXIT_UNKNOWN], "problems": [problem]}, ensure_ascii=False))
+    else:
+        print(f"DUTYROOM UNKNOWN - {problem}")
+    return EXIT_UNKNOWN
