@@ -24,7 +24,13 @@ def down_app(language: str = "en", **options: Any) -> DutyroomApp:
     options.setdefault("sixteen_colors", False)
     source = FakeSource(alerts=room_alerts(cjk=language == "zh"), mode="viewer")
     return create_app(
-        source, language=language, remote=True, clock=lambda: FIXED_NOW, poller_liveness=lambda now: DOWN, **options
+        source,
+        source,
+        language=language,
+        remote=True,
+        clock=lambda: FIXED_NOW,
+        poller_liveness=lambda now: DOWN,
+        **options,
     )
 
 

@@ -152,9 +152,11 @@ def test_site_calendar_keeps_the_single_file_form(tmp_path: Path) -> None:
 def test_a_missing_calendar_file_or_an_empty_directory_is_placed_in_checks_toml(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     path = _room(tmp_path, f'["empty", "{SHIPPED_2026}", "missing.toml"]')
+    line = path.read_text(encoding="utf-8").splitlines()[2]
+    empty_col, missing_col = line.index('"empty"') + 1, line.index('"missing.toml"') + 1  # each entry at its own
     assert _problems(path) == [
-        f"{path}:3:12: calendar directory {tmp_path / 'empty'} has no *.toml files",
-        f"{path}:3:12: calendar file {tmp_path / 'missing.toml'} does not exist",
+        f"{path}:3:{empty_col}: calendar directory {tmp_path / 'empty'} has no *.toml files",
+        f"{path}:3:{missing_col}: calendar file {tmp_path / 'missing.toml'} does not exist",
     ]
     single = _room(tmp_path, '"missing.toml"')
     assert _problems(single) == [f"{single}:3:12: calendar file {tmp_path / 'missing.toml'} does not exist"]
