@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Literal
 
 import msgspec
@@ -109,7 +110,23 @@ class Target(Strict, frozen=True):
     timeout: Annotated[str, Meta(description="Overrides defaults.timeout.")] = ""
     retries: Annotated[int | None, Meta(description="Overrides defaults.retries.")] = None
     attempts: Annotated[int | None, Meta(description="Overrides defaults.attempts.")] = None
-    depends_on: Annotated[list[str], Meta(description="Targets whose failure explains this one's.")] = []
+    depends_on: Annotated[
+        list[str | list[str]],
+        Meta(
+            description="Targets this one cannot work without: while one is down, this target's alerts are "
+            "'suppressed by' it. A list inside the list is a redundancy group (as Icinga 2's `redundancy_group`): "
+            'it counts as down only when every target in it is, e.g. [["sw-1", "sw-2"], "ups-a"] for a '
+            "gateway behind two switches and fed by one UPS."
+        ),
+    ] = []
+    hold: Annotated[
+        str,
+        Meta(
+            description='How long a state set by a trap (on a kind = "trap" target, or one with trap_sources) '
+            "holds without a new trap; then the alert resolves. Empty: until a clearing trap or a poll says "
+            "otherwise. A trap-set state never goes STALE."
+        ),
+    ] = ""
 
 
 class Rule(Strict, frozen=True):
@@ -128,8 +145,21 @@ class Rule(Strict, frozen=True):
     for_: Annotated[str, Meta(description="How long the condition must hold before firing.")] = field(
         default="", name="for"
     )
-    keep_firing_for: Annotated[str, Meta(description="Keep firing this long after the condition clears.")] = ""
-    when: Annotated[When | list[When], Meta(description="Session phases in which the rule applies.")] = "always"
+    keep_firing_for: Annotated[
+        str,
+        Meta(description="Keep firing this long after the first evaluation that finds the condition false."),
+    ] = ""
+    hold: Annotated[
+        str,
+        Meta(
+            description="How long a state this rule's metric got from a trap holds without a new trap (then it "
+            "resolves); overrides the target's hold. Empty: the target's hold."
+        ),
+    ] = ""
+    when: Annotated[
+        When | list[When],
+        Meta(description="Session phases in which the rule applies; outside them it raises nothing, STALE included."),
+    ] = "always"
     severity: Annotated[
         dict[str, Severity], Meta(description="Severity per session phase (trading, pre-open, break, off-hours).")
     ] = {}
@@ -196,6 +226,15 @@ class Config(Strict, frozen=True):
     roles: Roles = Roles()
     traps: Traps | None = None
     exporter: Exporter = Exporter()
+
+
+ParentGroups = tuple[tuple[str, ...], ...]
+"""A target's parents as redundancy groups: the target is cut off when every member of any one group is down."""
+
+
+def parent_groups(depends_on: Sequence[str | list[str]]) -> ParentGroups:
+    """`depends_on` as groups: a plain id is a group of one, a list is a redundancy group (order kept)."""
+    return tuple((entry,) if isinstance(entry, str) else tuple(dict.fromkeys(entry)) for entry in depends_on)
 
 
 def json_schema() -> dict[str, object]:
