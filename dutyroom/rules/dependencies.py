@@ -37,6 +37,11 @@ class DependencyGraph:
         self._parents = {target: groups for target, groups in parents.items() if groups}
         self._order = _parents_first(self._parents)
 
+    @property
+    def empty(self) -> bool:
+        """No target has a parent: nobody is ever cut off."""
+        return not self._parents
+
     def view(self, down: Set[str], checking: Set[str]) -> DependencyView:
         """Who is cut off with `down` targets down, and who waits on the `checking` ones."""
         if not self._parents or not (down or checking):

@@ -14,6 +14,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from dutyroom.config.durations import format_duration
 from dutyroom.config.load import CompiledRule, LoadedConfig
@@ -22,7 +23,7 @@ from dutyroom.model import Event, Labels, MetricValue, PollResult, Sample, State
 from dutyroom.rules import lifecycle, state_codec
 from dutyroom.rules.alert import AlertPhase, Check, TargetHealth, fingerprint
 from dutyroom.rules.capacity import headroom_of, record_peak
-from dutyroom.rules.dependencies import DependencyGraph, DependencyView
+from dutyroom.rules.dependencies import NOTHING_DOWN, DependencyGraph, DependencyView
 from dutyroom.rules.flapping import next_flapping, record_change
 from dutyroom.rules.health import being_checked, hard_down, record_result
 from dutyroom.rules.sessions import gate, severity_for
@@ -39,8 +40,7 @@ class Evaluation:
     events: list[Event] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True)
-class _Reading:
+class _Reading(NamedTuple):
     """One new value for one check, with what the engine needs to judge it."""
 
     state: State
@@ -75,6 +75,7 @@ class Engine:
                 self._rules_by_metric.setdefault(rule.spec.metric, []).append(rule)
         self._reachability = [rule for rule in config.rules if rule.spec.kind == "reachability"]
         self._rule_by_id = {rule.id: rule for rule in config.rules}
+        self._marks_down = {rule.id for rule in config.rules if rule.spec.marks_down}
         self._graph = DependencyGraph({target.id: parent_groups(target.depends_on) for target in config.parsed.target})
         self._clock = ListeningClock(
             min((timing.stale_after_s for timing in config.timings.values()), default=math.inf)
@@ -160,7 +161,7 @@ class Engine:
         reading = _Reading(state, result.reason if hard else "", result.reason or "reachable", "", result.at)
         for rule in self._reachability:
             if self._rule_applies(rule, target_id, ()):
-                self._update(rule, target_id, (), reading, phase_kind, view, out)
+                self._update(rule, fingerprint(rule.id, target_id, ()), target_id, (), reading, phase_kind, view, out)
 
     def _evaluate_samples(
         self, result: PollResult, phase_kind: str | None, view: DependencyView, out: Evaluation
@@ -172,8 +173,9 @@ class Engine:
         for sample in result.samples:
             for rule in self._rules_by_metric.get(sample.metric, ()):
                 if self._rule_applies(rule, sample.target, sample.labels):
-                    reading = self._read(rule, sample, by_trap)
-                    self._update(rule, sample.target, sample.labels, reading, phase_kind, view, out)
+                    key = fingerprint(rule.id, sample.target, sample.labels)
+                    reading = self._read(rule, sample, self.checks.get(key), by_trap)
+                    self._update(rule, key, sample.target, sample.labels, reading, phase_kind, view, out)
 
     def _rule_applies(self, rule: CompiledRule, target_id: str, labels: Labels) -> bool:
         spec = rule.spec
@@ -186,8 +188,8 @@ class Engine:
         label_map = dict(labels)
         return all(label_map.get(key) == value for key, value in spec.labels.items())
 
-    def _read(self, rule: CompiledRule, sample: Sample, by_trap: bool) -> _Reading:
-        check = self.checks.get(fingerprint(rule.id, sample.target, sample.labels))
+    def _read(self, rule: CompiledRule, sample: Sample, check: Check | None, by_trap: bool) -> _Reading:
+        """What `sample` says for `rule`, given the check's current alert (for hysteresis and capacity peaks)."""
         if rule.spec.kind != "capacity":
             state, reason = threshold_state(rule, sample.value, check)
             return _Reading(state, reason, sample.value, sample.unit, sample.at, by_trap)
@@ -212,6 +214,7 @@ class Engine:
     def _update(
         self,
         rule: CompiledRule,
+        key: str,
         target: str,
         labels: Labels,
         reading: _Reading,
@@ -219,7 +222,6 @@ class Engine:
         view: DependencyView,
         out: Evaluation,
     ) -> None:
-        key = fingerprint(rule.id, target, labels)
         check = self.checks.get(key)
         if check is None:
             check = Check(fingerprint=key, rule=rule.id, target=target, labels=labels)
@@ -308,11 +310,12 @@ class Engine:
         return cause
 
     def _dependency_view(self, now: float) -> DependencyView:
+        if self._graph.empty:
+            return NOTHING_DOWN
         down = hard_down(self.health)
-        for check in self.checks.values():
-            rule = self._rule_by_id.get(check.rule)
-            if check.firing and rule is not None and rule.spec.marks_down:
-                down.add(check.target)
+        if self._marks_down:
+            marked = (check for check in self.checks.values() if check.firing and check.rule in self._marks_down)
+            down.update(check.target for check in marked)
         return self._graph.view(down, being_checked(self.health, self.config.timings, now) - down)
 
     def _settle_dependents(self, now: float, phase_kind: str | None, view: DependencyView, out: Evaluation) -> None:

@@ -11,16 +11,16 @@ is known (see `dutyroom.rules.dependencies`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from dutyroom.model import Transition
 from dutyroom.rules.alert import SEVERITY_ORDER, AlertPhase, Check
 from dutyroom.rules.thresholds import show_value
 
 
-@dataclass(frozen=True, slots=True)
-class Before:
-    """What a check looked like before an evaluation: enough to tell whether it became news."""
+class Before(NamedTuple):
+    """What a check looked like before an evaluation: enough to tell whether it became news (a tuple: made
+    for every check evaluated, so it is cheap to make)."""
 
     phase: AlertPhase
     severity: str
@@ -34,7 +34,13 @@ class Before:
 
     def differs(self, check: Check) -> bool:
         """Whether the lifecycle moved (anything the store must keep)."""
-        return self != Before.of(check)
+        return (
+            self.phase is not check.phase
+            or self.severity != check.severity
+            or self.checking_parent != check.checking_parent
+            or self.active_since != check.active_since
+            or self.keep_firing_since != check.keep_firing_since
+        )
 
 
 def advance(
