@@ -30,7 +30,7 @@ from collectors.service.reload import WATCH_EVERY_S, files_fingerprint, try_relo
 from collectors.service.saving import StateSaver
 from collectors.service.summary import ReloadNote, plural, service_status
 from collectors.traps import TrapReceiver
-from dutyroom.model import Event, Identity, Labels, PollResult, Transition
+from dutyroom.model import Event, Identity, Labels, PollResult, State, Transition
 from dutyroom.playbooks.runs import RUN_ACTION_KINDS, AlertRef, RunBook, RunError
 from dutyroom.room import Room
 from dutyroom.rules.alert import AlertPhase
@@ -265,6 +265,8 @@ class Poller:
         self._catch_up_runs()
         for transition in transitions:
             if transition.after is not AlertPhase.FIRING or transition.before is AlertPhase.FIRING:
+                continue
+            if transition.state is State.STALE:  # silence is a warning to look, never an emergency by itself
                 continue
             rule = next((item.spec for item in self.room.config.rules if item.id == transition.rule), None)
             if rule is None or not rule.playbook:

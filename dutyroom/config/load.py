@@ -34,6 +34,8 @@ from dutyroom.config.types import (
     Target,
     TcpTarget,
     ThresholdRule,
+    TrapTarget,
+    parent_groups,
 )
 
 _ADDRESS = re.compile(r"^(udp|tcp)://(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?$")
@@ -54,6 +56,8 @@ class CompiledRule:
     """Capacity rules: how far back the peak is taken (0 for other kinds)."""
     when: frozenset[str]
     """Phase kinds in which the rule applies; empty means always."""
+    hold_s: float | None = None
+    """How long a trap-set state of this rule holds (overrides the target's); None: the target's."""
 
     @property
     def id(self) -> str:
@@ -69,6 +73,8 @@ class TargetTiming:
     retries: int
     attempts: int
     stale_after_s: float
+    trap_hold_s: float | None = None
+    """How long a state set by a trap holds without a new trap; None: until cleared by a trap or a poll."""
 
 
 @dataclass(frozen=True)
@@ -267,10 +273,7 @@ class _Checker:
                 f"target '{target.id}' names unknown credentials '{target.credentials}'",
                 value=True,
             )
-        known_ids = {item.id for item in self.config.target}
-        for parent in target.depends_on:
-            if parent not in known_ids:
-                self.problems.at((*path, "depends_on"), f"target '{target.id}' depends on unknown target '{parent}'")
+        self._parents(path, target)
         self._target_kind(path, target)
         interval = _quiet_duration(defaults.interval, 10.0)
         timeout = _quiet_duration(defaults.timeout, 2.0)
@@ -292,7 +295,36 @@ class _Checker:
         stale = (
             self._duration(defaults.stale_after, ("defaults", "stale_after")) if defaults.stale_after else None
         ) or 2 * interval + 15
-        return TargetTiming(interval, timeout, retries, attempts, stale)
+        return TargetTiming(interval, timeout, retries, attempts, stale, self._target_hold(path, target))
+
+    def _parents(self, path: KeyPath, target: Target) -> None:
+        """Every parent named, alone or in a redundancy group, must be a target; a group may not be empty."""
+        known_ids = {item.id for item in self.config.target}
+        for group in parent_groups(target.depends_on):
+            if not group:
+                self.problems.at((*path, "depends_on"), f"target '{target.id}': an empty redundancy group", value=True)
+            for parent in group:
+                if parent not in known_ids:
+                    self.problems.at(
+                        (*path, "depends_on"), f"target '{target.id}' depends on unknown target '{parent}'"
+                    )
+
+    def _target_hold(self, path: KeyPath, target: Target) -> float | None:
+        if not isinstance(target, SnmpTarget | TrapTarget) or not target.hold:
+            return None
+        if isinstance(target, SnmpTarget) and not target.trap_sources:
+            self.problems.at(
+                (*path, "hold"),
+                f"target '{target.id}': 'hold' is for states set by traps, and it has no trap_sources",
+            )
+        return self._hold(target.hold, (*path, "hold"))
+
+    def _hold(self, text: str, path: KeyPath) -> float | None:
+        seconds = self._duration(text, path)
+        if seconds is not None and seconds <= 0:
+            self.problems.at(path, "a hold must be longer than 0s", value=True)
+            return None
+        return seconds
 
     def _target_kind(self, path: KeyPath, target: Target) -> None:
         """What each kind needs besides its keys' types."""
@@ -318,7 +350,10 @@ class _Checker:
             )
 
     def _dependency_cycles(self) -> None:
-        parents = {target.id: target.depends_on for target in self.config.target}
+        parents = {
+            target.id: [parent for group in parent_groups(target.depends_on) for parent in group]
+            for target in self.config.target
+        }
         index_of = {target.id: index for index, target in enumerate(self.config.target)}
         reported: set[frozenset[str]] = set()
         for start in parents:
@@ -368,6 +403,7 @@ class _Checker:
         for_s = self._duration(rule.for_, (*path, "for")) if rule.for_ else 0.0
         keep_s = self._duration(rule.keep_firing_for, (*path, "keep_firing_for")) if rule.keep_firing_for else 0.0
         window_s = self._duration(rule.window, (*path, "window")) if isinstance(rule, CapacityRule) else 0.0
+        hold_s = self._hold(rule.hold, (*path, "hold")) if rule.hold else None
         when = rule.when if isinstance(rule.when, list) else [rule.when]
         if None in (for_s, keep_s, window_s) or not conditions_good:
             return None
@@ -380,6 +416,7 @@ class _Checker:
             keep_firing_for_s=keep_s or 0.0,
             window_s=window_s or 0.0,
             when=frozenset() if "always" in when else frozenset(when),
+            hold_s=hold_s,
         )
 
     def _exporter(self) -> None:

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal, TypeAlias, cast
 
 import msgspec
@@ -116,7 +117,15 @@ class TargetBase(Strict, frozen=True, tag_field="kind"):
     id: Annotated[str, Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", description="Unique target id.")]
     group: Annotated[str, Meta(description="Group id (see [groups]).")]
     name: Annotated[str, Meta(description="Display name (may be Chinese).")] = ""
-    depends_on: Annotated[list[str], Meta(description="Targets whose failure explains this one's.")] = []
+    depends_on: Annotated[
+        list[str | list[str]],
+        Meta(
+            description="Targets this one cannot work without: while one is down, this target's alerts are "
+            "'suppressed by' it. A list inside the list is a redundancy group (as Icinga 2's `redundancy_group`): "
+            'it counts as down only when every target in it is, e.g. [["sw-1", "sw-2"], "ups-a"] for a '
+            "gateway behind two switches and fed by one UPS."
+        ),
+    ] = []
 
     @property
     def kind(self) -> TargetKind:
@@ -146,6 +155,14 @@ class SnmpTarget(NetworkTargetBase, frozen=True, tag="snmp"):
     interfaces: Annotated[list[str], Meta(description="Interfaces to watch by ifName (empty = all).")] = []
     retries: Annotated[int | None, Meta(description="Overrides defaults.retries.")] = None
     trap_sources: Annotated[list[str], Meta(description="Source addresses whose traps belong to this target.")] = []
+    hold: Annotated[
+        str,
+        Meta(
+            description='How long a state set by a trap (on a kind = "trap" target, or one with trap_sources) '
+            "holds without a new trap; then the alert resolves. Empty: until a clearing trap or a poll says "
+            "otherwise. A trap-set state never goes STALE."
+        ),
+    ] = ""
 
 
 class HttpTarget(NetworkTargetBase, frozen=True, tag="http"):
@@ -173,6 +190,14 @@ class TrapTarget(TargetBase, frozen=True, tag="trap"):
     """A device that is not polled: only its SNMP traps are received."""
 
     trap_sources: Annotated[list[str], Meta(description="Source addresses whose traps belong to this target.")] = []
+    hold: Annotated[
+        str,
+        Meta(
+            description='How long a state set by a trap (on a kind = "trap" target, or one with trap_sources) '
+            "holds without a new trap; then the alert resolves. Empty: until a clearing trap or a poll says "
+            "otherwise. A trap-set state never goes STALE."
+        ),
+    ] = ""
 
 
 Target: TypeAlias = SnmpTarget | HttpTarget | TcpTarget | HostTarget | TrapTarget
@@ -189,8 +214,21 @@ class RuleBase(Strict, frozen=True, tag_field="kind"):
     for_: Annotated[str, Meta(description="How long the condition must hold before firing.")] = field(
         default="", name="for"
     )
-    keep_firing_for: Annotated[str, Meta(description="Keep firing this long after the condition clears.")] = ""
-    when: Annotated[When | list[When], Meta(description="Session phases in which the rule applies.")] = "always"
+    keep_firing_for: Annotated[
+        str,
+        Meta(description="Keep firing this long after the first evaluation that finds the condition false."),
+    ] = ""
+    hold: Annotated[
+        str,
+        Meta(
+            description="How long a state this rule's metric got from a trap holds without a new trap (then it "
+            "resolves); overrides the target's hold. Empty: the target's hold."
+        ),
+    ] = ""
+    when: Annotated[
+        When | list[When],
+        Meta(description="Session phases in which the rule applies; outside them it raises nothing, STALE included."),
+    ] = "always"
     severity: Annotated[
         dict[str, Severity], Meta(description="Severity per session phase (trading, pre-open, break, off-hours).")
     ] = {}
@@ -288,6 +326,15 @@ class Config(Strict, frozen=True):
     roles: Roles = Roles()
     traps: Traps | None = None
     exporter: Exporter = Exporter()
+
+
+ParentGroups = tuple[tuple[str, ...], ...]
+"""A target's parents as redundancy groups: the target is cut off when every member of any one group is down."""
+
+
+def parent_groups(depends_on: Sequence[str | list[str]]) -> ParentGroups:
+    """`depends_on` as groups: a plain id is a group of one, a list is a redundancy group (order kept)."""
+    return tuple((entry,) if isinstance(entry, str) else tuple(dict.fromkeys(entry)) for entry in depends_on)
 
 
 def json_schema() -> dict[str, object]:

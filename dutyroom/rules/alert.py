@@ -49,8 +49,15 @@ class Check(msgspec.Struct, kw_only=True):
     active_since: float = 0.0
     fired_at: float = 0.0
     resolved_at: float = 0.0
-    last_true_at: float = 0.0
+    keep_firing_since: float = 0.0
+    """The first evaluation that found the condition false while firing (0: none since it was last true)."""
     suppressed_by: str = ""
+    """The down parent(s) that explain this alert, joined by '+'; the target itself for a STALE series whose
+    target is failing."""
+    checking_parent: str = ""
+    """Parent(s) whose failures are being confirmed: this alert would fire, and waits pending until they are known."""
+    set_by_trap: bool = False
+    """The value came with a trap: it holds (never STALE) until a new trap, a poll or the hold time."""
     flapping: bool = False
     changes: list[bool] = []
     peaks: dict[str, float] = {}

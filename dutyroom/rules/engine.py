@@ -1,25 +1,35 @@
 """The rule engine: `evaluate(results, now) -> Evaluation`. Pure and deterministic: time is passed in.
 
-For every poll result it updates target health, evaluates the rules that read its samples (thresholds with
-hysteresis, `for`, `keep_firing_for`, session-aware severity, capacity headroom) and the reachability rules;
-then it marks stale series, works out dependency suppression and retires old resolved alerts. The
-`Check` objects it keeps are the alert state; `export_changes` hands the changed ones to the store.
+One evaluation, in order: note any gap in the watch (`staleness`); record each target's health; work out
+who is cut off by a down parent or waits on one being checked (`dependencies`); evaluate reachability and
+every rule that reads the new samples (`thresholds`, `capacity`, `sessions`, each alert moved through its
+`lifecycle`); judge the silence of series that got nothing (staleness, trap holds); settle suppression and
+release alerts whose parent is now known; retire old resolved alerts. The `Check` objects it keeps are the
+alert state; `export_changes` hands the changed ones to the store (`state_codec`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
-from dutyroom.config.conditions import NotComparable
+from dutyroom.config.durations import format_duration
 from dutyroom.config.load import CompiledRule, LoadedConfig
-from dutyroom.config.types import CapacityRule, ReachabilityRule, SeriesRuleBase
+from dutyroom.config.types import CapacityRule, ReachabilityRule, SeriesRuleBase, parent_groups
 from dutyroom.model import Event, Labels, MetricValue, PollResult, Sample, State, Transition
-from dutyroom.rules import state_codec
-from dutyroom.rules.alert import SEVERITY_ORDER, STATE_SEVERITY, AlertPhase, Check, TargetHealth, fingerprint
+from dutyroom.rules import lifecycle, state_codec
+from dutyroom.rules.alert import AlertPhase, Check, TargetHealth, fingerprint
 from dutyroom.rules.capacity import headroom_of, record_peak
+from dutyroom.rules.dependencies import NOTHING_DOWN, DependencyGraph, DependencyView
 from dutyroom.rules.flapping import next_flapping, record_change
+from dutyroom.rules.health import being_checked, hard_down, record_result
+from dutyroom.rules.sessions import gate, severity_for
+from dutyroom.rules.staleness import ListeningClock
+from dutyroom.rules.thresholds import threshold_state
+from dutyroom.rules.traps import came_by_trap, hold_for
 
 
 @dataclass
@@ -28,6 +38,18 @@ class Evaluation:
 
     transitions: list[Transition] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+
+
+class _Reading(NamedTuple):
+    """One new value for one check, with what the engine needs to judge it."""
+
+    state: State
+    reason: str
+    value: MetricValue
+    unit: str
+    at: float
+    set_by_trap: bool = False
+    peaks: dict[str, float] | None = None
 
 
 class Engine:
@@ -57,6 +79,11 @@ class Engine:
                 self._rules_by_metric.setdefault(rule.spec.metric, []).append(rule)
         self._reachability = [rule for rule in config.rules if isinstance(rule.spec, ReachabilityRule)]
         self._rule_by_id = {rule.id: rule for rule in config.rules}
+        self._marks_down = {rule.id for rule in config.rules if rule.spec.marks_down}
+        self._graph = DependencyGraph({target.id: parent_groups(target.depends_on) for target in config.parsed.target})
+        self._clock = ListeningClock(
+            min((timing.stale_after_s for timing in config.timings.values()), default=math.inf)
+        )
         self.drill = False
 
     # ----- persistence (keys and encoding: dutyroom.rules.state_codec)
@@ -78,7 +105,8 @@ class Engine:
 
     def restore(self, blobs: Mapping[str, str]) -> None:
         """Load state saved by `export_changes`; entries that do not decode, and those of rules or targets no
-        longer configured, are dropped and forgotten by the next `export_changes`."""
+        longer configured, are dropped and forgotten by the next `export_changes`. The newest time in it is
+        when the engine last listened: a first evaluation much later is a gap (see `staleness`)."""
         stored = state_codec.decode_all(blobs)
         self._forgotten.update(stored.undecodable)
         for health in stored.health.values():
@@ -91,18 +119,31 @@ class Engine:
                 self.checks[key] = check
             else:
                 self._forgotten.add(key)
+        heard = [health.last_result_at for health in self.health.values()]
+        heard += [check.value_at for check in self.checks.values()]
+        self._clock.resume_after(max(heard, default=0.0))
 
     # ----- evaluation
     def evaluate(self, results: Iterable[PollResult], now: float) -> Evaluation:
         """Apply `results` (possibly none) at time `now`; returns the transitions and events."""
         out = Evaluation()
+        batch = list(results)
+        gap = self._clock.observe(now)
+        if gap:
+            message = f"nothing evaluated for {format_duration(gap)}: old data fires nothing, fresh polls decide"
+            out.events.append(Event(now, "watch-resumed", "dutyroom", message))
         phase_kind = self._phase_kind(now)
-        for result in results:
+        for result in batch:
             out.events.extend(result.events)
-            self._apply_result(result, phase_kind, out)
-        self._mark_stale(now, phase_kind, out)
-        self._suppress_dependents()
-        self._retire_resolved(now, out)
+            self._record_health(result)
+        view = self._dependency_view(now)
+        for target_id, result in {result.target: result for result in batch}.items():
+            self._evaluate_reachability(target_id, result, phase_kind, view, out)
+        for result in batch:
+            self._evaluate_samples(result, phase_kind, view, out)
+        self._judge_silence(now, phase_kind, view, out)
+        self._settle_dependents(now, phase_kind, self._dependency_view(now), out)
+        self._retire_resolved(now)
         return out
 
     def mark_series_stale(self, target: str, metric: str, labels: Labels, now: float) -> Evaluation:
@@ -112,14 +153,17 @@ class Engine:
         """
         out = Evaluation()
         phase_kind = self._phase_kind(now)
+        view = self._dependency_view(now)
         for rule in self._rules_by_metric.get(metric, ()):
             check = self.checks.get(fingerprint(rule.id, target, labels))
-            if check is None or check.state is State.STALE or self._explained_by_reachability(target):
+            if check is None or check.state is State.STALE or self._failing(target):
                 continue
-            check.state, check.reason = State.STALE, "the series ended (staleness marker)"
-            self._changed_checks.add(check.fingerprint)
-            self._advance(rule, check, True, now, phase_kind, out)
-        self._suppress_dependents()
+            check.set_by_trap = False
+            state, reason = gate(rule, State.STALE, "the series ended (staleness marker)", phase_kind)
+            self._set_quiet(check, state, reason)
+            if state is State.STALE or _still_on(check):
+                self._advance(rule, check, state is State.STALE, now, phase_kind, view, out)
+        self._settle_dependents(now, phase_kind, self._dependency_view(now), out)
         return out
 
     def _phase_kind(self, now: float) -> str | None:
@@ -128,39 +172,34 @@ class Engine:
             return None
         return calendar.phase_at(datetime.fromtimestamp(now, self.config.timezone)).kind
 
-    def _apply_result(self, result: PollResult, phase_kind: str | None, out: Evaluation) -> None:
+    def _record_health(self, result: PollResult) -> None:
         health = self.health.setdefault(result.target, TargetHealth(target=result.target))
+        record_result(health, result, self.config.timings.get(result.target))
         self._changed_targets.add(result.target)
-        timing = self.config.timings.get(result.target)
-        attempts = timing.attempts if timing else 3
-        health.last_result_at = result.at
-        if result.ok:
-            health.last_ok_at = result.at
-            health.consecutive_failures = 0
-            health.failure = None
-            health.reason = ""
-            health.hard_failure_since = 0.0
-        else:
-            health.consecutive_failures += 1
-            health.failure = result.failure
-            health.reason = result.reason
-            if health.consecutive_failures >= attempts and not health.hard_failure_since:
-                health.hard_failure_since = result.at
+
+    def _evaluate_reachability(
+        self, target_id: str, result: PollResult, phase_kind: str | None, view: DependencyView, out: Evaluation
+    ) -> None:
+        hard = bool(self.health[target_id].hard_failure_since)
+        state = (result.failure or State.UNREACHABLE) if hard else State.OK
+        reading = _Reading(state, result.reason if hard else "", result.reason or "reachable", "", result.at)
         for rule in self._reachability:
-            if self._rule_applies(rule, result.target, ()):
-                hard = bool(health.hard_failure_since)
-                state = (result.failure or State.UNREACHABLE) if hard else State.OK
-                reason = result.reason if hard else ""
-                self._update(
-                    rule, result.target, (), state, reason, result.reason or "reachable", "", result.at, phase_kind, out
-                )
+            if self._rule_applies(rule, target_id, ()):
+                self._update(rule, fingerprint(rule.id, target_id, ()), target_id, (), reading, phase_kind, view, out)
+
+    def _evaluate_samples(
+        self, result: PollResult, phase_kind: str | None, view: DependencyView, out: Evaluation
+    ) -> None:
+        by_trap = came_by_trap(result, self.config.target(result.target))
         for sample in result.samples:
             if sample.metric in self._capacity_metrics:
                 self._latest[(sample.target, sample.metric, sample.labels)] = sample.value
         for sample in result.samples:
             for rule in self._rules_by_metric.get(sample.metric, ()):
                 if self._rule_applies(rule, sample.target, sample.labels):
-                    self._evaluate_sample(rule, sample, phase_kind, out)
+                    key = fingerprint(rule.id, sample.target, sample.labels)
+                    reading = self._read(rule, sample, self.checks.get(key), by_trap)
+                    self._update(rule, key, sample.target, sample.labels, reading, phase_kind, view, out)
 
     def _rule_applies(self, rule: CompiledRule, target_id: str, labels: Labels) -> bool:
         spec = rule.spec
@@ -175,27 +214,20 @@ class Engine:
         label_map = dict(labels)
         return all(label_map.get(key) == value for key, value in spec.labels.items())
 
-    def _evaluate_sample(self, rule: CompiledRule, sample: Sample, phase_kind: str | None, out: Evaluation) -> None:
-        key = fingerprint(rule.id, sample.target, sample.labels)
-        check = self.checks.get(key)
-        value: MetricValue = sample.value
-        if isinstance(rule.spec, CapacityRule):
-            peaks = record_peak(
-                check.peaks if check else {}, sample.value, sample.at, self.config.timezone, rule.window_s
-            )
-            capacity = self._capacity(rule.spec, sample)
-            headroom, reason = headroom_of(capacity, peaks, sample.at, self.config.timezone, rule.window_s)
-            if headroom is None:
-                state, value = State.OK, reason
-            else:
-                value = round(headroom, 3)
-                state, reason = self._threshold_state(rule, value, check, default_warning=rule.spec.factor)
-            self._update(
-                rule, sample.target, sample.labels, state, reason, value, "x", sample.at, phase_kind, out, peaks=peaks
-            )
-            return
-        state, reason = self._threshold_state(rule, value, check)
-        self._update(rule, sample.target, sample.labels, state, reason, value, sample.unit, sample.at, phase_kind, out)
+    def _read(self, rule: CompiledRule, sample: Sample, check: Check | None, by_trap: bool) -> _Reading:
+        """What `sample` says for `rule`, given the check's current alert (for hysteresis and capacity peaks)."""
+        if not isinstance(rule.spec, CapacityRule):
+            state, reason = threshold_state(rule, sample.value, check)
+            return _Reading(state, reason, sample.value, sample.unit, sample.at, by_trap)
+        peaks = record_peak(check.peaks if check else {}, sample.value, sample.at, self.config.timezone, rule.window_s)
+        headroom, reason = headroom_of(
+            self._capacity(rule.spec, sample), peaks, sample.at, self.config.timezone, rule.window_s
+        )
+        if headroom is None:
+            return _Reading(State.OK, reason, reason, "x", sample.at, by_trap, peaks)
+        value = round(headroom, 3)
+        state, reason = threshold_state(rule, value, check, default_warning=rule.spec.factor)
+        return _Reading(state, reason, value, "x", sample.at, by_trap, peaks)
 
     def _capacity(self, spec: CapacityRule, sample: Sample) -> float | None:
         if spec.capacity is not None:
@@ -205,150 +237,129 @@ class Engine:
             return float(latest) * spec.capacity_scale
         return None
 
-    def _threshold_state(
-        self, rule: CompiledRule, value: MetricValue, check: Check | None, default_warning: float | None = None
-    ) -> tuple[State, str]:
-        try:
-            if rule.critical is not None and rule.critical.matches(value):
-                return State.CRITICAL, f"{_show(value)} {rule.critical.text}"
-            if rule.warning is not None and rule.warning.matches(value):
-                return State.WARNING, f"{_show(value)} {rule.warning.text}"
-            unconfigured = rule.warning is None and rule.critical is None
-            if unconfigured and default_warning is not None and isinstance(value, float) and value < default_warning:
-                return State.WARNING, f"headroom {value:g}x < {default_warning:g}x"
-            active = check is not None and check.phase in (AlertPhase.PENDING, AlertPhase.FIRING)
-            if active and rule.clear is not None and not rule.clear.matches(value):
-                assert check is not None
-                held = State.WARNING if rule.warning is not None else check.state
-                if held in (State.WARNING, State.CRITICAL):
-                    return held, f"{_show(value)} not yet {rule.clear.text}"
-        except NotComparable as error:
-            return State.UNKNOWN, str(error)
-        return State.OK, ""
-
     def _update(
         self,
         rule: CompiledRule,
+        key: str,
         target: str,
         labels: Labels,
-        state: State,
-        reason: str,
-        value: MetricValue,
-        unit: str,
-        at: float,
+        reading: _Reading,
         phase_kind: str | None,
+        view: DependencyView,
         out: Evaluation,
-        peaks: dict[str, float] | None = None,
     ) -> None:
-        key = fingerprint(rule.id, target, labels)
         check = self.checks.get(key)
         if check is None:
             check = Check(fingerprint=key, rule=rule.id, target=target, labels=labels)
             self.checks[key] = check
-        if rule.when and phase_kind is not None and phase_kind not in rule.when and state is not State.OK:
-            state, reason = State.OK, f"not checked during {phase_kind}"
-        if peaks is not None:
-            check.peaks = peaks
+        state, reason = gate(rule, reading.state, reading.reason, phase_kind)
+        if reading.peaks is not None:
+            check.peaks = reading.peaks
         check.changes = record_change(check.changes, check.state is not state) if check.value_at else check.changes
         was_flapping = check.flapping
         check.flapping = next_flapping(check.flapping, check.changes)
         if check.flapping != was_flapping:
             word = "started" if check.flapping else "stopped"
-            out.events.append(Event(at, "flapping", target, f"{rule.id}: flapping {word}", State.WARNING))
-        check.state, check.reason, check.value, check.value_at, check.unit = state, reason, value, at, unit
+            out.events.append(Event(reading.at, "flapping", target, f"{rule.id}: flapping {word}", State.WARNING))
+        check.state, check.reason, check.value, check.value_at = state, reason, reading.value, reading.at
+        check.unit, check.set_by_trap = reading.unit, reading.set_by_trap
         self._changed_checks.add(key)
-        self._advance(rule, check, state is not State.OK, at, phase_kind, out)
+        self._advance(rule, check, state is not State.OK, reading.at, phase_kind, view, out)
 
     def _advance(
-        self, rule: CompiledRule, check: Check, condition: bool, now: float, phase_kind: str | None, out: Evaluation
+        self,
+        rule: CompiledRule,
+        check: Check,
+        condition: bool,
+        now: float,
+        phase_kind: str | None,
+        view: DependencyView,
+        out: Evaluation,
     ) -> None:
-        """Prometheus's alert lifecycle for one evaluation of `check`."""
-        before = check.phase
-        severity_before = check.severity
+        """Move `check` through its lifecycle; a phase change (or a firing alert's new severity) is a transition."""
+        before = lifecycle.Before.of(check)
         if condition:
-            check.last_true_at = now
-            check.severity = _severity(rule, check.state, phase_kind)
-            if check.phase in (AlertPhase.INACTIVE, AlertPhase.RESOLVED):
-                check.phase, check.active_since, check.resolved_at = AlertPhase.PENDING, now, 0.0
-                check.drill = self.drill
-            if check.phase is AlertPhase.PENDING and now - check.active_since >= rule.for_s:
-                check.phase, check.fired_at = AlertPhase.FIRING, now
-        elif check.phase is AlertPhase.PENDING:
-            check.phase = AlertPhase.INACTIVE
-        elif check.phase is AlertPhase.FIRING and now - check.last_true_at >= rule.keep_firing_for_s:
-            check.phase, check.resolved_at = AlertPhase.RESOLVED, now
-        if check.phase is not before or (check.firing and check.severity != severity_before):
-            notify = not check.flapping and (
-                check.phase is AlertPhase.RESOLVED
-                or (
-                    check.firing
-                    and (
-                        before is not AlertPhase.FIRING
-                        or SEVERITY_ORDER[check.severity] > SEVERITY_ORDER[severity_before]
-                    )
-                )
-            )
-            out.transitions.append(_transition(check, before, now, notify))
+            check.severity = severity_for(rule, check.state, phase_kind)
+        waits_on = view.checking_parent.get(check.target, "") if condition else ""
+        lifecycle.advance(check, condition, now, rule.for_s, rule.keep_firing_for_s, waits_on)
+        if before.phase in (AlertPhase.INACTIVE, AlertPhase.RESOLVED) and check.phase is not before.phase:
+            check.drill = self.drill
+        cause = self._cause(check, view) if check.active else ""
+        if before.differs(check) or cause != check.suppressed_by:
+            check.suppressed_by = cause
+            self._changed_checks.add(check.fingerprint)
+        transition = lifecycle.transition(check, before, now)
+        if transition is not None:
+            out.transitions.append(transition)
 
-    def _mark_stale(self, now: float, phase_kind: str | None, out: Evaluation) -> None:
+    def _judge_silence(self, now: float, phase_kind: str | None, view: DependencyView, out: Evaluation) -> None:
+        """Series that got nothing new: a trap-set state holds (until its hold time); a polled one goes STALE
+        after the staleness limit of listening, unless its failing target already explains it."""
         for check in list(self.checks.values()):
             rule = self._rule_by_id.get(check.rule)
-            if rule is None or rule.spec.kind == "reachability" or check.state is State.STALE or not check.value_at:
-                continue
-            if self._explained_by_reachability(check.target):
+            if rule is None or rule.spec.kind == "reachability" or not check.value_at:
                 continue
             timing = self.config.timings.get(check.target)
-            if timing is not None and now - check.value_at > timing.stale_after_s:
-                age = int(now - check.value_at)
-                check.state, check.reason = State.STALE, f"no fresh data for {age}s"
-                self._changed_checks.add(check.fingerprint)
-                self._advance(rule, check, True, now, phase_kind, out)
+            if check.set_by_trap:
+                hold = hold_for(rule, timing)
+                if hold is not None and now - check.value_at >= hold and _still_on(check):
+                    self._set_quiet(check, State.OK, f"no trap for {format_duration(hold)}: hold ended")
+                    self._advance(rule, check, False, now, phase_kind, view, out)
+                continue
+            if timing is None or self._clock.silent_for(check.value_at, now) <= timing.stale_after_s:
+                continue
+            if self._failing(check.target):
+                continue
+            state, reason = gate(rule, State.STALE, f"no fresh data for {int(now - check.value_at)}s", phase_kind)
+            self._set_quiet(check, state, reason)
+            if state is State.STALE or _still_on(check):
+                self._advance(rule, check, state is State.STALE, now, phase_kind, view, out)
 
-    def _explained_by_reachability(self, target_id: str) -> bool:
-        """A target that is hard-down under a reachability rule: its series going quiet is no news."""
+    def _set_quiet(self, check: Check, state: State, reason: str) -> None:
+        """A state that silence gave the check (kept with the reason it first got, so it is written once)."""
+        if check.state is not state:
+            check.state, check.reason = state, reason
+            self._changed_checks.add(check.fingerprint)
+
+    def _failing(self, target_id: str) -> bool:
+        """A target with failed polls under a reachability rule: its failures explain why its series are quiet."""
         health = self.health.get(target_id)
-        return bool(health and health.hard_failure_since) and any(
+        return bool(health and health.consecutive_failures) and any(
             self._rule_applies(rule, target_id, ()) for rule in self._reachability
         )
 
-    def _suppress_dependents(self) -> None:
-        down = self._down_targets()
+    def _cause(self, check: Check, view: DependencyView) -> str:
+        """What explains an active alert: a down parent, or for a STALE series its own failing target."""
+        cause = view.suppressed_by.get(check.target, "")
+        if not cause and check.state is State.STALE and self._failing(check.target):
+            return check.target
+        return cause
+
+    def _dependency_view(self, now: float) -> DependencyView:
+        if self._graph.empty:
+            return NOTHING_DOWN
+        down = hard_down(self.health)
+        if self._marks_down:
+            marked = (check for check in self.checks.values() if check.firing and check.rule in self._marks_down)
+            down.update(check.target for check in marked)
+        return self._graph.view(down, being_checked(self.health, self.config.timings, now) - down)
+
+    def _settle_dependents(self, now: float, phase_kind: str | None, view: DependencyView, out: Evaluation) -> None:
+        """Suppression as it stands after the whole batch; an alert that waited on a parent now known fires."""
         for check in self.checks.values():
             if not check.active:
                 continue
-            cause = self._root_cause(check.target, down)
+            rule = self._rule_by_id.get(check.rule)
+            if check.checking_parent and rule is not None:
+                if view.checking_parent.get(check.target, "") != check.checking_parent:
+                    self._advance(rule, check, True, now, phase_kind, view, out)
+                continue
+            cause = self._cause(check, view)
             if cause != check.suppressed_by:
                 check.suppressed_by = cause
                 self._changed_checks.add(check.fingerprint)
 
-    def _down_targets(self) -> set[str]:
-        down = {target for target, health in self.health.items() if health.hard_failure_since}
-        for check in self.checks.values():
-            rule = self._rule_by_id.get(check.rule)
-            if check.firing and rule is not None and rule.spec.marks_down:
-                down.add(check.target)
-        return down
-
-    def _root_cause(self, target_id: str, down: set[str]) -> str:
-        """The furthest-up failed ancestor of `target_id`, or '' when none is down."""
-        cause = ""
-        frontier = list(self._parents(target_id))
-        seen: set[str] = set()
-        while frontier:
-            parent = frontier.pop(0)
-            if parent in seen:
-                continue
-            seen.add(parent)
-            if parent in down:
-                cause = parent
-            frontier.extend(self._parents(parent))
-        return cause
-
-    def _parents(self, target_id: str) -> Sequence[str]:
-        target = self.config.target(target_id)
-        return target.depends_on if target else ()
-
-    def _retire_resolved(self, now: float, out: Evaluation) -> None:
+    def _retire_resolved(self, now: float) -> None:
         keep_for = self.config.resolved_visible_for_s
         for check in self.checks.values():
             if check.phase is AlertPhase.RESOLVED and now - check.resolved_at >= keep_for:
@@ -356,37 +367,6 @@ class Engine:
                 self._changed_checks.add(check.fingerprint)
 
 
-def _severity(rule: CompiledRule, state: State, phase_kind: str | None) -> str:
-    base = STATE_SEVERITY[state]
-    cap = rule.spec.severity.get(phase_kind or "")
-    if cap is not None and SEVERITY_ORDER[cap] < SEVERITY_ORDER[base]:
-        return cap
-    return base
-
-
-def _transition(check: Check, before: AlertPhase, now: float, notify: bool) -> Transition:
-    return Transition(
-        at=now,
-        fingerprint=check.fingerprint,
-        rule=check.rule,
-        target=check.target,
-        labels=check.labels,
-        before=before,
-        after=check.phase,
-        state=check.state,
-        severity=check.severity,
-        value=_show(check.value),
-        reason=check.reason,
-        notify=notify and not check.suppressed_by,
-        suppressed_by=check.suppressed_by,
-        flapping=check.flapping,
-        drill=check.drill,
-    )
-
-
-def _show(value: MetricValue | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.6g}"
-    return str(value)
+def _still_on(check: Check) -> bool:
+    """Pending or firing (kept firing included): an alert that a false condition must still move on."""
+    return check.phase in (AlertPhase.PENDING, AlertPhase.FIRING)

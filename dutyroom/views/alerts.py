@@ -143,7 +143,7 @@ def alert_views(config: LoadedConfig, checks: Iterable[Check], operator: Operato
                 playbook=rule.playbook if rule else None,
                 summary=summary,
                 drill=check.drill,
-                provisional_calendar=check.rule in follows_calendar and provisional(check.last_true_at),
+                provisional_calendar=check.rule in follows_calendar and provisional(check.value_at),
             )
         )
     return sorted(views, key=AlertView.sort_key)
