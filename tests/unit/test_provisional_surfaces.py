@@ -48,7 +48,6 @@ def firing(rule: str, target: str, when: float) -> Check:
         severity="critical",
         active_since=when,
         fired_at=when,
-        last_true_at=when,
     )
 
 
