@@ -36,11 +36,27 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def validate_all(config_path: Path, playbooks_dir: Path | None = None) -> tuple[list[Problem], str]:
-    """Every problem found (sorted), and a one-line summary when there are none."""
+    """Every problem found (sorted), and a one-line summary when there are none.
+
+    checks.toml and the playbooks are checked by `dutyroom.room`; what only the collectors know (profiles,
+    the metrics targets give, the trap receiver) by `collectors.config_check`, once checks.toml itself loads.
+    """
+    from collectors.config_check import assess_collectors
+    from dutyroom.config.load import load_config
+    from dutyroom.config.problems import ConfigError
     from dutyroom.room import check_room
 
     room, problems = check_room(config_path, playbooks_dir, require_env=False)
-    if room is None:
+    loaded = room.config if room is not None else None
+    if loaded is None and not any(problem.file == str(config_path) for problem in problems):
+        try:  # checks.toml is fine and only playbooks are not: the collectors' checks still apply
+            loaded = load_config(config_path, require_env=False)
+        except ConfigError:
+            loaded = None
+    collectors = assess_collectors(loaded) if loaded is not None else None
+    if collectors is not None:
+        problems = sorted(set(problems) | set(collectors.problems))
+    if room is None or collectors is None or problems:
         return problems, ""
     config = room.config.parsed
     summary = f"{len(config.target)} targets, {len(config.rule)} rules, {len(room.playbooks.ids())} playbooks"
@@ -50,6 +66,10 @@ def validate_all(config_path: Path, playbooks_dir: Path | None = None) -> tuple[
     if room.config.unwritten_secret_files:
         paths = ", ".join(sorted(set(room.config.unwritten_secret_files)))
         summary += f" (secret files not written yet here: {paths}; write them, mode 0600, where dutyroom runs)"
+    if collectors.waiting_rules:
+        waiting = collectors.waiting_rules
+        names = ", ".join(waiting[:5]) + (f" and {len(waiting) - 5} more" if len(waiting) > 5 else "")
+        summary += f" ({len(waiting)} rules wait for a target that gives their metric: {names})"
     return problems, summary
 
 
