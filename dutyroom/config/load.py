@@ -150,6 +150,17 @@ def _load_document(
     return loaded
 
 
+def _not_written(path: Path) -> bool:
+    """No such file; one that exists but cannot be reached (a 0700 folder of another user) is reported instead."""
+    try:
+        path.stat()
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
 def _quiet_duration(text: str, fallback: float) -> float:
     """A default already reported where it is defined: parse it without reporting again."""
     try:
@@ -272,7 +283,7 @@ class _Checker:
                     continue
                 if not self.require_env and secret.env is not None and secret.env not in (self.environ or os.environ):
                     self.unset_env.append(secret.env)
-                elif not self.require_env and secret.file is not None and not (base / secret.file).exists():
+                elif not self.require_env and secret.file is not None and _not_written(base / secret.file):
                     self.unwritten_secret_files.append(secret.file)
                 elif problem := secret_problem(secret, base, self.environ):
                     self.problems.at(("credentials", name, key), problem)
