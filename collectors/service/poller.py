@@ -20,7 +20,7 @@ from wsgiref.simple_server import WSGIServer
 from collectors.factory import build_collectors, build_trap_receiver
 from collectors.scheduler import Scheduler
 from collectors.service.exporter import ExportCollector, latest_numeric, start_exporter
-from collectors.service.reload import WATCH_EVERY_S, files_fingerprint, try_reload
+from collectors.service.reload import WATCH_EVERY_S, files_fingerprint, publish_room, try_reload
 from dutyroom.model import Event, Identity, Labels, PollResult, Transition
 from dutyroom.playbooks.runs import RUN_ACTION_KINDS, AlertRef, RunBook, RunError
 from dutyroom.room import Room
@@ -123,8 +123,10 @@ class Poller:
 
     def _try_reload(self) -> Room | None:
         outcome = try_reload(self.room.config.path, self.playbooks_dir)
+        unpublished = publish_room(outcome.room, self.store.db_path.parent, self.clock()) if outcome.room else ""
         self.store.set_meta("reload_status", outcome.status)
         message = "configuration reloaded" if outcome.room is not None else outcome.status
+        message += f" ({unpublished})" if unpublished else ""
         self.store.record_events([Event(self.clock(), "reload", "dutyroom", message)])
         return outcome.room
 
