@@ -35,6 +35,7 @@ from dutyroom.views.console_source import (
     TargetDetail,
     TimelineEntry,
 )
+from dutyroom.views.published_room import PublishedRoomFollower
 from dutyroom.views.snapshot import read_engine_state
 from dutyroom.views.source_cache import AlertViewCache, EngineStateCache
 
@@ -61,6 +62,7 @@ class StoreSource:
         self._overview: tuple[GroupCount, ...] = ()
         self._runs_of_book: RunBook | None = None
         self._run_of_alert: dict[str, PlaybookRun | None] = {}
+        self._published = PublishedRoomFollower(store.db_path.parent)
 
     # ----- reading
     def _catch_up(self) -> None:
@@ -75,6 +77,7 @@ class StoreSource:
             self._cursor = batch[-1].id
 
     def snapshot(self, now: float) -> ConsoleSnapshot:
+        self._follow_published()
         self._catch_up()
         config = self.room.config
         state = self._state.read(self.store.load_alert_states())
@@ -105,6 +108,13 @@ class StoreSource:
             language=self.language,
             bell=config.parsed.defaults.bell,
         )
+
+    def _follow_published(self) -> None:
+        """After the poller's good reload, show the room it runs now (site, targets, rules, roles)."""
+        room = self._published.newer_room()
+        if room is not None:
+            self.room = room
+            self.role = role_of(self.identity, room.config.parsed.roles)
 
     def _runs_for(self, alerts: tuple[AlertView, ...]) -> dict[str, PlaybookRun]:
         """The run of each alert that has one (remembered until the run book changes)."""

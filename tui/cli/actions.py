@@ -76,7 +76,7 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     from dutyroom.views.snapshot import read_alerts
     from tui.text_format import alert_marks, format_age, format_value
 
-    config = load_or_fail(args.config)
+    config = load_or_fail(args.config, args.state)
     now = time.time()
     with open_store(args.state) as store:
         alerts = read_alerts(store, config, now)
@@ -100,7 +100,7 @@ def _select(args: argparse.Namespace) -> tuple[AlertView, float]:
     from dutyroom.views.alerts import find_alert
     from dutyroom.views.snapshot import read_alerts
 
-    config = load_or_fail(args.config)
+    config = load_or_fail(args.config, args.state)
     now = time.time()
     with open_store(args.state) as store:
         try:
@@ -113,7 +113,7 @@ def _submit(args: argparse.Namespace, request: ActionRequest, done: str) -> int:
     from dutyroom.operators.actions import ActionRefused, submit
     from dutyroom.operators.identity import current_identity
 
-    config = load_or_fail(args.config)
+    config = load_or_fail(args.config, args.state)
     with open_store(args.state) as store:
         try:
             stored = submit(store, config, current_identity(), request, time.time())

@@ -77,14 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_console(args: argparse.Namespace) -> int:
     """The console on the room's state directory (owner, or viewer when a poller is already running)."""
-    from dutyroom.config.problems import ConfigError
-    from dutyroom.room import load_room
+    from tui.cli.common import room_or_fail
     from tui.launch import ConsoleOptions, run_console
 
-    try:
-        room = load_room(args.config)
-    except ConfigError as error:
-        raise CommandFailed(str(error)) from None
+    room = room_or_fail(args.config, args.state)  # the poller's published configuration while checks.toml is broken
     options = ConsoleOptions(
         language=args.lang or "",
         ascii_only=args.ascii,

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import signal
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from collectors.service.poller import Poller
+    from collectors.service.reload import publish_room
     from dutyroom.config.problems import ConfigError
     from dutyroom.room import load_room
     from dutyroom.store.lock import PollerLock, StateLocked
@@ -41,6 +43,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         with open_store(args.state) as store:
             store.set_meta("reload_status", "")
             poller = Poller(room, store, playbooks_dir=args.playbooks)
+            publish_room(room, args.state, time.time())  # what consoles start from while checks.toml is broken
             print(
                 f"dutyroom serve: polling {len(room.config.parsed.target)} targets, state in {args.state}",
                 file=sys.stderr,
