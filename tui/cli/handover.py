@@ -69,7 +69,7 @@ def load_room_leniently(config_path: Path, playbooks: Path | None, state: Path |
     from dutyroom.room import Room, playbooks_dir_for
 
     config = load_or_fail(config_path, state)
-    library, _problems = read_playbooks(playbooks_dir_for(config_path, playbooks))
+    library, _problems = read_playbooks(playbooks_dir_for(config.path, playbooks))
     return Room(config, library)
 
 

@@ -43,7 +43,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         with open_store(args.state) as store:
             store.set_meta("reload_status", "")
             poller = Poller(room, store, playbooks_dir=args.playbooks)
-            publish_room(room, args.state, time.time())  # what consoles start from while checks.toml is broken
+            if unpublished := publish_room(room, args.state, time.time()):  # what consoles use if checks.toml breaks
+                print(f"dutyroom serve: {unpublished}", file=sys.stderr, flush=True)
             print(
                 f"dutyroom serve: polling {len(room.config.parsed.target)} targets, state in {args.state}",
                 file=sys.stderr,
