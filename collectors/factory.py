@@ -18,8 +18,9 @@ from collectors.http import HttpCollector
 from collectors.http_clients import build_http_client
 from collectors.http_spec import HttpTargetSpec
 from collectors.prom import PromSelector
+from collectors.setup_failure import SetupFailureCollector
 from collectors.snmp.collector import SnmpCollector, auto_transport
-from collectors.snmp.profiles import load_profile
+from collectors.snmp.profiles import load_profile, site_profile_dirs
 from collectors.snmp.spec import SnmpTargetSpec
 from collectors.tcp import TcpCollector, TcpTargetSpec
 from collectors.trap_spec import TrapReceiverSpec
@@ -60,20 +61,23 @@ class CollectorSet:
 
 def profile_dirs(config: LoadedConfig) -> tuple[Path, ...]:
     """User profile folders: `profiles/` beside checks.toml, when present."""
-    local = config.base_dir / "profiles"
-    return (local,) if local.is_dir() else ()
+    return site_profile_dirs(config.base_dir)
 
 
 def build_collectors(config: LoadedConfig, targets: Iterable[Target] | None = None) -> CollectorSet:
-    """A collector per polled target; a target that cannot be set up is reported, not fatal."""
+    """A collector per polled target; one that cannot be set up is polled as UNKNOWN with the reason, never fatal."""
     built = CollectorSet()
     for target in config.parsed.target if targets is None else targets:
         if isinstance(target, TrapTarget):
             continue
         try:
             built.collectors.append(_build(config, target, built))
-        except (CollectorSetupError, ValueError, KeyError) as error:
-            built.problems.append(f"{target.id}: {error}")
+        except Exception as error:  # one target's set-up never takes the others down (RELIABILITY R22)
+            known = isinstance(error, ValueError | KeyError)
+            reason = str(error) if known else f"internal error ({type(error).__name__})"
+            stand_in = SetupFailureCollector(target.id, config.timings[target.id].interval_s, reason)
+            built.collectors.append(stand_in)
+            built.problems.append(f"{target.id}: {stand_in.reason}")
     return built
 
 

@@ -25,29 +25,40 @@ def playbooks_dir_for(config_path: Path, override: Path | None = None) -> Path:
 
 
 def check_room(
-    config_path: Path, playbooks_dir: Path | None = None, *, require_env: bool = True
+    config_path: Path, playbooks_dir: Path | None = None, *, require_env: bool = True, resolve_secrets: bool = True
 ) -> tuple[Room | None, list[Problem]]:
     """Load config and playbooks, reporting every problem of both (sorted by file, line, column)."""
     problems: list[Problem] = []
     config: LoadedConfig | None = None
     try:
-        config = load_config(config_path, require_env=require_env)
+        config = load_config(config_path, require_env=require_env, resolve_secrets=resolve_secrets)
     except ConfigError as error:
         problems.extend(error.problems)
     library, playbook_problems = read_playbooks(playbooks_dir_for(config_path, playbooks_dir))
     problems.extend(playbook_problems)
     if config is not None:
-        references: list[RuleReference] = [
-            (rule.id, rule.playbook, config_positions(config, index)) for index, rule in enumerate(config.parsed.rule)
-        ]
-        problems.extend(
-            check_playbook_references(
-                library.all(), references, str(config_path), config.parsed.defaults.require_playbook
-            )
-        )
+        problems.extend(_reference_problems(config, library))
     if problems or config is None:
         return None, sorted(problems)
     return Room(config, library), []
+
+
+def room_of(config: LoadedConfig, playbooks_dir: Path | None = None) -> tuple[Room | None, list[Problem]]:
+    """A room around a config already loaded (e.g. the poller's published one), with the playbooks beside it."""
+    library, problems = read_playbooks(playbooks_dir_for(config.path, playbooks_dir))
+    problems.extend(_reference_problems(config, library))
+    if problems:
+        return None, sorted(problems)
+    return Room(config, library), []
+
+
+def _reference_problems(config: LoadedConfig, library: PlaybookLibrary) -> list[Problem]:
+    references: list[RuleReference] = [
+        (rule.id, rule.playbook, config_positions(config, index)) for index, rule in enumerate(config.parsed.rule)
+    ]
+    return check_playbook_references(
+        library.all(), references, str(config.path), config.parsed.defaults.require_playbook
+    )
 
 
 def load_room(config_path: Path, playbooks_dir: Path | None = None) -> Room:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from collectors.service.poller import Poller
+from collectors.service.reload import publish_room
 from dutyroom.handover.writer import HandoverError, write_handover
 from dutyroom.operators.desk import StoreDesk
 from dutyroom.operators.identity import current_identity
@@ -149,6 +150,8 @@ def run_console(
     try:
         with Store.open(state_dir) as store:
             poller = Poller(room, store, playbooks_dir=playbooks_dir) if lock is not None else None
+            if poller is not None:
+                publish_room(room, state_dir, time.time())  # what other consoles start from if checks.toml breaks
             asyncio.run(run_console_async(room, store, poller=poller, options=options, handover=handover))
     finally:
         if lock is not None:

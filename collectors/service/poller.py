@@ -26,7 +26,7 @@ from collectors.scheduler import Scheduler
 from collectors.service.exporter import ExportCollector, latest_numeric, start_exporter
 from collectors.service.notify import ServiceNotifier
 from collectors.service.publish import Publisher
-from collectors.service.reload import WATCH_EVERY_S, files_fingerprint, try_reload
+from collectors.service.reload import WATCH_EVERY_S, files_fingerprint, publish_room, try_reload
 from collectors.service.saving import StateSaver
 from collectors.service.summary import ReloadNote, plural, service_status
 from collectors.traps import TrapReceiver
@@ -164,14 +164,18 @@ class Poller:
         self.publisher.reloading()
         outcome = try_reload(self.room.config.path, self.playbooks_dir)
         now = self.clock()
+        unpublished = publish_room(outcome.room, self.store.db_path.parent, now) if outcome.room else ""
         self.last_reload = ReloadNote(now, outcome.status)
         self.saver.set_meta("reload_status", outcome.status, now)
         message = "configuration reloaded" if outcome.room is not None else outcome.status
+        message += f" ({unpublished})" if unpublished else ""
         if outcome.room is not None:
             targets = plural(len(outcome.room.config.parsed.target), "target")
             log.info("configuration reloaded from %s: %s", self.room.config.path, targets)
         else:
             log.error("%s; the running configuration stays in force", outcome.status)
+        if unpublished:
+            log.warning("%s", unpublished)
         self.saver.record_events([Event(now, "reload", "dutyroom", message)], now)
         return outcome.room
 

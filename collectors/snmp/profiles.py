@@ -13,13 +13,30 @@ from collectors.snmp.oids import Oid, parse_oid
 from collectors.snmp.profile_metrics import parse_metric
 from collectors.snmp.profile_model import Detect, Profile, TableSpec
 from collectors.snmp.profile_parts import ProfileError, check_keys, parse_conditions, parse_labels
+from dutyroom.config.typed_toml import nesting_too_deep
 
 INSTALLED_DIR = Path(__file__).resolve().parent.parent / "profiles"
+SITE_DIR_NAME = "profiles"
+"""A site's own profiles live in `profiles/` beside its checks.toml and are searched before the installed ones."""
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _TOP_KEYS = {"name", "description", "priority", "detect", "scalars", "metric", "table", "suggest"}
 _TABLE_KEYS = {"name", "columns", "labels", "where", "select_by", "discontinuity", "metric"}
 
-__all__ = ["INSTALLED_DIR", "ProfileError", "installed_profile_names", "load_profile", "parse_profile"]
+__all__ = [
+    "INSTALLED_DIR",
+    "ProfileError",
+    "installed_profile_names",
+    "load_profile",
+    "parse_profile",
+    "profile_path",
+    "site_profile_dirs",
+]
+
+
+def site_profile_dirs(config_dir: Path) -> tuple[Path, ...]:
+    """The site's own profile folder (`profiles/` beside checks.toml), when there is one."""
+    local = config_dir / SITE_DIR_NAME
+    return (local,) if local.is_dir() else ()
 
 
 def installed_profile_names() -> tuple[str, ...]:
@@ -37,24 +54,42 @@ def available_profile_names(extra_dirs: Iterable[str | Path] = ()) -> tuple[str,
 
 def load_profile(name: str, extra_dirs: Iterable[str | Path] = ()) -> Profile:
     """The profile called `name`: a site's directories are searched first, then the installed ones."""
+    return parse_profile_file(profile_path(name, extra_dirs))
+
+
+def profile_path(name: str, extra_dirs: Iterable[str | Path] = ()) -> Path:
+    """The file `load_profile(name, extra_dirs)` reads; ProfileError for a bad name or when there is none."""
     if not _NAME.match(name):
         raise ProfileError(f"bad profile name {name!r}: lower-case letters, digits, - and _ only")
     for directory in [*map(Path, extra_dirs), INSTALLED_DIR]:
         path = directory / f"{name}.toml"
         if path.is_file():
-            return parse_profile_file(path)
+            return path
     raise ProfileError(f"no profile named {name!r} (installed: {', '.join(installed_profile_names())})")
 
 
-def parse_profile_file(path: Path) -> Profile:
+def read_profile_document(path: Path) -> dict[str, Any]:
+    """The profile file as TOML data; ProfileError (never RecursionError or OSError) when it cannot be read."""
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
         raise ProfileError(f"{path}: {error}") from None
+    if (too_deep := nesting_too_deep(text)) is not None:
+        raise ProfileError(f"{path}:{too_deep[0]}:{too_deep[1]}: arrays and tables nested too deeply")
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ProfileError(f"{path}: {error}") from None
+
+
+def parse_profile_file(path: Path) -> Profile:
+    document = read_profile_document(path)
     try:
         profile = parse_profile(document, source=str(path))
     except ProfileError as error:
         raise ProfileError(f"{path}: {error}") from None
+    except (TypeError, AttributeError, KeyError, RecursionError) as error:  # a shape the checks did not foresee
+        raise ProfileError(f"{path}: malformed profile ({type(error).__name__})") from None
     if profile.name != path.stem:
         raise ProfileError(f"{path}: name {profile.name!r} must match the file name")
     return profile

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dutyroom.config.conditions import Condition, ExpressionError, parse_condition
@@ -106,27 +107,64 @@ class LoadedConfig:
         return self.targets_by_id.get(target_id)
 
 
-def load_config(path: Path, environ: Mapping[str, str] | None = None, *, require_env: bool = True) -> LoadedConfig:
+def load_config(
+    path: Path, environ: Mapping[str, str] | None = None, *, require_env: bool = True, resolve_secrets: bool = True
+) -> LoadedConfig:
     """Read and validate `path`; raises ConfigError with every problem found.
 
     With `require_env` false (for `dutyroom check` on a machine other than the poller's, or on a new site), a
     secret whose environment variable is unset or whose file does not exist yet is not a problem: it is listed
-    in `LoadedConfig.unset_env` or `LoadedConfig.unwritten_secret_files`.
+    in `LoadedConfig.unset_env` or `LoadedConfig.unwritten_secret_files`. With `resolve_secrets` false (commands
+    that only read the state or record operator actions) secrets are not looked at at all: such a caller needs
+    no device secret, and none is read.
     """
     problems = ProblemCollector(str(path))
     data = read_toml_file(path, problems)
     if data is None:
         problems.raise_if_any()
         raise AssertionError("unreachable")
+    return _load_document(data, path, problems, environ, require_env=require_env, resolve_secrets=resolve_secrets)
+
+
+def load_config_document(document: Mapping[str, Any], path: Path, *, source: str) -> LoadedConfig:
+    """Validate a checks.toml already read into plain data (the poller's published copy), secrets unresolved.
+
+    `path` is where the document came from, so relative paths (calendar, secret files) resolve as they did;
+    problems are reported against `source`.
+    """
+    problems = ProblemCollector(source)
+    return _load_document(dict(document), path, problems, None, require_env=False, resolve_secrets=False)
+
+
+def _load_document(
+    data: dict[str, Any],
+    path: Path,
+    problems: ProblemCollector,
+    environ: Mapping[str, str] | None,
+    *,
+    require_env: bool,
+    resolve_secrets: bool,
+) -> LoadedConfig:
     config = convert_table(data, Config, (), problems)
     if config is None:
         problems.raise_if_any()
         raise AssertionError("unreachable")
-    checker = _Checker(config, path, problems, environ, require_env)
+    checker = _Checker(config, path, problems, environ, require_env, resolve_secrets)
     loaded = checker.check()
     problems.raise_if_any()
     assert loaded is not None
     return loaded
+
+
+def _not_written(path: Path) -> bool:
+    """No such file; one that exists but cannot be reached (a 0700 folder of another user) is reported instead."""
+    try:
+        path.stat()
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def _quiet_duration(text: str, fallback: float) -> float:
@@ -147,12 +185,14 @@ class _Checker:
         problems: ProblemCollector,
         environ: Mapping[str, str] | None,
         require_env: bool = True,
+        resolve_secrets: bool = True,
     ) -> None:
         self.config = config
         self.path = path
         self.problems = problems
         self.environ = environ
         self.require_env = require_env
+        self.resolve_secrets = resolve_secrets
         self.unset_env: list[str] = []
         self.unwritten_secret_files: list[str] = []
 
@@ -160,8 +200,8 @@ class _Checker:
         config = self.config
         timezone = self._timezone()
         calendar = self._calendar()
-        defaults = self._duration(config.defaults.interval, ("defaults", "interval"))
-        self._duration(config.defaults.timeout, ("defaults", "timeout"))
+        defaults = self._positive_duration(config.defaults.interval, ("defaults", "interval"))
+        self._positive_duration(config.defaults.timeout, ("defaults", "timeout"))
         self._duplicates([target.id for target in config.target], "target", "target")
         self._duplicates([rule.id for rule in config.rule], "rule", "rule")
         self._duplicates([silence.id for silence in config.silence], "silence", "silence")
@@ -230,6 +270,14 @@ class _Checker:
             self.problems.at(path, str(error), value=True)
             return None
 
+    def _positive_duration(self, text: str, path: KeyPath) -> float | None:
+        """An interval or a timeout: zero would make the scheduler refuse to start (or poll in a tight loop)."""
+        seconds = self._duration(text, path)
+        if seconds is not None and seconds <= 0:
+            self.problems.at(path, f"'{path[-1]}' must be longer than 0s", value=True)
+            return None
+        return seconds
+
     def _duplicates(self, ids: list[str], table: str, label: str) -> None:
         seen: dict[str, int] = {}
         for index, item_id in enumerate(ids):
@@ -246,11 +294,11 @@ class _Checker:
         for name, credential in self.config.credentials.items():
             for key in ("community", "auth_key", "priv_key", "token"):
                 secret = getattr(credential, key)
-                if secret is None:
+                if secret is None or not self.resolve_secrets:
                     continue
                 if not self.require_env and secret.env is not None and secret.env not in (self.environ or os.environ):
                     self.unset_env.append(secret.env)
-                elif not self.require_env and secret.file is not None and not (base / secret.file).exists():
+                elif not self.require_env and secret.file is not None and _not_written(base / secret.file):
                     self.unwritten_secret_files.append(secret.file)
                 elif problem := secret_problem(secret, base, self.environ):
                     self.problems.at(("credentials", name, key), problem)
@@ -279,10 +327,11 @@ class _Checker:
         timeout = _quiet_duration(defaults.timeout, 2.0)
         retries, attempts = defaults.retries, defaults.attempts
         if isinstance(target, PolledTargetBase):
-            interval = (self._duration(target.interval, (*path, "interval")) if target.interval else None) or interval
+            if target.interval:
+                interval = self._positive_duration(target.interval, (*path, "interval")) or interval
             attempts = defaults.attempts if target.attempts is None else target.attempts
-        if isinstance(target, NetworkTargetBase):
-            timeout = (self._duration(target.timeout, (*path, "timeout")) if target.timeout else None) or timeout
+        if isinstance(target, NetworkTargetBase) and target.timeout:
+            timeout = self._positive_duration(target.timeout, (*path, "timeout")) or timeout
         if isinstance(target, SnmpTarget) and target.retries is not None:
             retries = target.retries
         if isinstance(target, NetworkTargetBase) and timeout * (retries + 1) >= interval:

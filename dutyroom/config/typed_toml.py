@@ -3,6 +3,8 @@
 msgspec stops at the first error, so tables are converted key by key: unknown keys, missing keys and wrong
 types are all reported, each at its own position, before anything is constructed. A tagged union of Structs
 (msgspec `tag_field`) is read as the member its tag names, so a key of another member is refused by name.
+tomllib recurses once per nesting level, so arrays nested a few hundred deep would raise RecursionError (and
+crash a reload): nesting deeper than `MAX_NESTING` is refused at its bracket before tomllib reads the text.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from dutyroom.config.toml_positions import KeyPath, TomlPositions
 T = TypeVar("T", bound=msgspec.Struct)
 _TOML_ERROR_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 _MSGSPEC_AT = re.compile(r"\s*-\s*at\s*`\$[^`]*`")
+MAX_NESTING = 32
+"""Arrays and inline tables nested deeper than this are refused; checks.toml needs three levels at most."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,8 +47,16 @@ class DefaultTag:
 
 def parse_toml_text(text: str, collector: ProblemCollector, *, first_line: int = 1) -> dict[str, Any] | None:
     """Parse TOML, reporting a syntax error at its line and column; positions go into `collector`."""
+    too_deep = nesting_too_deep(text)
+    if too_deep is not None:
+        line, col = too_deep
+        collector.add((line + first_line - 1, col), f"arrays and inline tables nested more than {MAX_NESTING} deep")
+        return None
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        collector.add((first_line, 1), "TOML nested too deeply to read")
+        return None
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         where = _TOML_ERROR_AT.search(message)
@@ -53,6 +65,58 @@ def parse_toml_text(text: str, collector: ProblemCollector, *, first_line: int =
         return None
     collector.positions = TomlPositions.scan(text, first_line=first_line)
     return data
+
+
+def nesting_too_deep(text: str, limit: int = MAX_NESTING) -> tuple[int, int] | None:
+    """Line and column of the first `[` or `{` that opens level `limit + 1`, or None.
+
+    Brackets inside strings and comments do not count; table headers count as one or two levels, closed on
+    their own line. Text that is not TOML is left for tomllib to report.
+    """
+    depth = 0
+    at = 0
+    length = len(text)
+    while at < length:
+        char = text[at]
+        if char == "#":
+            newline = text.find("\n", at)
+            at = length if newline < 0 else newline
+        elif char in "\"'":
+            at = _string_end(text, at)
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                line = text.count("\n", 0, at)
+                return line + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+            at += 1
+        else:
+            if char in "]}":
+                depth = max(0, depth - 1)
+            at += 1
+    return None
+
+
+def _string_end(text: str, start: int) -> int:
+    """Index just past the string that starts at `start` (basic, literal or multi-line)."""
+    quote = text[start]
+    escapes = quote == '"'
+    if text.startswith(quote * 3, start):
+        closing, at = quote * 3, start + 3
+    else:
+        closing, at = quote, start + 1
+    while at < len(text):
+        if escapes and text[at] == "\\":
+            at += 2
+        elif text.startswith(closing, at):
+            end = at + len(closing)
+            while len(closing) == 3 and text.startswith(quote, end) and end - at < 5:
+                end += 1
+            return end
+        elif len(closing) == 1 and text[at] == "\n":
+            return at
+        else:
+            at += 1
+    return len(text)
 
 
 def read_toml_file(path: Path, collector: ProblemCollector) -> dict[str, Any] | None:

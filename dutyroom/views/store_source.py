@@ -35,6 +35,7 @@ from dutyroom.views.console_source import (
     TargetDetail,
     TimelineEntry,
 )
+from dutyroom.views.published_room import PublishedRoomFollower
 from dutyroom.views.snapshot import read_engine_state
 from dutyroom.views.source_cache import AlertViewCache, EngineStateCache
 
@@ -62,6 +63,7 @@ class StoreSource:
         self._overview: tuple[GroupCount, ...] = ()
         self._runs_of_book: RunBook | None = None
         self._run_of_alert: dict[str, PlaybookRun | None] = {}
+        self._published = PublishedRoomFollower(store.db_path.parent)
 
     # ----- reading
     def _catch_up(self) -> None:
@@ -82,6 +84,7 @@ class StoreSource:
         return tuple(found), cursor
 
     def snapshot(self, now: float) -> ConsoleSnapshot:
+        self._follow_published()
         self._catch_up()
         transitions, transition_cursor = self._transitions_since_last_read()
         config = self.room.config
@@ -117,6 +120,13 @@ class StoreSource:
         )
         self._transition_cursor = transition_cursor  # only once the snapshot is built: a failed read loses none
         return snapshot
+
+    def _follow_published(self) -> None:
+        """After the poller's good reload, show the room it runs now (site, targets, rules, roles)."""
+        room = self._published.newer_room()
+        if room is not None:
+            self.room = room
+            self.role = role_of(self.identity, room.config.parsed.roles)
 
     def _runs_for(self, alerts: tuple[AlertView, ...]) -> dict[str, PlaybookRun]:
         """The run of each alert that has one (remembered until the run book changes)."""

@@ -97,7 +97,7 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     from dutyroom.views.snapshot import read_alerts
     from tui.text_format import alert_marks, format_age, format_value
 
-    config = load_or_fail(args.config)
+    config = load_or_fail(args.config, args.state)
     now = time.time()
     with open_existing_store(args.state) as store:
         alerts = read_alerts(store, config, now)
@@ -147,7 +147,7 @@ def _select(args: argparse.Namespace) -> tuple[AlertView, float]:
     from dutyroom.views.alerts import find_alert
     from dutyroom.views.snapshot import read_alerts
 
-    config = load_or_fail(args.config)
+    config = load_or_fail(args.config, args.state)
     now = time.time()
     with open_store(args.state) as store:
         try:
@@ -161,7 +161,7 @@ def _submit(args: argparse.Namespace, intent: Intent, alert: str, done: str) -> 
     from dutyroom.operators.desk import StoreDesk
     from dutyroom.operators.identity import current_identity
 
-    config = load_or_fail(args.config)
+    config = load_or_fail(args.config, args.state)
     with open_store(args.state) as store:
         try:
             stored = StoreDesk(store, config, current_identity()).submit(intent, alert, time.time())

@@ -50,14 +50,30 @@ class CheckReport:
 
 
 def validate_all(config_path: Path, playbooks_dir: Path | None = None, *, now: float) -> CheckReport:
-    """Every problem found, a one-line summary when there are none, and the warnings as of `now`."""
+    """Every problem found, a one-line summary when there are none, and the warnings as of `now`.
+
+    checks.toml and the playbooks are checked by `dutyroom.room`; what only the collectors know (profiles,
+    the metrics targets give, the trap receiver) by `collectors.config_check`, once checks.toml itself loads.
+    """
     from datetime import UTC, datetime
 
+    from collectors.config_check import assess_collectors
     from dutyroom.config.calendar_coverage import calendar_notices
+    from dutyroom.config.load import load_config
+    from dutyroom.config.problems import ConfigError
     from dutyroom.room import check_room
 
     room, problems = check_room(config_path, playbooks_dir, require_env=False)
-    if room is None:
+    loaded = room.config if room is not None else None
+    if loaded is None and not any(problem.file == str(config_path) for problem in problems):
+        try:  # checks.toml is fine and only playbooks are not: the collectors' checks still apply
+            loaded = load_config(config_path, require_env=False)
+        except ConfigError:
+            loaded = None
+    collectors = assess_collectors(loaded) if loaded is not None else None
+    if collectors is not None:
+        problems = sorted(set(problems) | set(collectors.problems))
+    if room is None or collectors is None or problems:
         return CheckReport(problems, "", [])
     config = room.config.parsed
     summary = f"{len(config.target)} targets, {len(config.rule)} rules, {len(room.playbooks.ids())} playbooks"
@@ -67,6 +83,10 @@ def validate_all(config_path: Path, playbooks_dir: Path | None = None, *, now: f
     if room.config.unwritten_secret_files:
         paths = ", ".join(sorted(set(room.config.unwritten_secret_files)))
         summary += f" (secret files not written yet here: {paths}; write them, mode 0600, where dutyroom runs)"
+    if collectors.waiting_rules:
+        waiting = collectors.waiting_rules
+        names = ", ".join(waiting[:5]) + (f" and {len(waiting) - 5} more" if len(waiting) > 5 else "")
+        summary += f" ({len(waiting)} rules wait for a target that gives their metric: {names})"
     calendar = room.config.calendar
     notices = calendar_notices(calendar, datetime.fromtimestamp(now, UTC)) if calendar is not None else []
     warnings = [f"{notice.where + ': ' if notice.where else ''}warning: {notice.en}" for notice in notices]

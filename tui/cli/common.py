@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from dutyroom.config.load import LoadedConfig
+    from dutyroom.room import Room
     from dutyroom.store.database import Store
 
 
@@ -40,14 +41,62 @@ def add_common_options(parser: argparse.ArgumentParser, *, for_subcommand: bool 
     )
 
 
-def load_or_fail(path: Path) -> LoadedConfig:
+def load_or_fail(path: Path, state: Path | None = None) -> LoadedConfig:
+    """checks.toml for a command that reads the state or records actions: no device secret is read.
+
+    When the file does not load and the poller has published the configuration it runs in `state`, that one
+    is used and a note on stderr says so (the poller keeps running it until the file is fixed); otherwise the
+    file's problems are the command's error.
+    """
     from dutyroom.config.load import load_config
     from dutyroom.config.problems import ConfigError
 
     try:
-        return load_config(path)
+        return load_config(path, resolve_secrets=False)
     except ConfigError as error:
+        if state is not None and (published := _published_instead(path, state, error)) is not None:
+            return published
         raise CommandFailed(str(error)) from None
+
+
+def room_or_fail(path: Path, state: Path) -> Room:
+    """checks.toml (or the poller's published configuration, as `load_or_fail`) with the playbooks beside it."""
+    from dutyroom.room import room_of
+
+    room, problems = room_of(load_or_fail(path, state))
+    if room is None:
+        raise CommandFailed("\n".join(str(problem) for problem in problems))
+    return room
+
+
+_noted: set[Path] = set()
+"""Published configurations already announced on stderr (`ack` loads the configuration twice)."""
+
+
+def _published_instead(path: Path, state: Path, error: Exception) -> LoadedConfig | None:
+    from datetime import datetime
+
+    from dutyroom.config.problems import ConfigError
+    from dutyroom.config.published import PublishedConfigError, read_published
+
+    try:
+        published = read_published(state)
+    except PublishedConfigError:
+        return None
+    problems = error.problems if isinstance(error, ConfigError) else []
+    first = str(problems[0]) if problems else str(error)
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    if state in _noted:
+        return published.config
+    _noted.add(state)
+    when = datetime.fromtimestamp(published.published_at, published.config.timezone).strftime("%Y-%m-%d %H:%M:%S")
+    print(
+        f"dutyroom: {path} does not load: {first}{more}\n"
+        f"dutyroom: using the last good configuration, published by the poller at {when} from {published.source}",
+        file=sys.stderr,
+        flush=True,
+    )
+    return published.config
 
 
 def open_store(state: Path) -> Store:

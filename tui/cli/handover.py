@@ -63,13 +63,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
     report.set_defaults(handler=cmd_report)
 
 
-def load_room_leniently(config_path: Path, playbooks: Path | None) -> Room:
+def load_room_leniently(config_path: Path, playbooks: Path | None, state: Path | None = None) -> Room:
     """checks.toml must be valid; playbooks that do not load are left out (a handover must still be written)."""
     from dutyroom.playbooks.library import read_playbooks
     from dutyroom.room import Room, playbooks_dir_for
 
-    config = load_or_fail(config_path)
-    library, _problems = read_playbooks(playbooks_dir_for(config_path, playbooks))
+    config = load_or_fail(config_path, state)
+    library, _problems = read_playbooks(playbooks_dir_for(config.path, playbooks))
     return Room(config, library)
 
 
@@ -93,7 +93,7 @@ def cmd_handover(args: argparse.Namespace) -> int:
     )
     from dutyroom.operators.identity import current_identity
 
-    room = load_room_leniently(args.config, args.playbooks)
+    room = load_room_leniently(args.config, args.playbooks, args.state)
     actor = current_identity()
     now = time.time()
     shift_start = parse_time(args.shift_start, room.config.timezone, "--shift-start") if args.shift_start else None
@@ -131,7 +131,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from dutyroom.atomic import write_atomically
     from dutyroom.report.writer import build_report, render_report
 
-    room = load_room_leniently(args.config, args.playbooks)
+    room = load_room_leniently(args.config, args.playbooks, args.state)
     timezone = room.config.timezone
     now = time.time()
     since = parse_time(args.since, timezone, "--since")

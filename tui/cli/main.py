@@ -85,17 +85,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_console(args: argparse.Namespace) -> int:
     """The console on the room's state directory: the poller itself on a fresh directory, else a viewer of
-    the poller that owns it (see `tui.launch.claim_polling`)."""
-    from dutyroom.config.problems import ConfigError
-    from dutyroom.room import load_room
+    the poller that owns it (see `tui.launch.claim_polling`). While checks.toml is broken it starts from the
+    poller's published configuration."""
     from dutyroom.store.lock import StateLocked
     from dutyroom.store.records import StoreError
+    from tui.cli.common import room_or_fail
     from tui.launch import ConsoleOptions, run_console
 
-    try:
-        room = load_room(args.config)
-    except ConfigError as error:
-        raise CommandFailed(str(error)) from None
+    room = room_or_fail(args.config, args.state)  # the poller's published configuration while checks.toml is broken
     options = ConsoleOptions(
         language=args.lang or "",
         ascii_only=args.ascii,

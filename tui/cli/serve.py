@@ -35,6 +35,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from collectors.service.logs import configure_service_logging
     from collectors.service.notify import ServiceNotifier
     from collectors.service.poller import Poller
+    from collectors.service.reload import publish_room
     from collectors.service.summary import plural
     from dutyroom.config.problems import ConfigError
     from dutyroom.room import load_room
@@ -57,6 +58,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         with open_store(args.state) as store:
             poller = Poller(room, store, playbooks_dir=args.playbooks, notifier=ServiceNotifier.from_environment())
             poller.saver.set_meta("reload_status", "", poller.clock())
+            if unpublished := publish_room(room, args.state, poller.clock()):  # consoles use it if checks.toml breaks
+                log.warning("%s", unpublished)
             targets = plural(len(room.config.parsed.target), "target")
             log.info("dutyroom serve started: %s from %s, state in %s", targets, room.config.path, args.state)
             asyncio.run(_serve(poller, args.seconds))
