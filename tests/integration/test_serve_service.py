@@ -179,7 +179,9 @@ class Service:
             timeout=60,
             check=False,
         )
-        assert result.returncode == 0, result.stderr
+        if result.returncode == 3:  # unknown: serve has not made the state directory yet
+            return {}
+        assert result.returncode in (0, 1), result.stderr  # ok, or degraded (a store or listener problem)
         loaded: dict[str, object] = json.loads(result.stdout)
         return loaded
 
@@ -259,8 +261,8 @@ def test_ports_in_use_are_one_line_each_and_polling_goes_on_without_those_listen
     trap_off = f"trap receiver cannot listen on udp 127.0.0.1:{trap_port}: Address already in use"
     service.start()
     try:
-        wait_for(lambda: service.status()["poller"] == "alive", "the poller to beat")
-        wait_for(lambda: service.status()["on_time"] == 1, "the TCP target to be polled")
+        wait_for(lambda: service.status().get("poller") == "alive", "the poller to beat")
+        wait_for(lambda: service.status().get("on_time") == 1, "the TCP target to be polled")
         status = service.status()
         assert status["listeners"] == f"{exporter_off}; {trap_off}"
         ready = service.manager.wait(lambda message: message.startswith("READY=1\n"), "READY=1")
@@ -269,7 +271,9 @@ def test_ports_in_use_are_one_line_each_and_polling_goes_on_without_those_listen
         trap_squatter.close()
         assert service.process is not None
         service.process.send_signal(signal.SIGHUP)
-        wait_for(lambda: service.status()["listeners"] == exporter_off, "the trap receiver to listen after a reload")
+        wait_for(
+            lambda: service.status().get("listeners") == exporter_off, "the trap receiver to listen after a reload"
+        )
         assert service.process.poll() is None
     finally:
         code = service.stop()
