@@ -10,12 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import Literal, TypeAlias
 
 import msgspec
 
 FieldValue = str | float | int | bool | None
 """What an action's field may hold: JSON scalars only, so an action can be hashed and compared exactly."""
+AckedSeverity = Literal["", "info", "warning", "critical"]
+"""The severity an alert had when it was acknowledged; "" in rows written before it was recorded."""
+_ACKED_SEVERITIES: dict[str, AckedSeverity] = {"info": "info", "warning": "warning", "critical": "critical"}
+
+
+def acked_severity(severity: str) -> AckedSeverity:
+    """`severity` as an ack keeps it: "" for anything that is not a severity (a resolved alert has none)."""
+    return _ACKED_SEVERITIES.get(severity, "")
 
 
 class _Action(
@@ -31,6 +39,10 @@ class Ack(_Action, tag="ack", frozen=True):
     """Why, or what is being done (required)."""
     expires_at: float | None = None
     """Epoch seconds after which the ack no longer applies; absent for an ack that lasts the incident."""
+    severity: AckedSeverity = ""
+    """The alert's severity as the operator saw it when acknowledging: a rise above it clears a normal ack."""
+    sticky: bool = False
+    """Kept when the severity rises (Icinga's sticky ack); a normal ack is cleared then and escalation resumes."""
 
 
 class Unack(_Action, tag="unack", frozen=True):
@@ -58,6 +70,25 @@ class Unsilence(_Action, tag="unsilence", frozen=True):
 
     id: str
     """The silence's name (`s<action id>` unless it was given one)."""
+
+
+class Lapse(_Action, tag="lapse", frozen=True):
+    """An ack or a one-shot silence stopped applying: recorded by the poller the first time it saw so.
+
+    Expiry is decided once: readers honour this record whatever their clock says, so a clock set back cannot
+    bring the ack or the silence back. An ack is named by its action id (the action's `alert` is its alert), so
+    a newer ack on the same alert is untouched; a silence by its id and end, so a window edited to end later is
+    a new window.
+    """
+
+    reason: str
+    """'expired', or 'severity rose to critical' for a normal ack."""
+    ack: int = 0
+    """The id of the ack action that lapsed (0 for a silence)."""
+    silence: str = ""
+    """The silence's id ('s12' for an operator's, its checks.toml id for a configured one); "" for an ack."""
+    end: float = 0.0
+    """The silence's end as it was when it lapsed."""
 
 
 class Note(_Action, tag="note", frozen=True):
@@ -170,7 +201,7 @@ StepChange: TypeAlias = StepTick | StepConfirm | StepUndo | StepSkip
 RunChange: TypeAlias = RunStart | RunJoin | RunClose | StepNote | StepChange
 """The kinds a playbook run is rebuilt from."""
 OperatorAction: TypeAlias = (
-    Ack | Unack | Silence | Unsilence | Note | DrillEvent | HandoverSign | HandoverNote | RunChange
+    Ack | Unack | Silence | Unsilence | Lapse | Note | DrillEvent | HandoverSign | HandoverNote | RunChange
 )
 """Every kind of action the store keeps."""
 
@@ -189,6 +220,7 @@ ACTION_TYPES: tuple[type[OperatorAction], ...] = (
     Unack,
     Silence,
     Unsilence,
+    Lapse,
     Note,
     DrillEvent,
     HandoverSign,

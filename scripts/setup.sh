@@ -13,6 +13,7 @@ if [ "$want_system" = 1 ]; then
   command -v snmpd >/dev/null 2>&1 || [ -x /usr/sbin/snmpd ] || missing+=(snmpd)
   command -v snmptrap >/dev/null 2>&1 || missing+=(snmp)
   command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+  command -v faketime >/dev/null 2>&1 || missing+=(faketime)
   [ -x /usr/bin/prometheus-node-exporter ] || missing+=(prometheus-node-exporter)
   if [ "${#missing[@]}" -gt 0 ]; then
     echo "setup: installing Debian packages: ${missing[*]}"

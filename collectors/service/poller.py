@@ -2,7 +2,8 @@
 
 Results from the scheduler and the trap receiver queue up and are evaluated together a few times a second,
 so a trap's sample reaches the engine at once and a batch costs one store transaction. Firing alerts with
-a playbook start (or join) a playbook run, recorded as an action like any other.
+a playbook start (or join) a playbook run, recorded as an action like any other; so is each ack and silence
+that lapses, so that expiry is decided once (`dutyroom.operators.lapses`).
 
 Nothing expected stops it: a store that refuses writes is carried by `saving` (polling and alerting go on in
 memory), a listener whose port is taken is logged and left off, a bad reload keeps the running configuration.
@@ -31,6 +32,7 @@ from collectors.service.saving import StateSaver
 from collectors.service.summary import ReloadNote, plural, service_status
 from collectors.traps import TrapReceiver
 from dutyroom.model import Event, Identity, Labels, PollResult, State, Transition
+from dutyroom.operators.lapses import LapseWatch
 from dutyroom.playbooks.runs import RUN_ACTION_KINDS, AlertRef, RunBook, RunError
 from dutyroom.room import Room
 from dutyroom.rules.alert import AlertPhase
@@ -84,6 +86,7 @@ class Poller:
         self.runs = RunBook()
         self._action_cursor = 0
         self._catch_up_runs()
+        self.lapses = LapseWatch(ENGINE_ACTOR)
         self.stats = PollerStats()
         self.trap_address: tuple[str, int] | None = None
         self._queue: list[PollResult] = []
@@ -250,6 +253,7 @@ class Poller:
             self._start_runs(evaluation.transitions, now)
         except StoreError as error:  # the run book could not be read: next batch
             log.error("playbook runs not updated: %s", error)
+        self._record_lapses(now)
         self.stats.batches += 1
         self.stats.results += len(results)
         self.stats.transitions += len(evaluation.transitions)
@@ -298,6 +302,16 @@ class Poller:
                 now,
             )
             self._catch_up_runs()
+
+    def _record_lapses(self, now: float) -> None:
+        """Acks and one-shot silences that lapsed, recorded once, so a clock set back cannot revive them."""
+        try:
+            records = self.lapses.due(self.store, self.room.config, self.engine.checks.values(), now)
+        except StoreError as error:  # the action log could not be read: next batch
+            log.error("lapsed acks and silences not recorded: %s", error)
+            return
+        for record in records:
+            self.saver.record_action(record, now)
 
     def _catch_up_runs(self) -> None:
         """Fold run actions recorded since the last look (by any console or the CLI) into the run book."""

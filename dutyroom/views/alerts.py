@@ -1,7 +1,8 @@
 """Frozen snapshots for the console and the command line: alerts with their operator overlay, the site overview.
 
 Built from the engine's checks and target health plus the operator state; the console renders them, the CLI
-prints them, and neither needs to know how they were computed.
+prints them, and neither needs to know how they were computed. State and severity are shown together, so a
+view says when a session cap lowered the severity below what the state alone means, and in which phase.
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from dutyroom.config.load import LoadedConfig
-from dutyroom.config.types import TrapTarget
+from dutyroom.config.types import Rule, TrapTarget
 from dutyroom.model import Labels, MetricValue, State
 from dutyroom.operators.actions import ActionRefused
 from dutyroom.operators.state import Ack, Note, OperatorState, SilenceWindow, silence_from_config
-from dutyroom.rules.alert import SEVERITY_ORDER, AlertPhase, Check, TargetHealth
+from dutyroom.rules.alert import SEVERITY_ORDER, STATE_SEVERITY, AlertPhase, Check, TargetHealth
 from dutyroom.textclean import clean_text
 
 
@@ -32,6 +33,7 @@ class AlertView:
     phase: AlertPhase
     state: State
     severity: str
+    """The effective severity: what the state means, lowered by the rule's cap for the session phase."""
     value: MetricValue | None
     value_at: float
     unit: str
@@ -51,6 +53,15 @@ class AlertView:
     provisional_calendar: bool = False
     """The rule follows the calendar (`when` or per-phase severity) and was last decided on a day no calendar
     file covers: its severity rests on the fail-safe assumption that a weekday is a trading day."""
+    capped_from: str = ""
+    """The severity the state alone means when a session cap lowered it (`critical`), else ""."""
+    capped_in: str = ""
+    """The session phase whose cap lowered it (`off-hours`); "" when not capped (or the phase is unknown)."""
+
+    @property
+    def shown_severity(self) -> str:
+        """The severity that holds now: none ("") for a resolved alert, whose state is OK."""
+        return "" if self.phase is AlertPhase.RESOLVED else self.severity
 
     @property
     def needs_human(self) -> bool:
@@ -84,8 +95,25 @@ class CollectorHealth:
 
 
 def all_silences(config: LoadedConfig, operator: OperatorState) -> list[SilenceWindow]:
+    """Configured and operator silences, less the one-shot windows recorded as lapsed."""
     configured = [silence_from_config(silence, config.timezone) for silence in config.parsed.silence]
-    return configured + list(operator.silences.values())
+    return [window for window in configured + list(operator.silences.values()) if not operator.lapsed(window)]
+
+
+def session_phase(config: LoadedConfig, now: float) -> str:
+    """The calendar's phase kind at `now` (`trading`, `off-hours`, ...), "" without a calendar."""
+    calendar = config.calendar
+    return calendar.phase_at(datetime.fromtimestamp(now, config.timezone)).kind if calendar is not None else ""
+
+
+def severity_cap(rule: Rule | None, check: Check, phase_now: str) -> tuple[str, str]:
+    """(the state's own severity, the phase whose cap lowered it) when a cap made the check's severity lower
+    than its state means; ("", "") otherwise. The phase is the current one when its cap explains the severity."""
+    own = STATE_SEVERITY.get(check.state, "")
+    if check.phase is AlertPhase.RESOLVED or SEVERITY_ORDER.get(check.severity, 0) >= SEVERITY_ORDER.get(own, 0):
+        return "", ""
+    phases = [phase for phase, cap in (rule.severity.items() if rule else ()) if cap == check.severity]
+    return own, phase_now if phase_now in phases else (phases[0] if phases else "")
 
 
 def alert_views(config: LoadedConfig, checks: Iterable[Check], operator: OperatorState, now: float) -> list[AlertView]:
@@ -95,6 +123,7 @@ def alert_views(config: LoadedConfig, checks: Iterable[Check], operator: Operato
     follows_calendar = {rule.id for rule in config.rules if rule.when or rule.spec.severity}
     provisional = _ProvisionalDays(config)
     language = config.parsed.site.language
+    phase_now: str | None = None
     views = []
     for check in checks:
         if not check.active:
@@ -103,8 +132,12 @@ def alert_views(config: LoadedConfig, checks: Iterable[Check], operator: Operato
         group = target.group if target else ""
         rule = rules.get(check.rule)
         ack = operator.acks.get(check.fingerprint)
-        if ack is not None and not ack.applies(check.active_since, now):
+        if ack is not None and not ack.applies(check.active_since, now, check.severity):
             ack = None
+        capped_from = capped_in = ""
+        if check.severity != STATE_SEVERITY.get(check.state, check.severity):
+            phase_now = session_phase(config, now) if phase_now is None else phase_now
+            capped_from, capped_in = severity_cap(rule, check, phase_now)
         silenced_by = next((window.id for window in silences if window.matches(check.rule, check.target, group)), "")
         escalated = (
             check.firing
@@ -144,6 +177,8 @@ def alert_views(config: LoadedConfig, checks: Iterable[Check], operator: Operato
                 summary=summary,
                 drill=check.drill,
                 provisional_calendar=check.rule in follows_calendar and provisional(check.value_at),
+                capped_from=capped_from,
+                capped_in=capped_in,
             )
         )
     return sorted(views, key=AlertView.sort_key)

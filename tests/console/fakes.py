@@ -36,6 +36,7 @@ FIXED_NOW = 1772417700.0
 TIMEZONE = "Asia/Shanghai"
 ALICE = Identity("alice", ssh_client="10.9.0.7")
 BOB = Identity("bob")
+CAROL = Identity("carol")
 RUN_ID = "20260302T020000Z-ups-battery-low"
 
 STEPS_EN = (
@@ -217,6 +218,21 @@ def room_alerts(*, cjk: bool = False) -> list[AlertView]:
             playbook=None,
             drill=True,
         ),
+        make_alert(
+            "a8",
+            rule="backup-window",
+            target="bk-sw1",
+            target_name="备份交换机" if cjk else "backup switch",
+            group="backup",
+            state=State.CRITICAL,
+            severity="warning",
+            capped_from="critical",
+            capped_in="trading",
+            value=97.0,
+            unit="%",
+            ack=Ack(CAROL, FIXED_NOW - 240, "backup jobs moved to 20:00", sticky=True, severity="warning"),
+            playbook=None,
+        ),
     ]
 
 
@@ -337,7 +353,7 @@ class FakeSource:
 
     def _apply(self, intent: Intent, alert: str, now: float) -> None:
         if isinstance(intent, actions.Ack):
-            ack = Ack(self.identity, now, intent.comment)
+            ack = Ack(self.identity, now, intent.comment, intent.expires_at, intent.sticky, intent.severity)
             self.alerts = [replace(item, ack=ack) if item.fingerprint == alert else item for item in self.alerts]
         elif isinstance(intent, actions.StepTick | actions.StepConfirm | actions.StepUndo):
             run = self.runs[alert]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dutyroom.actions_model import Ack, Note, Silence, StepTick
-from tui.screens.dialogs import ActionDialog
+from tui.screens.dialogs import ActionDialog, YesNoBox
 from tui.widgets.alert_table import AlertTable
 from tui.widgets.playbook_pane import PlaybookPane
 
@@ -49,6 +49,18 @@ async def test_the_list_keeps_the_snapshot_order_and_shows_markers_as_words(sour
         assert "DRILL" in texts[6]
 
 
+async def test_a_capped_severity_and_a_resolved_alert_never_contradict_their_state(source: FakeSource) -> None:
+    app = console_app(source)
+    async with app.run_test(size=(120, 40)):
+        texts = row_texts(app.screen.query_one(AlertTable))
+        capped = next(text for text in texts if "backup" in text)
+        assert capped.startswith(" ✖ CRITICAL warn↓ backup switch")
+        assert "CAP:trading" in capped
+        assert "STICKY-ACK:carol" in capped
+        resolved = next(text for text in texts if "PDU 3" in text)
+        assert resolved.startswith(" ✔ OK - PDU 3")
+
+
 async def test_space_ticks_the_highlighted_step_and_shows_it_done_only_after_submit(source: FakeSource) -> None:
     app = console_app(source)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -78,15 +90,41 @@ async def test_acknowledge_with_a_comment(source: FakeSource) -> None:
         assert isinstance(app.screen, ActionDialog)
         await pilot.press(*"vendor called", "enter")
         assert not isinstance(app.screen, ActionDialog)
-        assert [(item.intent, item.alert) for item in source.submitted] == [(Ack(comment="vendor called"), "a1")]
+        acked = Ack(comment="vendor called", severity="critical")
+        assert [(item.intent, item.alert) for item in source.submitted] == [(acked, "a1")]
         assert "ACK:alice" in row_texts(app.screen.query_one(AlertTable))[0]
+        assert "STICKY" not in row_texts(app.screen.query_one(AlertTable))[0]
+
+
+async def test_a_sticky_ack_is_ticked_with_space_and_shows_as_sticky(source: FakeSource) -> None:
+    app = console_app(source)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a", *"vendor on site", "tab", "tab")
+        box = app.screen.query_one("#field-sticky", YesNoBox)
+        assert "[ ]" in str(box.render())
+        await pilot.press("space")
+        assert "[x]" in str(box.render())
+        assert source.submitted == []
+        await pilot.press("enter")
+        assert not isinstance(app.screen, ActionDialog)
+        sticky = Ack(comment="vendor on site", severity="critical", sticky=True)
+        assert [(item.intent, item.alert) for item in source.submitted] == [(sticky, "a1")]
+        assert "STICKY-ACK:alice" in row_texts(app.screen.query_one(AlertTable))[0]
+
+
+async def test_an_ack_records_the_severity_shown_not_the_state(source: FakeSource) -> None:
+    source.alerts = [source.alerts[-1]]  # a critical condition capped to a warning, acked sticky by carol
+    app = console_app(source)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a", *"taking over", "enter")
+        assert source.submitted[0].intent == Ack(comment="taking over", severity="warning")
 
 
 async def test_acknowledge_with_an_expiry(source: FakeSource) -> None:
     app = console_app(source)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("a", *"on it", "tab", *"2h", "enter")
-        assert source.submitted[0].intent == Ack(comment="on it", expires_at=FIXED_NOW + 7200)
+        assert source.submitted[0].intent == Ack(comment="on it", expires_at=FIXED_NOW + 7200, severity="critical")
 
 
 async def test_acknowledge_without_a_comment_is_refused_and_nothing_is_recorded(source: FakeSource) -> None:

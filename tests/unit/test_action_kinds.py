@@ -13,6 +13,7 @@ from dutyroom.actions_model import (
     DrillEvent,
     HandoverNote,
     HandoverSign,
+    Lapse,
     Note,
     OperatorAction,
     RunClose,
@@ -58,6 +59,7 @@ ONE_OF_EACH: list[OperatorAction] = [
     StepConfirm(run="r1", step=2),
     StepUndo(run="r1", step=2),
     StepSkip(run="r1", step=3, reason="no generator on site"),
+    Lapse(reason="expired", silence="s12", end=7201.0),
 ]
 
 
@@ -74,6 +76,20 @@ def test_each_kind_round_trips_through_its_stored_fields(action: OperatorAction)
 
     assert "kind" not in fields
     assert action_from_fields(kind_of(action), fields) == action
+
+
+def test_an_ack_keeps_the_severity_it_was_made_at_and_whether_it_is_sticky() -> None:
+    ack = Ack(comment="on it", severity="warning", sticky=True)
+
+    assert action_fields(ack) == {"comment": "on it", "severity": "warning", "sticky": True}
+    assert action_from_fields("ack", action_fields(ack)) == ack
+
+
+def test_an_ack_stored_before_sticky_acks_reads_as_a_normal_ack_of_unknown_severity() -> None:
+    old = action_from_fields("ack", {"comment": "on it", "expires_at": 1_700_003_600.0})
+
+    assert isinstance(old, Ack)
+    assert (old.sticky, old.severity) == (False, "")
 
 
 def test_fields_that_were_written_only_when_set_are_still_left_out() -> None:
@@ -98,6 +114,8 @@ def test_fields_that_were_written_only_when_set_are_still_left_out() -> None:
         ("step", {"run": "r1", "step": True}, "Expected `int`, got `bool`"),
         ("step", {"run": "r1", "step": "2"}, "Expected `int`, got `str`"),
         ("ack", {"comment": "on it", "expires_at": "soon"}, "Expected `float | null`"),
+        ("ack", {"comment": "on it", "severity": "disaster"}, "Invalid enum value .disaster."),
+        ("lapse", {"ack": 3}, "missing required field `reason`"),
         ("escalate", {"to": "duty manager"}, "Invalid value 'escalate'"),
         ("note", {"text": "x", "kind": "ack"}, "may not contain 'kind'"),
     ],

@@ -42,6 +42,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
     ack.add_argument("alert", help="fingerprint (or a unique prefix), or rule@target")
     ack.add_argument("-m", "--comment", required=True, help="why / what is being done")
     ack.add_argument("--expires", help="the ack lapses after this long, e.g. 2h")
+    ack.add_argument(
+        "--sticky",
+        action="store_true",
+        help="keep the ack if the alert's severity rises (a normal ack is then cleared and escalation resumes)",
+    )
     ack.set_defaults(handler=cmd_ack)
 
     silence = commands.add_parser("silence", parents=[common], help="silence matching alerts for a while")
@@ -63,6 +68,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
 
 
 def alert_json(alert: AlertView) -> dict[str, object]:
+    from tui.text_format import severity_text
+
+    ack = alert.ack
     return {
         "fingerprint": alert.fingerprint,
         "rule": alert.rule,
@@ -72,6 +80,9 @@ def alert_json(alert: AlertView) -> dict[str, object]:
         "phase": str(alert.phase),
         "state": str(alert.state),
         "severity": alert.severity,
+        "severity_text": severity_text(alert),
+        "capped_from": alert.capped_from or None,
+        "capped_in": alert.capped_in or None,
         "value": alert.value,
         "unit": alert.unit,
         "value_at": alert.value_at,
@@ -81,8 +92,12 @@ def alert_json(alert: AlertView) -> dict[str, object]:
         "resolved_at": alert.resolved_at or None,
         "suppressed_by": alert.suppressed_by or None,
         "flapping": alert.flapping,
-        "acknowledged_by": alert.ack.by.describe() if alert.ack else None,
-        "ack_comment": alert.ack.comment if alert.ack else None,
+        "acknowledged_by": ack.by.describe() if ack else None,
+        "ack_comment": ack.comment if ack else None,
+        "acknowledged_at": ack.at if ack else None,
+        "ack_expires_at": ack.expires_at if ack else None,
+        "ack_sticky": ack.sticky if ack else None,
+        "ack_severity": (ack.severity or None) if ack else None,
         "silenced_by": alert.silenced_by or None,
         "escalated": alert.escalated,
         "playbook": alert.playbook,
@@ -95,7 +110,7 @@ def alert_json(alert: AlertView) -> dict[str, object]:
 def cmd_alerts(args: argparse.Namespace) -> int:
     from dutyroom.store.liveness import read_poller_liveness
     from dutyroom.views.snapshot import read_alerts
-    from tui.text_format import alert_marks, format_age, format_value
+    from tui.text_format import alert_line
 
     config = load_or_fail(args.config, args.state)
     now = time.time()
@@ -119,11 +134,7 @@ def cmd_alerts(args: argparse.Namespace) -> int:
         print("no active alerts" if not liveness.down else "no active alerts when the poller stopped")
         return status
     for alert in alerts:
-        print(
-            f"{alert.state.symbol} {alert.state.value.upper():<11} {alert.severity:<8} {alert.target:<12} "
-            f"{alert.rule:<20} {format_value(alert.value, alert.unit):>10} ({format_age(now - alert.value_at)}) "
-            f"{alert.phase.value:<8} {alert_marks(alert)} {alert.fingerprint}"
-        )
+        print(alert_line(alert, now))
     return status
 
 
@@ -172,12 +183,14 @@ def _submit(args: argparse.Namespace, intent: Intent, alert: str, done: str) -> 
 
 
 def cmd_ack(args: argparse.Namespace) -> int:
-    from dutyroom.actions_model import Ack
+    from dutyroom.actions_model import Ack, acked_severity
 
     alert, now = _select(args)
     expires_at = now + _duration(args.expires) if args.expires else None
-    ack = Ack(comment=args.comment, expires_at=expires_at)
-    return _submit(args, ack, alert.fingerprint, f"acknowledged {alert.fingerprint}")
+    severity = acked_severity(alert.shown_severity)
+    ack = Ack(comment=args.comment, expires_at=expires_at, severity=severity, sticky=args.sticky)
+    done = f"acknowledged {alert.fingerprint}" + (" (sticky)" if args.sticky else "")
+    return _submit(args, ack, alert.fingerprint, done)
 
 
 def cmd_silence(args: argparse.Namespace) -> int:

@@ -1,6 +1,7 @@
 """The three operator forms: acknowledge, silence and note, each building its typed action.
 
-- ack: `Ack` on the alert, with an expiry (epoch seconds) only when one was given
+- ack: `Ack` on the alert at the severity shown, sticky when ticked, with an expiry (epoch seconds) only when
+  one was given
 - silence: `Silence` of rule, target and group from now for the given duration, on no one alert ("")
 - note: `Note` on the alert
 """
@@ -11,13 +12,13 @@ from collections.abc import Sequence
 
 from rich.text import Text
 
-from dutyroom.actions_model import Ack, Note, Silence
+from dutyroom.actions_model import Ack, Note, Silence, acked_severity
 from dutyroom.config.durations import DurationError, parse_duration
 from dutyroom.views.alerts import AlertView
 from tui.i18n import Translator
 from tui.render import device_text, state_label
 from tui.screens.context import ConsoleContext
-from tui.screens.dialogs import ActionDialog, Builder, Field, Request
+from tui.screens.dialogs import YES, ActionDialog, Builder, Field, Request
 
 DEFAULT_SILENCE = "1h"
 
@@ -56,15 +57,20 @@ def ack_dialog(alert: AlertView, context: ConsoleContext) -> ActionDialog:
         comment = values["comment"].strip()
         if not comment:
             return translate("dialog.comment_required")
-        expiry = values["expires"].strip()
-        if not expiry:
-            return Request(Ack(comment=comment), alert.fingerprint)
-        seconds = parse_positive_duration(expiry, translate)
-        if isinstance(seconds, str):
-            return seconds
-        return Request(Ack(comment=comment, expires_at=context.clock() + seconds), alert.fingerprint)
+        expires_at = None
+        if expiry := values["expires"].strip():
+            seconds = parse_positive_duration(expiry, translate)
+            if isinstance(seconds, str):
+                return seconds
+            expires_at = context.clock() + seconds
+        severity, sticky = acked_severity(alert.shown_severity), values["sticky"] == YES
+        return Request(Ack(comment=comment, expires_at=expires_at, severity=severity, sticky=sticky), alert.fingerprint)
 
-    fields = [Field("comment", translate("dialog.comment"), focus=True), Field("expires", translate("dialog.expiry"))]
+    fields = [
+        Field("comment", translate("dialog.comment"), focus=True),
+        Field("expires", translate("dialog.expiry")),
+        Field("sticky", translate("dialog.sticky"), yes_no=True),
+    ]
     return _dialog(alert, context, "dialog.ack.title", fields, build)
 
 

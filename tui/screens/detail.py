@@ -1,7 +1,9 @@
-"""One target in detail: every metric with value, unit, age and a sparkline of the last hour; the last error."""
+"""One target in detail: its alerts (state, the severity that holds and why, the ack), then every metric with
+value, unit, age and a sparkline of the last hour; the last error."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
@@ -9,12 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from dutyroom.views.console_source import MetricLine, TargetDetail
-from tui.render import ASCII_ELLIPSIS, ELLIPSIS, device_text, plain, sparkline, state_label
+from dutyroom.views.alerts import AlertView
+from dutyroom.views.console_source import ConsoleSnapshot, MetricLine, TargetDetail
+from tui.render import ASCII_ELLIPSIS, ELLIPSIS, device_text, local_time, plain, sparkline, state_label
 from tui.screens.breakpoints import apply_breakpoints
 from tui.screens.context import ConsoleContext
 from tui.screens.help import HelpScreen
-from tui.text_format import format_age, format_value
+from tui.text_format import format_age, format_value, severity_phrase
 from tui.widgets.line_table import Column, LineTable, Row
 from tui.widgets.text_label import TextLabel
 from tui.widgets.too_small import TooSmallNotice
@@ -28,6 +31,7 @@ class TargetDetailScreen(Screen[None]):
         #detail-head { background: $panel; text-style: bold; }
         #detail-error { color: $text-error; }
         #detail-error.-none { color: $text-muted; }
+        #detail-alerts { height: auto; }
         #detail-hints { color: $text-muted; }
     }
     """
@@ -37,16 +41,24 @@ class TargetDetailScreen(Screen[None]):
         Binding("question_mark", "help", show=False),
     ]
 
-    def __init__(self, context: ConsoleContext, target_id: str) -> None:
+    def __init__(
+        self,
+        context: ConsoleContext,
+        target_id: str,
+        snapshot: Callable[[], ConsoleSnapshot | None] = lambda: None,
+    ) -> None:
+        """`snapshot` gives the main screen's latest snapshot: the target's alerts are read from it each second."""
         super().__init__()
         self.context = context
         self.target_id = target_id
         self.detail: TargetDetail | None = None
+        self._snapshot = snapshot
 
     def compose(self) -> ComposeResult:
         translate = self.context.translate
         yield TextLabel(id="detail-head")
         yield TextLabel(id="detail-error")
+        yield TextLabel(id="detail-alerts")
         columns = [
             Column(translate("col.metric"), 12, flex=2, keep=9),
             Column(translate("col.labels"), 8, flex=1, max_width=24, keep=3),
@@ -75,6 +87,28 @@ class TargetDetailScreen(Screen[None]):
         except Exception:
             self.detail = None
         self._show()
+        self._show_alerts()
+
+    def _show_alerts(self) -> None:
+        """One line per alert of this target: state, rule and the severity that holds (and why), then the ack."""
+        snapshot = self._snapshot()
+        alerts = [alert for alert in snapshot.alerts if alert.target == self.target_id] if snapshot else []
+        timezone = snapshot.status.timezone if snapshot else ""
+        label = self.query_one("#detail-alerts", TextLabel)
+        label.display = bool(alerts)
+        label.show(Text("\n", end="").join(self._alert_line(alert, timezone) for alert in alerts))
+
+    def _alert_line(self, alert: AlertView, timezone: str) -> Text:
+        translate = self.context.translate
+        state = state_label(alert.state, translate, ascii_only=self.context.settings.ascii_only)
+        rule = device_text(alert.rule, 80).plain
+        template = "detail.alert" if alert.shown_severity else "detail.alert_resolved"
+        line = translate(template, state=state, rule=rule, severity=severity_phrase(alert, translate))
+        if alert.ack is not None:
+            key = "detail.ack_sticky" if alert.ack.sticky else "detail.ack"
+            who = device_text(alert.ack.by.describe(), 80).plain
+            line += "  " + translate(key, who=who, at=local_time(alert.ack.at, timezone))
+        return plain(line)
 
     def _show(self) -> None:
         translate, ascii_only = self.context.translate, self.context.settings.ascii_only

@@ -2,7 +2,7 @@
 
 The dialog stays open (keeping what was typed) when the form is incomplete or the action is refused, and
 shows why; it closes with the stored action only once `submit` returned, so nothing shows as done before it
-is durable.
+is durable. A field is a line of text or a yes/no box (`[x]`/`[ ]`, toggled by space, readable without colour).
 """
 
 from __future__ import annotations
@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, Input
 
 from dutyroom.actions_model import OperatorAction
@@ -27,6 +29,8 @@ from tui.screens.context import Recorder
 from tui.widgets.text_label import TextLabel
 
 FIELD_LIMIT = 2000
+YES = "yes"
+"""A yes/no field's value when ticked ("" when not)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +39,39 @@ class Field:
     label: str
     value: str = ""
     focus: bool = False
+    yes_no: bool = False
+    """A box to tick (value YES or "") instead of a line of text."""
+
+
+class YesNoBox(Widget, can_focus=True):
+    """A yes/no choice drawn as `[x] label` or `[ ] label`; space toggles it, Enter submits the form."""
+
+    DEFAULT_CSS = """
+    YesNoBox {
+        height: 1;
+        &:focus { background: $block-cursor-background; color: $block-cursor-foreground; }
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "flip", show=False),
+        Binding("enter", "screen.submit", show=False),
+    ]
+    value: reactive[bool] = reactive(False)
+
+    def __init__(self, label: str, value: bool = False, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.label = label
+        self.set_reactive(YesNoBox.value, value)
+
+    def render(self) -> Text:
+        return plain(f"[{'x' if self.value else ' '}] {self.label}")
+
+    def action_flip(self) -> None:
+        self.value = not self.value
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        self.action_flip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +135,9 @@ class ActionDialog(ModalScreen[StoredAction | None]):
             dialog.border_title = plain(self._title)
             yield TextLabel(self._subject, id="dialog-subject")
             for field in self._fields:
+                if field.yes_no:
+                    yield YesNoBox(field.label, field.value == YES, id=f"field-{field.name}")
+                    continue
                 yield TextLabel(plain(field.label), classes="field-label")
                 field_input = Input(field.value, id=f"field-{field.name}", compact=True, max_length=FIELD_LIMIT)
                 field_input.cursor_blink = self._cursor_blink
@@ -111,13 +151,24 @@ class ActionDialog(ModalScreen[StoredAction | None]):
     def on_mount(self) -> None:
         focused = next((field for field in self._fields if field.focus), self._fields[0] if self._fields else None)
         if focused is not None:
-            self.query_one(f"#field-{focused.name}", Input).focus()
+            self.query_one(f"#field-{focused.name}").focus()
 
     def values(self) -> dict[str, str]:
-        return {field.name: self.query_one(f"#field-{field.name}", Input).value for field in self._fields}
+        """What each field holds: its text, or YES / "" for a yes/no box."""
+        found: dict[str, str] = {}
+        for field in self._fields:
+            widget = self.query_one(f"#field-{field.name}")
+            if isinstance(widget, YesNoBox):
+                found[field.name] = YES if widget.value else ""
+            elif isinstance(widget, Input):
+                found[field.name] = widget.value
+        return found
 
     def show_error(self, reason: str) -> None:
         self.query_one("#dialog-error", TextLabel).show(plain(reason))
+
+    def action_submit(self) -> None:
+        self.submit()
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#submit")

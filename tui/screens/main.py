@@ -161,7 +161,7 @@ class MainScreen(Screen[None]):
     def alert_chosen(self) -> None:
         alert = self.selected_alert
         if alert is not None:
-            self.app.push_screen(TargetDetailScreen(self.context, alert.target))
+            self.app.push_screen(TargetDetailScreen(self.context, alert.target, lambda: self.snapshot))
 
     def _require_alert(self) -> AlertView | None:
         alert = self.selected_alert

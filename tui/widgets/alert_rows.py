@@ -15,7 +15,7 @@ from dutyroom.rules.alert import AlertPhase
 from dutyroom.views.alerts import AlertView
 from tui.i18n import Translator
 from tui.render import age_text, device_text, plain, since_text, state_label, state_label_width
-from tui.text_format import alert_marks, format_value
+from tui.text_format import ack_mark, alert_marks, format_value
 from tui.widgets.line_table import Column, LazyRow, Row
 
 EYE = "!"
@@ -27,19 +27,39 @@ def needs_eye(alert: AlertView) -> bool:
     return alert.needs_human and alert.severity == "critical"
 
 
-def marker_words(alert: AlertView) -> list[str]:
-    """ACK (with who acknowledged), SIL, SUPP<parent, FLAP, ESC, DRILL: words, so they read without colour."""
+def marker_words(alert: AlertView, translate: Translator | None = None) -> list[str]:
+    """CAP:phase (a session cap lowered the severity), ACK or STICKY-ACK (with who acknowledged), SIL,
+    SUPP<parent, FLAP, ESC, DRILL: words, so they read without colour."""
     words = [word for word in alert_marks(alert).split() if word != "-"]
     if alert.ack is not None:
-        words[words.index("ACK")] = f"ACK:{person_of(alert.ack.by)}"
+        mark = ack_mark(alert)
+        words[words.index(mark)] = f"{mark}:{person_of(alert.ack.by)}"
+    if alert.capped_from and alert.shown_severity:
+        phase = alert.capped_in or "?"
+        words.insert(0, translate("mark.capped", phase=phase) if translate is not None else f"CAP:{phase}")
     return words
+
+
+LOWERED, ASCII_LOWERED = "↓", "-"
+"""After a severity a session cap lowered: the state beside it is worse than the severity says, on purpose."""
+
+
+def severity_cell(alert: AlertView, translate: Translator, *, ascii_only: bool = False) -> str:
+    """The severity that holds now: `crit`, `warn↓` when capped (the marks say why), `-` once resolved (the
+    state beside it is OK, which has no severity)."""
+    if not alert.shown_severity:
+        return "-"
+    word = translate.word("severity", alert.shown_severity)
+    if alert.capped_from:
+        word += ASCII_LOWERED if ascii_only else LOWERED
+    return word
 
 
 def alert_columns(translate: Translator, *, ascii_only: bool = False) -> list[Column]:
     return [
         Column("", 1),
         Column(translate("col.state"), state_label_width(translate, ascii_only=ascii_only)),
-        Column(translate("col.severity"), 4, keep=2),
+        Column(translate("col.severity"), 5, keep=2),
         Column(translate("col.target"), 14, flex=3, keep=9),
         Column(translate("col.rule"), 12, flex=2, keep=6),
         Column(translate("col.value"), 11, flex=1, max_width=18, keep=7),
@@ -110,11 +130,11 @@ def build_row(alert: AlertView, value_age: str, since: str, translate: Translato
     if value_age:
         value.append(f" {value_age}")
     marks = [translate(f"phase.{alert.phase.value}")] if alert.phase is not AlertPhase.FIRING else []
-    marks.extend(marker_words(alert))
+    marks.extend(marker_words(alert, translate))
     cells = (
         plain(EYE if eye else ""),
         plain(state_label(alert.state, translate, ascii_only=ascii_only)),
-        device_text(translate.word("severity", alert.severity), 20),
+        plain(severity_cell(alert, translate, ascii_only=ascii_only)),
         device_text(alert.target_name or alert.target, 80),
         device_text(alert.rule, 80),
         value,
@@ -221,6 +241,7 @@ def matches(alert: AlertView, needle: str, translate: Translator) -> bool:
             alert.rule,
             alert.group,
             alert.severity,
+            alert.capped_in,
             alert.state.value,
             translate.state_word(alert.state),
             alert_marks(alert),
