@@ -18,7 +18,7 @@ import argparse
 import time
 from typing import TYPE_CHECKING
 
-from tui.cli.common import CommandFailed, load_or_fail, open_store
+from tui.cli.common import CommandFailed, open_store
 
 if TYPE_CHECKING:
     from dutyroom.operators.planning import Intent
@@ -99,9 +99,8 @@ class _Runs:
         from dutyroom.operators.desk import StoreDesk
         from dutyroom.operators.identity import current_identity
 
-        config = load_or_fail(self.args.config)
         with open_store(self.args.state) as store:
-            desk = StoreDesk(store, config, current_identity(), self.room.playbooks, language=self.language)
+            desk = StoreDesk(store, self.room.config, current_identity(), self.room.playbooks, language=self.language)
             try:
                 return desk.submit(intent, run.incident_key, time.time()).id
             except ActionRefused as refusal:
