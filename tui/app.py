@@ -20,7 +20,17 @@ from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 
-from dutyroom.actions_model import Ack, Silence, StepConfirm, StepTick, StepUndo, kind_of
+from dutyroom.actions_model import (
+    Ack,
+    RunClose,
+    Silence,
+    StepConfirm,
+    StepNote,
+    StepSkip,
+    StepTick,
+    StepUndo,
+    kind_of,
+)
 from dutyroom.operators.desk import ActionDesk
 from dutyroom.operators.planning import Intent, StartDrill
 from dutyroom.store.liveness import PollerLiveness
@@ -183,8 +193,10 @@ class DutyroomApp(App[None]):
             case Silence(end=end):
                 timezone = snapshot.status.timezone if snapshot else ""
                 return translate("done.silence", until=local_time(end, timezone))
-            case StepTick(step=step) | StepConfirm(step=step) | StepUndo(step=step):
-                return translate(f"done.{kind_of(intent)}", step=step)
+            case StepTick(step=step) | StepConfirm(step=step) | StepUndo(step=step) | StepSkip(step=step):
+                return translate(f"done.{kind_of(intent)}", step=step, run=clean_text(intent.run, 120))
+            case StepNote(run=run) | RunClose(run=run):
+                return translate(f"done.{kind_of(intent)}", run=clean_text(run, 120))
         kind = "drill" if isinstance(intent, StartDrill) else kind_of(intent)
         return translate(f"done.{kind}") if translate.has(f"done.{kind}") else kind
 
@@ -243,6 +255,9 @@ class DutyroomApp(App[None]):
             ("tick", lambda: main.action_step(TICK)),
             ("confirm", lambda: main.action_step(CONFIRM)),
             ("undo", lambda: main.action_step(UNDO)),
+            ("skip", main.action_skip_step),
+            ("run_note", main.action_run_note),
+            ("close_run", main.action_close_run),
             ("drill", main.action_drill),
         ]
         for name, callback in commands:

@@ -64,6 +64,19 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "playbook.confirmed_by": ("confirmed by {who} at {at}", "{who} 于 {at} 复核"),
     "playbook.skipped_by": ("skipped by {who} at {at}: {reason}", "{who} 于 {at} 跳过：{reason}"),
     "playbook.drill": ("DRILL", "演练"),
+    "playbook.joined": (
+        "Joined the {playbook} run started {at} by {target} {rule}.",
+        "已并入 {at} 由 {target} {rule} 启动的 {playbook} 预案执行。",
+    ),
+    "playbook.joined_by_hand": (
+        "Joined the {playbook} run started {at} by hand.",
+        "已并入 {at} 手动启动的 {playbook} 预案执行。",
+    ),
+    "playbook.closed": ("Run closed {at} by {who}: {reason}", "{who} 于 {at} 结束本次执行：{reason}"),
+    "playbook.keys": (
+        "space tick  c confirm  u undo  - skip  r run note  x close run",
+        "空格 勾选  c 复核  u 撤销  - 跳过  r 执行备注  x 结束执行",
+    ),
     "deadline.left": ("{what}: {left} left", "{what}：剩余 {left}"),
     "deadline.missed": ("{what}: MISSED ({late} late)", "{what}：已超时（超过 {late}）"),
     "deadline.met": ("{what}: met at {at}", "{what}：已于 {at} 完成"),
@@ -128,20 +141,33 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "confirm.no": ("No", "否"),
     "confirm.keys": ("y yes, n or Esc no", "y 是，n 或 Esc 否"),
     "confirm.quit": ("Quit dutyroom?", "退出 dutyroom？"),
-    "confirm.undo": ("Take back step {step}?", "撤销第 {step} 步？"),
+    "confirm.undo": ("Take back step {step} of {title}: {text}?", "撤销“{title}”第 {step} 步：{text}？"),
+    "confirm.close": (
+        "Close the {title} run started {at}? {open} of {steps} steps are not done; a closed run takes no more ticks.",
+        "结束 {at} 启动的“{title}”预案执行？{steps} 步中还有 {open} 步未完成；结束后不能再勾选。",
+    ),
+    "dialog.skip.title": ("Skip step {step}", "跳过第 {step} 步"),
+    "dialog.reason": ("Reason (required)", "原因（必填）"),
+    "dialog.reason_required": ("A reason is required: say why the step is skipped.", "必须填写跳过的原因。"),
+    "dialog.run_note.title": ("Run note", "执行备注"),
+    "dialog.close.title": ("Close the run", "结束预案执行"),
     # Outcomes
     "done.ack": ("Acknowledged {target}.", "已确认 {target}。"),
     "done.silence": ("Silence recorded until {until}.", "静默已记录，至 {until}。"),
     "done.note": ("Note recorded.", "备注已记录。"),
-    "done.step": ("Step {step} ticked.", "第 {step} 步已勾选。"),
-    "done.step-confirm": ("Step {step} confirmed.", "第 {step} 步已复核。"),
-    "done.step-undo": ("Step {step} taken back.", "第 {step} 步已撤销。"),
+    "done.step": ("Step {step} ticked on run {run}.", "执行 {run} 第 {step} 步已勾选。"),
+    "done.step-confirm": ("Step {step} confirmed on run {run}.", "执行 {run} 第 {step} 步已复核。"),
+    "done.step-undo": ("Step {step} taken back on run {run}.", "执行 {run} 第 {step} 步已撤销。"),
+    "done.step-skip": ("Step {step} skipped on run {run}.", "执行 {run} 第 {step} 步已跳过。"),
+    "done.step-note": ("Run note recorded on {run}.", "执行 {run} 的备注已记录。"),
+    "done.run-close": ("Run {run} closed.", "执行 {run} 已结束。"),
     "done.drill": ("Drill recorded.", "演练已记录。"),
     "refused.title": ("Not recorded", "未记录"),
     "failed.reason": ("could not record the action: {reason}", "无法记录操作：{reason}"),
     "need.alert": ("Select an alert first.", "请先选择一条告警。"),
     "need.step": ("Select a playbook step first.", "请先选择一个预案步骤。"),
     "need.run": ("This alert has no open playbook run.", "此告警没有进行中的预案。"),
+    "need.open_run": ("Run {run} is closed: nothing more is recorded on it.", "执行 {run} 已结束，不能再记录。"),
     "step.already": ("Step {step} is already {status}; u takes it back.", "第 {step} 步已是{status}；按 u 撤销。"),
     "step.not_awaiting": ("Step {step} is not awaiting a second operator.", "第 {step} 步不需要复核。"),
     "step.nothing": ("Step {step} has nothing to take back.", "第 {step} 步没有可撤销的内容。"),
@@ -212,10 +238,20 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "cmd.confirm.help": ("Confirm a two-person step as the second operator", "作为第二人复核双人步骤"),
     "cmd.undo": ("Undo step", "撤销步骤"),
     "cmd.undo.help": ("Take back the highlighted step (asks first)", "撤销当前步骤（先询问）"),
+    "cmd.skip": ("Skip step", "跳过步骤"),
+    "cmd.skip.help": ("Skip the highlighted step, with a reason", "填写原因并跳过当前步骤"),
+    "cmd.run_note": ("Run note", "执行备注"),
+    "cmd.run_note.help": ("Add a note to the playbook run", "为本次预案执行添加备注"),
+    "cmd.close_run": ("Close run", "结束执行"),
+    "cmd.close_run.help": (
+        "Close the playbook run (asks first, then a comment)",
+        "结束本次预案执行（先询问，再填写说明）",
+    ),
     "cmd.drill": ("Drill", "演练"),
     "cmd.drill.help": ("Record a drill of the selected alert's playbook", "记录所选告警预案的一次演练"),
     "help.title": ("Keys", "按键"),
     "help.close": ("Esc or ? closes this help", "Esc 或 ? 关闭帮助"),
+    "help.run_keys": ("The playbook run the pane shows (tab moves to its steps)", "预案栏所示的执行（tab 切换到步骤）"),
 }
 
 KEY_HELP: tuple[tuple[str, str, str], ...] = (
@@ -227,9 +263,6 @@ KEY_HELP: tuple[tuple[str, str, str], ...] = (
     ("a", "Acknowledge the selected alert (comment required)", "确认所选告警（必须填写说明）"),
     ("s", "Silence by rule/target/group (comment required)", "按规则/对象/分组静默（必须填写说明）"),
     ("n", "Add a note to the selected alert", "为所选告警添加备注"),
-    ("space", "Tick the highlighted playbook step", "勾选当前预案步骤"),
-    ("c", "Confirm a two-person step (second operator)", "复核双人步骤（第二人）"),
-    ("u", "Take back the highlighted step (asks first)", "撤销当前步骤（先询问）"),
     ("enter", "Target detail: metrics, history, last error", "对象详情：指标、历史、最近错误"),
     ("t", "Timeline of events, transitions and actions", "事件、状态变化与操作时间线"),
     ("h", "Write the shift handover", "生成交班记录"),
@@ -240,6 +273,16 @@ KEY_HELP: tuple[tuple[str, str, str], ...] = (
         "返回上一页（q 亦可）或取消对话框；从不确认任何操作",
     ),
 )
+
+RUN_KEY_HELP: tuple[tuple[str, str, str], ...] = (
+    ("space", "Tick the highlighted playbook step", "勾选当前预案步骤"),
+    ("c", "Confirm a two-person step (second operator)", "复核双人步骤（第二人）"),
+    ("u", "Take back the highlighted step (asks first)", "撤销当前步骤（先询问）"),
+    ("-", "Skip the highlighted step (a reason is required)", "跳过当前步骤（必须填写原因）"),
+    ("r", "Add a note to the run (e.g. runtime every 5 minutes)", "为本次执行添加备注（如每 5 分钟记录后备时间）"),
+    ("x", "Close the run (asks first, then a comment)", "结束本次执行（先询问，再填写说明）"),
+)
+"""Keys for the run the playbook pane shows; its hint line lists them too (`playbook.keys`)."""
 
 _LANGUAGE_INDEX: dict[str, int] = {"en": 0, "zh": 1}
 
@@ -268,9 +311,9 @@ class Translator:
     def state_word(self, state: State) -> str:
         return self(f"state.{state.value}")
 
-    def key_help(self) -> list[tuple[str, str]]:
+    def key_help(self, table: tuple[tuple[str, str, str], ...] = KEY_HELP) -> list[tuple[str, str]]:
         index = _LANGUAGE_INDEX[self.language]
-        return [(key, texts[index]) for key, *texts in KEY_HELP]
+        return [(key, texts[index]) for key, *texts in table]
 
 
 def language_of(text: str) -> Language:

@@ -1,4 +1,4 @@
-"""The handover's alert sections: the one-line verdict, open alerts, and alerts opened and resolved in the shift."""
+"""The handover's alert sections: open alerts, and alerts opened and resolved in the shift."""
 
 from __future__ import annotations
 
@@ -21,28 +21,6 @@ def state_word(ctx: HandoverContext, state: State, severity: str) -> str:
     if severity and _NATURAL_SEVERITY.get(state) != severity:
         word += f" ({ctx.words('severity.' + severity)})"
     return word
-
-
-def verdict(ctx: HandoverContext) -> str:
-    firing = [alert for alert in ctx.alerts if alert.phase is AlertPhase.FIRING and not alert.drill]
-    critical = [alert for alert in firing if alert.severity == "critical"]
-    others = [alert for alert in firing if alert.severity != "critical"]
-    words = ctx.words
-    if critical:
-        text = words("verdict.critical", n=len(critical), s=words.plural(len(critical)), u=_unacked(critical))
-        if others:
-            text += words("verdict.and_warnings", n=len(others), s=words.plural(len(others)))
-        return text
-    if others:
-        return words("verdict.warning", n=len(others), s=words.plural(len(others)), u=_unacked(others))
-    resolved = len(resolved_in_shift(ctx))
-    if resolved:
-        return words("verdict.clear", n=resolved, s=words.plural(resolved))
-    return words("verdict.quiet")
-
-
-def _unacked(alerts: list[AlertView]) -> int:
-    return sum(1 for alert in alerts if alert.ack is None)
 
 
 def open_alerts(doc: Document, ctx: HandoverContext) -> None:

@@ -24,7 +24,7 @@ from dutyroom.documents.model import Document, Item
 from dutyroom.documents.render import render
 from dutyroom.documents.scrub import Scrubber, configured_secrets
 from dutyroom.documents.wording import Wording
-from dutyroom.handover import alerts, runs, status
+from dutyroom.handover import alerts, runs, status, verdict
 from dutyroom.handover.context import HandoverContext, gather
 from dutyroom.handover.shifts import ShiftWindow, handover_file_name, shift_window
 from dutyroom.handover.signoff import (
@@ -96,7 +96,7 @@ def build_handover(
         words("handover.written", at=words.stamp(now), who=scrub(actor.describe(), 80)),
         words("handover.on_duty", names=scrub(on_duty, 400)),
         words("handover.roster", names=", ".join(scrub(name, 40) for name in site.roster) or "-"),
-        words("handover.verdict", text=alerts.verdict(ctx)),
+        words("handover.verdict", text=verdict.verdict(ctx)),
     ]
     doc.bullets([Item(line) for line in header])
     alerts.open_alerts(doc, ctx)

@@ -19,7 +19,8 @@ from dutyroom.operators.planning import Intent, StartDrill
 from dutyroom.operators.roles import Role
 from dutyroom.operators.state import Ack
 from dutyroom.playbooks.model import AppliesTo, Deadline, Playbook, Step
-from dutyroom.playbooks.run_state import Mark, PlaybookRun, StepState
+from dutyroom.playbooks.run_state import JoinedAlert, Mark, PlaybookRun, Skip, StepState
+from dutyroom.playbooks.run_state import Note as RunNote
 from dutyroom.rules.alert import AlertPhase
 from dutyroom.store.records import StoredAction
 from dutyroom.views.alerts import AlertView, CollectorHealth, GroupCount
@@ -38,6 +39,7 @@ ALICE = Identity("alice", ssh_client="10.9.0.7")
 BOB = Identity("bob")
 CAROL = Identity("carol")
 RUN_ID = "20260302T020000Z-ups-battery-low"
+MAINS_RUN_ID = "20260302T020200Z-mains-failure"
 
 STEPS_EN = (
     Step(1, "On the UPS panel read the alarm; note battery charge (%), runtime left (minutes) and temperature."),
@@ -85,6 +87,59 @@ def make_playbook(lang: str) -> Playbook:
         steps=STEPS_ZH if zh else STEPS_EN,
         body_text="",
         path=Path(f"playbooks/{lang}/x.md"),
+    )
+
+
+MAINS_STEPS = (
+    Step(1, "On each UPS panel confirm output source = battery; note charge and runtime left."),
+    Step(2, "At the main distribution panel, note which feed is lost and whether the generator started."),
+    Step(3, "Call the building power duty room: cause, scope, expected restoration time."),
+    Step(4, "Tell the duty manager.", two_person=True),
+    Step(5, "When mains returns, note the time, then close the run."),
+)
+
+
+def mains_playbook() -> Playbook:
+    """A playbook whose applies_to lists ups-runtime-low too: that alert joins its open run."""
+    return Playbook(
+        id="mains-failure",
+        lang="en",
+        title="Mains failure / UPS on battery",
+        severity="critical",
+        kind="incident",
+        applies_to=AppliesTo(rules=("ups-on-battery", "ups-runtime-low")),
+        contacts=(),
+        deadlines=(Deadline("call-building-power", 10, "Call the building power duty room", step=3),),
+        steps=MAINS_STEPS,
+        body_text="",
+        path=Path("playbooks/en/mains-failure.md"),
+        join="site",
+    )
+
+
+def mains_run(*, ticked: Sequence[int] = (1,)) -> PlaybookRun:
+    """The mains-failure run started at 10:02 by ups-a's on-battery alert (a0), joined by runtime-low (a1)."""
+    started = FIXED_NOW - 780
+    steps = tuple(
+        replace(StepState(step.number, step.two_person), ticked=Mark(ALICE, FIXED_NOW - 300))
+        if step.number in ticked
+        else StepState(step.number, step.two_person)
+        for step in MAINS_STEPS
+    )
+    return PlaybookRun(
+        run_id=MAINS_RUN_ID,
+        playbook_id="mains-failure",
+        incident_key="a0",
+        started_at=started,
+        started_by=Identity("dutyroom-engine"),
+        drill=False,
+        steps=steps,
+        alert_started_at=started,
+        join_scope="site",
+        alerts=(
+            JoinedAlert("a0", "ups-on-battery", "ups-a", started),
+            JoinedAlert("a1", "ups-runtime-low", "ups-a", FIXED_NOW - 600),
+        ),
     )
 
 
@@ -355,8 +410,8 @@ class FakeSource:
         if isinstance(intent, actions.Ack):
             ack = Ack(self.identity, now, intent.comment, intent.expires_at, intent.sticky, intent.severity)
             self.alerts = [replace(item, ack=ack) if item.fingerprint == alert else item for item in self.alerts]
-        elif isinstance(intent, actions.StepTick | actions.StepConfirm | actions.StepUndo):
-            run = self.runs[alert]
+        elif isinstance(intent, actions.StepTick | actions.StepConfirm | actions.StepUndo | actions.StepSkip):
+            run = self._run(intent.run)
             state = run.step(intent.step)
             assert state is not None
             mark = Mark(self.identity, now)
@@ -364,9 +419,38 @@ class FakeSource:
                 state = replace(state, ticked=mark)
             elif isinstance(intent, actions.StepConfirm):
                 state = replace(state, confirmed=mark)
+            elif isinstance(intent, actions.StepSkip):
+                state = replace(state, skipped=Skip(self.identity, now, intent.reason))
             else:
-                state = replace(state, confirmed=None) if state.confirmed else replace(state, ticked=None)
-            self.runs[alert] = run.with_step(state)
+                state = replace(state, confirmed=None) if state.confirmed else replace(state, ticked=None, skipped=None)
+            self._replace_run(run.with_step(state))
+        elif isinstance(intent, actions.StepNote):
+            run = self._run(intent.run)
+            self._replace_run(replace(run, notes=(*run.notes, RunNote(self.identity, now, intent.text, intent.step))))
+        elif isinstance(intent, actions.RunClose):
+            run = self._run(intent.run)
+            self._replace_run(replace(run, closed_at=now, closed_by=self.identity, close_reason=intent.reason))
+
+    def _run(self, run_id: str) -> PlaybookRun:
+        """The run an action names (by its id, as the store's run book finds it), whichever alert it is shown for."""
+        return next(run for run in self.runs.values() if run.run_id == run_id)
+
+    def _replace_run(self, changed: PlaybookRun) -> None:
+        for alert, run in self.runs.items():
+            if run.run_id == changed.run_id:
+                self.runs[alert] = changed
+
+
+def joined_room() -> FakeSource:
+    """UPS A on battery (a0) started the mains-failure run; its runtime-low alert (a1) joined that run."""
+    on_battery = make_alert(
+        "a0", rule="ups-on-battery", value=1.0, unit="", since=FIXED_NOW - 780, playbook="mains-failure"
+    )
+    alerts = [on_battery, *room_alerts()]
+    run = mains_run()
+    playbooks = {("ups-battery-low", lang): make_playbook(lang) for lang in ("en", "zh")}
+    playbooks[("mains-failure", "en")] = mains_playbook()
+    return FakeSource(alerts=alerts, runs={"a0": run, "a1": run}, playbooks=playbooks)
 
 
 def sample_detail() -> TargetDetail:

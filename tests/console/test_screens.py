@@ -9,7 +9,7 @@ from textual.widgets import Input, Static
 
 from dutyroom.actions_model import StepConfirm, StepUndo
 from tui.app import DutyroomApp
-from tui.i18n import KEY_HELP
+from tui.i18n import KEY_HELP, RUN_KEY_HELP
 from tui.screens.confirm import ConfirmDialog
 from tui.screens.detail import TargetDetailScreen
 from tui.screens.help import HelpScreen
@@ -76,9 +76,11 @@ async def test_help_lists_every_key(source: FakeSource) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        table = app.screen.query_one("#help-keys", Static).content
-        rendered = "".join(segment.text for segment in app.console.render(table))  # type: ignore[arg-type]
-        for key, description, _ in KEY_HELP:
+        rendered = ""
+        for grid in ("#help-keys", "#help-run-keys"):
+            table = app.screen.query_one(grid, Static).content
+            rendered += "".join(segment.text for segment in app.console.render(table))  # type: ignore[arg-type]
+        for key, description, _ in (*KEY_HELP, *RUN_KEY_HELP):
             assert key in rendered
             assert description in rendered
         await pilot.press("escape")
@@ -86,8 +88,8 @@ async def test_help_lists_every_key(source: FakeSource) -> None:
 
 
 def test_every_main_screen_key_is_in_the_help() -> None:
-    documented = {key for key, _, _ in KEY_HELP}
-    names = {"slash": "/", "colon": ":", "question_mark": "?", "escape": "esc"}
+    documented = {key for key, _, _ in (*KEY_HELP, *RUN_KEY_HELP)}
+    names = {"slash": "/", "colon": ":", "question_mark": "?", "escape": "esc", "minus": "-"}
     for binding in MainScreen.BINDINGS:
         key = binding.key if isinstance(binding.key, str) else ""  # type: ignore[union-attr]
         assert names.get(key, key) in documented, key

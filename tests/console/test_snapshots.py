@@ -13,7 +13,7 @@ import pytest
 
 from tui.app import DutyroomApp, create_app
 
-from .fakes import BOB, FIXED_NOW, FakeSource, room_alerts, sample_detail, sample_timeline, ups_run
+from .fakes import BOB, FIXED_NOW, FakeSource, joined_room, room_alerts, sample_detail, sample_timeline, ups_run
 
 SnapCompare = Callable[..., bool]
 SIZES = [(80, 24), (120, 40)]
@@ -103,3 +103,14 @@ def test_reload_failed(snap_compare: SnapCompare) -> None:
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_too_small(snap_compare: SnapCompare, language: str) -> None:
     assert snap_compare(snapshot_app(language), terminal_size=(60, 20))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_joined_run(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
+    """UPS A's runtime alert joined the mains-failure run: the pane shows that run's playbook and says so."""
+    assert snap_compare(snapshot_app(source=joined_room()), press=["down"], terminal_size=size)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_close_run_asks_first(snap_compare: SnapCompare, language: str) -> None:
+    assert snap_compare(snapshot_app(language), press=["x"], terminal_size=(80, 24))

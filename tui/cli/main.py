@@ -13,6 +13,7 @@ from tui.cli import demo as cli_demo
 from tui.cli import handover as cli_handover
 from tui.cli import init as cli_init
 from tui.cli import probe as cli_probe
+from tui.cli import runs as cli_runs
 from tui.cli import serve as cli_serve
 from tui.cli import status as cli_status
 from tui.cli.common import CommandFailed, add_common_options
@@ -74,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_check.register(commands, common)
     cli_calendar.register(commands, common)
     cli_actions.register(commands, common)
+    cli_runs.register(commands, common)
     cli_serve.register(commands, common)
     cli_handover.register(commands, common)
     cli_probe.register(commands, common)

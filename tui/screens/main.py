@@ -1,8 +1,8 @@
 """The main screen: status line, the alert list, the selected alert's playbook, the site overview.
 
 The app hands it one snapshot per UI tick (`apply_snapshot`); every part repaints only what changed.
-Keys act on the highlighted alert and the highlighted playbook step; actions go through the context's
-recorder, so they show as done only once the source stored them.
+Keys act on the highlighted alert and on the run the playbook pane shows (and its highlighted step); actions
+go through the context's recorder, so they show as done only once the source stored them.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from textual.widgets import Input
 from dutyroom.actions_model import StepUndo
 from dutyroom.operators.planning import StartDrill
 from dutyroom.playbooks.model import Playbook
+from dutyroom.playbooks.run_state import PlaybookRun
 from dutyroom.views.alerts import AlertView
 from dutyroom.views.console_source import ConsoleSnapshot
 from tui.render import device_text, plain
@@ -29,11 +30,13 @@ from tui.screens.confirm import ConfirmDialog
 from tui.screens.context import ConsoleContext
 from tui.screens.detail import TargetDetailScreen
 from tui.screens.help import HelpScreen
-from tui.screens.step_keys import CONFIRM, TICK, UNDO, StepRequest, plan_step
+from tui.screens.run_forms import close_dialog, close_question, run_note_dialog, skip_dialog, undo_question
+from tui.screens.step_keys import CONFIRM, TICK, UNDO, StepRequest, open_run, plan_skip, plan_step
 from tui.screens.timeline import TimelineScreen
 from tui.widgets.alert_rows import unhandled_criticals
 from tui.widgets.alert_table import AlertTable
 from tui.widgets.playbook_pane import PlaybookPane, PlaybookView
+from tui.widgets.playbook_text import shown_playbook_id
 from tui.widgets.site_overview import SiteOverview
 from tui.widgets.status_bar import StatusBar
 from tui.widgets.text_label import TextLabel
@@ -53,6 +56,9 @@ class MainScreen(Screen[None]):
         Binding("space", f"step('{TICK}')", show=False),
         Binding("c", f"step('{CONFIRM}')", show=False),
         Binding("u", f"step('{UNDO}')", show=False),
+        Binding("minus", "skip_step", show=False),
+        Binding("r", "run_note", show=False),
+        Binding("x", "close_run", show=False),
         Binding("t", "timeline", show=False),
         Binding("h", "app.handover", show=False),
         Binding("q", "app.request_quit", show=False),
@@ -133,16 +139,16 @@ class MainScreen(Screen[None]):
         self._widget(SiteOverview).show_groups(shown.overview)
         self._show_playbook()
 
-    def _playbook_for(self, alert: AlertView | None) -> Playbook | None:
-        if alert is None or not alert.playbook:
+    def _playbook(self, playbook_id: str) -> Playbook | None:
+        if not playbook_id:
             return None
-        if alert.playbook not in self._playbooks:
+        if playbook_id not in self._playbooks:
             try:
-                found = self.context.source.playbook(alert.playbook, self.context.settings.language)
+                found = self.context.source.playbook(playbook_id, self.context.settings.language)
             except Exception:
                 found = None
-            self._playbooks[alert.playbook] = found
-        return self._playbooks[alert.playbook]
+            self._playbooks[playbook_id] = found
+        return self._playbooks[playbook_id]
 
     def _show_playbook(self) -> None:
         snapshot = self.snapshot
@@ -150,7 +156,8 @@ class MainScreen(Screen[None]):
             return
         alert = self.selected_alert
         run = snapshot.runs.get(alert.fingerprint) if alert is not None else None
-        view = PlaybookView(alert, self._playbook_for(alert), run, snapshot.status.now, snapshot.status.timezone)
+        playbook = self._playbook(shown_playbook_id(alert, run))
+        view = PlaybookView(alert, playbook, run, snapshot.status.now, snapshot.status.timezone)
         self._widget(PlaybookPane).show(view)
 
     @on(AlertTable.RowHighlighted)
@@ -186,14 +193,14 @@ class MainScreen(Screen[None]):
             self.context.record(StartDrill(alert.playbook), alert.fingerprint)
 
     def action_step(self, kind: str) -> None:
-        pane = self.query_one(PlaybookPane)
+        pane = self._widget(PlaybookPane)
         alert = self.selected_alert
         plan = plan_step(kind, alert, pane.run, pane.highlighted_step, self.context.translate)
         if isinstance(plan, str):
             self.notify(plan, severity="warning", markup=False)
             return
-        if isinstance(plan.action, StepUndo):
-            question = self.context.translate("confirm.undo", step=plan.step)
+        if isinstance(plan.action, StepUndo) and pane.run is not None:
+            question = undo_question(pane.run, pane.playbook, plan.step, self.context.translate)
 
             def answered(answer: bool | None) -> None:
                 if answer:
@@ -205,6 +212,43 @@ class MainScreen(Screen[None]):
 
     def _record_step(self, plan: StepRequest) -> None:
         self.context.record(plan.action, plan.alert)
+
+    def action_skip_step(self) -> None:
+        pane = self._widget(PlaybookPane)
+        target = plan_skip(self.selected_alert, pane.run, pane.highlighted_step, self.context.translate)
+        if isinstance(target, str):
+            self.notify(target, severity="warning", markup=False)
+            return
+        self.app.push_screen(skip_dialog(target, pane.playbook, self.context))
+
+    def _open_run(self) -> tuple[PlaybookRun, str] | None:
+        """The open run of the selected alert (and the alert), or None after saying why there is none."""
+        alert, run = self.selected_alert, self._widget(PlaybookPane).run
+        found = open_run(alert, run, self.context.translate)
+        if isinstance(found, str) or alert is None:
+            self.notify(str(found), severity="warning", markup=False)
+            return None
+        return found, alert.fingerprint
+
+    def action_run_note(self) -> None:
+        if found := self._open_run():
+            run, alert = found
+            self.app.push_screen(run_note_dialog(run, alert, self._widget(PlaybookPane).playbook, self.context))
+
+    def action_close_run(self) -> None:
+        """Asks first (default No), then for the comment; Escape at either step records nothing."""
+        if not (found := self._open_run()):
+            return
+        run, alert = found
+        playbook = self._widget(PlaybookPane).playbook
+        timezone = self.snapshot.status.timezone if self.snapshot is not None else ""
+        question = close_question(run, playbook, self.context.translate, timezone)
+
+        def answered(answer: bool | None) -> None:
+            if answer:
+                self.app.push_screen(close_dialog(run, alert, playbook, self.context))
+
+        self.app.push_screen(ConfirmDialog(question, self.context.translate), answered)
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.context.translate))

@@ -1,7 +1,9 @@
-"""What a step key means for the highlighted step: tick, confirm (second operator) or take back.
+"""What a run key means for the selected alert's run and its highlighted step: tick, confirm (second operator),
+take back, skip; a run note and closing the run.
 
-The run's state decides what is possible; the source still has the last word (it refuses, e.g., the same
-operator confirming their own tick) and its reason is shown.
+Every request names the run it acts on (the run the pane shows, which an alert may have joined). The run's
+state decides what is possible; the desk still has the last word (it refuses, e.g., the same operator
+confirming their own tick) and its reason is shown.
 """
 
 from __future__ import annotations
@@ -27,30 +29,75 @@ class StepRequest:
     def step(self) -> int:
         return self.action.step
 
+    @property
+    def run(self) -> str:
+        return self.action.run
+
+
+@dataclass(frozen=True, slots=True)
+class StepTarget:
+    """A step of an open run, for a change that needs words first (a skip needs its reason)."""
+
+    run: PlaybookRun
+    step: int
+    alert: str
+
+
+def open_run(alert: AlertView | None, run: PlaybookRun | None, translate: Translator) -> PlaybookRun | str:
+    """The open run the selected alert's keys act on, or why there is none (shown to the operator as is)."""
+    if alert is None:
+        return translate("need.alert")
+    if run is None:
+        return translate("need.run")
+    if not run.is_open:
+        return translate("need.open_run", run=run.run_id)
+    return run
+
 
 def plan_step(
     kind: str, alert: AlertView | None, run: PlaybookRun | None, step: int | None, translate: Translator
 ) -> StepRequest | str:
     """The request to record, or why there is nothing to do (shown to the operator as is)."""
-    if alert is None:
-        return translate("need.alert")
-    if run is None:
-        return translate("need.run")
-    state = run.step(step) if step is not None else None
-    if step is None or state is None:
-        return translate("need.step")
-    status = state.status
+    found = _step_of(alert, run, step, translate)
+    if isinstance(found, str):
+        return found
+    status = found.run.steps[found.step - 1].status
     if kind == TICK and status is not StepStatus.OPEN:
-        return translate("step.already", step=step, status=translate(f"step.status.{status.value}"))
+        return translate("step.already", step=found.step, status=translate(f"step.status.{status.value}"))
     if kind == CONFIRM and status is not StepStatus.AWAITING_CONFIRMATION:
-        return translate("step.not_awaiting", step=step)
+        return translate("step.not_awaiting", step=found.step)
     if kind == UNDO and status is StepStatus.OPEN:
-        return translate("step.nothing", step=step)
+        return translate("step.nothing", step=found.step)
+    run_id, number = found.run.run_id, found.step
     change: StepChange = (
-        StepTick(run=run.run_id, step=step)
+        StepTick(run=run_id, step=number)
         if kind == TICK
-        else StepConfirm(run=run.run_id, step=step)
+        else StepConfirm(run=run_id, step=number)
         if kind == CONFIRM
-        else StepUndo(run=run.run_id, step=step)
+        else StepUndo(run=run_id, step=number)
     )
-    return StepRequest(change, alert.fingerprint)
+    return StepRequest(change, found.alert)
+
+
+def plan_skip(
+    alert: AlertView | None, run: PlaybookRun | None, step: int | None, translate: Translator
+) -> StepTarget | str:
+    """The open step to skip (its reason is asked next), or why it cannot be skipped."""
+    found = _step_of(alert, run, step, translate)
+    if isinstance(found, str):
+        return found
+    status = found.run.steps[found.step - 1].status
+    if status is not StepStatus.OPEN:
+        return translate("step.already", step=found.step, status=translate(f"step.status.{status.value}"))
+    return found
+
+
+def _step_of(
+    alert: AlertView | None, run: PlaybookRun | None, step: int | None, translate: Translator
+) -> StepTarget | str:
+    found = open_run(alert, run, translate)
+    if isinstance(found, str):
+        return found
+    if alert is None or step is None or found.step(step) is None:
+        return translate("need.step")
+    return StepTarget(found, step, alert.fingerprint)

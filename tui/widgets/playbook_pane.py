@@ -1,7 +1,9 @@
-"""The selected alert's playbook: title, deadlines counting down, and numbered steps that can be ticked.
+"""The selected alert's playbook run: title, deadlines counting down, numbered steps that can be ticked, its keys.
 
-The pane only shows; the screen acts on `highlighted_step` and `run`. Steps are rebuilt only when the
-playbook or the run changed; deadlines are recomputed each tick and repainted only when their text changed.
+The pane shows the playbook of the run the keys act on (`playbook_text.shown_playbook_id`): for an alert that
+joined a related run, that run's playbook, with a line saying so. The pane only shows; the screen acts on
+`highlighted_step` and `run`. Steps are rebuilt only when the playbook or the run changed; deadlines are
+recomputed each tick and repainted only when their text changed.
 """
 
 from __future__ import annotations
@@ -21,13 +23,20 @@ from dutyroom.playbooks.run_state import PlaybookRun, StepState
 from dutyroom.views.alerts import AlertView
 from tui.i18n import Translator
 from tui.render import device_text, plain
-from tui.widgets.playbook_text import BOX_CELLS, StepStyles, deadline_class, deadline_line, step_renderable
+from tui.widgets.playbook_text import (
+    BOX_CELLS,
+    StepStyles,
+    deadline_class,
+    deadline_line,
+    run_lines,
+    step_renderable,
+)
 from tui.widgets.text_label import TextLabel
 
 
 @dataclass(frozen=True, slots=True)
 class PlaybookView:
-    """What the pane shows: the selected alert, its playbook (if loaded) and its open run (if any)."""
+    """What the pane shows: the selected alert, its run (if any) and that run's playbook (else the alert's own)."""
 
     alert: AlertView | None
     playbook: Playbook | None
@@ -91,6 +100,7 @@ class PlaybookPane(Vertical):
         #playbook-title { height: auto; text-style: bold; }
         #playbook-note { height: auto; color: $text-muted; }
         #playbook-deadlines { height: auto; }
+        #playbook-keys { height: auto; color: $text-muted; }
     }
     """
 
@@ -104,12 +114,14 @@ class PlaybookPane(Vertical):
         self.playbook: Playbook | None = None
         self._steps: PlaybookSteps | None = None
         self._note: TextLabel | None = None
+        self._keys: TextLabel | None = None
 
     def compose(self) -> ComposeResult:
         yield TextLabel(id="playbook-title")
         yield Vertical(id="playbook-deadlines")
         yield TextLabel(id="playbook-note")
         yield PlaybookSteps(id="playbook-steps")
+        yield TextLabel(plain(self._translate("playbook.keys")), id="playbook-keys")
 
     @property
     def steps(self) -> PlaybookSteps:
@@ -128,7 +140,6 @@ class PlaybookPane(Vertical):
         return self.run.step(number) if self.run is not None else None
 
     def show(self, view: PlaybookView) -> None:
-        translate = self._translate
         self._view = view
         self.run, self.playbook = view.run, view.playbook
         alert_id = view.alert.fingerprint if view.alert else ""
@@ -136,22 +147,30 @@ class PlaybookPane(Vertical):
         if key != self._steps_key:
             self._steps_key = key
             self._rebuild_steps(view)
-        if view.alert is None:
-            note = translate("playbook.no_alert")
-        elif not view.alert.playbook:
-            note = translate("playbook.none")
-        elif view.playbook is None:
-            note = translate("playbook.missing", id=device_text(view.alert.playbook, 80).plain)
-        elif view.run is None:
-            note = translate("playbook.no_run")
-        else:
-            note = ""
+        note = self._note_text(view)
         if self._note is None:
             self._note = self.query_one("#playbook-note", TextLabel)
+            self._keys = self.query_one("#playbook-keys", TextLabel)
         note_widget = self._note
         note_widget.display = bool(note)
         note_widget.show(plain(note))
+        if self._keys is not None:
+            self._keys.display = view.run is not None and view.run.is_open and view.playbook is not None
         self._show_deadlines(view)
+
+    def _note_text(self, view: PlaybookView) -> str:
+        translate, alert, run = self._translate, view.alert, view.run
+        if alert is None:
+            return translate("playbook.no_alert")
+        missing_id = run.playbook_id if run is not None else alert.playbook
+        if not missing_id:
+            return translate("playbook.none")
+        lines = run_lines(alert, run, translate, view.timezone) if run is not None else []
+        if view.playbook is None:
+            lines.insert(0, translate("playbook.missing", id=device_text(missing_id, 80).plain))
+        elif run is None:
+            lines.append(translate("playbook.no_run"))
+        return "\n".join(lines)
 
     def _text_width(self) -> int:
         """Cells for step text: the list's width less its scrollbar and the status box."""

@@ -1,4 +1,5 @@
-"""Playbook steps and deadlines as text: status box, number, two-person marker, command, who and when.
+"""Playbook steps, deadlines and the run's own lines as text: status box, number, two-person marker, command,
+who and when; which run the steps belong to (joined, closed).
 
 Pure functions (no widgets): the pane turns these into options and labels. Playbook text is rendered like
 device text (cleaned, never markup); commands are shown for the operator to type, never executed.
@@ -16,7 +17,8 @@ from rich.text import Text
 from dutyroom.config.durations import format_duration
 from dutyroom.playbooks.model import Step
 from dutyroom.playbooks.progress import DeadlineState, DeadlineStatus
-from dutyroom.playbooks.run_state import StepState, StepStatus, person_of
+from dutyroom.playbooks.run_state import PlaybookRun, StepState, StepStatus, person_of
+from dutyroom.views.alerts import AlertView
 from tui.i18n import Translator
 from tui.render import device_text, local_time, plain, wrap_text
 
@@ -131,3 +133,45 @@ def deadline_class(status: DeadlineStatus, warn_within_s: float = 300.0) -> str:
     if status.state is DeadlineState.PENDING and status.remaining_s <= warn_within_s:
         return "-soon"
     return f"-{status.state.value}"
+
+
+def shown_playbook_id(alert: AlertView | None, run: PlaybookRun | None) -> str:
+    """The playbook the pane shows: the run's when the alert has one (the steps the keys act on), else the alert's.
+
+    An alert can join the open run of a related playbook (`ups-runtime-low` joins `mains-failure`): its steps,
+    deadlines and ticks are that run's, so its own playbook's text would put one step's words on another's state.
+    """
+    if run is not None:
+        return run.playbook_id
+    if alert is None:
+        return ""
+    return alert.playbook or ""
+
+
+def joined_another(alert: AlertView, run: PlaybookRun) -> bool:
+    """Whether `alert` is in `run` because it joined it, not because it started it."""
+    return alert.fingerprint != run.incident_key
+
+
+def run_lines(alert: AlertView, run: PlaybookRun, translate: Translator, timezone: str) -> list[str]:
+    """What the pane says about the run above its steps: that the alert joined it, and that it is closed."""
+    lines = []
+    if joined_another(alert, run):
+        playbook = _name(run.playbook_id)
+        at = local_time(run.started_at, timezone)
+        starter = run.alerts[0] if run.alerts else None
+        if starter is not None and starter.target:
+            target, rule = _name(starter.target), _name(starter.rule_id)
+            lines.append(translate("playbook.joined", playbook=playbook, at=at, target=target, rule=rule))
+        else:
+            lines.append(translate("playbook.joined_by_hand", playbook=playbook, at=at))
+    if run.closed_at is not None:
+        who = _name(person_of(run.closed_by)) if run.closed_by is not None else "-"
+        at = local_time(run.closed_at, timezone)
+        lines.append(translate("playbook.closed", at=at, who=who, reason=_name(run.close_reason, 200)).rstrip(": "))
+    return lines
+
+
+def _name(text: str, limit: int = 80) -> str:
+    """Ids, names and reasons from the config and the action log: cleaned like device text."""
+    return device_text(text, limit).plain
