@@ -56,7 +56,7 @@ class PollerLock:
     def acquire(self) -> None:
         """Take the lock or raise StateLocked naming the holder's pid."""
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)  # readable: consoles of other users probe it
         deadline = time.monotonic() + ACQUIRE_PATIENCE_S
         while True:
             try:
@@ -113,6 +113,10 @@ def probe_lock(state_dir: Path) -> LockState:
         fd = os.open(path, os.O_RDONLY)
     except FileNotFoundError:
         return LockState(held=False, since=0.0, pid=None)
+    except PermissionError:
+        # A lock file this user may not read (made by an older version): assume it is held and let the
+        # heartbeat's age decide, so a dead poller is still called down after the bound.
+        return LockState(held=True, since=0.0, pid=None)
     try:
         since = os.fstat(fd).st_mtime
         text = os.read(fd, 32).decode(errors="replace").strip()

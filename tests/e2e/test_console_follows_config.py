@@ -52,7 +52,7 @@ class Room:
 
     def status(self) -> dict[str, object]:
         result = subprocess.run(self.command("status", "--json"), cwd=ROOT, capture_output=True, text=True, check=False)
-        loaded: dict[str, object] = json.loads(result.stdout) if result.returncode == 0 else {}
+        loaded: dict[str, object] = json.loads(result.stdout) if result.returncode in (0, 1, 2) else {}
         return loaded
 
     def wait_status(self, key: str, predicate: Callable[[str], bool], what: str) -> None:

@@ -114,14 +114,18 @@ class Site:
 
     def status(self) -> dict[str, object]:
         result = self.cli("status", "--json", *self.args())
-        assert result.returncode == 0, result.stderr
+        if result.returncode == 3:  # unknown: serve has not made the state directory yet
+            return {}
+        assert result.returncode in (0, 1, 2), result.stderr  # ok, degraded, or down while serve is stopped
         loaded: dict[str, object] = json.loads(result.stdout)
         return loaded
 
     def alerts(self) -> list[dict[str, object]]:
         result = self.cli("alerts", "--json", *self.args())
-        assert result.returncode == 0, result.stderr
-        loaded: list[dict[str, object]] = json.loads(result.stdout)
+        if "does not exist" in result.stderr or "not a dutyroom state directory" in result.stderr:
+            return []  # serve has not made the state yet
+        assert result.returncode in (0, 2), result.stderr  # 2: listed while no poller is alive
+        loaded: list[dict[str, object]] = json.loads(result.stdout)["alerts"]
         return loaded
 
     def stop(self) -> None:
@@ -165,18 +169,18 @@ def test_a_reload_with_any_crash_case_keeps_the_old_config_and_the_poller_pollin
     wait_for(lambda: any(alert["rule"] == "disk-used" for alert in site.alerts()), "the first alert")
     for case, (text, where) in CRASH_CASES.items():
         site.write(text.format(name="room"))
-        wait_for(lambda where=where: where in str(site.status()["reload"]), f"the failed reload of {case}")
+        wait_for(lambda where=where: where in str(site.status().get("reload")), f"the failed reload of {case}")
         status = site.status()
         assert str(status["reload"]).startswith(f"reload failed: {site.config.parent}/{where}")
         assert status["poller"] == "alive", case
         beat = float(str(status["heartbeat_age_s"]))
         time.sleep(2.5)  # polls go on under the old configuration
-        assert site.status()["poller"] == "alive", case
-        assert float(str(site.status()["heartbeat_age_s"])) <= max(beat, 2.0)
+        assert site.status().get("poller") == "alive", case
+        assert float(str(site.status().get("heartbeat_age_s"))) <= max(beat, 2.0)
         assert site.process is not None
         assert site.process.poll() is None, site.process.stderr.read() if site.process.stderr else ""
     site.write(BASE.format(name="room renamed"))
-    wait_for(lambda: site.status()["reload"] == "ok", "the good reload")
+    wait_for(lambda: site.status().get("reload") == "ok", "the good reload")
 
 
 def test_a_target_that_cannot_be_set_up_becomes_an_unknown_alert_with_the_reason(site: Site) -> None:
@@ -202,13 +206,13 @@ def test_while_checks_toml_is_broken_alerts_and_ack_use_the_last_good_config_and
     site.serve()
     wait_for(lambda: any(alert["rule"] == "disk-used" for alert in site.alerts()), "the first alert")
     site.write(BASE.format(name="room") + "\n[[rule]\n")
-    wait_for(lambda: str(site.status()["reload"]).startswith("reload failed"), "the failed reload")
+    wait_for(lambda: str(site.status().get("reload")).startswith("reload failed"), "the failed reload")
     listed = site.cli("alerts", "--json", *site.args())
     assert listed.returncode == 0, listed.stderr
-    assert any(alert["rule"] == "disk-used" for alert in json.loads(listed.stdout))
+    assert any(alert["rule"] == "disk-used" for alert in json.loads(listed.stdout)["alerts"])
     assert f"{site.config}:24:7: TOML syntax error" in listed.stderr
     assert "using the last good configuration, published by the poller at" in listed.stderr
-    fingerprint = str(json.loads(listed.stdout)[0]["fingerprint"])
+    fingerprint = str(json.loads(listed.stdout)["alerts"][0]["fingerprint"])
     acked = site.cli("ack", fingerprint, "-m", "on it, config being fixed", *site.args())
     assert acked.returncode == 0, acked.stderr
     assert acked.stderr.count("using the last good configuration") == 1
@@ -264,7 +268,7 @@ def test_a_user_who_cannot_read_the_secrets_can_still_list_alerts() -> None:
         assert "ups.community" in denied.stdout  # the user really cannot read it
         listed = site.cli("alerts", "--json", *site.args(), prefix=prefix)
         assert listed.returncode == 0, listed.stderr
-        assert any(alert["rule"] == "disk-used" for alert in json.loads(listed.stdout))
+        assert any(alert["rule"] == "disk-used" for alert in json.loads(listed.stdout)["alerts"])
         site.stop()
     finally:
         shutil.rmtree(folder, ignore_errors=True)

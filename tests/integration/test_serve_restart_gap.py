@@ -132,14 +132,19 @@ class Room:
 
     def status(self) -> dict[str, object]:
         result = self.cli("status", "--json")
-        assert result.returncode == 0, result.stderr
+        if result.returncode == 3:  # unknown: serve has not made the state directory yet
+            return {}
+        assert result.returncode in (0, 1, 2), result.stderr  # ok, degraded, or down while serve is stopped
         loaded: dict[str, object] = json.loads(result.stdout)
         return loaded
 
     def firing(self) -> set[tuple[str, str]]:
         result = self.cli("alerts", "--json")
-        assert result.returncode == 0, result.stderr
-        return {(alert["rule"], alert["target"]) for alert in json.loads(result.stdout) if alert["phase"] == "firing"}
+        if "does not exist" in result.stderr or "not a dutyroom state directory" in result.stderr:
+            return set()  # serve has not made the state yet
+        assert result.returncode in (0, 2), result.stderr  # 2: listed while no poller is alive
+        alerts = json.loads(result.stdout)["alerts"]
+        return {(alert["rule"], alert["target"]) for alert in alerts if alert["phase"] == "firing"}
 
     def transitions_since(self, since: float) -> list[tuple[str, str, str, str]]:
         """(rule, target, phase after, state) of every transition the store kept since `since`."""
@@ -177,7 +182,7 @@ def test_a_restart_after_a_long_gap_fires_only_what_changed_during_it(
 ) -> None:
     main, doomed = gateways
     room.serve()
-    wait_for(lambda: room.status()["on_time"] == 3, "all three gateways polled")
+    wait_for(lambda: room.status().get("on_time") == 3, "all three gateways polled")
     time.sleep(2.0)  # a couple of rounds in the steady state
     assert room.firing() == set()
 
@@ -193,7 +198,7 @@ def test_a_restart_after_a_long_gap_fires_only_what_changed_during_it(
         lambda: room.firing() == {("queue-deep", "changes"), ("unreachable", "dies")},
         "the changes made during the gap to alert",
     )
-    wait_for(lambda: room.status()["on_time"] == 2, "rounds after the restart")
+    wait_for(lambda: room.status().get("on_time") == 2, "rounds after the restart")
     time.sleep(2 * STALE_AFTER_S)  # past the staleness limit after the restart: nothing more may come
 
     assert room.firing() == {("queue-deep", "changes"), ("unreachable", "dies")}
