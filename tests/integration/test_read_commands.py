@@ -45,6 +45,13 @@ READ_COMMANDS = [
     ["handover"],
     ["handover", "--sign"],
     ["audit", "verify"],
+    ["run", "list"],
+]
+ACT_COMMANDS = [
+    ["ack", "0000deadbeef", "-m", "on site"],
+    ["note", "0000deadbeef", "-m", "looked"],
+    ["silence", "--target", "console", "--for", "1h", "-m", "maintenance"],
+    ["step", "tick", "some-run", "1"],
 ]
 
 
@@ -77,8 +84,8 @@ def config(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("argv", READ_COMMANDS, ids=" ".join)
-def test_a_read_command_on_a_missing_state_directory_fails_in_one_line_and_creates_nothing(
+@pytest.mark.parametrize("argv", READ_COMMANDS + ACT_COMMANDS, ids=" ".join)
+def test_a_read_or_act_command_on_a_missing_state_directory_fails_in_one_line_and_creates_nothing(
     config: Path, argv: list[str]
 ) -> None:
     missing = config.parent / "typo" / "state"

@@ -12,7 +12,7 @@ import time
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
-from tui.cli.common import CommandFailed, load_or_fail, open_existing_store, open_store
+from tui.cli.common import CommandFailed, load_or_fail, open_existing_store
 
 if TYPE_CHECKING:
     from dutyroom.operators.planning import Intent
@@ -160,7 +160,7 @@ def _select(args: argparse.Namespace) -> tuple[AlertView, float]:
 
     config = load_or_fail(args.config, args.state)
     now = time.time()
-    with open_store(args.state) as store:
+    with open_existing_store(args.state) as store:
         try:
             return find_alert(read_alerts(store, config, now), args.alert), now
         except ActionRefused as refusal:
@@ -173,7 +173,7 @@ def _submit(args: argparse.Namespace, intent: Intent, alert: str, done: str) -> 
     from dutyroom.operators.identity import current_identity
 
     config = load_or_fail(args.config, args.state)
-    with open_store(args.state) as store:
+    with open_existing_store(args.state, read_only=False) as store:  # never a new, empty room by a typo
         try:
             stored = StoreDesk(store, config, current_identity()).submit(intent, alert, time.time())
         except ActionRefused as refusal:

@@ -18,7 +18,7 @@ import argparse
 import time
 from typing import TYPE_CHECKING
 
-from tui.cli.common import CommandFailed, open_store
+from tui.cli.common import CommandFailed, open_existing_store
 
 if TYPE_CHECKING:
     from dutyroom.operators.planning import Intent
@@ -79,7 +79,7 @@ class _Runs:
     def book(self) -> RunBook:
         from dutyroom.views.runs import read_run_book
 
-        with open_store(self.args.state) as store:
+        with open_existing_store(self.args.state) as store:
             return read_run_book(store)
 
     def find(self, wanted: str) -> PlaybookRun:
@@ -99,7 +99,7 @@ class _Runs:
         from dutyroom.operators.desk import StoreDesk
         from dutyroom.operators.identity import current_identity
 
-        with open_store(self.args.state) as store:
+        with open_existing_store(self.args.state, read_only=False) as store:
             desk = StoreDesk(store, self.room.config, current_identity(), self.room.playbooks, language=self.language)
             try:
                 return desk.submit(intent, run.incident_key, time.time()).id
