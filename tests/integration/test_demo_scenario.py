@@ -15,7 +15,7 @@ from demo_harness import PROJECT, DemoRun, alerts_json, dutyroom_command, phase_
 from dutyroom.store.database import Store
 from tui.demo.scenario import INCIDENT_LENGTH_S
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow(seconds=70)]
 
 CLOCK_SPEED = 3.0
 SETTLE_S = 14.0
