@@ -2,7 +2,7 @@
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo check test lint types contracts setup setup-system screenshots bench
+.PHONY: demo check test test-fast lint types contracts setup setup-system screenshots bench bench-cli
 
 demo: setup
 	$(BIN)/dutyroom demo --state .state/demo
@@ -24,11 +24,19 @@ types:
 contracts:
 	$(BIN)/lint-imports
 
+# The whole suite (unit, console, integration, e2e), on two xdist workers (see pyproject's addopts).
 test:
 	$(BIN)/pytest -q
+
+# The in-process tests only (unit + console: no subprocess, no agent, no tmpfs): the loop while editing.
+test-fast:
+	$(BIN)/pytest -q tests/unit tests/console
 
 screenshots: setup
 	$(BIN)/python scripts/screenshots.py
 
 bench: setup-system
 	$(BIN)/python bench/poll/run.py
+
+bench-cli:
+	$(BIN)/python bench/cli.py

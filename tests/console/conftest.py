@@ -1,30 +1,13 @@
-"""Shared helpers for the console tests: an app on the fake source, frozen at FIXED_NOW."""
+"""Fixtures of the console tests; the app factory and the fake room they use are in apps.py and fakes.py."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
-from tui.app import DutyroomApp, create_app
-
-from .fakes import FIXED_NOW, FakeSource
-
-
-def console_app(source: FakeSource | None = None, **options: Any) -> DutyroomApp:
-    """The console on `source` (a fresh fake room by default, reading and acting), with a frozen clock and no
-    remote guessing."""
-    options.setdefault("remote", False)
-    options.setdefault("sixteen_colors", False)
-    room = source if source is not None else FakeSource()
-    return create_app(room, room, clock=lambda: FIXED_NOW, **options)
+from .fakes import FakeSource
 
 
 @pytest.fixture
 def source() -> FakeSource:
+    """A fresh fake machine room, frozen at FIXED_NOW."""
     return FakeSource()
-
-
-def notification_messages(app: DutyroomApp) -> list[str]:
-    """The notifications currently shown (Textual keeps them on the app)."""
-    return [notification.message for notification in app._notifications]

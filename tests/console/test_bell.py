@@ -15,7 +15,7 @@ from dutyroom.views.alerts import AlertView
 from tui.app import DutyroomApp
 from tui.screens.alert_bell import ringing_severities, should_ring
 
-from .conftest import console_app
+from .apps import console_app
 from .fakes import BOB, FIXED_NOW, FakeSource, make_alert, make_transition
 
 

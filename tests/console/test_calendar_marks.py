@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .conftest import console_app
+from .apps import console_app
 from .fakes import FakeSource
 
 WARNING = (

@@ -16,7 +16,7 @@ from tui.screens.main import MainScreen
 from tui.screens.timeline import TimelineScreen
 from tui.widgets.alert_table import AlertTable
 
-from .conftest import console_app, notification_messages
+from .apps import console_app, notification_messages
 from .fakes import FakeSource, make_playbook, room_alerts
 
 CLICK = "[@click=app.quit]"

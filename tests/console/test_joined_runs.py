@@ -15,7 +15,7 @@ from tui.app import DutyroomApp
 from tui.screens.confirm import ConfirmDialog
 from tui.widgets.playbook_pane import PlaybookPane
 
-from .conftest import console_app, notification_messages
+from .apps import console_app, notification_messages
 from .fakes import MAINS_RUN_ID, MAINS_STEPS, FakeSource, joined_room
 
 

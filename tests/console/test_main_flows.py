@@ -9,7 +9,7 @@ from tui.screens.dialogs import ActionDialog, YesNoBox
 from tui.widgets.alert_table import AlertTable
 from tui.widgets.playbook_pane import PlaybookPane
 
-from .conftest import console_app, notification_messages
+from .apps import console_app, notification_messages
 from .fakes import FIXED_NOW, RUN_ID, FakeSource
 
 

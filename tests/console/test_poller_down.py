@@ -12,7 +12,7 @@ from tui.widgets.alert_table import AlertTable
 from tui.widgets.poller_banner import PollerBanner
 from tui.widgets.site_overview import SiteOverview
 
-from .conftest import console_app, notification_messages
+from .apps import console_app, notification_messages
 from .fakes import FIXED_NOW, FakeSource
 
 ALIVE = PollerLiveness(PollerState.ALIVE, "heartbeat 0.3 s ago", 0.0, 4242, FIXED_NOW - 0.3)

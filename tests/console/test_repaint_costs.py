@@ -12,7 +12,7 @@ from tui.widgets.alert_table import AlertTable
 from tui.widgets.line_table import THUMB, Column, LazyRow, LineTable, Row, thumb_span
 from tui.widgets.text_label import TextLabel
 
-from .conftest import console_app
+from .apps import console_app
 from .fakes import FIXED_NOW, FakeSource
 
 

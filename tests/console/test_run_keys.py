@@ -19,7 +19,7 @@ from tui.screens.main import MainScreen
 from tui.screens.step_keys import StepTarget, open_run, plan_skip, plan_step
 from tui.widgets.playbook_pane import PlaybookPane
 
-from .conftest import console_app, notification_messages
+from .apps import console_app, notification_messages
 from .fakes import BOB, FIXED_NOW, MAINS_RUN_ID, RUN_ID, FakeSource, joined_room, make_alert, ups_run
 
 

@@ -18,7 +18,7 @@ from tui.screens.timeline import TimelineScreen
 from tui.widgets.line_table import LineTable
 from tui.widgets.playbook_pane import PlaybookPane
 
-from .conftest import console_app, notification_messages
+from .apps import console_app, notification_messages
 from .fakes import BOB, RUN_ID, FakeSource, sample_detail, sample_timeline, ups_run
 
 

@@ -11,7 +11,7 @@ from tui.screens.dialogs import ActionDialog
 from tui.text_format import alert_line, severity_text
 from tui.widgets.alert_table import AlertTable
 
-from .conftest import console_app
+from .apps import console_app
 from .fakes import FIXED_NOW, FakeSource, sample_detail
 
 

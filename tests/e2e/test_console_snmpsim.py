@@ -8,7 +8,6 @@ import json
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,16 +15,10 @@ from tmux import Tmux
 
 pytestmark = [
     pytest.mark.e2e,
+    pytest.mark.slow(seconds=12),
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
 ]
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def tmux() -> Iterator[Tmux]:
-    driver = Tmux()
-    yield driver
-    driver.close()
 
 
 def test_acknowledge_a_real_alert_at_80x24(tmp_path: Path, tmux: Tmux) -> None:

@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
+from tmux import Tmux
 
 PROJECT = Path(__file__).resolve().parents[2]
 pytestmark = [
     pytest.mark.e2e,
+    pytest.mark.slow(seconds=30),
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
 ]
 RUN_SECONDS = 25
@@ -34,32 +34,24 @@ def _demo_command(state: Path) -> str:
     return " ".join(f"'{word}'" for word in words)
 
 
-def _pane(session: str) -> str:
-    done = subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True, timeout=10, check=False)
-    return done.stdout.decode(errors="replace")
-
-
-def _wait_for(session: str, text: str) -> str:
+def _wait_for(tmux: Tmux, session: str, text: str) -> str:
     deadline = time.monotonic() + WAIT_S
     pane = ""
     while time.monotonic() < deadline:
-        pane = _pane(session)
+        pane = tmux.screen(session)
         if text in pane:
             return pane
         time.sleep(0.5)
     raise AssertionError(f"{text!r} did not appear within {WAIT_S:g} s:\n{pane}")
 
 
-def test_demo_console_shows_the_room_and_ends_cleanly(tmp_path: Path) -> None:
-    session = f"dutyroom-demo-{uuid.uuid4().hex[:8]}"
+def test_demo_console_shows_the_room_and_ends_cleanly(tmp_path: Path, tmux: Tmux) -> None:
+    session = "demo"
     shell = f"cd '{PROJECT}' && TERM=xterm-256color {_demo_command(tmp_path / 'state')}; echo DEMO-EXIT=$?; sleep 60"
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", shell], check=True, timeout=10)
-    try:
-        room = _wait_for(session, "SZ core machine room (demo)")
-        assert "Alerts" in room
-        _wait_for(session, "UPS A (A feed")
-        finished = _wait_for(session, "DEMO-EXIT=")
-        assert "DEMO-EXIT=0" in finished
-        assert "the run's state stays in" in finished
-    finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, timeout=10, check=False)
+    tmux.start(session, shell, columns=120, rows=40)
+    room = _wait_for(tmux, session, "SZ core machine room (demo)")
+    assert "Alerts" in room
+    _wait_for(tmux, session, "UPS A (A feed")
+    finished = _wait_for(tmux, session, "DEMO-EXIT=")
+    assert "DEMO-EXIT=0" in finished
+    assert "the run's state stays in" in finished

@@ -24,6 +24,7 @@ from tmux import Tmux
 
 pytestmark = [
     pytest.mark.e2e,
+    pytest.mark.slow(seconds=15),
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
 ]
 ROOT = Path(__file__).resolve().parents[2]
@@ -142,13 +143,6 @@ def room(tmp_path: Path, gateway: Gateway) -> Iterator[Room]:
     yield room
     if room.serve_process is not None and room.serve_process.poll() is None:
         room.kill_serve()
-
-
-@pytest.fixture
-def tmux() -> Iterator[Tmux]:
-    driver = Tmux()
-    yield driver
-    driver.close()
 
 
 def test_two_consoles_share_acks_and_steps_and_the_gateway_is_polled_once(

@@ -14,7 +14,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -117,20 +117,44 @@ class DemoRun:
             return store.actions_after(0, limit=10_000)
 
 
-def start_demo(state: Path, *arguments: str) -> DemoRun:
+def launch_demo(state: Path, *arguments: str) -> DemoRun:
+    """Start `dutyroom demo --headless` on `state` without waiting for it (see `DemoRun.wait_started`)."""
     log = state.parent / f"{state.name}.log"
     command = [*demo_command(), "--headless", "--state", str(state), "--config", str(PROJECT / "checks.toml")]
     with log.open("wb") as sink:
         process = subprocess.Popen(
             [*command, *arguments], stdout=sink, stderr=subprocess.STDOUT, cwd=PROJECT, env=dict(os.environ)
         )
-    run = DemoRun(process, state, log)
+    return DemoRun(process, state, log)
+
+
+def start_demo(state: Path, *arguments: str) -> DemoRun:
+    """A demo that has started: its simulators answer and its effective config is written."""
+    run = launch_demo(state, *arguments)
     try:
         run.wait_started()
     except BaseException:
         run.stop()
         raise
     return run
+
+
+def watch_all_until(watches: Sequence[tuple[DemoRun, Callable[[DemoRun], bool]]], timeout_s: float) -> None:
+    """Observe several runs side by side, each until its `done` holds or it exits, or until `timeout_s` passes."""
+    deadline = time.monotonic() + timeout_s
+    waiting = list(watches)
+    while waiting:
+        for watch in list(waiting):
+            run, done = watch
+            if run.process.poll() is not None:
+                waiting.remove(watch)  # it stopped by itself: the caller's exit status check says why
+                continue
+            run.observe()
+            if done(run):
+                waiting.remove(watch)
+        if time.monotonic() >= deadline:
+            return
+        time.sleep(1.0)
 
 
 def alerts_json(state: Path) -> list[dict[str, object]]:

@@ -1,27 +1,23 @@
-"""Real SNMP agents on loopback for tests and the demo: snmpsim serving recordings, and net-snmp's snmpd.
+"""Net-snmp's snmpd on loopback for the tests, and the test recordings snmpsim serves beside the shared ones.
 
-`start_snmpsim` and `start_snmpd` are plain functions (reusable by the demo); the pytest fixtures below
-wrap them. Both wait for the agent with a bounded loop and stop it on exit; ports are picked at runtime.
+snmpsim itself is started by the demo's own launcher (`tui.demo.snmpsim_agent`); the fixtures that wrap both
+agents live in conftest.py. `start_snmpd` waits for the agent with a bounded loop; its port is picked at runtime.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
+from tui.demo.snmpsim_agent import free_udp_port
 
-SNMPREC_DIR = Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures" / "snmprec"
+SNMPREC_DIR = (Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures" / "snmprec").resolve()
 SNMPD = Path("/usr/sbin/snmpd")
 SNMPGET = shutil.which("snmpget") or "/usr/bin/snmpget"
-SNMPSIM = Path(sys.executable).parent / "snmpsim-command-responder"
 READY_TIMEOUT_S = 30.0
 
 V3_USERS = {
@@ -33,16 +29,9 @@ V3_USERS = {
 }
 
 
-def free_udp_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @dataclass
 class Agent:
-    """A running agent process and where it listens."""
+    """A running snmpd and where it listens."""
 
     process: subprocess.Popen[bytes]
     port: int
@@ -75,36 +64,6 @@ def _wait_ready(agent: Agent, community: str, log: Path) -> None:
     raise RuntimeError(f"agent not answering after {READY_TIMEOUT_S:g} s; see {log}")
 
 
-def link_recordings(data_dir: Path, source: Path = SNMPREC_DIR) -> list[str]:
-    """Copy the recordings into `data_dir` (the originals stay untouched); return their communities."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    names = []
-    for recording in sorted(source.glob("*.snmprec")):
-        shutil.copyfile(recording, data_dir / recording.name)
-        names.append(recording.stem)
-    return names
-
-
-def start_snmpsim(data_dir: Path, port: int | None = None, *, ready_community: str = "") -> Agent:
-    """snmpsim serving every `*.snmprec` in `data_dir` on 127.0.0.1:port (community = file stem)."""
-    port = port or free_udp_port()
-    workdir = data_dir.parent
-    log = workdir / "snmpsim.log"
-    cache = workdir / "snmpsim-cache"
-    cache.mkdir(exist_ok=True)
-    env = {**os.environ, "SNMPSIM_ALLOW_ROOT": "true"}
-    command = [
-        str(SNMPSIM), f"--data-dir={data_dir}", f"--cache-dir={cache}",
-        f"--agent-udpv4-endpoint=127.0.0.1:{port}", "--logging-method=null",
-    ]  # fmt: skip
-    with log.open("wb") as sink:
-        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, env=env, cwd=workdir)
-    agent = Agent(process, port, workdir=workdir)
-    community = ready_community or next(path.stem for path in sorted(data_dir.glob("*.snmprec")))
-    _wait_ready(agent, community, log)
-    return agent
-
-
 def snmpd_config(
     port: int, community: str = "public", users: dict[str, tuple[str, str, str, str]] | None = None
 ) -> str:
@@ -130,40 +89,6 @@ def start_snmpd(workdir: Path, port: int | None = None, *, community: str = "pub
     agent = Agent(process, port, workdir=workdir)
     _wait_ready(agent, community, log)
     return agent
-
-
-@pytest.fixture(scope="session")
-def snmprec_dir() -> Path:
-    if not SNMPREC_DIR.is_dir():
-        pytest.skip("../shared/fixtures/snmprec is absent")
-    return SNMPREC_DIR.resolve()
-
-
-@pytest.fixture(scope="session")
-def snmpsim_agent(snmprec_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Agent]:
-    """One snmpsim for the whole session, serving every recording (and any extra test recordings)."""
-    if not SNMPSIM.exists():
-        pytest.skip("snmpsim-command-responder is not installed")
-    data_dir = tmp_path_factory.mktemp("snmpsim") / "data"
-    link_recordings(data_dir, snmprec_dir)
-    for name, text in EXTRA_RECORDINGS.items():
-        (data_dir / f"{name}.snmprec").write_text(text)
-    agent = start_snmpsim(data_dir)
-    try:
-        yield agent
-    finally:
-        agent.stop()
-
-
-@pytest.fixture(scope="session")
-def snmpd_agent(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Agent]:
-    if not SNMPD.exists():
-        pytest.skip("/usr/sbin/snmpd is not installed")
-    agent = start_snmpd(tmp_path_factory.mktemp("snmpd"))
-    try:
-        yield agent
-    finally:
-        agent.stop()
 
 
 EXTRA_RECORDINGS = {

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 (pytest fixtures imported from snmp_agents are parameters here)
 """`dutyroom probe` and `dutyroom discover` against snmpsim serving the recorded devices."""
 
 from __future__ import annotations
@@ -11,7 +10,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from snmp_agents import Agent, snmprec_dir, snmpsim_agent  # noqa: F401 (fixtures)
+
+from tui.demo.snmpsim_agent import SnmpsimAgent
 
 pytestmark = pytest.mark.integration
 
@@ -27,7 +27,7 @@ def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
     )
 
 
-def test_probe_prints_decoded_metrics_as_json_lines(snmpsim_agent: Agent) -> None:
+def test_probe_prints_decoded_metrics_as_json_lines(snmpsim_agent: SnmpsimAgent) -> None:
     url = f"snmp://apc_smt750x-nmc2@{snmpsim_agent.host}:{snmpsim_agent.port}"
     result = cli("probe", url, "--profile", "apc-ups", "--json")
     assert result.returncode == 0, result.stderr
@@ -39,7 +39,7 @@ def test_probe_prints_decoded_metrics_as_json_lines(snmpsim_agent: Agent) -> Non
     assert {line["state"] for line in lines} == {"ok"}
 
 
-def test_probe_reads_the_community_from_the_environment_and_reports_failure(snmpsim_agent: Agent) -> None:
+def test_probe_reads_the_community_from_the_environment_and_reports_failure(snmpsim_agent: SnmpsimAgent) -> None:
     url = f"snmp://{snmpsim_agent.host}:{snmpsim_agent.port}"
     result = cli(
         "probe",
@@ -59,7 +59,7 @@ def test_probe_reads_the_community_from_the_environment_and_reports_failure(snmp
     assert "no-such-device" not in result.stderr
 
 
-def test_discover_prints_a_stanza_that_loads(snmpsim_agent: Agent, tmp_path: Path) -> None:
+def test_discover_prints_a_stanza_that_loads(snmpsim_agent: SnmpsimAgent, tmp_path: Path) -> None:
     result = cli(
         "discover",
         f"{snmpsim_agent.host}:{snmpsim_agent.port}",

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-HEAVY = ("pysnmp", "pyasn1", "httpx", "snmpsim", "pysmi", "textual", "rich", "psutil", "prometheus_client")
+HEAVY = ("pysnmp", "pyasn1", "httpx", "snmpsim", "pysmi", "textual", "rich", "psutil", "prometheus_client", "holidays")
 HEAVY_PROJECT = ("collectors", "tui.demo", "tui.app", "tui.launch", "tui.screens", "tui.widgets")
 
 RUN_AND_LOOK = """

@@ -1,23 +1,25 @@
 """Every drill raises the alerts its playbook expects, marked as drill alerts, with its actions marked drill.
 
 Drills that do not disturb each other share one demo run (`--drill A --drill B ...`); core-switch-down takes
-the order gateway down with it, so it runs on its own and the gateway drill stays in the shared run.
+the order gateway down with it, so it runs on its own and the gateway drill stays in the shared run. The two
+runs are separate rooms (own state directory, own free ports) and play at the same time.
 Rules limited to sessions (market-data-stale: pre-open and trading) are checked either way: firing in a
 session, "not checked during ..." outside one.
 """
 
 from __future__ import annotations
 
+import functools
 import time
 
 import pytest
-from demo_harness import DemoRun, phase_kind, start_demo
+from demo_harness import DemoRun, launch_demo, phase_kind, watch_all_until
 
 from dutyroom.store.database import Store
 from dutyroom.views.snapshot import read_engine_state
 from tui.demo.drills import DRILLS
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow(seconds=40)]
 
 ALONE = ("core-switch-down",)
 BATCHES = {"shared": tuple(name for name in DRILLS if name not in ALONE), "alone": ALONE}
@@ -45,22 +47,24 @@ def _settled(run: DemoRun, names: tuple[str, ...]) -> bool:
     return True
 
 
-def _run_batch(tmp_path_factory: pytest.TempPathFactory, batch: str) -> DemoRun:
-    names = BATCHES[batch]
-    state = tmp_path_factory.mktemp(f"demo-drills-{batch}") / "state"
-    arguments = [argument for name in names for argument in ("--drill", name)]
-    run = start_demo(state, *arguments, "--seconds", str(FIRE_WITHIN_S + 30))
-    try:
-        run.watch_until(lambda watched: _settled(watched, names), FIRE_WITHIN_S)
-    finally:
-        status = run.stop()
-    assert status == 0, run.output()
-    return run
-
-
 @pytest.fixture(scope="module")
 def batches(tmp_path_factory: pytest.TempPathFactory) -> dict[str, DemoRun]:
-    return {batch: _run_batch(tmp_path_factory, batch) for batch in BATCHES}
+    """Both batches at once (two demos on their own free ports and state), each watched until it settled."""
+    runs: dict[str, DemoRun] = {}
+    try:
+        for batch, names in BATCHES.items():
+            state = tmp_path_factory.mktemp(f"demo-drills-{batch}") / "state"
+            arguments = [argument for name in names for argument in ("--drill", name)]
+            runs[batch] = launch_demo(state, *arguments, "--seconds", str(FIRE_WITHIN_S + 30))
+        for run in runs.values():
+            run.wait_started()
+        watches = [(run, functools.partial(_settled, names=BATCHES[batch])) for batch, run in runs.items()]
+        watch_all_until(watches, FIRE_WITHIN_S)
+    finally:
+        statuses = {batch: run.stop() for batch, run in runs.items()}
+    for batch, status in statuses.items():
+        assert status == 0, runs[batch].output()
+    return runs
 
 
 def _batch_of(name: str) -> str:

@@ -16,7 +16,7 @@ from dutyroom.model import AlertPhase
 from dutyroom.store.database import Store
 from tui.demo.scenario import INCIDENT_LENGTH_S
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow(seconds=70)]
 
 CLOCK_SPEED = 3.0
 SETTLE_S = 14.0

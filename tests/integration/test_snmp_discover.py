@@ -1,4 +1,3 @@
-# ruff: noqa: F811 (pytest fixtures imported from snmp_agents are parameters here)
 """Discovery against snmpsim's recordings: the right profile for each device, and a stanza tomli-w writes."""
 
 from __future__ import annotations
@@ -7,18 +6,18 @@ import tomllib
 
 import pytest
 import tomli_w
-from snmp_agents import Agent, snmprec_dir, snmpsim_agent  # noqa: F401 (fixtures)
 
 from collectors.discover import checks_stanza, discover
 from collectors.snmp.probe import probe_snmp
 from collectors.snmp.profiles import load_profile
 from collectors.snmp.spec import SnmpTargetSpec
 from dutyroom.model import State
+from tui.demo.snmpsim_agent import SnmpsimAgent
 
 pytestmark = pytest.mark.integration
 
 
-def spec(agent: Agent, community: str, **options: object) -> SnmpTargetSpec:
+def spec(agent: SnmpsimAgent, community: str, **options: object) -> SnmpTargetSpec:
     defaults: dict[str, object] = {"timeout_s": 3.0, "retries": 1, "interval_s": 30.0}
     return SnmpTargetSpec("d", agent.host, agent.port, community=community, **{**defaults, **options})  # type: ignore[arg-type]
 
@@ -38,7 +37,7 @@ def spec(agent: Agent, community: str, **options: object) -> SnmpTargetSpec:
     ],
 )
 async def test_discovery_recognises_the_device(
-    snmpsim_agent: Agent, recording: str, primary: str, also: set[str]
+    snmpsim_agent: SnmpsimAgent, recording: str, primary: str, also: set[str]
 ) -> None:
     result = await discover(spec(snmpsim_agent, recording))
     assert result.ok, result.reason
@@ -46,7 +45,7 @@ async def test_discovery_recognises_the_device(
     assert also <= set(result.profiles)
 
 
-async def test_stanza_for_a_switch_lists_its_up_interfaces(snmpsim_agent: Agent) -> None:
+async def test_stanza_for_a_switch_lists_its_up_interfaces(snmpsim_agent: SnmpsimAgent) -> None:
     result = await discover(spec(snmpsim_agent, "vrp_ar169sfp"))
     assert result.sys_object_id == "1.3.6.1.4.1.2011.2.224.62"
     assert result.sys_descr.startswith("Huawei AR169F")
@@ -64,13 +63,13 @@ async def test_stanza_for_a_switch_lists_its_up_interfaces(snmpsim_agent: Agent)
     assert all(rule["targets"] == ["edge-r1"] for rule in rules.values())
 
 
-async def test_discovery_of_a_silent_host_is_unreachable(snmpsim_agent: Agent) -> None:
+async def test_discovery_of_a_silent_host_is_unreachable(snmpsim_agent: SnmpsimAgent) -> None:
     result = await discover(spec(snmpsim_agent, "no-such-community", timeout_s=0.3, retries=0, interval_s=5.0))
     assert result.failure == State.UNREACHABLE
     assert checks_stanza(result, target_id="x")["rule"] == []
 
 
-async def test_probe_polls_once(snmpsim_agent: Agent) -> None:
+async def test_probe_polls_once(snmpsim_agent: SnmpsimAgent) -> None:
     result = await probe_snmp(spec(snmpsim_agent, "apc_smt750x-nmc2", profile=load_profile("apc-ups")))
     assert result.ok, result.reason
     assert {sample.metric for sample in result.samples} >= {"ups.runtime_min", "ups.on_battery"}

@@ -1,15 +1,15 @@
-# ruff: noqa: F811 (pytest fixtures imported from snmp_agents are parameters here)
 """SnmpCollector against snmpsim serving the real device recordings: the values each file implies."""
 
 from __future__ import annotations
 
 import pytest
-from snmp_agents import SNMPREC_DIR, Agent, snmprec_dir, snmpsim_agent  # noqa: F401 (fixtures)
+from snmp_agents import SNMPREC_DIR
 
 from collectors.snmp.collector import SnmpCollector, TransportFactory, auto_transport, pysnmp_transport
 from collectors.snmp.profiles import load_profile
 from collectors.snmp.spec import SnmpTargetSpec
 from dutyroom.model import PollResult, Sample
+from tui.demo.snmpsim_agent import SnmpsimAgent
 
 pytestmark = pytest.mark.integration
 
@@ -23,7 +23,7 @@ def recorded(recording: str, oid: str) -> str:
     raise KeyError(oid)
 
 
-async def poll(agent: Agent, recording: str, profile: str, **options: object) -> PollResult:
+async def poll(agent: SnmpsimAgent, recording: str, profile: str, **options: object) -> PollResult:
     spec = SnmpTargetSpec(
         recording, agent.host, agent.port, community=recording, profile=load_profile(profile),
         timeout_s=3.0, retries=1, interval_s=30.0, **options,  # type: ignore[arg-type]
@@ -45,7 +45,7 @@ def one(result: PollResult, metric: str) -> Sample:
     return found[0]
 
 
-async def test_apc_runtime_is_timeticks_in_minutes(snmpsim_agent: Agent) -> None:
+async def test_apc_runtime_is_timeticks_in_minutes(snmpsim_agent: SnmpsimAgent) -> None:
     result = await poll(snmpsim_agent, "apc_smt750x-nmc2", "apc-ups")
     assert result.ok, result.reason
     ticks = int(recorded("apc_smt750x-nmc2", "1.3.6.1.4.1.318.1.1.1.2.2.3.0"))  # 10976200
@@ -60,7 +60,7 @@ async def test_apc_runtime_is_timeticks_in_minutes(snmpsim_agent: Agent) -> None
     assert one(result, "ups.output_source").value == "normal"
 
 
-async def test_eaton_load_per_output_line(snmpsim_agent: Agent) -> None:
+async def test_eaton_load_per_output_line(snmpsim_agent: SnmpsimAgent) -> None:
     result = await poll(snmpsim_agent, "eaton-mgeups_93ps", "ups-mib")
     assert result.ok, result.reason
     assert values(result, "ups.load_pct") == {(("line", "1"),): 7.0, (("line", "2"),): 19.0, (("line", "3"),): 29.0}
@@ -80,7 +80,7 @@ async def test_eaton_load_per_output_line(snmpsim_agent: Agent) -> None:
     assert not values(result, "ups.alarms")  # this card has no upsAlarmsPresent
 
 
-async def test_netvision_runtime_sentinel_is_ignored(snmpsim_agent: Agent) -> None:
+async def test_netvision_runtime_sentinel_is_ignored(snmpsim_agent: SnmpsimAgent) -> None:
     assert recorded("netvision-rfc", "1.3.6.1.2.1.33.1.2.3.0") == "65535"
     result = await poll(snmpsim_agent, "netvision-rfc", "ups-mib")
     assert result.ok, result.reason
@@ -90,7 +90,7 @@ async def test_netvision_runtime_sentinel_is_ignored(snmpsim_agent: Agent) -> No
     assert one(result, "ups.battery_temp_c").value == 27.0
 
 
-async def test_liebert_without_sysuptime_still_polls(snmpsim_agent: Agent) -> None:
+async def test_liebert_without_sysuptime_still_polls(snmpsim_agent: SnmpsimAgent) -> None:
     result = await poll(snmpsim_agent, "liebert_apm", "ups-mib")
     assert result.ok, result.reason
     assert one(result, "ups.runtime_min").value == 72.0
@@ -106,7 +106,7 @@ async def test_liebert_without_sysuptime_still_polls(snmpsim_agent: Agent) -> No
     assert not again.events
 
 
-async def test_akcp_switches_temperatures_and_humidity(snmpsim_agent: Agent) -> None:
+async def test_akcp_switches_temperatures_and_humidity(snmpsim_agent: SnmpsimAgent) -> None:
     result = await poll(snmpsim_agent, "akcp_serverprobe8", "akcp-sensorprobe")
     assert result.ok, result.reason
     contacts = values(result, "env.contact")
@@ -132,7 +132,7 @@ async def test_akcp_switches_temperatures_and_humidity(snmpsim_agent: Agent) -> 
     }
 
 
-async def test_inrow_values_use_their_scale(snmpsim_agent: Agent) -> None:
+async def test_inrow_values_use_their_scale(snmpsim_agent: SnmpsimAgent) -> None:
     result = await poll(snmpsim_agent, "apc_inrow-dx", "apc-cooling")
     assert result.ok, result.reason
     assert one(result, "cooling.supply_temp_c").value == 19.4  # 194 / scale 10
@@ -158,7 +158,9 @@ async def test_inrow_values_use_their_scale(snmpsim_agent: Agent) -> None:
         ),
     ],
 )
-async def test_interface_oper_status_by_ifname(snmpsim_agent: Agent, recording: str, expected: dict[str, str]) -> None:
+async def test_interface_oper_status_by_ifname(
+    snmpsim_agent: SnmpsimAgent, recording: str, expected: dict[str, str]
+) -> None:
     result = await poll(snmpsim_agent, recording, "if-mib")
     assert result.ok, result.reason
     status = {dict(labels)["ifname"]: value for labels, value in values(result, "if.oper_status").items()}
@@ -167,14 +169,14 @@ async def test_interface_oper_status_by_ifname(snmpsim_agent: Agent, recording: 
     assert not values(result, "if.in_bps")  # the first poll gives no rate
 
 
-async def test_duplicate_ifnames_get_their_index(snmpsim_agent: Agent) -> None:
+async def test_duplicate_ifnames_get_their_index(snmpsim_agent: SnmpsimAgent) -> None:
     result = await poll(snmpsim_agent, "iosxe_asr920", "if-mib")
     names = {dict(labels)["ifname"] for labels in values(result, "if.oper_status")}
     assert {"Te0/0/26", "Te0/0/26#37", "Te0/0/25#64", "Te0/0/27#65"} <= names
     assert values(result, "if.speed_mbps")[(("ifname", "Te0/0/26"),)] == 10000.0
 
 
-async def test_interface_filter_fetches_only_named_rows(snmpsim_agent: Agent) -> None:
+async def test_interface_filter_fetches_only_named_rows(snmpsim_agent: SnmpsimAgent) -> None:
     wanted = ("GigabitEthernet0/0/1", "GigabitEthernet0/0/4")
     result = await poll(snmpsim_agent, "vrp_ar169sfp", "if-mib", interfaces=wanted)
     assert result.ok, result.reason
@@ -184,7 +186,7 @@ async def test_interface_filter_fetches_only_named_rows(snmpsim_agent: Agent) ->
     assert "XGE9/9/9" in missing.reason
 
 
-async def test_linux_cpu_and_storage(snmpsim_agent: Agent) -> None:
+async def test_linux_cpu_and_storage(snmpsim_agent: SnmpsimAgent) -> None:
     result = await poll(snmpsim_agent, "linux_powermon", "host-resources")
     assert result.ok, result.reason
     loads = [3, 3, 100, 10, 100, 1, 1, 2, 100, 2, 100, 97, 100, 100, 1, 100, 7, 100, 100, 100, 1, 100, 1, 8]
@@ -201,7 +203,7 @@ async def test_linux_cpu_and_storage(snmpsim_agent: Agent) -> None:
     assert one(result, "host.swap_used_pct").value == 0.0
 
 
-async def test_linux_ucd_load(snmpsim_agent: Agent) -> None:
+async def test_linux_ucd_load(snmpsim_agent: SnmpsimAgent) -> None:
     result = await poll(snmpsim_agent, "linux_powermon", "ucd")
     assert result.ok, result.reason
     assert (one(result, "host.load1").value, one(result, "host.load5").value) == (12.5, 12.77)
@@ -209,7 +211,7 @@ async def test_linux_ucd_load(snmpsim_agent: Agent) -> None:
     assert one(result, "host.cpu_idle_pct").value == 48.0
 
 
-async def test_rpdu2_phase_current(snmpsim_agent: Agent) -> None:
+async def test_rpdu2_phase_current(snmpsim_agent: SnmpsimAgent) -> None:
     result = await poll(snmpsim_agent, "apc_ap8959eu3", "apc-rpdu2")
     assert result.ok, result.reason
     assert values(result, "pdu.current_a") == {(("phase", "1"),): 1.3}  # rPDU2PhaseStatusCurrent 13 tenths
@@ -218,7 +220,7 @@ async def test_rpdu2_phase_current(snmpsim_agent: Agent) -> None:
     assert values(result, "pdu.device_power_kw") == {(("pdu", "SCP"),): 0.27}
 
 
-async def test_entity_sensor_values_scaled(snmpsim_agent: Agent) -> None:
+async def test_entity_sensor_values_scaled(snmpsim_agent: SnmpsimAgent) -> None:
     result = await poll(snmpsim_agent, "test_entity_sensor", "entity-sensor")
     assert result.ok, result.reason
     assert values(result, "sensor.value") == {
@@ -231,7 +233,7 @@ async def test_entity_sensor_values_scaled(snmpsim_agent: Agent) -> None:
     assert values(result, "sensor.status")[(("sensor", "Fan 2"), ("type", "rpm"))] == "unavailable"
 
 
-async def test_wrong_community_is_unreachable(snmpsim_agent: Agent) -> None:
+async def test_wrong_community_is_unreachable(snmpsim_agent: SnmpsimAgent) -> None:
     spec = SnmpTargetSpec(
         "nobody", snmpsim_agent.host, snmpsim_agent.port, community="no-such-recording",
         profile=load_profile("ups-mib"), timeout_s=0.5, retries=1, interval_s=5.0,
@@ -265,7 +267,9 @@ def sample_set(result: PollResult) -> set[tuple[object, ...]]:
 
 
 @pytest.mark.parametrize(("recording", "profile"), CASES)
-async def test_ber_transport_decodes_exactly_like_pysnmp(snmpsim_agent: Agent, recording: str, profile: str) -> None:
+async def test_ber_transport_decodes_exactly_like_pysnmp(
+    snmpsim_agent: SnmpsimAgent, recording: str, profile: str
+) -> None:
     spec = SnmpTargetSpec(
         recording, snmpsim_agent.host, snmpsim_agent.port, community=recording, profile=load_profile(profile),
         timeout_s=3.0, retries=1, interval_s=30.0,
@@ -283,7 +287,7 @@ async def test_ber_transport_decodes_exactly_like_pysnmp(snmpsim_agent: Agent, r
 
 
 @pytest.mark.parametrize("factory", [pysnmp_transport, auto_transport])
-async def test_snmpv1_gives_the_same_ups_values(snmpsim_agent: Agent, factory: TransportFactory) -> None:
+async def test_snmpv1_gives_the_same_ups_values(snmpsim_agent: SnmpsimAgent, factory: TransportFactory) -> None:
     v2c = await poll(snmpsim_agent, "eaton-mgeups_93ps", "ups-mib")
     spec = SnmpTargetSpec(
         "v1", snmpsim_agent.host, snmpsim_agent.port, version="1", community="eaton-mgeups_93ps",

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 (pytest fixtures imported from snmp_agents are parameters here)
 """SnmpCollector against Debian's net-snmp snmpd on loopback: v2c, every v3 level, wrong keys, restarts."""
 
 from __future__ import annotations
@@ -7,7 +6,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from snmp_agents import SNMPD, V3_USERS, Agent, snmpd_agent, start_snmpd  # noqa: F401 (fixtures)
+from snmp_agents import SNMPD, V3_USERS, Agent, start_snmpd
 
 from collectors.snmp.collector import SnmpCollector
 from collectors.snmp.profile_model import combine_profiles
@@ -75,7 +74,9 @@ async def test_v3_levels_and_protocols(snmpd_agent: Agent, user: str) -> None:
 async def test_v3_wrong_credentials_are_an_authentication_failure(
     snmpd_agent: Agent, user: str, overrides: dict[str, str], words: str
 ) -> None:
-    spec = spec_for(snmpd_agent, **v3(user, **overrides))
+    # A timeout well above a loaded machine's REPORT round trip (key localisation included), so the duration
+    # check below tells "answered by a REPORT" from "timed out" even when the suite runs in parallel.
+    spec = spec_for(snmpd_agent, **v3(user, **overrides), timeout_s=3.0)
     collector = SnmpCollector(spec)
     result = await collector.poll()
     second = await collector.poll()

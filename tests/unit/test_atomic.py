@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import errno
-import json
 import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -132,68 +128,3 @@ def test_the_error_is_an_oserror_for_callers_that_catch_those(tmp_path: Path) ->
     with pytest.raises(OSError, match="dir-in-the-way"):
         write_atomically(tmp_path / "dir-in-the-way", "x")
     assert leftovers(tmp_path) == []
-
-
-FILL_SMALL_TMPFS = """
-import json, sys
-from pathlib import Path
-from dutyroom.atomic import AtomicWriteError, write_atomically
-root = Path(sys.argv[1])
-target = root / "handover.md"
-write_atomically(target, "previous handover\\n")
-result = {"error": None}
-try:
-    write_atomically(target, "x" * 200_000)
-except AtomicWriteError as exc:
-    result = {"error": str(exc), "errno": exc.errno}
-result["content"] = target.read_text()
-result["files"] = sorted(path.name for path in root.iterdir())
-print(json.dumps(result))
-"""
-
-
-def run_on_small_tmpfs(tmp_path: Path, code: str, size: str) -> dict[str, object]:
-    """Run `code` with argv[1] = a fresh tmpfs of `size` in a private mount namespace; skip if not allowed."""
-    unshare = shutil.which("unshare")
-    if unshare is None:
-        pytest.skip("unshare(1) is not installed, so no small tmpfs can be mounted to fill")
-    mount_point = tmp_path / "small-tmpfs"
-    mount_point.mkdir(mode=0o700)
-    mount = f'mount -t tmpfs -o size={size},mode=0700 dutyroom-test "$1" || exit 77'
-    probe = subprocess.run(
-        [unshare, "-rm", "sh", "-c", mount, "sh", str(mount_point)],
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
-    if probe.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs in a private namespace here: {probe.stderr.strip()}")
-    completed = subprocess.run(
-        [
-            unshare,
-            "-rm",
-            "sh",
-            "-c",
-            f'{mount}; exec "$2" -c "$3" "$1"',
-            "sh",
-            str(mount_point),
-            sys.executable,
-            code,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert completed.returncode == 0, completed.stderr
-    result: dict[str, object] = json.loads(completed.stdout)
-    return result
-
-
-def test_a_really_full_filesystem_keeps_the_previous_file(tmp_path: Path) -> None:
-    result = run_on_small_tmpfs(tmp_path, FILL_SMALL_TMPFS, size="64k")
-
-    assert result["errno"] == errno.ENOSPC
-    assert "handover.md" in str(result["error"])
-    assert "No space left on device" in str(result["error"])
-    assert result["content"] == "previous handover\n"
-    assert result["files"] == ["handover.md"]

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -153,11 +150,3 @@ def test_the_command_without_out_prints_the_draft(capsys: pytest.CaptureFixture[
     printed = capsys.readouterr().out
     assert printed.startswith("# DRAFT trading calendar")
     assert 'status = "draft"' in printed
-
-
-def test_building_the_command_line_does_not_import_holidays() -> None:
-    script = (
-        "import sys, json; from tui.cli.main import build_parser; build_parser(); print(json.dumps(list(sys.modules)))"
-    )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
-    assert "holidays" not in json.loads(done.stdout)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +10,7 @@ import pytest
 from dutyroom.config.load import load_config
 from dutyroom.config.problems import ConfigError
 from dutyroom.config.types import SnmpTarget, TcpTarget, ThresholdRule
+from tui.cli.main import main
 
 BASE = """\
 [site]
@@ -283,18 +282,13 @@ def test_a_missing_environment_secret_is_named(tmp_path: Path) -> None:
     assert problems_of(tmp_path, text) == ["checks.toml:33:1: environment variable DUTYROOM_TEST_COMMUNITY is not set"]
 
 
-def test_check_command_exits_1_and_prints_each_problem(tmp_path: Path) -> None:
+def test_check_command_exits_1_and_prints_each_problem(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "checks.toml"
     path.write_text(BASE.replace('critical = "== 1"', 'critical = "=> 1"').replace('"10s"', '"ten"'))
     (tmp_path / "playbooks").mkdir()
-    result = subprocess.run(
-        [sys.executable, "-m", "tui.cli.main", "check", "--config", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 1
-    assert f"{path}:29:12: bad condition" in result.stdout
-    assert f"{path}:5:12: bad duration 'ten'" in result.stdout
-    assert "2 problem(s)" in result.stdout
+    status = main(["check", "--config", str(path)])
+    printed = capsys.readouterr().out
+    assert status == 1
+    assert f"{path}:29:12: bad condition" in printed
+    assert f"{path}:5:12: bad duration 'ten'" in printed
+    assert "2 problem(s)" in printed

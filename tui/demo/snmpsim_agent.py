@@ -45,6 +45,8 @@ class SnmpsimAgent:
     process: subprocess.Popen[bytes]
     port: int
     log_path: Path
+    host: str = "127.0.0.1"
+    """Where it listens: always loopback (the address its clients, the relays and the tests, send to)."""
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from test_atomic import run_on_small_tmpfs
+from small_tmpfs import RunOnSmallTmpfs
 
 ACT_ON_A_FULL_DISK = """
 import json, os, sys
@@ -38,8 +36,8 @@ print(json.dumps(result))
 """
 
 
-def test_an_action_on_a_full_disk_fails_loudly_and_is_not_recorded(tmp_path: Path) -> None:
-    result = run_on_small_tmpfs(tmp_path, ACT_ON_A_FULL_DISK, size="512k")
+def test_an_action_on_a_full_disk_fails_loudly_and_is_not_recorded(run_on_small_tmpfs: RunOnSmallTmpfs) -> None:
+    result = run_on_small_tmpfs(ACT_ON_A_FULL_DISK, "512k")
 
     assert result["error"] is not None
     assert str(result["error"]).startswith(f"{result['db']}: could not record the note")
