@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import importlib.util
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +17,7 @@ import pytest
 from small_tmpfs import RunOnSmallTmpfs, run_python_on_tmpfs, why_no_tmpfs
 from snmp_agents import EXTRA_RECORDINGS, SNMPD, SNMPREC_DIR, Agent, start_snmpd
 
-from tui.demo.snmpsim_agent import SNMPSIM, SnmpsimAgent, start_snmpsim
+from tui.demo.snmpsim_agent import SnmpsimAgent, start_snmpsim
 
 
 @pytest.fixture(scope="session")
@@ -29,8 +30,8 @@ def snmprec_dir() -> Path:
 @pytest.fixture(scope="session")
 def snmpsim_agent(snmprec_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SnmpsimAgent]:
     """One snmpsim for the session, serving every recording (community = file stem) and the test recordings."""
-    if not SNMPSIM.exists():
-        pytest.skip("snmpsim-command-responder is not installed")
+    if importlib.util.find_spec("snmpsim") is None:
+        pytest.skip("snmpsim is not installed (pip install -c constraints.txt -e '.[test,demo]')")
     devices = tmp_path_factory.mktemp("snmpsim-devices")
     for recording in snmprec_dir.glob("*.snmprec"):
         shutil.copyfile(recording, devices / recording.name)

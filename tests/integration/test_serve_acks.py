@@ -101,7 +101,9 @@ class Room:
         )
 
     def alerts(self) -> Alerts:
-        return {str(alert["rule"]): alert for alert in json.loads(self.cli("alerts", "--json"))}
+        if not (self.state / "dutyroom.db").exists():
+            return {}  # serve has not made the state yet: read commands never create it
+        return {str(alert["rule"]): alert for alert in json.loads(self.cli("alerts", "--json"))["alerts"]}
 
     def firing(self) -> Alerts:
         alerts: Alerts = {}
