@@ -73,7 +73,8 @@ class PlaybookSteps(OptionList):
 
     def step_styles(self) -> StepStyles:
         def style(name: str) -> Style:
-            return self.get_component_rich_style(f"playbook-steps--{name}", partial=True)
+            # Plain until Textual has computed the component styles: a snapshot can arrive before that.
+            return self.get_component_rich_style(f"playbook-steps--{name}", partial=True, default=Style())
 
         return StepStyles(
             style("done"), style("awaiting"), style("skipped"), style("command"), style("marker"), style("who")

@@ -60,4 +60,6 @@ class SiteOverview(TextLabel):
         return text
 
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"site-overview--{name}", partial=True)
+        # Plain until Textual has computed the component styles (a snapshot can arrive before the first style
+        # pass); the next snapshot restyles it, as LineTable does.
+        return self.get_component_rich_style(f"site-overview--{name}", partial=True, default=Style())
