@@ -20,4 +20,5 @@ def test_the_site_overview_draws_plain_text_before_its_styles_exist() -> None:
 
 def test_the_playbook_steps_have_plain_styles_before_theirs_exist() -> None:
     styles = PlaybookSteps().step_styles()
-    assert not styles.done and not styles.who
+    assert not styles.done
+    assert not styles.who
