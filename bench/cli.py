@@ -27,6 +27,8 @@ import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from dutyroom.store.database import Store
+
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED_CONFIG = ROOT / "checks.toml"
 
@@ -47,7 +49,7 @@ def time_once(command: Sequence[str], env: Mapping[str, str]) -> float:
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, env=dict(env), cwd=ROOT, timeout=120, check=False)
     elapsed = time.perf_counter() - started
-    if done.returncode != 0:
+    if done.returncode not in (0, 2):  # 2: `alerts` lists the state while no poller is alive, and says so
         raise SystemExit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr.decode(errors='replace')}")
     return elapsed
 
@@ -71,6 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     env = {**os.environ, **placeholder_secrets(SHIPPED_CONFIG)}
     with tempfile.TemporaryDirectory(prefix="dutyroom-bench-cli-") as scratch:
         state = Path(scratch) / "state"
+        Store.open(state).close()  # an empty room: read commands never create one
         commands = {
             "python -c pass": [sys.executable, "-c", "pass"],
             "dutyroom alerts --help": [*dutyroom, "alerts", "--help"],
