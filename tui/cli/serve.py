@@ -10,9 +10,7 @@ checks.toml, another poller on the state directory, a state directory it cannot 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
-import signal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -62,6 +60,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 log.warning("%s", unpublished)
             targets = plural(len(room.config.parsed.target), "target")
             log.info("dutyroom serve started: %s from %s, state in %s", targets, room.config.path, args.state)
+            import asyncio  # here, not at the top: building the parser for any command must stay cheap
+
             asyncio.run(_serve(poller, args.seconds))
     except CommandFailed as failure:
         log.error("%s", failure)
@@ -73,6 +73,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 async def _serve(poller: Poller, seconds: float | None) -> None:
+    import asyncio
+    import signal
+
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
 
