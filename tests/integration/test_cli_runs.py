@@ -13,13 +13,14 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from test_joined_run_tick import ROOT, FedRoom, write_room
+from waiting import wait_for
 
 from dutyroom.room import load_room
 from dutyroom.store.database import Store
@@ -234,15 +235,6 @@ applies_to = { rules = ["load-seen"] }
 1. Look at the host's load.
 2. Write down what runs there.
 """
-
-
-def wait_for(condition: Callable[[], bool], what: str, seconds: float = 45.0) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.25)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture

@@ -12,12 +12,13 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from waiting import wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -59,15 +60,6 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 EXIT_CODES = {"ok": 0, "degraded": 1, "down": 2, "unknown": 3}
-
-
-def wait_for(condition: Callable[[], bool], what: str, seconds: float = 45.0) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.25)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 class Room:

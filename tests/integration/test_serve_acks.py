@@ -16,10 +16,11 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
+from waiting import wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -55,15 +56,6 @@ critical = ">= 0"
 {caps}"""
 CAPS = 'severity = { trading = "warning", pre-open = "warning", break = "warning", off-hours = "warning" }\n'
 Alerts = dict[str, dict[str, object]]
-
-
-def wait_for(condition: Callable[[], bool], what: str, seconds: float = 60.0) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.25)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 class Room:

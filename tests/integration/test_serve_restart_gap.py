@@ -12,10 +12,11 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from waiting import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow(seconds=80)]
 
@@ -91,15 +92,6 @@ def start_gateway() -> Gateway:
     gateway.depths = {"steady": 3, "changes": 3}
     threading.Thread(target=gateway.serve_forever, daemon=True).start()
     return gateway
-
-
-def wait_for(condition: Callable[[], bool], what: str, seconds: float = 45.0) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.25)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 class Room:
