@@ -15,6 +15,12 @@ if [ "$want_system" = 1 ]; then
   command -v tmux >/dev/null 2>&1 || missing+=(tmux)
   command -v faketime >/dev/null 2>&1 || missing+=(faketime)
   [ -x /usr/bin/prometheus-node-exporter ] || missing+=(prometheus-node-exporter)
+  # The fabric (Prometheus scraping serve, Alertmanager receiving its alerts), a real sshd on loopback for
+  # remote consoles, and systemd's own tools to check the shipped unit.
+  command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
+  command -v prometheus-alertmanager >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
+  [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+  command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
   if [ "${#missing[@]}" -gt 0 ]; then
     echo "setup: installing Debian packages: ${missing[*]}"
     sudo_cmd=()
