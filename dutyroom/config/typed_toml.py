@@ -10,6 +10,7 @@ crash a reload): nesting deeper than `MAX_NESTING` is refused at its bracket bef
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import tomllib
 import types
@@ -142,7 +143,7 @@ def convert_table(
     if not isinstance(data, dict):
         problems.at(path, f"expected a table, got {_toml_type(data)}", value=True)
         return None
-    fields = {field.encode_name: field for field in msgspec.structs.fields(cls)}
+    fields = _fields_by_key(cls)
     converted: dict[str, Any] = {}
     complete = True
     for key, value in data.items():
@@ -241,8 +242,18 @@ def _convert_tagged(
     return convert_table(table, member, path, problems, kinds=others)
 
 
+@functools.cache
+def _fields_by_key(cls: type[msgspec.Struct]) -> dict[str, msgspec.structs.FieldInfo]:
+    """A Struct's fields by their TOML key, worked out once per class.
+
+    `msgspec.structs.fields` resolves the type hints on every call; a room of 1,000 targets called it once per
+    table and spent most of its config load there (PERFORMANCE.md, issue 18).
+    """
+    return {field.encode_name: field for field in msgspec.structs.fields(cls)}
+
+
 def _encode_names(cls: type[msgspec.Struct]) -> set[str]:
-    return {field.encode_name for field in msgspec.structs.fields(cls)}
+    return set(_fields_by_key(cls))
 
 
 def _other_kind_message(key: str, cls: type[msgspec.Struct], owners: list[type[msgspec.Struct]], path: KeyPath) -> str:
