@@ -24,6 +24,7 @@ from wsgiref.simple_server import WSGIServer
 
 from collectors.factory import build_collectors, build_trap_receiver
 from collectors.scheduler import Scheduler
+from collectors.service.duty_runs import DutyKeeper
 from collectors.service.exporter import ExportCollector, latest_numeric, start_exporter
 from collectors.service.notify import ServiceNotifier
 from collectors.service.publish import Publisher
@@ -87,6 +88,7 @@ class Poller:
         self._action_cursor = 0
         self._catch_up_runs()
         self.lapses = LapseWatch(ENGINE_ACTOR)
+        self.duties = DutyKeeper()
         self.stats = PollerStats()
         self.trap_address: tuple[str, int] | None = None
         self._queue: list[PollResult] = []
@@ -254,6 +256,7 @@ class Poller:
         except StoreError as error:  # the run book could not be read: next batch
             log.error("playbook runs not updated: %s", error)
         self._record_lapses(now)
+        self._keep_duties(now)
         self.stats.batches += 1
         self.stats.results += len(results)
         self.stats.transitions += len(evaluation.transitions)
@@ -312,6 +315,22 @@ class Poller:
             return
         for record in records:
             self.saver.record_action(record, now)
+
+    def _keep_duties(self, now: float) -> None:
+        """Duty runs started at their time, verified steps ticked or unticked, missed duties logged."""
+        try:
+            self._catch_up_runs()
+            records, events = self.duties.due(
+                self.room, self.runs, self.engine.checks.values(), self.engine.health, self.lapses.operator, now
+            )
+        except StoreError as error:  # the run book could not be read: next batch
+            log.error("duties not updated: %s", error)
+            return
+        for record in records:
+            self.saver.record_action(record, now)
+        if events:
+            self.saver.record_events(events, now)
+        self._catch_up_runs()
 
     def _catch_up_runs(self) -> None:
         """Fold run actions recorded since the last look (by any console or the CLI) into the run book."""
