@@ -158,3 +158,9 @@ def _readiness(
         if number not in automated and (run is None or (step := run.step(number)) is None or step.status not in settled)
     )
     return Readiness(failing, open_steps, occasion.due_at, opens_at)
+
+
+def headline(statuses: Iterable[DutyStatus]) -> DutyStatus | None:
+    """The duty whose verdict the status line shows: the first one with a verdict (running, or just settled
+    or missed before the opening it prepares for)."""
+    return next((status for status in statuses if status.readiness is not None), None)

@@ -146,3 +146,14 @@ def test_an_unfinished_run_is_logged_missed_at_the_due_time(poller_on: tuple[Pol
     assert len(again) == 1
     [duty] = duties_json(room_dir, "2026-12-07T09:05:00+08:00")["duties"]  # type: ignore[misc]
     assert duty["state"] == "missed"
+
+
+def test_status_includes_the_verdict_of_the_running_duty(poller_on: tuple[Poller, Clock], room_dir: Path) -> None:
+    from tui.cli.status import _duties
+
+    poller, clock = poller_on
+    for _ in range(3):
+        line(poller, clock, up=1)
+    assert _duties(poller.room.config, room_dir / "state", clock.now) == [
+        "pre-open 08:15-09:00 running NOT READY: 10 steps open, due 09:00"
+    ]
