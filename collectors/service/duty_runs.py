@@ -1,19 +1,23 @@
-"""The poller's hook for duties: start each duty's run at its time, tick and untick verified steps, note misses.
+"""The poller's hook for duties: start each duty's run at its time, tick and untick verified steps, raise misses.
 
 The planning is `dutyroom.duties.planner` (pure); this keeps the pace (a look every few seconds, not every
-batch) and turns the plan into records for the saver. A duty missed at its due time becomes an event on the
-timeline (critical when it falls in the pre-open phase or the duty says so), noted once per process.
+batch) and turns the plan into records for the saver. A missed duty is an alert like any other: each look
+feeds the engine one `duty.missed` sample per duty (1 while today's occasion is missed and unfinished, else 0)
+on the `dutyroom` target, which the duty's missed-duty rule (`dutyroom.config.duty_check`) turns into an
+alert, critical in the pre-open phase, that resolves once the checklist is finished.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from dutyroom.config.duty_check import DUTY_TARGET, MISSED_METRIC
 from dutyroom.duties.live import LiveState, acknowledged_alerts
 from dutyroom.duties.planner import plan_duties
-from dutyroom.duties.status import DutyState, day_status
-from dutyroom.model import Event, State
+from dutyroom.duties.status import DutyState, DutyStatus, day_status
+from dutyroom.model import PollResult, Sample, make_labels
 from dutyroom.operators.state import OperatorState
 from dutyroom.playbooks.model import Playbook
 from dutyroom.playbooks.runs import RunBook
@@ -25,12 +29,19 @@ LOOK_EVERY_S = 5.0
 """How often duties are looked at: a run starts within this of its time, a tick follows the state as closely."""
 
 
+@dataclass(frozen=True)
+class DutyWork:
+    """What one look found to do: run actions to record, and the missed-duty samples for the engine."""
+
+    records: list[ActionRecord] = field(default_factory=list)
+    missed: PollResult | None = None
+
+
 class DutyKeeper:
-    """Keeps a room's duties moving; `due` says what to record now."""
+    """Keeps a room's duties moving; `due` says what to do now."""
 
     def __init__(self) -> None:
         self._looked_at = float("-inf")
-        self._missed_noted: set[str] = set()
 
     def due(
         self,
@@ -40,11 +51,11 @@ class DutyKeeper:
         health: Mapping[str, TargetHealth],
         operator: OperatorState,
         now: float,
-    ) -> tuple[list[ActionRecord], list[Event]]:
-        """The run actions to record and the events to log at `now` (nothing between looks)."""
+    ) -> DutyWork:
+        """The work due at `now` (none between looks)."""
         config, calendar = room.config, room.config.calendar
         if calendar is None or not config.duties or abs(now - self._looked_at) < LOOK_EVERY_S:
-            return [], []
+            return DutyWork()
         self._looked_at = now
         language = config.parsed.site.language
 
@@ -57,16 +68,15 @@ class DutyKeeper:
         records = [ActionRecord(item.action, item.actor, item.at, item.alert, item.drill) for item in planned]
         for record in records:
             runs = runs.apply(record)
-        at = datetime.fromtimestamp(now, calendar.zone)
-        events = []
-        for status in day_status(config, calendar, runs.runs, live, at, find):
-            key = status.occasion.key
-            if status.state is not DutyState.MISSED or key in self._missed_noted:
-                continue
-            self._missed_noted.add(key)
-            pre_open = calendar.phase_at(status.occasion.due_at).kind == "pre-open"
-            severity = State.CRITICAL if pre_open or status.occasion.duty.spec.severity == "critical" else State.WARNING
-            verdict = f": {status.readiness.describe()}" if status.readiness is not None else ""
-            message = f"duty {status.occasion.duty_id} missed, due {status.occasion.due_at:%H:%M}{verdict}"
-            events.append(Event(now, "duty-missed", "dutyroom", message, severity))
-        return records, events
+        today = day_status(config, calendar, runs.runs, live, datetime.fromtimestamp(now, calendar.zone), find)
+        missed = {status.occasion.duty_id for status in today if _unfinished_miss(status)}
+        samples = tuple(
+            Sample(DUTY_TARGET, MISSED_METRIC, 1.0 if duty.id in missed else 0.0, now, make_labels({"duty": duty.id}))
+            for duty in config.duties
+        )
+        return DutyWork(records, PollResult(DUTY_TARGET, now, samples=samples))
+
+
+def _unfinished_miss(status: DutyStatus) -> bool:
+    """Missed at its due time and still not finished (a run settled late ends the alert, not the record)."""
+    return status.state is DutyState.MISSED and status.completed_at is None

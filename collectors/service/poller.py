@@ -317,19 +317,19 @@ class Poller:
             self.saver.record_action(record, now)
 
     def _keep_duties(self, now: float) -> None:
-        """Duty runs started at their time, verified steps ticked or unticked, missed duties logged."""
+        """Duty runs started at their time, verified steps ticked or unticked; missed duties fed to the engine."""
         try:
             self._catch_up_runs()
-            records, events = self.duties.due(
+            work = self.duties.due(
                 self.room, self.runs, self.engine.checks.values(), self.engine.health, self.lapses.operator, now
             )
         except StoreError as error:  # the run book could not be read: next batch
             log.error("duties not updated: %s", error)
             return
-        for record in records:
+        for record in work.records:
             self.saver.record_action(record, now)
-        if events:
-            self.saver.record_events(events, now)
+        if work.missed is not None:
+            self.intake(work.missed)  # evaluated with the next batch, like any poll result
         self._catch_up_runs()
 
     def _catch_up_runs(self) -> None:

@@ -12,7 +12,13 @@ from datetime import time
 from dutyroom.config.conditions import Condition, ExpressionError, parse_condition
 from dutyroom.config.problems import ProblemCollector
 from dutyroom.config.toml_positions import KeyPath
-from dutyroom.config.types import Config, Duty, DutyCheck
+from dutyroom.config.types import Config, Duty, DutyCheck, Severity, ThresholdRule
+
+MISSED_METRIC = "duty.missed"
+"""The metric the poller feeds for each duty: 1 while today's occasion is missed and unfinished, else 0."""
+DUTY_TARGET = "dutyroom"
+"""The target a missed-duty alert is on: dutyroom itself (no [[target]] has this id)."""
+LATER_PHASES = ("trading", "break", "off-hours")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,12 +43,40 @@ class CompiledDuty:
         return self.spec.id
 
 
+def missed_rule_id(duty_id: str) -> str:
+    return f"{duty_id}-missed"
+
+
+def missed_duty_rule(duty: Duty) -> ThresholdRule:
+    """The alert rule of a duty not done by its due time: critical in the pre-open phase, else the duty's
+    severity; it links the duty's missed-duty playbook (else its checklist)."""
+    capped: dict[str, Severity] = {} if duty.severity == "critical" else dict.fromkeys(LATER_PHASES, duty.severity)
+    return ThresholdRule(
+        id=missed_rule_id(duty.id),
+        metric=MISSED_METRIC,
+        labels={"duty": duty.id},
+        critical="== 1",
+        severity=capped,
+        summary=f"Duty {duty.id} not done by {duty.due} ({duty.playbook})",
+        summary_zh=f"值守 {duty.id} 未在 {duty.due} 前完成（{duty.playbook}）",
+        playbook=duty.missed_playbook or duty.playbook,
+    )
+
+
 def check_duties(config: Config, problems: ProblemCollector) -> tuple[CompiledDuty, ...]:
     """Every duty that is sound; each problem is reported at its key."""
     compiled: list[CompiledDuty] = []
     seen: dict[str, int] = {}
+    rule_ids = {rule.id for rule in config.rule}
+    for index, target in enumerate(config.target):
+        if config.duty and target.id == DUTY_TARGET:
+            problems.at(
+                ("target", index, "id"), f"target id '{DUTY_TARGET}' is kept for missed-duty alerts", value=True
+            )
     for index, duty in enumerate(config.duty):
         path: KeyPath = ("duty", index)
+        if missed_rule_id(duty.id) in rule_ids:
+            problems.at((*path, "id"), f"rule id '{missed_rule_id(duty.id)}' is taken by this duty's missed alert")
         if duty.id in seen:
             first = problems.positions.locate(("duty", seen[duty.id], "id"))
             problems.at((*path, "id"), f"duplicate duty id '{duty.id}' (first defined at line {first[0]})")

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dutyroom.config.conditions import Condition, ExpressionError, parse_condition
 from dutyroom.config.durations import DurationError, parse_duration
-from dutyroom.config.duty_check import CompiledDuty, check_duties
+from dutyroom.config.duty_check import CompiledDuty, check_duties, missed_duty_rule
 from dutyroom.config.problems import ConfigError, ProblemCollector
 from dutyroom.config.secrets import secret_problem
 from dutyroom.config.toml_positions import KeyPath, TomlPositions
@@ -218,6 +218,7 @@ class _Checker:
             self._silence(index, silence)
         self._exporter()
         duties = check_duties(config, self.problems)
+        rules += tuple(rule for duty in duties if (rule := self._rule(0, missed_duty_rule(duty.spec))) is not None)
         resolved_for = self._duration(config.defaults.resolved_visible_for, ("defaults", "resolved_visible_for"))
         escalate = self._duration(config.defaults.escalate_after, ("defaults", "escalate_after"))
         if self.problems.problems or timezone is None or defaults is None:

@@ -1,5 +1,5 @@
 """Duties through the real poller and store: the pre-open run starts by itself at 08:15 on a trading day,
-a verified step ticks itself and unticks when its target fails, a miss is logged at the due time, and
+a verified step ticks itself and unticks when its target fails, a missed duty is an alert at the due time, and
 `dutyroom duties --json` (a separate process) reads it all back from the state directory."""
 
 from __future__ import annotations
@@ -17,9 +17,12 @@ import pytest
 
 from collectors.service.duty_runs import LOOK_EVERY_S
 from collectors.service.poller import Poller
-from dutyroom.model import PollResult, Sample
+from dutyroom.actions_model import StepTick
+from dutyroom.model import Identity, PollResult, Sample
+from dutyroom.operators.desk import StoreDesk
 from dutyroom.playbooks.runs import StepStatus
 from dutyroom.room import load_room
+from dutyroom.rules.alert import Check
 from dutyroom.store.database import Store
 
 pytestmark = pytest.mark.integration
@@ -131,21 +134,37 @@ def test_the_run_starts_at_0815_and_a_verified_step_ticks_and_unticks(
     assert duties_json(room_dir, "2026-12-06T08:20:00+08:00")["duties"] == []
 
 
-def test_an_unfinished_run_is_logged_missed_at_the_due_time(poller_on: tuple[Poller, Clock], room_dir: Path) -> None:
+def test_an_unfinished_run_raises_its_alert_at_the_due_time_until_it_is_finished(
+    poller_on: tuple[Poller, Clock], room_dir: Path
+) -> None:
     poller, clock = poller_on
     clock.now = datetime(2026, 12, 7, 8, 15, tzinfo=SHANGHAI).timestamp()
     line(poller, clock, up=1)
-    clock.now = datetime(2026, 12, 7, 9, 0, tzinfo=SHANGHAI).timestamp()
-    line(poller, clock, up=1)
-    events = [entry for entry in poller.store.events_between(0, clock.now + 1) if entry.kind == "duty-missed"]
-    assert [(event.message, str(event.severity)) for event in events] == [
-        ("duty pre-open missed, due 09:00: NOT READY: 10 steps open, due 09:00", "critical")
-    ]
-    line(poller, clock, up=1)
-    again = [entry for entry in poller.store.events_between(0, clock.now + 1) if entry.kind == "duty-missed"]
-    assert len(again) == 1
+    clock.now = datetime(2026, 12, 7, 8, 59, 50, tzinfo=SHANGHAI).timestamp()
+    line(poller, clock, up=1)  # 08:59:55: not due yet
+    line(poller, clock, up=1)  # 09:00:00: due, the miss is fed to the engine
+    assert missed_alerts(poller) == []
+    line(poller, clock, up=1)  # evaluated with the next batch
+    [alert] = missed_alerts(poller)
+    assert (alert.rule, alert.target, alert.severity) == ("pre-open-missed", "dutyroom", "critical")
+    assert alert.labels == (("duty", "pre-open"),)
+    fired = [t for t in poller.store.transitions_after(0) if t[1].rule == "pre-open-missed"]
+    assert [(t.before, t.after, t.severity) for _, t in fired] == [("inactive", "firing", "critical")]
+
+    [run] = poller.runs.open_runs()
+    desk = StoreDesk(poller.store, poller.room.config, Identity("zhangwei"), poller.room.playbooks)
+    for step in run.steps:
+        if step.status is StepStatus.OPEN:
+            desk.submit(StepTick(run=run.run_id, step=step.number), "", clock.now)
+    for _ in range(2):
+        line(poller, clock, up=1)
+    assert missed_alerts(poller) == []
     [duty] = duties_json(room_dir, "2026-12-07T09:05:00+08:00")["duties"]  # type: ignore[misc]
-    assert duty["state"] == "missed"
+    assert duty["state"] == "missed"  # finished late is still missed, for the handover and the report
+
+
+def missed_alerts(poller: Poller) -> list[Check]:
+    return [check for check in poller.engine.checks.values() if check.rule.endswith("-missed") and check.firing]
 
 
 def test_status_includes_the_verdict_of_the_running_duty(poller_on: tuple[Poller, Clock], room_dir: Path) -> None:

@@ -218,3 +218,23 @@ def test_an_unfinished_run_is_missed_at_its_due_time(
     [early] = day_status(config, calendar, book.runs, live, local("2026-12-07T08:59:59"), lookup(playbooks))
     [due] = day_status(config, calendar, book.runs, live, local("2026-12-07T09:00"), lookup(playbooks))
     assert (early.state, due.state) == (DutyState.RUNNING, DutyState.MISSED)
+
+
+@pytest.mark.parametrize(
+    ("duty", "moment", "severity"),
+    [("pre-open", "2026-12-07T09:00:05", "critical"), ("holiday-start", "2026-09-30T17:00:05", "warning")],
+)
+def test_a_missed_duty_is_an_alert_critical_in_the_pre_open_phase(
+    config: LoadedConfig, duty: str, moment: str, severity: str
+) -> None:
+    from dutyroom.config.duty_check import DUTY_TARGET, MISSED_METRIC
+    from dutyroom.model import PollResult, Sample, make_labels
+    from dutyroom.rules.engine import Engine
+
+    engine = Engine(config)
+    now = local(moment).timestamp()
+    sample = Sample(DUTY_TARGET, MISSED_METRIC, 1.0, now, make_labels({"duty": duty}))
+    [transition] = engine.evaluate([PollResult(DUTY_TARGET, now, samples=(sample,))], now).transitions
+    assert (transition.rule, transition.after, transition.severity) == (f"{duty}-missed", AlertPhase.FIRING, severity)
+    rule = next(rule.spec for rule in config.rules if rule.id == f"{duty}-missed")
+    assert rule.playbook == "duty-missed"
