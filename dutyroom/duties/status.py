@@ -39,7 +39,7 @@ class Readiness:
     open_steps: int
     due_at: datetime
     opens_at: datetime | None
-    """The trading opening the duty prepares for (09:15 call auction); None beyond the calendar."""
+    """The trading opening the duty prepares for (09:15 call auction); None when none follows it that day."""
 
     @property
     def ready(self) -> bool:
@@ -66,7 +66,7 @@ class DutyStatus:
     """When the last step was done or skipped, while every step is; None otherwise."""
     verifications: tuple[Verification, ...]
     readiness: Readiness | None
-    """The verdict while the duty runs (and, once done or missed, until the opening it prepares for)."""
+    """The verdict from the start until the opening it prepares for (that day's), else until the due time."""
     steps: int
     """How many steps its checklist has (0 when the playbook is missing)."""
 
@@ -111,10 +111,17 @@ def duty_status(
     else:
         state = DutyState.SCHEDULED
     verifications = tuple(verify(check, config, live) for check in occasion.duty.checks)
-    opens_at = calendar.phase_at(occasion.starts_at).next_open
-    shown = state is not DutyState.SCHEDULED and (opens_at is None or at < opens_at)
+    opens_at = _opening_that_day(occasion, calendar)
+    shown = state is not DutyState.SCHEDULED and at < (opens_at or occasion.due_at)
     readiness = _readiness(occasion, run, steps, verifications, opens_at) if shown else None
     return DutyStatus(occasion, state, run, completed, verifications, readiness, steps)
+
+
+def _opening_that_day(occasion: DutyOccasion, calendar: TradingCalendar) -> datetime | None:
+    """The trading opening the duty prepares for, when it is on the duty's own day (09:15 for the pre-open
+    check); None for a duty with no opening after it that day (the holiday-duty start)."""
+    opens_at = calendar.phase_at(occasion.starts_at).next_open
+    return opens_at if opens_at is not None and opens_at.date() == occasion.day else None
 
 
 def run_for(occasion: DutyOccasion, runs: Iterable[PlaybookRun]) -> PlaybookRun | None:

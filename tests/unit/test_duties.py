@@ -238,3 +238,15 @@ def test_a_missed_duty_is_an_alert_critical_in_the_pre_open_phase(
     assert (transition.rule, transition.after, transition.severity) == (f"{duty}-missed", AlertPhase.FIRING, severity)
     rule = next(rule.spec for rule in config.rules if rule.id == f"{duty}-missed")
     assert rule.playbook == "duty-missed"
+
+
+def test_a_holiday_duty_start_has_a_verdict_until_its_due_time_only(
+    config: LoadedConfig, calendar: TradingCalendar, playbooks: PlaybookLibrary
+) -> None:
+    live = LiveState.of(local("2026-09-30T14:30").timestamp(), [], {})
+    [pre_open, start] = day_status(config, calendar, {}, live, local("2026-09-30T14:30"), lookup(playbooks))
+    assert (pre_open.occasion.duty_id, pre_open.readiness) == ("pre-open", None)  # after the open: no verdict
+    assert start.readiness is not None
+    assert start.readiness.describe() == "NOT READY: 2 automated checks failing, 8 steps open, due 17:00"
+    [_, evening] = day_status(config, calendar, {}, live, local("2026-09-30T17:00"), lookup(playbooks))
+    assert (evening.state, evening.readiness) == (DutyState.MISSED, None)
