@@ -18,7 +18,7 @@ from dutyroom.duties.schedule import occasions_on
 from dutyroom.duties.status import PlaybookLookup, run_for
 from dutyroom.duties.verifiers import verify
 from dutyroom.model import Identity
-from dutyroom.playbooks.runs import RunAction, RunBook, RunError, StepStatus
+from dutyroom.playbooks.runs import Mark, RunAction, RunBook, RunError, StepStatus
 
 DUTY_ACTOR = Identity(user="dutyroom")
 """Who starts duty runs and ticks verified steps."""
@@ -81,6 +81,5 @@ def _step_actions(
         return []
 
 
-def _ticked_by_dutyroom(mark: object) -> bool:
-    actor = getattr(mark, "actor", None)
-    return isinstance(actor, Identity) and actor.user == DUTY_ACTOR.user
+def _ticked_by_dutyroom(mark: Mark | None) -> bool:
+    return mark is not None and mark.actor.user == DUTY_ACTOR.user

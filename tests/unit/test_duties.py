@@ -250,3 +250,26 @@ def test_a_holiday_duty_start_has_a_verdict_until_its_due_time_only(
     assert start.readiness.describe() == "NOT READY: 2 automated checks failing, 8 steps open, due 17:00"
     [_, evening] = day_status(config, calendar, {}, live, local("2026-09-30T17:00"), lookup(playbooks))
     assert (evening.state, evening.readiness) == (DutyState.MISSED, None)
+
+
+def test_a_verifier_holds_only_on_fresh_evidence(config: LoadedConfig) -> None:
+    from dutyroom.duties.verifiers import verify
+
+    [duty] = [item for item in config.duties if item.id == "pre-open"]
+    ups = next(check for check in duty.checks if check.spec.step == 2)
+    now = local("2026-12-07T08:20").timestamp()
+    good = healthy_room(config, now)
+    assert verify(ups, config, good).holds
+    low = [
+        Check(fingerprint=c.fingerprint, rule=c.rule, target=c.target, value=12.0, value_at=now - 1)
+        if c.target == "ups-b"
+        else c
+        for c in good.checks
+    ]
+    seen = verify(ups, config, LiveState.of(now, low, good.health))
+    assert not seen.holds
+    assert seen.seen == "ups-b ups.runtime_min=12.0"
+    stale_health = dict(good.health)
+    stale_health["ups-a"] = TargetHealth(target="ups-a", last_result_at=now - 600, last_ok_at=now - 600)
+    stale = verify(ups, config, LiveState.of(now, good.checks, stale_health))
+    assert stale.seen.startswith("ups-a stale 600s")
