@@ -2,8 +2,9 @@
 
 Everything is recorded as the `dutyroom` identity, through the same run actions people use, so the console,
 the handover and the report read duties like any other run. An automated step ticks itself when its verifier
-holds (with a note of what was seen) and is unticked, again with a note, if the state goes bad before the due
-time; only a tick dutyroom made is taken back, never a person's. Steps without a verifier wait for a person.
+holds (with a note of what was seen) and is unticked, again with a note, if the state goes bad before the open
+(that day's opening the duty prepares for, else its due time); only a tick dutyroom made is taken back, never a
+person's. Steps without a verifier wait for a person.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dutyroom.config.load import LoadedConfig
 from dutyroom.config.trading_calendar import TradingCalendar
 from dutyroom.duties.live import LiveState
 from dutyroom.duties.schedule import occasions_on
-from dutyroom.duties.status import PlaybookLookup, run_for
+from dutyroom.duties.status import PlaybookLookup, opening_that_day, run_for
 from dutyroom.duties.verifiers import verify
 from dutyroom.model import Identity
 from dutyroom.playbooks.runs import Mark, RunAction, RunBook, RunError, StepStatus
@@ -36,9 +37,12 @@ def plan_duties(
     at = datetime.fromtimestamp(now, calendar.zone)
     planned: list[RunAction] = []
     for occasion in occasions_on(config.duties, calendar, at.date()):
-        if not occasion.starts_at <= at < occasion.due_at:
+        watched_until = opening_that_day(occasion, calendar) or occasion.due_at
+        if not occasion.starts_at <= at < watched_until:
             continue
         run = run_for(occasion, book.runs.values())
+        if run is None and at >= occasion.due_at:
+            continue  # missed without a run: the alert says so, a run started now would not be this duty's
         if run is None:
             playbook = find_playbook(occasion.duty.spec.playbook)
             if playbook is None or not playbook.is_checklist:

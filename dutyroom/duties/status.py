@@ -111,13 +111,13 @@ def duty_status(
     else:
         state = DutyState.SCHEDULED
     verifications = tuple(verify(check, config, live) for check in occasion.duty.checks)
-    opens_at = _opening_that_day(occasion, calendar)
+    opens_at = opening_that_day(occasion, calendar)
     shown = state is not DutyState.SCHEDULED and at < (opens_at or occasion.due_at)
     readiness = _readiness(occasion, run, steps, verifications, opens_at) if shown else None
     return DutyStatus(occasion, state, run, completed, verifications, readiness, steps)
 
 
-def _opening_that_day(occasion: DutyOccasion, calendar: TradingCalendar) -> datetime | None:
+def opening_that_day(occasion: DutyOccasion, calendar: TradingCalendar) -> datetime | None:
     """The trading opening the duty prepares for, when it is on the duty's own day (09:15 for the pre-open
     check); None for a duty with no opening after it that day (the holiday-duty start)."""
     opens_at = calendar.phase_at(occasion.starts_at).next_open

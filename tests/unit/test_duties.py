@@ -273,3 +273,22 @@ def test_a_verifier_holds_only_on_fresh_evidence(config: LoadedConfig) -> None:
     stale_health["ups-a"] = TargetHealth(target="ups-a", last_result_at=now - 600, last_ok_at=now - 600)
     stale = verify(ups, config, LiveState.of(now, good.checks, stale_health))
     assert stale.seen.startswith("ups-a stale 600s")
+
+
+def test_between_the_due_time_and_the_open_a_bad_state_still_unticks(
+    config: LoadedConfig, calendar: TradingCalendar, playbooks: PlaybookLibrary
+) -> None:
+    at = local("2026-12-07T08:16").timestamp()
+    book = recorded(RunBook(), plan_duties(config, calendar, RunBook(), healthy_room(config, at), lookup(playbooks)))
+    at_0910 = local("2026-12-07T09:10").timestamp()
+    worse = firing(healthy_room(config, at_0910), "gateway-down", "oms-gw1")
+    planned = plan_duties(config, calendar, book, worse, lookup(playbooks))
+    assert [(action.kind, action.action.step) for action in planned] == [  # type: ignore[union-attr]
+        ("step-undo", 1),
+        ("step-note", 1),
+        ("step-undo", 6),
+        ("step-note", 6),
+    ]
+    assert planned[-1].action.text == "no longer verified at 09:10: gateway-down firing on oms-gw1"  # type: ignore[union-attr]
+    after_open = firing(healthy_room(config, local("2026-12-07T09:15").timestamp()), "gateway-down", "oms-gw1")
+    assert plan_duties(config, calendar, book, after_open, lookup(playbooks)) == []
