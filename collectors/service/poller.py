@@ -195,13 +195,13 @@ class Poller:
     async def _run_generation(self, stop: asyncio.Event) -> Room | None:
         """Run collectors for the current room until stop, or until a reload succeeds (its room returned)."""
         reloaded: Room | None = None
-        built = build_collectors(self.room.config)
+        built = build_collectors(self.room.config, wall_clock=self.clock)
         self.stats.setup_problems = built.problems
         for problem in built.problems:
             log.warning("target not polled: %s", problem)
             now = self.clock()
             self.saver.record_events([Event(now, "setup", problem.split(":")[0], problem)], now)
-        scheduler = Scheduler(built.collectors, self.intake)
+        scheduler = Scheduler(built.collectors, self.intake, wall_clock=self.clock)
         receiver = await self._start_trap_receiver()
         scheduler_task = asyncio.create_task(scheduler.run(), name="scheduler")
         try:
@@ -232,7 +232,7 @@ class Poller:
 
     async def _start_trap_receiver(self) -> TrapReceiver | None:
         """The room's trap receiver, listening; None (logged, published) when there is none or it cannot bind."""
-        receiver = build_trap_receiver(self.room.config, self.intake)
+        receiver = build_trap_receiver(self.room.config, self.intake, wall_clock=self.clock)
         self.listener_problems.pop("trap receiver", None)
         if receiver is None:
             return None
