@@ -5,7 +5,8 @@ Secrets are resolved here, at start-up, and handed to the specs as values that n
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -64,37 +65,45 @@ def profile_dirs(config: LoadedConfig) -> tuple[Path, ...]:
     return site_profile_dirs(config.base_dir)
 
 
-def build_collectors(config: LoadedConfig, targets: Iterable[Target] | None = None) -> CollectorSet:
-    """A collector per polled target; one that cannot be set up is polled as UNKNOWN with the reason, never fatal."""
+def build_collectors(
+    config: LoadedConfig, targets: Iterable[Target] | None = None, *, wall_clock: Callable[[], float] = time.time
+) -> CollectorSet:
+    """A collector per polled target; one that cannot be set up is polled as UNKNOWN with the reason, never fatal.
+
+    `wall_clock` stamps every result (the demo's simulated clock; the real one otherwise)."""
     built = CollectorSet()
     for target in config.parsed.target if targets is None else targets:
         if isinstance(target, TrapTarget):
             continue
         try:
-            built.collectors.append(_build(config, target, built))
+            built.collectors.append(_build(config, target, built, wall_clock))
         except Exception as error:  # one target's set-up never takes the others down (RELIABILITY R22)
             known = isinstance(error, ValueError | KeyError)
             reason = str(error) if known else f"internal error ({type(error).__name__})"
-            stand_in = SetupFailureCollector(target.id, config.timings[target.id].interval_s, reason)
+            interval = config.timings[target.id].interval_s
+            stand_in = SetupFailureCollector(target.id, interval, reason, wall_clock=wall_clock)
             built.collectors.append(stand_in)
             built.problems.append(f"{target.id}: {stand_in.reason}")
     return built
 
 
-def _build(config: LoadedConfig, target: PolledTarget, built: CollectorSet) -> Collector:
+def _build(
+    config: LoadedConfig, target: PolledTarget, built: CollectorSet, wall_clock: Callable[[], float]
+) -> Collector:
     timing = config.timings[target.id]
     match target:
         case SnmpTarget():
-            return SnmpCollector(snmp_spec(config, target), transport_factory=auto_transport)
+            return SnmpCollector(snmp_spec(config, target), transport_factory=auto_transport, wall_clock=wall_clock)
         case HttpTarget():
             if built.http_client is None:
                 built.http_client = build_http_client(None)
-            return HttpCollector(http_spec(config, target), built.http_client)
+            return HttpCollector(http_spec(config, target), built.http_client, wall_clock=wall_clock)
         case TcpTarget():
             host, port = _host_port(target.address, 0)
-            return TcpCollector(TcpTargetSpec(target.id, host, port, timing.interval_s, timing.timeout_s))
+            spec = TcpTargetSpec(target.id, host, port, timing.interval_s, timing.timeout_s)
+            return TcpCollector(spec, wall_clock=wall_clock)
         case HostTarget():
-            return HostCollector(HostSpec(target.id, timing.interval_s, tuple(target.mounts)))
+            return HostCollector(HostSpec(target.id, timing.interval_s, tuple(target.mounts)), wall_clock=wall_clock)
 
 
 def http_spec(config: LoadedConfig, target: HttpTarget) -> HttpTargetSpec:
@@ -145,7 +154,9 @@ def snmp_spec(config: LoadedConfig, target: SnmpTarget) -> SnmpTargetSpec:
     )
 
 
-def build_trap_receiver(config: LoadedConfig, sink: ResultSink) -> TrapReceiver | None:
+def build_trap_receiver(
+    config: LoadedConfig, sink: ResultSink, *, wall_clock: Callable[[], float] = time.time
+) -> TrapReceiver | None:
     """The trap receiver, when checks.toml has a [traps] table."""
     traps = config.parsed.traps
     if traps is None:
@@ -159,7 +170,7 @@ def build_trap_receiver(config: LoadedConfig, sink: ResultSink) -> TrapReceiver 
     }
     communities = tuple(resolve_secret(item, config.base_dir).value for item in traps.communities)
     spec = TrapReceiverSpec(listen_host=host, listen_port=port, communities=communities, targets_by_source=sources)
-    return TrapReceiver(spec, sink)
+    return TrapReceiver(spec, sink, wall_clock=wall_clock)
 
 
 def _credential(config: LoadedConfig, name: str) -> Credential | None:

@@ -56,9 +56,27 @@ def _reference_problems(config: LoadedConfig, library: PlaybookLibrary) -> list[
     references: list[RuleReference] = [
         (rule.id, rule.playbook, config_positions(config, index)) for index, rule in enumerate(config.parsed.rule)
     ]
-    return check_playbook_references(
+    problems = check_playbook_references(
         library.all(), references, str(config.path), config.parsed.defaults.require_playbook
     )
+    return problems + _duty_playbook_problems(config, library)
+
+
+def _duty_playbook_problems(config: LoadedConfig, library: PlaybookLibrary) -> list[Problem]:
+    """A duty's checklist (and its missed-duty playbook) must exist; the checklist must be a checklist."""
+    problems: list[Problem] = []
+    for index, duty in enumerate(config.parsed.duty):
+        for key, playbook_id in (("playbook", duty.playbook), ("missed_playbook", duty.missed_playbook)):
+            if not playbook_id:
+                continue
+            found = [item for item in library.all() if item.id == playbook_id]
+            line, col = config.positions.locate(("duty", index, key), value=True)
+            if not found:
+                problems.append(Problem(str(config.path), line, col, f"duty '{duty.id}': no playbook '{playbook_id}'"))
+            elif key == "playbook" and not found[0].is_checklist:
+                message = f"duty '{duty.id}': playbook '{playbook_id}' is not a checklist (kind = \"checklist\")"
+                problems.append(Problem(str(config.path), line, col, message))
+    return problems
 
 
 def load_room(config_path: Path, playbooks_dir: Path | None = None) -> Room:

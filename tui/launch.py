@@ -45,6 +45,8 @@ class ConsoleOptions:
     mouse: bool | None = None
     live_clock: bool = False
     sixteen_colors: bool | None = None
+    clock: Callable[[], float] = time.time
+    """The wall clock the console shows and stamps actions with (the demo's simulated one, else the real one)."""
 
 
 HandoverWriter = Callable[[StoreSource, str | None], str]
@@ -93,6 +95,7 @@ async def run_console_async(
         bell=bell,
         mouse=options.mouse,
         live_clock=options.live_clock,
+        clock=options.clock,
         sixteen_colors=options.sixteen_colors,
         on_handover=write_handover if handover is not None else None,
         poller_liveness=lambda now: read_poller_liveness(store, now),

@@ -24,6 +24,7 @@ from wsgiref.simple_server import WSGIServer
 
 from collectors.factory import build_collectors, build_trap_receiver
 from collectors.scheduler import Scheduler
+from collectors.service.duty_runs import DutyKeeper
 from collectors.service.exporter import ExportCollector, latest_numeric, start_exporter
 from collectors.service.notify import ServiceNotifier
 from collectors.service.publish import Publisher
@@ -87,6 +88,7 @@ class Poller:
         self._action_cursor = 0
         self._catch_up_runs()
         self.lapses = LapseWatch(ENGINE_ACTOR)
+        self.duties = DutyKeeper()
         self.stats = PollerStats()
         self.trap_address: tuple[str, int] | None = None
         self._queue: list[PollResult] = []
@@ -193,13 +195,13 @@ class Poller:
     async def _run_generation(self, stop: asyncio.Event) -> Room | None:
         """Run collectors for the current room until stop, or until a reload succeeds (its room returned)."""
         reloaded: Room | None = None
-        built = build_collectors(self.room.config)
+        built = build_collectors(self.room.config, wall_clock=self.clock)
         self.stats.setup_problems = built.problems
         for problem in built.problems:
             log.warning("target not polled: %s", problem)
             now = self.clock()
             self.saver.record_events([Event(now, "setup", problem.split(":")[0], problem)], now)
-        scheduler = Scheduler(built.collectors, self.intake)
+        scheduler = Scheduler(built.collectors, self.intake, wall_clock=self.clock)
         receiver = await self._start_trap_receiver()
         scheduler_task = asyncio.create_task(scheduler.run(), name="scheduler")
         try:
@@ -230,7 +232,7 @@ class Poller:
 
     async def _start_trap_receiver(self) -> TrapReceiver | None:
         """The room's trap receiver, listening; None (logged, published) when there is none or it cannot bind."""
-        receiver = build_trap_receiver(self.room.config, self.intake)
+        receiver = build_trap_receiver(self.room.config, self.intake, wall_clock=self.clock)
         self.listener_problems.pop("trap receiver", None)
         if receiver is None:
             return None
@@ -254,6 +256,7 @@ class Poller:
         except StoreError as error:  # the run book could not be read: next batch
             log.error("playbook runs not updated: %s", error)
         self._record_lapses(now)
+        self._keep_duties(now)
         self.stats.batches += 1
         self.stats.results += len(results)
         self.stats.transitions += len(evaluation.transitions)
@@ -312,6 +315,22 @@ class Poller:
             return
         for record in records:
             self.saver.record_action(record, now)
+
+    def _keep_duties(self, now: float) -> None:
+        """Duty runs started at their time, verified steps ticked or unticked; missed duties fed to the engine."""
+        try:
+            self._catch_up_runs()
+            work = self.duties.due(
+                self.room, self.runs, self.engine.checks.values(), self.engine.health, self.lapses.operator, now
+            )
+        except StoreError as error:  # the run book could not be read: next batch
+            log.error("duties not updated: %s", error)
+            return
+        for record in work.records:
+            self.saver.record_action(record, now)
+        if work.missed is not None:
+            self.intake(work.missed)  # evaluated with the next batch, like any poll result
+        self._catch_up_runs()
 
     def _catch_up_runs(self) -> None:
         """Fold run actions recorded since the last look (by any console or the CLI) into the run book."""

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dutyroom.config.conditions import Condition, ExpressionError, parse_condition
 from dutyroom.config.durations import DurationError, parse_duration
+from dutyroom.config.duty_check import CompiledDuty, check_duties, missed_duty_rule
 from dutyroom.config.problems import ConfigError, ProblemCollector
 from dutyroom.config.secrets import secret_problem
 from dutyroom.config.toml_positions import KeyPath, TomlPositions
@@ -98,6 +99,8 @@ class LoadedConfig:
     """Secret files as checks.toml names them that do not exist yet (only when loaded with require_env=False)."""
     positions: TomlPositions = field(default_factory=TomlPositions.empty)
     """Where each key of checks.toml is, for problems found after loading (e.g. playbook references)."""
+    duties: tuple[CompiledDuty, ...] = ()
+    """`[[duty]]` with times parsed: the checklists the calendar starts (`dutyroom.duties`)."""
 
     @property
     def base_dir(self) -> Path:
@@ -214,6 +217,8 @@ class _Checker:
         for index, silence in enumerate(config.silence):
             self._silence(index, silence)
         self._exporter()
+        duties = check_duties(config, self.problems)
+        rules += tuple(rule for duty in duties if (rule := self._rule(0, missed_duty_rule(duty.spec))) is not None)
         resolved_for = self._duration(config.defaults.resolved_visible_for, ("defaults", "resolved_visible_for"))
         escalate = self._duration(config.defaults.escalate_after, ("defaults", "escalate_after"))
         if self.problems.problems or timezone is None or defaults is None:
@@ -231,6 +236,7 @@ class _Checker:
             positions=self.problems.positions,
             unset_env=tuple(self.unset_env),
             unwritten_secret_files=tuple(self.unwritten_secret_files),
+            duties=duties,
         )
 
     def _timezone(self) -> ZoneInfo | None:

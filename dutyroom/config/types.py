@@ -315,6 +315,49 @@ class Exporter(Strict, frozen=True):
     listen: Annotated[str, Meta(description="Loopback address for the Prometheus endpoint, e.g. 127.0.0.1:9745.")] = ""
 
 
+DutyDays = Literal["trading-day", "before-holiday", "after-holiday"]
+
+
+class DutyCheck(Strict, frozen=True):
+    """What verifies one checklist step from the live state; the step ticks itself while this holds.
+
+    Every key set must hold: targets in scope reachable and fresh with no firing alert (of `rules`, when given),
+    every series of `metric` in scope meeting `condition`, and no unacknowledged critical when asked.
+    """
+
+    step: Annotated[int, Meta(ge=1, description="The checklist step (1-based) this verifies.")]
+    what: Annotated[str, Meta(description="What is verified, as the operator reads it.")] = ""
+    rules: Annotated[list[str], Meta(description="None of these rules may be firing (in scope).")] = []
+    targets: Annotated[list[str], Meta(description="Scope: these targets must be up, fresh and not alerting.")] = []
+    groups: Annotated[list[str], Meta(description="Scope: every target of these groups, likewise.")] = []
+    metric: Annotated[str, Meta(description="A metric every series of which (in scope) must meet `condition`.")] = ""
+    condition: Annotated[str, Meta(description="The condition on `metric`, e.g. '>= 20' or '< 5'.")] = ""
+    no_unacknowledged_critical: Annotated[
+        bool, Meta(description="No critical alert may be firing without an acknowledgement.")
+    ] = False
+
+
+class Duty(Strict, frozen=True):
+    """A checklist the calendar starts by itself (the pre-open check, holiday duty) and that is due by a time."""
+
+    id: Annotated[str, Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", description="Unique duty id.")]
+    playbook: Annotated[str, Meta(description="Id of the checklist playbook worked through.")]
+    start: Annotated[str, Meta(description="Local time (HH:MM) the run starts by itself.")]
+    due: Annotated[str, Meta(description="Local time (HH:MM) by which every step must be done or skipped.")]
+    days: Annotated[
+        DutyDays,
+        Meta(
+            description="Which days: every trading day, the last trading day before a holiday closure, or the"
+            " first trading day after one. Weekends, holidays and make-up working days never trade."
+        ),
+    ] = "trading-day"
+    severity: Annotated[
+        Severity, Meta(description="Severity of the missed-duty alert (critical in the pre-open phase always).")
+    ] = "warning"
+    missed_playbook: Annotated[str, Meta(description="Playbook linked from the missed-duty alert.")] = ""
+    check: Annotated[list[DutyCheck], Meta(description="Steps the machine verifies ([[duty.check]]).")] = []
+
+
 class Config(Strict, frozen=True):
     site: Site
     defaults: Defaults = Defaults()
@@ -326,6 +369,7 @@ class Config(Strict, frozen=True):
     roles: Roles = Roles()
     traps: Traps | None = None
     exporter: Exporter = Exporter()
+    duty: list[Duty] = []
 
 
 ParentGroups = tuple[tuple[str, ...], ...]

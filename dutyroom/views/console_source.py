@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from dutyroom.config.types import BellSetting
+from dutyroom.duties.status import Readiness
 from dutyroom.model import Identity, Labels, MetricValue, State, Transition
 from dutyroom.operators.roles import Role
 from dutyroom.playbooks.model import Playbook
@@ -37,6 +38,12 @@ class StatusLine:
     role: Role
     calendar_mark: str = ""
     """'provisional calendar' or 'draft calendar' while today's phase is not the exchanges' confirmed word."""
+    readiness: Readiness | None = None
+    """The verdict of today's running duty (the pre-open check), until the opening it prepares for."""
+    duty_state: str = ""
+    """That duty's state: 'running', 'done' or 'missed' ('' when there is no verdict to show)."""
+    duty_title: str = ""
+    """That duty's checklist title in the console's language ('Pre-open readiness check')."""
 
 
 @dataclass(frozen=True)

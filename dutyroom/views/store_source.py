@@ -11,12 +11,14 @@ the command line uses.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Literal
 
 from dutyroom.config.calendar_coverage import coverage_notice
 from dutyroom.config.load import LoadedConfig
+from dutyroom.duties.live import LiveState, acknowledged_alerts
+from dutyroom.duties.status import DutyStatus, day_status, headline
 from dutyroom.model import Identity, State, Transition
 from dutyroom.operators.roles import role_of
 from dutyroom.operators.state import OperatorState
@@ -24,6 +26,7 @@ from dutyroom.playbooks.model import Playbook
 from dutyroom.playbooks.run_state import PlaybookRun
 from dutyroom.playbooks.runs import RunBook
 from dutyroom.room import Room
+from dutyroom.rules.state_codec import decode_all
 from dutyroom.store.database import Store
 from dutyroom.store.records import StoredAction
 from dutyroom.views.alerts import AlertView, GroupCount, collector_health, group_overview, target_states
@@ -40,6 +43,8 @@ from dutyroom.views.snapshot import read_engine_state
 from dutyroom.views.source_cache import AlertViewCache, EngineStateCache
 
 HOUR_S = 3600.0
+DUTY_EVERY_S = 5.0
+"""How often the readiness verdict is judged again while the runs do not change."""
 
 
 class StoreSource:
@@ -64,6 +69,8 @@ class StoreSource:
         self._runs_of_book: RunBook | None = None
         self._run_of_alert: dict[str, PlaybookRun | None] = {}
         self._published = PublishedRoomFollower(store.db_path.parent)
+        self._duty: DutyStatus | None = None
+        self._duty_judged: tuple[float, RunBook | None] = (0.0, None)
 
     # ----- reading
     def _catch_up(self) -> None:
@@ -88,13 +95,15 @@ class StoreSource:
         self._catch_up()
         transitions, transition_cursor = self._transitions_since_last_read()
         config = self.room.config
-        state = self._state.read(self.store.load_alert_states())
+        blobs = self.store.load_alert_states()
+        state = self._state.read(blobs)
         alerts = self._views.views(config, state, self._operator, self._cursor, now)
         runs = self._runs_for(alerts)
         if state.standing_changed or self._overview_config is not config:
             self._overview_config = config
             self._overview = tuple(group_overview(config, target_states(config, state.checks.values(), state.health)))
         phase_kind, phase_text, mark, warning = self._phase(now)
+        duty = self._headline_duty(blobs, now)
         status = StatusLine(
             site=config.parsed.site.name,
             now=now,
@@ -108,6 +117,9 @@ class StoreSource:
             identity=self.identity,
             role=self.role,
             calendar_mark=mark,
+            readiness=duty.readiness if duty is not None else None,
+            duty_state=str(duty.state) if duty is not None else "",
+            duty_title=self._duty_title(duty),
         )
         snapshot = ConsoleSnapshot(
             status=status,
@@ -120,6 +132,33 @@ class StoreSource:
         )
         self._transition_cursor = transition_cursor  # only once the snapshot is built: a failed read loses none
         return snapshot
+
+    def _headline_duty(self, blobs: Mapping[str, str], now: float) -> DutyStatus | None:
+        """Today's duty whose verdict the status line shows; judged again every few seconds, or when the runs
+        change. Its verifiers read resting checks too (a UPS's runtime while no rule fires), which the alert
+        views leave out, so the state is decoded whole here, at that slower pace."""
+        config = self.room.config
+        if config.calendar is None or not config.duties:
+            return None
+        fresh = self._duty_judged[1] is self._runs and abs(now - self._duty_judged[0]) < DUTY_EVERY_S
+        if fresh:
+            return self._duty
+        engine = decode_all(blobs)
+        checks = tuple(engine.checks.values())
+        live = LiveState.of(now, checks, engine.health, acknowledged_alerts(self._operator, checks, now))
+        at = datetime.fromtimestamp(now, config.calendar.zone)
+        self._duty = headline(day_status(config, config.calendar, self._runs.runs, live, at, self._checklist))
+        self._duty_judged = (now, self._runs)
+        return self._duty
+
+    def _duty_title(self, duty: DutyStatus | None) -> str:
+        if duty is None:
+            return ""
+        playbook = self._checklist(duty.occasion.duty.spec.playbook)
+        return playbook.title if playbook is not None else duty.occasion.duty_id
+
+    def _checklist(self, playbook_id: str) -> Playbook | None:
+        return self.room.playbooks.get(playbook_id, self.language)
 
     def _follow_published(self) -> None:
         """After the poller's good reload, show the room it runs now (site, targets, rules, roles)."""

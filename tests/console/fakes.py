@@ -13,6 +13,7 @@ from pathlib import Path
 
 from dutyroom import actions_model as actions
 from dutyroom.config.types import BellSetting
+from dutyroom.duties.status import Readiness
 from dutyroom.model import Identity, State, Transition
 from dutyroom.operators.actions import ActionRefused
 from dutyroom.operators.planning import Intent, StartDrill
@@ -341,6 +342,9 @@ class FakeSource:
     reload_status: str = ""
     calendar_mark: str = ""
     calendar_warning: str = ""
+    readiness: Readiness | None = None
+    duty_state: str = ""
+    duty_title: str = ""
     role: Role = "operator"
     mode: str = "owner"
     identity: Identity = ALICE
@@ -372,6 +376,9 @@ class FakeSource:
             identity=self.identity,
             role=self.role,
             calendar_mark=self.calendar_mark,
+            readiness=self.readiness,
+            duty_state=self.duty_state,
+            duty_title=self.duty_title,
         )
         new, self.transitions = tuple(self.transitions), []
         return ConsoleSnapshot(

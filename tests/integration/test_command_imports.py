@@ -61,6 +61,7 @@ COMMON = ["--config", str(ROOT / "checks.toml")]
         ["note", "0000deadbeef", "-m", "looked"],
         ["silence", "--target", "ups-b", "--for", "1h", "-m", "battery swap"],
         ["status"],
+        ["duties", "--json"],
     ],
     ids=lambda argv: " ".join(argv),
 )

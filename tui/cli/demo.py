@@ -58,6 +58,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
         help="inject this emergency instead of the scripted incident (repeatable): %(choices)s",
     )  # fmt: skip
     demo.add_argument("--lang", choices=["en", "zh"], default="", help="console language")
+    demo.add_argument(
+        "--clock-start", default="", metavar="TIME",
+        help="run the demo on a simulated clock from TIME: HH:MM on the next trading day (e.g. 08:10, to watch "
+        "the pre-open check fill in), or an ISO date-time; other shells keep the real clock",
+    )  # fmt: skip
     demo.add_argument("--playbooks", type=Path, help="playbooks directory (default: beside --config)")
     demo.set_defaults(handler=cmd_demo)
 
@@ -75,6 +80,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         drills=tuple(dict.fromkeys(args.drill)),
         language=args.lang,
         playbooks=args.playbooks,
+        clock_start=args.clock_start,
     )
     try:
         return run_demo(options)

@@ -50,7 +50,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
     handover.set_defaults(handler=cmd_handover)
 
     report = commands.add_parser("report", parents=[common], help="operations report for a period")
-    report.add_argument("--since", required=True, help="period start (ISO date or date-time, local)")
+    report.add_argument("--since", help="period start (ISO date or date-time, local); or --holiday")
+    report.add_argument(
+        "--holiday",
+        nargs="?",
+        const="",
+        metavar="DATE",
+        help="the holiday closure around DATE (default: the latest), from the calendar, with its duties",
+    )
     report.add_argument("--until", help="period end (default: now)")
     report.add_argument(
         "--format",
@@ -128,6 +135,12 @@ def cmd_handover(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    if args.holiday is not None:
+        from tui.cli.holiday_report import cmd_holiday_report
+
+        return cmd_holiday_report(args)
+    if args.since is None:
+        raise CommandFailed("report: give the period with --since (and --until), or --holiday [DATE]")
     from dutyroom.atomic import write_atomically
     from dutyroom.report.writer import build_report, render_report
 

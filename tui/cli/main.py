@@ -10,6 +10,7 @@ from tui.cli import actions as cli_actions
 from tui.cli import calendar as cli_calendar
 from tui.cli import check as cli_check
 from tui.cli import demo as cli_demo
+from tui.cli import duties as cli_duties
 from tui.cli import handover as cli_handover
 from tui.cli import init as cli_init
 from tui.cli import probe as cli_probe
@@ -80,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_handover.register(commands, common)
     cli_probe.register(commands, common)
     cli_status.register(commands, common)
+    cli_duties.register(commands, common)
     cli_demo.register(commands, common)
     cli_init.register(commands, common)
     return parser

@@ -16,6 +16,9 @@ from typing import TYPE_CHECKING
 from tui.cli.common import CommandFailed, load_or_fail, open_existing_store
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from dutyroom.config.load import LoadedConfig
     from dutyroom.store.liveness import PollerLiveness
     from dutyroom.views.alerts import CollectorHealth
 
@@ -101,6 +104,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             health = collector_health(config, read_engine_state(store).health, now) if config else None
     except CommandFailed as failure:
         return _unknown(str(failure), as_json=args.json)
+    duties = _duties(config, args.state, now) if config else []
     beacon = read_beacon(args.state)
     store_problems = (beacon.store_problem, *beacon.listener_problems) if beacon else ()
     verdict = judge(liveness, reload_status, config_problem, health, store_problems)
@@ -120,6 +124,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         "on_time": health.on_time if health else None,
         "stale": health.stale if health else None,
         "failing": health.failing if health else None,
+        "duties": "; ".join(duties) or "none today",
     }
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
@@ -130,6 +135,28 @@ def cmd_status(args: argparse.Namespace) -> int:
             if key not in ("status", "problems"):
                 print(f"{key:<17} {value}")
     return verdict.code
+
+
+def _duties(config: LoadedConfig, state: Path, now: float) -> list[str]:
+    """Today's duties, one line each ('pre-open  08:15-09:00  running  NOT READY: ...'); [] without playbooks."""
+    from datetime import datetime
+
+    from dutyroom.duties.export import duty_line
+    from dutyroom.duties.reading import read_day_status
+    from dutyroom.room import room_of
+
+    room, _ = room_of(config)
+    if room is None:
+        return []
+    language = config.parsed.site.language
+    with open_existing_store(state) as store:
+        statuses = read_day_status(
+            config,
+            store,
+            datetime.fromtimestamp(now, config.timezone),
+            lambda playbook_id: room.playbooks.get(playbook_id, language),
+        )
+    return [" ".join(duty_line(status).split()) for status in statuses]
 
 
 def _summary(

@@ -54,7 +54,7 @@ class Director:
         return (time.monotonic() - self._started) * self.clock_speed
 
     def _record(self, message: str, severity: State = State.OK) -> None:
-        self.poller.store.record_events([Event(time.time(), "demo", "demo", message, severity)])
+        self.poller.store.record_events([Event(self.poller.clock(), "demo", "demo", message, severity)])
         if self.report is not None:
             self.report(f"[demo {self.scenario_time():6.1f}s] {message}")
 
@@ -114,5 +114,5 @@ class Director:
 
     def _action(self, drill: Drill, event: str) -> None:
         announced = DrillEvent(drill=drill.name, event=event, title=drill.title)
-        action = ActionRecord(announced, current_identity(), time.time(), "", drill=True)
+        action = ActionRecord(announced, current_identity(), self.poller.clock(), "", drill=True)
         self.poller.store.record_action(action)

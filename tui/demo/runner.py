@@ -13,13 +13,14 @@ import contextlib
 import importlib.util
 import signal
 import sys
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from collectors.service.poller import Poller
 from dutyroom.config.problems import ConfigError
-from dutyroom.room import load_room
+from dutyroom.room import Room, load_room
 from dutyroom.store.database import Store
 from dutyroom.store.lock import PollerLock, StateLocked
 from tui.demo.config_writer import DemoConfigError, generate_secrets, write_effective_config
@@ -27,6 +28,7 @@ from tui.demo.director import Director, drill_named
 from tui.demo.room import DemoRoom
 from tui.demo.scenario import INCIDENT
 from tui.demo.shipped import NotOnDisk, shipped_devices
+from tui.demo.sim_clock import ClockStartError, clock_start, simulated_clock
 from tui.demo.snmpsim_agent import AgentError, require_snmpsim
 
 MARKER = ".dutyroom-demo"
@@ -54,6 +56,8 @@ class DemoOptions:
     language: str = ""
     playbooks: Path | None = None
     """Default: playbooks/ beside `room_config`."""
+    clock_start: str = ""
+    """Run on a simulated clock starting here ('08:10': the next trading day; or an ISO date-time)."""
 
     @property
     def playbooks_dir(self) -> Path:
@@ -106,14 +110,32 @@ async def _run(options: DemoOptions, devices: Path) -> None:
         for note in notes:
             _say(f"dutyroom demo: {note}")
         loaded = load_room(config_path, playbooks)
+        clock = _clock(options, loaded)
         _say(f"dutyroom demo: room config written to {config_path}")
         _say(f"dutyroom demo: see it with `dutyroom alerts --config {config_path} --state {options.state}`")
         with Store.open(options.state) as store:
-            await _operate(options, room, Poller(loaded, store, playbooks_dir=playbooks), addresses.trap_port)
+            poller = Poller(loaded, store, playbooks_dir=playbooks, clock=clock)
+            await _operate(options, room, poller, addresses.trap_port)
         if not options.headless:
             _say(f"dutyroom demo: the run's state stays in {options.state} (config {config_path})")
     finally:
         await room.close()
+
+
+def _clock(options: DemoOptions, room: Room) -> Callable[[], float]:
+    """The real clock, or the simulated one --clock-start asks for (announced, with what it does not reach)."""
+    if not options.clock_start:
+        return time.time
+    config = room.config
+    try:
+        start = clock_start(options.clock_start, config.calendar, config.timezone, time.time())
+    except ClockStartError as error:
+        raise DemoError(str(error)) from None
+    _say(
+        f"dutyroom demo: simulated clock from {start:%a %Y-%m-%d %H:%M} ({config.timezone.key}); "
+        "commands in other shells read the real clock (`dutyroom duties --at` looks at another time)"
+    )
+    return simulated_clock(start, time.time())
 
 
 async def _operate(options: DemoOptions, room: DemoRoom, poller: Poller, trap_port: int) -> None:
@@ -163,7 +185,7 @@ def _console_runner(options: DemoOptions, poller: Poller) -> Callable[[asyncio.E
         return None
     from tui.launch import ConsoleOptions, run_console_async
 
-    console_settings = ConsoleOptions(language=options.language)
+    console_settings = ConsoleOptions(language=options.language, clock=poller.clock)
 
     async def run(stop: asyncio.Event) -> None:
         console = asyncio.create_task(

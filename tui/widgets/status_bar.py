@@ -28,6 +28,9 @@ class StatusBar(Vertical):
         #status-source { background: $error; color: $text; text-style: bold; }
         #status-calendar { background: $warning; color: $text; }
         #status-unhandled { color: $text-error; text-style: bold; }
+        #status-duty.-ready { background: $success; color: $text; text-style: bold; }
+        #status-duty.-not-ready { background: $warning; color: $text; text-style: bold; }
+        #status-duty.-missed { background: $error; color: $text; text-style: bold; }
     }
     """
 
@@ -42,13 +45,14 @@ class StatusBar(Vertical):
 
     def compose(self) -> ComposeResult:
         yield TextLabel(id="status-main")
-        for name in ("reload", "source", "calendar", "unhandled"):
+        for name in ("duty", "reload", "source", "calendar", "unhandled"):
             yield TextLabel(id=f"status-{name}", classes="banner")
 
     def show(self, status: StatusLine | None, *, unhandled: int = 0, source_error: str = "") -> None:
         translate = self._translate
         if status is not None:
             self._label("main").show(plain(self.main_text(status)))
+        self._duty_banner(status)
         self._banner("reload", device_text(status.reload_status, 300).plain if status else "")
         self._banner("calendar", device_text(status.calendar_warning, 200).plain if status else "")
         self._banner("source", translate("status.source_failed", reason=source_error) if source_error else "")
@@ -68,6 +72,41 @@ class StatusBar(Vertical):
             f"{device_text(status.identity.user, 40).plain} ({translate(f'status.role.{status.role}')})",
         ]
         return self._separator.join(part for part in parts if part)
+
+    def verdict_text(self, status: StatusLine) -> str:
+        """'READY for 09:15', 'NOT READY: 2 automated checks failing, 3 steps open, due 09:00', or ''."""
+        readiness, translate = status.readiness, self._translate
+        if readiness is None:
+            return ""
+        due = f"{readiness.due_at:%H:%M}"
+        if status.duty_state == "missed":
+            return translate("status.not_ready.missed", duty=device_text(status.duty_title, 60).plain, due=due)
+        if readiness.ready:
+            opens = f"{readiness.opens_at:%H:%M}" if readiness.opens_at else ""
+            return translate("status.ready", opens=opens) if opens else translate("status.ready.now")
+        reasons = [
+            self._count("status.checks_failing", readiness.failing_checks),
+            self._count("status.steps_open", readiness.open_steps),
+        ]
+        return translate("status.not_ready", reasons=self._list_separator().join(r for r in reasons if r), due=due)
+
+    def _count(self, key: str, count: int) -> str:
+        if not count:
+            return ""
+        return self._translate(f"{key}.one") if count == 1 else self._translate(key, count=count)
+
+    def _list_separator(self) -> str:
+        return "，" if self._translate.language == "zh" else ", "
+
+    def _duty_banner(self, status: StatusLine | None) -> None:
+        text = self.verdict_text(status) if status is not None else ""
+        label = self._label("duty")
+        ready = status is not None and status.readiness is not None and status.readiness.ready
+        missed = status is not None and status.duty_state == "missed"
+        label.set_class(bool(text) and ready and not missed, "-ready")
+        label.set_class(bool(text) and not ready and not missed, "-not-ready")
+        label.set_class(bool(text) and missed, "-missed")
+        self._banner("duty", text)
 
     def _banner(self, name: str, text: str) -> None:
         label = self._label(name)
