@@ -137,7 +137,14 @@ ALTER TABLE transitions ADD COLUMN flapping INTEGER NOT NULL DEFAULT 0;
 """The rest of the engine's `Transition`, so the store keeps it whole (rows from before read back with an
 unknown state, no reason and no notification)."""
 
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3)
+SCHEMA_V4 = """
+ALTER TABLE audit ADD COLUMN key_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit_head ADD COLUMN mac TEXT NOT NULL DEFAULT '';
+"""
+"""The keyed audit chain (`dutyroom.store.audit`): records from before keep `key_id = ''` and their plain hashes;
+the first writer that opens the store appends a keyed record after them."""
+
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4)
 """MIGRATIONS[n] takes the schema from version n to n + 1."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
