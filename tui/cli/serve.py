@@ -76,6 +76,8 @@ async def _serve(poller: Poller, seconds: float | None) -> None:
     import asyncio
     import signal
 
+    from collectors.service.audit_head import publish_audit_heads
+
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
 
@@ -90,4 +92,4 @@ async def _serve(poller: Poller, seconds: float | None) -> None:
     loop.add_signal_handler(signal.SIGHUP, poller.request_reload)
     if seconds is not None:
         loop.call_later(seconds, stop_because, f"--seconds {seconds:g} elapsed")
-    await poller.run(stop)
+    await asyncio.gather(poller.run(stop), publish_audit_heads(poller.store.audit_head, stop))
