@@ -18,6 +18,8 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dutyroom.store.ownership import user_name
+
 KEY_NAME = "audit.key"
 KEY_BYTES = 32
 _KEY_ID_LABEL = b"dutyroom audit key id\n"
@@ -66,10 +68,7 @@ def read_key(state_dir: Path) -> AuditKey:
             f"{path}: the audit key is readable by others (mode {stat.S_IMODE(info.st_mode):04o}): chmod 600 {path}"
         )
     if info.st_uid != os.geteuid():
-        raise AuditKeyError(
-            f"{path}: the audit key belongs to uid {info.st_uid}, not to this user (uid {os.geteuid()}): "
-            f"run as its owner"
-        )
+        raise AuditKeyError(f"{path}: the audit key belongs to {user_name(info.st_uid)}: run as that user")
     try:
         secret = bytes.fromhex(text.decode("ascii").strip())
     except (UnicodeDecodeError, ValueError):
@@ -114,4 +113,4 @@ def _whose(path: Path) -> str:
         return ""
     if owner == os.geteuid():
         return ""
-    return f" (it belongs to uid {owner}: run `dutyroom audit verify` as that user, e.g. the service's)"
+    return f" (it belongs to {user_name(owner)}, the user who writes this store: run as that user)"

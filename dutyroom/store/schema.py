@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from dutyroom.atomic import fsync_directory
+from dutyroom.store.ownership import check_writer_owns
 from dutyroom.store.records import StoreError
 
 DB_NAME = "dutyroom.db"
@@ -190,6 +191,8 @@ def open_existing_database(state_dir: Path, *, read_only: bool) -> tuple[sqlite3
         raise StoreError(f"state directory {state_dir} {reason}")
     if not db_path.is_file():
         raise StoreError(f"{state_dir} is not a dutyroom state directory (no {DB_NAME})")
+    if not read_only:
+        check_writer_owns(state_dir)
     mode = "ro" if read_only else "rw"
     try:
         connection = sqlite3.connect(
@@ -284,7 +287,7 @@ def _switch_to_wal(connection: sqlite3.Connection, db_path: Path) -> None:
 
 
 def _prepare_state_dir(state_dir: Path) -> bool:
-    """Create the state directory 0700 if missing (True when created); refuse a world-writable one."""
+    """Create the state directory 0700 if missing (True when created); refuse one this user may not own alone."""
     created = False
     try:
         try:
@@ -297,8 +300,5 @@ def _prepare_state_dir(state_dir: Path) -> bool:
         raise StoreError(f"{state_dir}: cannot use as the state directory: {exc.strerror or exc}") from exc
     if not stat.S_ISDIR(mode):
         raise StoreError(f"{state_dir}: the state directory is not a directory")
-    if mode & stat.S_IWOTH:
-        raise StoreError(
-            f"{state_dir}: the state directory is writable by others; refusing to keep the audit log there"
-        )
+    check_writer_owns(state_dir)
     return created

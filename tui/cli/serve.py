@@ -38,6 +38,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from dutyroom.config.problems import ConfigError
     from dutyroom.room import load_room
     from dutyroom.store.lock import PollerLock, StateLocked
+    from dutyroom.store.records import StoreError
 
     configure_service_logging()
     try:
@@ -49,7 +50,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     lock = PollerLock(args.state)
     try:
         lock.acquire()
-    except (StateLocked, OSError) as error:
+    except (StateLocked, StoreError, OSError) as error:
         log.error("%s", error)
         return 1
     try:
