@@ -18,6 +18,7 @@ import pytest
 
 from dutyroom.store.audit import head_mac, record_hash
 from dutyroom.store.audit_key import AuditKey, read_key
+from dutyroom.store.schema import MIGRATIONS
 
 pytestmark = pytest.mark.integration
 
@@ -173,3 +174,45 @@ def test_a_handover_without_a_head_is_one_line(room: tuple[Path, Path], tmp_path
     assert result.stderr == (
         f"{unsigned} records no audit head (not signed yet, or signed before heads were printed)\n"
     )
+
+
+def test_a_store_from_before_keys_is_keyed_by_serve_and_verify_says_what_the_old_part_proves(tmp_path: Path) -> None:
+    if not DUTYROOM.exists():
+        pytest.skip("the dutyroom entry point is not installed in this environment")
+    config, state = tmp_path / "checks.toml", tmp_path / "state"
+    config.write_text(CONFIG)
+    (tmp_path / "playbooks").mkdir()
+    state.mkdir(mode=0o700)
+    write_schema_3_log(state / "dutyroom.db", records=2)
+
+    refused = verify(config, state)  # read-only: it cannot upgrade, and says how
+    served = dutyroom("serve", "--seconds", "0.5", *where(config, state))
+    keyed = verify(config, state)
+
+    assert refused.returncode == 1
+    assert "schema version 3 is older than this dutyroom's" in refused.stderr
+    assert served.returncode == 0, served.stderr
+    assert keyed.returncode == 0, keyed.stderr
+    assert keyed.stdout.startswith("audit log intact: 3 records; head: record 3 ")
+    assert "records 1 to 2 were written before the log was keyed (schema v3): they were only hashed" in keyed.stdout
+
+
+def write_schema_3_log(db_path: Path, records: int) -> None:
+    """The audit log as dutyroom wrote it at schema version 3: a plain sha256 chain, no key, no keyed head."""
+    connection = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        for script in MIGRATIONS[:3]:
+            connection.executescript(script)
+        prev = "0" * 64
+        for seq in range(1, records + 1):
+            at, actor, detail = 1_700_000_000.0 + seq, '{"ssh_client":"","sudo_user":"","user":"alice"}', "{}"
+            digest = record_hash(prev, seq, at, actor, "reload", detail)
+            connection.execute(
+                "INSERT INTO audit(seq, at, actor, kind, detail, prev_hash, hash) VALUES (?, ?, ?, 'reload', ?, ?, ?)",
+                (seq, at, actor, detail, prev, digest),
+            )
+            connection.execute("INSERT OR REPLACE INTO audit_head(id, seq, hash) VALUES (1, ?, ?)", (seq, digest))
+            prev = digest
+        connection.execute("PRAGMA user_version = 3")
+    finally:
+        connection.close()

@@ -57,3 +57,28 @@ def test_a_state_directory_of_the_service_user_run_by_hand_as_root_is_one_line(t
     assert result.stderr.startswith(f"ERROR {state}: the state directory belongs to ")
     assert "run it as " in result.stderr
     assert list(state.iterdir()) == []  # nothing of root's left behind for the service to trip on
+
+
+def test_handover_files_are_readable_by_the_duty_group_under_the_units_umask(tmp_path: Path) -> None:
+    """As the unit runs it (UMask=0027) in the directories packaging/tmpfiles.d makes (0750)."""
+    state = tmp_path / "state"
+    served = serve(tmp_path, state)
+    assert served.returncode == 0, served.stderr
+    state.chmod(0o750)
+    (state / "handovers").mkdir(mode=0o750)
+    config = tmp_path / "checks.toml"
+
+    written = subprocess.run(
+        [str(DUTYROOM), "handover", "--config", str(config), "--state", str(state)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        preexec_fn=lambda: os.umask(0o027),  # what systemd's UMask=0027 does
+    )
+
+    assert written.returncode == 0, written.stderr
+    path = Path(written.stdout.strip().removeprefix("handover written: "))
+    assert path.parent == state / "handovers"
+    assert oct(path.stat().st_mode & 0o777) == oct(0o640)
+    assert oct((state / "audit.key").stat().st_mode & 0o777) == oct(0o600)
