@@ -154,9 +154,9 @@ def _verify_actions(connection: sqlite3.Connection, report: AuditReport) -> Audi
 
 
 def _verify_recorded_head(connection: sqlite3.Connection, report: AuditReport, recorded: RecordedHead) -> AuditReport:
-    row = connection.execute("SELECT hash FROM audit WHERE seq = ?", (recorded.seq,)).fetchone()
     if recorded.seq == 0 and recorded.hash == GENESIS_HASH:
-        return report
+        return report  # recorded while the log was empty: whatever came after, nothing before it can be checked
+    row = connection.execute("SELECT hash FROM audit WHERE seq = ?", (recorded.seq,)).fetchone()
     if row is None:
         problem = f"record {recorded.seq}, the head {recorded.source} recorded, is missing: the log was cut after it"
         return _bad(report.records, problem, recorded.seq)
