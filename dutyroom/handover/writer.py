@@ -25,6 +25,7 @@ from dutyroom.documents.render import render
 from dutyroom.documents.scrub import Scrubber, configured_secrets
 from dutyroom.documents.wording import Wording
 from dutyroom.handover import alerts, runs, status, verdict
+from dutyroom.handover.audit_head import audit_head_text
 from dutyroom.handover.context import HandoverContext, gather
 from dutyroom.handover.shifts import ShiftWindow, handover_file_name, shift_window
 from dutyroom.handover.signoff import (
@@ -182,7 +183,7 @@ def sign_handover(room: Room, store: Store, now: float, *, actor: Identity, path
         role = mine.role
     words = Wording(lang, room.config.timezone)
     scrub = Scrubber(configured_secrets(room.config))
-    signed = body + "\n" + render_signoff(words, scrub, signatures, fmt, lang == "zh")
+    signed = body + "\n" + render_signoff(words, scrub, signatures, fmt, lang == "zh") + audit_head_text(store, lang)
     try:
         write_atomically(path, signed)
     except OSError as error:

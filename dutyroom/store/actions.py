@@ -15,6 +15,7 @@ from typing import Any
 
 from dutyroom.actions_model import ActionDecodeError, OperatorAction, UnreadableAction, action_from_fields
 from dutyroom.store.audit import action_detail_text, append_audit
+from dutyroom.store.audit_key import AuditKey
 from dutyroom.store.records import (
     ActionRecord,
     StoredAction,
@@ -27,13 +28,13 @@ from dutyroom.store.records import (
 _ACTION_COLUMNS = "id, at, kind, actor, alert, payload, drill, audit_seq"
 
 
-def insert_action(connection: sqlite3.Connection, action: ActionRecord) -> StoredAction:
+def insert_action(connection: sqlite3.Connection, action: ActionRecord, key: AuditKey) -> StoredAction:
     """Insert the action and append its audit record, inside the caller's write transaction."""
     payload = validate_action(action)
     payload_text, actor_text, at = canonical_json(payload), identity_json(action.actor), float(action.at)
     action_id = last_action_id(connection) + 1
     detail = action_detail_text(action_id, action.alert, action.drill, payload_text)
-    seq = append_audit(connection, at, action.actor, action.kind, detail)
+    seq = append_audit(connection, at, action.actor, action.kind, detail, key)
     row = (action_id, at, action.kind, actor_text, action.alert, payload_text, int(action.drill), seq)
     connection.execute(f"INSERT INTO actions({_ACTION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row)
     return _stored_action(row)

@@ -4,8 +4,9 @@ SQLite in WAL mode with a 5 s busy timeout, so readers never wait for writers an
 actions are committed with `synchronous=FULL` before `record_action` returns: a caller may show an action as
 done only after that, and an action that raised was not recorded. Engine state, timeline and metric history
 use `synchronous=NORMAL` (a power cut may lose their last moments, never corrupt them). Each action is
-written together with its hash-chained audit record (see `dutyroom.store.audit`) in one transaction. Metric history
-retention is documented in `dutyroom.store.history`, the timeline's in `dutyroom.store.timeline`.
+written together with its keyed, hash-chained audit record (see `dutyroom.store.audit`) in one transaction; a
+Store opened for writing holds the audit key (`dutyroom.store.audit_key`), a read-only one when it can. Metric
+history retention is documented in `dutyroom.store.history`, the timeline's in `dutyroom.store.timeline`.
 
 A Store is used by one thread at a time (a lock serialises stray concurrent calls); processes each open
 their own Store on the same state directory.
@@ -27,8 +28,10 @@ from typing import Any
 
 from dutyroom.model import Event, Identity, Labels, Sample, Transition
 from dutyroom.store.actions import insert_action, last_action_id, select_actions_after, select_actions_between
-from dutyroom.store.audit import REFUSAL_KIND, AuditReport, append_audit, detail_text
-from dutyroom.store.audit import verify_connection as _verify_connection
+from dutyroom.store.audit import GENESIS_HASH, REFUSAL_KIND, append_audit, detail_text, seal_chain
+from dutyroom.store.audit_key import AuditKey, AuditKeyError, load_or_create_key, read_key
+from dutyroom.store.audit_verify import AuditReport, RecordedHead
+from dutyroom.store.audit_verify import verify_connection as _verify_connection
 from dutyroom.store.beacon import read_beacon
 from dutyroom.store.history import MetricHistory
 from dutyroom.store.records import (
@@ -71,17 +74,21 @@ HEARTBEAT_KEY = "poller.heartbeat"
 class Store:
     """The state directory's database: `Store.open(state_dir)`; close it, or use it as a context manager."""
 
-    def __init__(self, connection: sqlite3.Connection, db_path: Path) -> None:
+    def __init__(
+        self, connection: sqlite3.Connection, db_path: Path, key: AuditKey | None = None, key_problem: str = ""
+    ) -> None:
         self._connection: sqlite3.Connection | None = connection
         self._db_path = db_path
         self._lock = threading.Lock()
         self._history = MetricHistory()
+        self._key = key
+        self._key_problem = key_problem
 
     @classmethod
     def open(cls, state_dir: Path) -> Store:
-        """Open (creating if needed: directory 0700, database, schema) the store in `state_dir`."""
+        """Open (creating if needed: directory 0700, database, schema, audit key) the store in `state_dir`."""
         connection, db_path = open_database(Path(state_dir))
-        return cls(connection, db_path)
+        return cls._keyed_writer(connection, db_path)
 
     @classmethod
     def open_existing(cls, state_dir: Path, *, read_only: bool = True) -> Store:
@@ -89,7 +96,30 @@ class Store:
         StoreError. Read-only by default (what the read commands use: a mistyped --state must never look like an
         empty, all-clear room); `read_only=False` for commands that record into a room that must already exist."""
         connection, db_path = open_existing_database(Path(state_dir), read_only=read_only)
-        return cls(connection, db_path)
+        if not read_only:
+            return cls._keyed_writer(connection, db_path)
+        try:
+            return cls(connection, db_path, read_key(db_path.parent))
+        except AuditKeyError as error:
+            return cls(connection, db_path, None, str(error))
+
+    @classmethod
+    def _keyed_writer(cls, connection: sqlite3.Connection, db_path: Path) -> Store:
+        """A writer holds the key (created on first use) and starts keying a log written before keys."""
+        try:
+            key = load_or_create_key(db_path.parent)
+        except (AuditKeyError, OSError) as error:
+            connection.close()
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+            raise StoreError(f"{db_path}: cannot open for writing: {reason}") from None
+        store = cls(connection, db_path, key)
+        try:
+            with store._writing("start keying the audit log", durable=True) as writing:
+                seal_chain(writing, key, time.time())
+        except BaseException:
+            store.close()
+            raise
+        return store
 
     @property
     def db_path(self) -> Path:
@@ -118,7 +148,7 @@ class Store:
         busy timeout, disk full, ...); either way nothing was recorded.
         """
         with self._writing(f"record the {action.kind}", durable=True) as connection:
-            return insert_action(connection, action)
+            return insert_action(connection, action, self._writer_key())
 
     def record_refusal(
         self, actor: Identity, kind: str, reason: str, alert: str = "", *, at: float | None = None
@@ -135,7 +165,14 @@ class Store:
         text = detail_text(validated_payload(detail))
         when = time.time() if at is None else float(at)
         with self._writing(f"audit {kind}", durable=True) as connection:
-            return append_audit(connection, when, actor, kind, text)
+            return append_audit(connection, when, actor, kind, text, self._writer_key())
+
+    def audit_head(self) -> tuple[int, str]:
+        """(seq, hash) of the newest audit record as the head stores it; (0, 64 zeros) for an empty log. What is
+        published outside the database (serve's log, a signed handover) to be checked later."""
+        with self._reading("read the audit head") as connection:
+            row = connection.execute("SELECT seq, hash FROM audit_head WHERE id = 1").fetchone()
+        return (int(row[0]), str(row[1])) if row else (0, GENESIS_HASH)
 
     def actions_after(self, after_id: int, limit: int = 1000) -> list[StoredAction]:
         """Actions with id > after_id, oldest first: tail the table by remembering the last id seen."""
@@ -152,9 +189,10 @@ class Store:
         with self._reading("read actions") as connection:
             return last_action_id(connection)
 
-    def verify_audit(self) -> AuditReport:
+    def verify_audit(self, recorded: RecordedHead | None = None) -> AuditReport:
+        """Check the chain with this store's key; `recorded` also checks a head published outside the database."""
         with self._reading("verify the audit log") as connection:
-            return _verify_connection(connection)
+            return _verify_connection(connection, self._key, self._key_problem, recorded)
 
     # Alert engine state and meta values (synchronous=NORMAL).
 
@@ -319,6 +357,11 @@ class Store:
             except sqlite3.Error as exc:
                 raise StoreError(f"{self._db_path}: could not {what}: {exc}") from exc
 
+    def _writer_key(self) -> AuditKey:
+        if self._key is None:
+            raise StoreError(f"{self._db_path}: opened read-only, cannot write the audit log")
+        return self._key
+
     def _open_connection(self) -> sqlite3.Connection:
         if self._connection is None:
             raise StoreError(f"{self._db_path}: the store is closed")
@@ -346,6 +389,11 @@ def verify_audit(source: Store | Path | str) -> AuditReport:
     except sqlite3.Error as exc:
         return AuditReport(ok=False, records=0, problem=f"{path}: cannot open: {exc}")
     try:
-        return _verify_connection(connection)
+        key = read_key(path.parent)
+    except AuditKeyError as error:
+        connection.close()
+        return AuditReport(ok=False, records=0, problem=f"cannot check the keyed chain: {error}", checked=False)
+    try:
+        return _verify_connection(connection, key)
     finally:
         connection.close()

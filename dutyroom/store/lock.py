@@ -16,6 +16,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from dutyroom.store.ownership import check_writer_owns
+
 LOCK_NAME = "poller.lock"
 SERVICE_MARKER = "poller.service"
 ACQUIRE_PATIENCE_S = 0.5
@@ -56,6 +58,7 @@ class PollerLock:
     def acquire(self) -> None:
         """Take the lock or raise StateLocked naming the holder's pid."""
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        check_writer_owns(self.path.parent)  # a one-line StoreError saying what to change, before any file is made
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)  # readable: consoles of other users probe it
         deadline = time.monotonic() + ACQUIRE_PATIENCE_S
         while True:

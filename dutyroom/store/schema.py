@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from dutyroom.atomic import fsync_directory
+from dutyroom.store.ownership import check_writer_owns
 from dutyroom.store.records import StoreError
 
 DB_NAME = "dutyroom.db"
@@ -137,7 +138,14 @@ ALTER TABLE transitions ADD COLUMN flapping INTEGER NOT NULL DEFAULT 0;
 """The rest of the engine's `Transition`, so the store keeps it whole (rows from before read back with an
 unknown state, no reason and no notification)."""
 
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3)
+SCHEMA_V4 = """
+ALTER TABLE audit ADD COLUMN key_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit_head ADD COLUMN mac TEXT NOT NULL DEFAULT '';
+"""
+"""The keyed audit chain (`dutyroom.store.audit`): records from before keep `key_id = ''` and their plain hashes;
+the first writer that opens the store appends a keyed record after them."""
+
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4)
 """MIGRATIONS[n] takes the schema from version n to n + 1."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -183,6 +191,8 @@ def open_existing_database(state_dir: Path, *, read_only: bool) -> tuple[sqlite3
         raise StoreError(f"state directory {state_dir} {reason}")
     if not db_path.is_file():
         raise StoreError(f"{state_dir} is not a dutyroom state directory (no {DB_NAME})")
+    if not read_only:
+        check_writer_owns(state_dir)
     mode = "ro" if read_only else "rw"
     try:
         connection = sqlite3.connect(
@@ -277,7 +287,7 @@ def _switch_to_wal(connection: sqlite3.Connection, db_path: Path) -> None:
 
 
 def _prepare_state_dir(state_dir: Path) -> bool:
-    """Create the state directory 0700 if missing (True when created); refuse a world-writable one."""
+    """Create the state directory 0700 if missing (True when created); refuse one this user may not own alone."""
     created = False
     try:
         try:
@@ -290,8 +300,5 @@ def _prepare_state_dir(state_dir: Path) -> bool:
         raise StoreError(f"{state_dir}: cannot use as the state directory: {exc.strerror or exc}") from exc
     if not stat.S_ISDIR(mode):
         raise StoreError(f"{state_dir}: the state directory is not a directory")
-    if mode & stat.S_IWOTH:
-        raise StoreError(
-            f"{state_dir}: the state directory is writable by others; refusing to keep the audit log there"
-        )
+    check_writer_owns(state_dir)
     return created

@@ -249,10 +249,10 @@ def test_a_user_who_cannot_read_the_secrets_can_still_list_alerts() -> None:
         (folder / "site" / "playbooks").chmod(0o755)
         site.write(BASE.format(name="room") + SNMP_TARGET.format(port=free_udp_port(), profile="ups-mib"))
         site.config.chmod(0o644)
-        site.state.mkdir(mode=0o770)
+        site.state.mkdir(mode=0o750)
         os.chown(site.state, 0, 65534)
-        site.state.chmod(0o2770)  # the operators' group shares the state; the poller's secrets stay its own
-        site.serve(umask=0o007)
+        site.state.chmod(0o2750)  # the operators' group reads the state; the poller's secrets stay its own
+        site.serve(umask=0o027)
         wait_for(lambda: any(alert["rule"] == "disk-used" for alert in site.alerts()), "the first alert")
         for path in site.state.glob("dutyroom.db*"):
             path.chmod(stat.S_IMODE(path.stat().st_mode) | 0o060)

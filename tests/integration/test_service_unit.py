@@ -1,11 +1,14 @@
 """The shipped systemd unit (packaging/dutyroom.service) asks for what `serve` provides (Type=notify, the
-watchdog, SIGHUP for reload) and passes systemd's own checker; its hardening keeps a low exposure score."""
+watchdog, SIGHUP for reload) and passes systemd's own checker; its hardening keeps a low exposure score. The
+sysusers.d and tmpfiles.d snippets, applied by systemd's own tools to a scratch root, make the user and the
+directories the unit names, with the modes it sets."""
 
 from __future__ import annotations
 
 import configparser
 import re
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -16,13 +19,19 @@ pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
 UNIT = ROOT / "packaging" / "dutyroom.service"
+SYSUSERS = ROOT / "packaging" / "sysusers.d" / "dutyroom.conf"
+TMPFILES = ROOT / "packaging" / "tmpfiles.d" / "dutyroom.conf"
 
 
-def service_section() -> configparser.SectionProxy:
+def unit_sections() -> configparser.ConfigParser:
     parser = configparser.ConfigParser(strict=False, interpolation=None)
     parser.optionxform = str  # type: ignore[assignment,method-assign]
     parser.read_string(UNIT.read_text())
-    return parser["Service"]
+    return parser
+
+
+def service_section() -> configparser.SectionProxy:
+    return unit_sections()["Service"]
 
 
 def test_the_unit_asks_for_what_serve_speaks() -> None:
@@ -58,4 +67,48 @@ def test_systemd_accepts_the_unit_and_rates_its_exposure_low(tmp_path: Path) -> 
         pytest.skip(f"this systemd-analyze cannot rate a unit offline: {security.stderr.strip()}")
     score = re.search(r"Overall exposure level for dutyroom.service: (\d+\.\d+)", security.stdout)
     assert score is not None, security.stdout + security.stderr
+    print(f"systemd-analyze security rates packaging/dutyroom.service {score.group(1)}")
     assert float(score.group(1)) <= 3.0
+
+
+def test_the_unit_installs_and_names_the_service_directories() -> None:
+    unit = unit_sections()
+    service = unit["Service"]
+
+    assert unit["Install"]["WantedBy"] == "multi-user.target"
+    assert (service["User"], service["Group"]) == ("dutyroom", "dutyroom")
+    assert service["ConfigurationDirectory"] == service["StateDirectory"] == service["RuntimeDirectory"] == "dutyroom"
+    assert service["StateDirectoryMode"] == "0750"  # the duty group reads; serve refuses a group-writable one
+    assert service["UMask"] == "0027"  # handover files readable by the duty group, never by others
+
+
+def test_sysusers_and_tmpfiles_make_the_user_and_directories(tmp_path: Path) -> None:
+    sysusers, tmpfiles = shutil.which("systemd-sysusers"), shutil.which("systemd-tmpfiles")
+    if sysusers is None or tmpfiles is None:
+        pytest.skip("systemd-sysusers or systemd-tmpfiles is not installed")
+    (tmp_path / "etc").mkdir()
+
+    users = subprocess.run(
+        [sysusers, f"--root={tmp_path}", "-"], input=SYSUSERS.read_text(), capture_output=True, text=True, timeout=60
+    )
+    dirs = subprocess.run(
+        [tmpfiles, f"--root={tmp_path}", "--create", "-"],
+        input=TMPFILES.read_text(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert users.returncode == 0, users.stderr
+    assert dirs.returncode == 0, dirs.stderr
+    passwd = {line.split(":")[0]: line.split(":") for line in (tmp_path / "etc" / "passwd").read_text().splitlines()}
+    uid, gid = int(passwd["dutyroom"][2]), int(passwd["dutyroom"][3])
+    assert passwd["dutyroom"][6] == "/usr/sbin/nologin"
+    expected = {
+        "etc/dutyroom": (0o750, 0, gid),
+        "var/lib/dutyroom": (0o750, uid, gid),
+        "var/lib/dutyroom/handovers": (0o750, uid, gid),
+    }
+    for path, (mode, owner, group) in expected.items():
+        info = (tmp_path / path).stat()
+        assert (stat.S_IMODE(info.st_mode), info.st_uid, info.st_gid) == (mode, owner, group), path

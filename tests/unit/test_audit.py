@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ import pytest
 from dutyroom.actions_model import Ack, Note, Silence, StepTick, Unack
 from dutyroom.model import Identity
 from dutyroom.store.audit import GENESIS_HASH, record_hash
+from dutyroom.store.audit_key import read_key
 from dutyroom.store.database import ActionRecord, Store, verify_audit
 from dutyroom.store.records import canonical_json
 
@@ -123,9 +125,25 @@ def test_removing_the_newest_records_is_noticed_by_the_head(state_dir: Path, tam
     assert "records 5 to 6 are missing" in report.problem
 
 
-def test_a_rewritten_record_with_a_fresh_hash_breaks_the_next_link(state_dir: Path, tamper: sqlite3.Connection) -> None:
+def test_a_rewritten_record_with_a_fresh_keyed_hash_breaks_the_next_link(
+    state_dir: Path, tamper: sqlite3.Connection
+) -> None:
     seq, at, actor, kind, _detail, prev_hash = tamper.execute(
         "SELECT seq, at, actor, kind, detail, prev_hash FROM audit WHERE seq = 3"
+    ).fetchone()
+    forged_detail = '{"action_id":3,"alert":"fp-2","drill":false,"payload":{"n":99}}'
+    forged_hash = record_hash(prev_hash, seq, at, actor, kind, forged_detail, read_key(state_dir))
+    tamper.execute("UPDATE audit SET detail = ?, hash = ? WHERE seq = 3", (forged_detail, forged_hash))
+
+    report = verify_audit(state_dir)
+
+    assert (report.ok, report.bad_seq) == (False, 4)
+    assert "does not link" in report.problem
+
+
+def test_a_record_rehashed_without_the_key_is_named(state_dir: Path, tamper: sqlite3.Connection) -> None:
+    seq, at, actor, kind, prev_hash = tamper.execute(
+        "SELECT seq, at, actor, kind, prev_hash FROM audit WHERE seq = 3"
     ).fetchone()
     forged_detail = '{"action_id":3,"alert":"fp-2","drill":false,"payload":{"n":99}}'
     forged_hash = record_hash(prev_hash, seq, at, actor, kind, forged_detail)
@@ -133,8 +151,8 @@ def test_a_rewritten_record_with_a_fresh_hash_breaks_the_next_link(state_dir: Pa
 
     report = verify_audit(state_dir)
 
-    assert (report.ok, report.bad_seq) == (False, 4)
-    assert "does not link" in report.problem
+    assert (report.ok, report.bad_seq) == (False, 3)
+    assert "record 3 has a hash recomputed without the key" in report.problem
 
 
 def test_renumbering_to_hide_a_gap_is_noticed(state_dir: Path, tamper: sqlite3.Connection) -> None:
@@ -171,8 +189,9 @@ def test_a_missing_database_is_a_failed_report(tmp_path: Path) -> None:
     assert "nowhere" in report.problem
 
 
-def test_the_hash_is_sha256_of_prev_hash_and_the_canonical_record(state_dir: Path) -> None:
-    """The documented formula, recomputed independently, so an outside tool can verify the log."""
+def test_the_hash_is_an_hmac_of_prev_hash_and_the_canonical_record(state_dir: Path) -> None:
+    """The documented formula, recomputed independently, so an outside tool holding the key can verify the log."""
+    secret = bytes.fromhex((state_dir / "audit.key").read_text().strip())
     with sqlite3.connect(state_dir / "dutyroom.db") as connection:
         rows = connection.execute("SELECT seq, at, actor, kind, detail, prev_hash, hash FROM audit ORDER BY seq")
         previous = GENESIS_HASH
@@ -184,7 +203,7 @@ def test_the_hash_is_sha256_of_prev_hash_and_the_canonical_record(state_dir: Pat
                 "kind": kind,
                 "seq": seq,
             }
-            expected = hashlib.sha256((previous + canonical_json(record)).encode()).hexdigest()
+            expected = hmac.new(secret, (previous + canonical_json(record)).encode(), hashlib.sha256).hexdigest()
             assert (prev_hash, stored_hash) == (previous, expected)
             assert detail == canonical_json(json.loads(detail))
             previous = stored_hash

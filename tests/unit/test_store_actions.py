@@ -12,6 +12,7 @@ from dutyroom.actions_model import Ack, DrillEvent, Note, OperatorAction, Silenc
 from dutyroom.model import Identity
 from dutyroom.store.actions import last_action_id
 from dutyroom.store.audit import action_detail_text, append_audit
+from dutyroom.store.audit_key import read_key
 from dutyroom.store.database import ActionRecord, Store, StoreError
 from dutyroom.store.records import canonical_json, identity_json
 
@@ -161,7 +162,8 @@ def write_the_old_way(state_dir: Path, kind: str, payload: dict[str, object], al
         connection.execute("BEGIN IMMEDIATE")
         action_id = last_action_id(connection) + 1
         payload_text = canonical_json(payload)
-        seq = append_audit(connection, at, ALICE, kind, action_detail_text(action_id, alert, False, payload_text))
+        detail = action_detail_text(action_id, alert, False, payload_text)
+        seq = append_audit(connection, at, ALICE, kind, detail, read_key(state_dir))
         row = (action_id, at, kind, identity_json(ALICE), alert, payload_text, 0, seq)
         connection.execute(f"INSERT INTO actions({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row)
         connection.execute("COMMIT")

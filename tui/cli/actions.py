@@ -10,6 +10,7 @@ import json
 import sys
 import time
 from datetime import datetime, tzinfo
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.cli.common import CommandFailed, load_or_fail, open_existing_store
@@ -64,6 +65,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
 
     audit = commands.add_parser("audit", parents=[common], help="the audit log")
     audit.add_argument("action", choices=["verify"])
+    audit.add_argument(
+        "--against",
+        type=Path,
+        metavar="HANDOVER",
+        help="also check the audit head a signed handover file recorded (catches a rewrite after it)",
+    )
     audit.set_defaults(handler=cmd_audit)
 
 
@@ -212,12 +219,12 @@ def cmd_note(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
+    from tui.cli.audit_verify import verify_lines
+
     with open_existing_store(args.state) as store:
-        report = store.verify_audit()
-    if report.ok:
-        print(f"audit log intact: {report.records} records")
-        return 0
-    raise CommandFailed(f"audit log damaged: {report.problem}")
+        for line in verify_lines(store, args.against):
+            print(line)
+    return 0
 
 
 def _duration(text: str) -> float:

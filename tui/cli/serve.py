@@ -38,6 +38,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from dutyroom.config.problems import ConfigError
     from dutyroom.room import load_room
     from dutyroom.store.lock import PollerLock, StateLocked
+    from dutyroom.store.records import StoreError
 
     configure_service_logging()
     try:
@@ -49,7 +50,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     lock = PollerLock(args.state)
     try:
         lock.acquire()
-    except (StateLocked, OSError) as error:
+    except (StateLocked, StoreError, OSError) as error:
         log.error("%s", error)
         return 1
     try:
@@ -76,6 +77,8 @@ async def _serve(poller: Poller, seconds: float | None) -> None:
     import asyncio
     import signal
 
+    from collectors.service.audit_head import publish_audit_heads
+
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
 
@@ -90,4 +93,4 @@ async def _serve(poller: Poller, seconds: float | None) -> None:
     loop.add_signal_handler(signal.SIGHUP, poller.request_reload)
     if seconds is not None:
         loop.call_later(seconds, stop_because, f"--seconds {seconds:g} elapsed")
-    await poller.run(stop)
+    await asyncio.gather(poller.run(stop), publish_audit_heads(poller.store.audit_head, stop))
