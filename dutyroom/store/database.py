@@ -44,10 +44,12 @@ from dutyroom.store.records import (
 )
 from dutyroom.store.schema import DB_NAME, open_database, open_existing_database
 from dutyroom.store.timeline import (
+    ActionSubject,
     insert_events,
     insert_transitions,
     last_transition_id,
     prune_timeline,
+    select_action_subjects,
     select_events,
     select_transitions,
     select_transitions_after,
@@ -250,6 +252,11 @@ class Store:
         """Each alert's latest transition before `at` (its state when a report period starts)."""
         with self._reading("read alert transitions") as connection:
             return select_transitions_before(connection, at)
+
+    def action_subjects(self, actions: Sequence[StoredAction]) -> dict[int, ActionSubject]:
+        """The target and rule each action is about, by action id (its alert is only a fingerprint)."""
+        with self._reading("read alert transitions") as connection:
+            return select_action_subjects(connection, actions)
 
     # Metric history (synchronous=NORMAL; retention in dutyroom.store.history).
 

@@ -60,13 +60,13 @@ async def test_timeline_newest_first_filtered_by_kind_and_text(source: FakeSourc
         assert isinstance(app.screen, TimelineScreen)
         table = app.screen.query_one(LineTable)
         texts = [row.cells[4].plain for row in table.rows]
-        assert texts[0] == "[DRILL] trap received: highTemp"
-        assert texts[-1].startswith("ups-runtime-low: pending -> firing")
+        assert texts[0] == "[DRILL] trap: trap received: highTemp"
+        assert texts[-1] == "ups-runtime-low pending -> firing crit: 8 min"
         await pilot.press("3")
         assert all(row.cells[1].plain != "action" for row in table.rows)
         await pilot.press("3", "slash", *"ups-a", "enter")
         assert {row.cells[2].plain for row in table.rows} == {"ups-a"}
-        assert len(table.rows) == 4
+        assert len(table.rows) == 6
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
 
