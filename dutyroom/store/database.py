@@ -29,6 +29,7 @@ from dutyroom.model import Event, Identity, Labels, Sample, Transition
 from dutyroom.store.actions import insert_action, last_action_id, select_actions_after, select_actions_between
 from dutyroom.store.audit import REFUSAL_KIND, AuditReport, append_audit, detail_text
 from dutyroom.store.audit import verify_connection as _verify_connection
+from dutyroom.store.audit_trail import AuditFilter, AuditRecord, select_audit_records
 from dutyroom.store.beacon import read_beacon
 from dutyroom.store.history import MetricHistory
 from dutyroom.store.records import (
@@ -157,6 +158,11 @@ class Store:
     def verify_audit(self) -> AuditReport:
         with self._reading("verify the audit log") as connection:
             return _verify_connection(connection)
+
+    def audit_records(self, chosen: AuditFilter) -> list[AuditRecord]:
+        """The audit log's records that `chosen` picks, in the order written (`dutyroom audit list`)."""
+        with self._reading("read the audit log") as connection:
+            return select_audit_records(connection, chosen)
 
     # Alert engine state and meta values (synchronous=NORMAL).
 
