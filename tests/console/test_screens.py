@@ -79,7 +79,8 @@ async def test_help_lists_every_key(source: FakeSource) -> None:
         rendered = ""
         for grid in ("#help-keys", "#help-run-keys"):
             table = app.screen.query_one(grid, Static).content
-            rendered += "".join(segment.text for segment in app.console.render(table))  # type: ignore[arg-type]
+            wide = app.console.options.update_width(200)  # one line per key, whatever the terminal
+            rendered += "".join(segment.text for segment in app.console.render(table, wide))  # type: ignore[arg-type]
         for key, description, _ in (*KEY_HELP, *RUN_KEY_HELP):
             assert key in rendered
             assert description in rendered

@@ -103,6 +103,7 @@ class TimelineTable(LineTable):
 
 
 class TimelineScreen(Screen[None]):
+    HELP_TOPIC: ClassVar[str] = "timeline"
     DEFAULT_CSS = """
     TimelineScreen {
         #timeline-head { background: $panel; text-style: bold; }
@@ -143,7 +144,7 @@ class TimelineScreen(Screen[None]):
         ]
         ellipsis = ASCII_ELLIPSIS if self.context.settings.ascii_only else ELLIPSIS
         yield TimelineTable(columns, "-", ellipsis=ellipsis, id="timeline")
-        yield TextLabel(plain(translate("hint.back")), id="timeline-hints")
+        yield TextLabel(plain(translate("hint.timeline")), id="timeline-hints")
         yield TooSmallNotice(translate)
 
     def on_mount(self) -> None:
@@ -197,4 +198,5 @@ class TimelineScreen(Screen[None]):
         self.dismiss(None)
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(self.context.translate))
+        ascii_only = self.context.settings.ascii_only
+        self.app.push_screen(HelpScreen(self.context.translate, topic=self.HELP_TOPIC, ascii_only=ascii_only))
