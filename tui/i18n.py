@@ -139,7 +139,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "legend.esc": ("escalated: unhandled past its deadline", "已升级：超时未处理"),
     "legend.drill": ("a drill, not a real incident", "演练，非真实事件"),
     "legend.capped": ("severity lowered by the trading-session rule", "按交易时段规则降低了级别"),
-    "legend.lowered": ("after a severity: lowered on purpose (see CAP)", "级别后：有意降低（见 CAP）"),
+    "legend.lowered": ("after a severity: lowered on purpose (see CAP)", "级别后：有意降低（见“降级”标记）"),
     "legend.phase": ("not firing yet (pending) or over (resolved)", "尚未触发（待定）或已结束（已恢复）"),
     "legend.step.open": ("playbook step not done", "预案步骤未完成"),
     "legend.step.done": ("step done", "步骤已完成"),

@@ -60,7 +60,7 @@ async def test_timeline_newest_first_filtered_by_kind_and_text(source: FakeSourc
         assert isinstance(app.screen, TimelineScreen)
         table = app.screen.query_one(LineTable)
         texts = [row.cells[4].plain for row in table.rows]
-        assert texts[0] == "[DRILL] trap: trap received: highTemp"
+        assert texts[0] == "[DRILL] trap received: highTemp"
         assert texts[-1] == "ups-runtime-low pending -> firing crit: 8 min"
         await pilot.press("3")
         assert all(row.cells[1].plain != "action" for row in table.rows)

@@ -73,6 +73,17 @@ def test_help(snap_compare: SnapCompare, language: str) -> None:
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+def test_help_wide_with_the_legend(snap_compare: SnapCompare, language: str) -> None:
+    assert snap_compare(snapshot_app(language), press=["question_mark", "end"], terminal_size=(120, 40))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_timeline_entry_in_full(snap_compare: SnapCompare, language: str) -> None:
+    press = ["t", "slash", *"ticket", "enter", "enter"]
+    assert snap_compare(snapshot_app(language), press=press, terminal_size=(80, 24))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_quit_confirmation(snap_compare: SnapCompare, language: str) -> None:
     assert snap_compare(snapshot_app(language), press=["q"], terminal_size=(80, 24))
 

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -156,7 +157,8 @@ class TimelineScreen(Screen[None]):
     def reload(self) -> None:
         now = self.context.clock()
         with contextlib.suppress(Exception):  # a failing source leaves the last entries on screen
-            self.entries = list(self.context.source.timeline(now - WINDOW_S, now, tuple(KINDS)))
+            # No upper bound: an action another process recorded a moment "after" this console's clock shows too.
+            self.entries = list(self.context.source.timeline(now - WINDOW_S, math.inf, tuple(KINDS)))
         self._show(now)
 
     def _show(self, now: float | None = None) -> None:

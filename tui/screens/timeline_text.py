@@ -16,7 +16,9 @@ def what_happened(entry: TimelineEntry, translate: Translator) -> str:
     head = " ".join(part for part in _head(entry, translate) if part)
     if not entry.text:
         return head
-    return f"{head}{translate('timeline.then')}{entry.text}" if head else entry.text
+    if not head or entry.text.lower().startswith(head.lower()):  # "agent restarted: agent restarted (...)" once
+        return entry.text
+    return f"{head}{translate('timeline.then')}{entry.text}"
 
 
 def _head(entry: TimelineEntry, translate: Translator) -> list[str]:
