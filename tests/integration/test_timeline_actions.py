@@ -117,10 +117,10 @@ async def test_filtering_the_timeline_by_a_target_finds_every_operator_action_on
             shown = what_column(app)
             assert {row.cells[2].plain for row in app.screen.query_one(LineTable).rows} == {"ups-a"}
             for expected in (
-                "acknowledged ups-runtime-low: vendor called",
-                "ticked step 1 ups-runtime-low",
-                "joined a playbook run ups-runtime-low",
-                "playbook run started ups-on-battery",
+                "acknowledged: vendor called (ups-runtime-low)",
+                "ticked step 1 (ups-runtime-low)",
+                "joined a playbook run (ups-runtime-low)",
+                "playbook run started (ups-on-battery)",
                 "ups-runtime-low inactive -> firing crit: 8",
             ):
                 assert expected in shown, (expected, shown)
@@ -129,6 +129,6 @@ async def test_filtering_the_timeline_by_a_target_finds_every_operator_action_on
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.press("t", "slash", *"ups-runtime-low", "enter")
             shown = what_column(app)
-            assert "确认告警 ups-runtime-low：vendor called" in shown
-            assert "并入预案执行 ups-runtime-low" in shown
+            assert "确认告警：vendor called（ups-runtime-low）" in shown
+            assert "并入预案执行（ups-runtime-low）" in shown
             assert not any("run-join" in text or "firing" in text for text in shown)

@@ -12,13 +12,20 @@ from tui.i18n import Translator
 
 
 def what_happened(entry: TimelineEntry, translate: Translator) -> str:
-    """The words for the entry's 'What' column: kind of change, rule and step first, then the free text."""
+    """The words for the entry's 'What' column: what changed, then the free text, which must fit the most.
+
+    A transition leads with its rule (the rule is what changed); an action leads with what was done and ends
+    with the rule it was about, so a comment is not pushed out of a narrow column by a long rule name.
+    """
     head = " ".join(part for part in _head(entry, translate) if part)
-    if not entry.text:
-        return head
-    if not head or entry.text.lower().startswith(head.lower()):  # "agent restarted: agent restarted (...)" once
-        return entry.text
-    return f"{head}{translate('timeline.then')}{entry.text}"
+    text = entry.text
+    if text and head and not text.lower().startswith(head.lower()):  # "agent restarted: agent restarted (...)" once
+        text = f"{head}{translate('timeline.then')}{text}"
+    elif not text:
+        text = head
+    if entry.kind == "action" and entry.rule:
+        text = translate("timeline.about", text=text, rule=entry.rule)
+    return text
 
 
 def _head(entry: TimelineEntry, translate: Translator) -> list[str]:
@@ -29,7 +36,7 @@ def _head(entry: TimelineEntry, translate: Translator) -> list[str]:
             return [entry.rule, change, severity]
         case "action":
             step = translate("timeline.step", step=entry.step) if entry.step else ""
-            return [_word(translate, "timeline.did", entry.what), step, entry.rule]
+            return [_word(translate, "timeline.did", entry.what), step]
         case _:
             return [_word(translate, "timeline.event_kind", entry.what)]
 
