@@ -75,7 +75,8 @@ def _subjects(store: Store, records: list[AuditRecord]) -> dict[int, ActionSubje
     """The target and rule of each action's record, by audit seq (other records are about no alert)."""
     if not records:
         return {}
-    actions = store.actions_between(records[0].at, records[-1].at + 1.0)
+    times = [record.at for record in records]  # in seq order; two processes' clocks need not agree
+    actions = store.actions_between(min(times), max(times) + 1.0)
     wanted = {record.seq for record in records}
     listed = [action for action in actions if action.audit_seq in wanted]
     by_action = store.action_subjects(listed)
