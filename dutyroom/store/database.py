@@ -51,6 +51,7 @@ from dutyroom.store.timeline import (
     last_transition_id,
     prune_timeline,
     select_action_subjects,
+    select_alert_subjects,
     select_events,
     select_transitions,
     select_transitions_after,
@@ -263,6 +264,11 @@ class Store:
         """The target and rule each action is about, by action id (its alert is only a fingerprint)."""
         with self._reading("read alert transitions") as connection:
             return select_action_subjects(connection, actions)
+
+    def alert_subjects(self, fingerprints: Collection[str]) -> dict[str, ActionSubject]:
+        """The target and rule of each alert fingerprint the transitions know."""
+        with self._reading("read alert transitions") as connection:
+            return select_alert_subjects(connection, fingerprints)
 
     # Metric history (synchronous=NORMAL; retention in dutyroom.store.history).
 

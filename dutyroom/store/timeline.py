@@ -143,7 +143,7 @@ def select_action_subjects(connection: sqlite3.Connection, actions: Sequence[Sto
     about the alert that started its run. An action none of these resolve maps to empty words.
     """
     fingerprints = {action.alert for action in actions if action.alert}
-    by_alert = _alert_subjects(connection, fingerprints)
+    by_alert = select_alert_subjects(connection, fingerprints)
     run_ids = {
         action.action.run
         for action in actions
@@ -164,7 +164,8 @@ def select_action_subjects(connection: sqlite3.Connection, actions: Sequence[Sto
     return subjects
 
 
-def _alert_subjects(connection: sqlite3.Connection, fingerprints: Collection[str]) -> dict[str, ActionSubject]:
+def select_alert_subjects(connection: sqlite3.Connection, fingerprints: Collection[str]) -> dict[str, ActionSubject]:
+    """The target and rule of each alert fingerprint that left a transition (unknown ones are left out)."""
     found: dict[str, ActionSubject] = {}
     ordered = sorted(fingerprints)
     for start in range(0, len(ordered), _QUERY_CHUNK):

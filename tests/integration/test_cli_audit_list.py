@@ -76,7 +76,7 @@ def test_every_record_in_the_order_written_with_target_rule_and_comment(room: li
         "#1  2026-03-02 10:00:00  alice from 10.9.0.7  ack  ups-a ups-runtime-low: vendor called, ticket 4471",
         "#2  2026-03-02 10:10:00  bob  note  ups-a ups-runtime-low: runtime 12 min \\x1b[2J",
         "#3  2026-03-02 11:00:00  alice from 10.9.0.7  step  ups-a ups-runtime-low: step 3",
-        "#4  2026-03-02 12:00:00  carol  refused ack: carol is a viewer",
+        "#4  2026-03-02 12:00:00  carol  refused ack  ups-a ups-runtime-low: carol is a viewer",
     ]
     assert "\x1b" not in result.stdout
 

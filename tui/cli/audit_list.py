@@ -72,7 +72,7 @@ def cmd_audit_list(args: argparse.Namespace) -> int:
 
 
 def _subjects(store: Store, records: list[AuditRecord]) -> dict[int, ActionSubject]:
-    """The target and rule of each action's record, by audit seq (other records are about no alert)."""
+    """The target and rule of each action's record and each refused attempt's alert, by audit seq."""
     if not records:
         return {}
     times = [record.at for record in records]  # in seq order; two processes' clocks need not agree
@@ -80,7 +80,11 @@ def _subjects(store: Store, records: list[AuditRecord]) -> dict[int, ActionSubje
     wanted = {record.seq for record in records}
     listed = [action for action in actions if action.audit_seq in wanted]
     by_action = store.action_subjects(listed)
-    return {action.audit_seq: by_action[action.id] for action in listed if action.id in by_action}
+    subjects = {action.audit_seq: by_action[action.id] for action in listed if action.id in by_action}
+    refused = {record.seq: str(record.detail.get("alert", "")) for record in records if record.kind == "refused"}
+    by_alert = store.alert_subjects({alert for alert in refused.values() if alert})
+    subjects.update({seq: by_alert[alert] for seq, alert in refused.items() if alert in by_alert})
+    return subjects
 
 
 def record_line(record: AuditRecord, subject: ActionSubject | None, timezone: ZoneInfo) -> str:
