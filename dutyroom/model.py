@@ -60,11 +60,13 @@ STATE_SYMBOLS = {
 STATE_ASCII_SYMBOLS = {
     State.CRITICAL: "X",
     State.UNREACHABLE: "#",
-    State.WARNING: "!",
+    State.WARNING: "^",  # "!" marks an unacknowledged critical alert; "^" is the triangle
     State.UNKNOWN: "?",
     State.STALE: "~",
     State.OK: "+",
 }
+"""For terminals without the symbols above (`--ascii`, TERM=linux): one character per state, none of them used
+for anything else on screen (`!` is the unhandled mark, `...` the ellipsis)."""
 STATE_RANKS = {
     State.CRITICAL: 6,
     State.UNREACHABLE: 5,

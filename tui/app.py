@@ -33,6 +33,7 @@ from dutyroom.actions_model import (
 )
 from dutyroom.operators.desk import ActionDesk
 from dutyroom.operators.planning import Intent, StartDrill
+from dutyroom.operators.roles import Role
 from dutyroom.store.liveness import PollerLiveness
 from dutyroom.textclean import clean_text
 from dutyroom.views.console_source import ConsoleSource
@@ -45,9 +46,16 @@ from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.screens.poller_watch import LivenessReader, OutageWatch, StaleWhileDown
 from tui.screens.step_keys import CONFIRM, TICK, UNDO
-from tui.screens.terminal_profile import REMOTE_ENVIRONMENT, is_remote_session, terminal_has_16_colors
+from tui.screens.terminal_profile import (
+    REMOTE_ENVIRONMENT,
+    is_remote_session,
+    terminal_has_16_colors,
+    terminal_needs_ascii,
+)
 from tui.widgets.ascii_scrollbar import use_ascii_scrollbars
+from tui.widgets.hint_line import hint_text
 from tui.widgets.poller_banner import PollerBanner
+from tui.widgets.text_label import TextLabel
 
 TICK_S = 1.0
 REMOTE_TICK_S = 2.0
@@ -68,7 +76,12 @@ class DutyroomApp(App[None]):
     # Not ClassVar-annotated: Textual declares them as `ClassVar[...] | None`, which mypy reads as instance variables.
     HORIZONTAL_BREAKPOINTS = [(0, "-cramped-width"), (80, "-narrow"), (100, "-wide")]  # noqa: RUF012
     VERTICAL_BREAKPOINTS = [(0, "-cramped-height"), (24, "-tall")]  # noqa: RUF012
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "request_quit", show=False, priority=True)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "request_quit", show=False, priority=True),
+        Binding("ctrl+c", "help_quit", show=False, system=True),
+        Binding("j", "move('down')", show=False),
+        Binding("k", "move('up')", show=False),
+    ]
 
     class HandoverWritten(Message):
         """A handover file was written; `text` says so and names the file (`handover written: <path>`)."""
@@ -88,7 +101,7 @@ class DutyroomApp(App[None]):
     ) -> None:
         super().__init__()
         translate = Translator(settings.language)
-        self.context = ConsoleContext(source, settings, translate, clock, self.record)
+        self.context = ConsoleContext(source, settings, translate, clock, self.record, self._role)
         self._desk = desk
         self._on_handover = on_handover
         self._read_liveness = poller_liveness
@@ -98,6 +111,7 @@ class DutyroomApp(App[None]):
         """The last look at the poller (None without a reader, or before the first look)."""
         self.bells_rung = 0
         self.source_error = ""
+        self._hinted_role: str = ""
         if settings.sixteen_colors:
             self.theme = "ansi-dark"
         if settings.remote:
@@ -147,12 +161,28 @@ class DutyroomApp(App[None]):
                 timezone = shown.status.timezone if shown is not None else ""
                 banner = self.query_one(PollerBanner)
                 banner.show_liveness(self.poller, now, timezone)
+                self._show_hints()
         except NoMatches:
             return  # the screen is being torn down while the app shuts down
         if outage_started:
             self.ring_bell()
             # The banner tops the main screen; the notice reaches an operator on any other screen too.
             self.notify(banner.text.plain, severity="error", timeout=OUTAGE_NOTICE_S, markup=False)
+
+    def _role(self) -> Role:
+        shown = self.main_screen.snapshot if self.screen_stack else None
+        return shown.status.role if shown is not None else "operator"
+
+    def _show_hints(self) -> None:
+        """The main screen's hint lines, greyed where this console's role may not act (redrawn when it changes)."""
+        role = self._role()
+        if role == self._hinted_role:
+            return
+        self._hinted_role = role
+        language = self.context.settings.language
+        for label_id, short in (("#hints-wide", False), ("#hints-narrow", True)):
+            for label in self.main_screen.query(label_id).results(TextLabel):
+                label.show(hint_text(language, short=short, viewer=role == "viewer"))
 
     def _look_at_poller(self, now: float) -> bool:
         """Read the poller's liveness (a failed look keeps the last verdict); True when an outage starts."""
@@ -208,6 +238,33 @@ class DutyroomApp(App[None]):
         if not isinstance(self.screen, ConfirmDialog):
             self.push_screen(ConfirmDialog(self.context.translate("confirm.quit"), self.context.translate), answered)
 
+    def action_help_quit(self) -> None:
+        """Ctrl+C, pressed by reflex: say how to quit (Textual's own hint names no key, as `q` asks first)."""
+        self.notify(self.context.translate("quit.how"), severity="warning", markup=False)
+
+    def action_move(self, direction: str) -> None:
+        """`j`/`k` as down/up wherever the focus is (a text field takes them as letters before this runs)."""
+        self.simulate_key(direction)
+
+    def action_drill_asking(self) -> None:
+        """A drill from the palette asks first (default No): one slip would record a drill run in the audit log."""
+        main = self.main_screen
+        alert = main.selected_alert
+        if alert is None or not alert.playbook:
+            main.action_drill()  # says what is missing, records nothing
+            return
+        question = self.context.translate(
+            "confirm.drill",
+            playbook=clean_text(alert.playbook, 80),
+            target=clean_text(alert.target_name or alert.target, 80),
+        )
+
+        def answered(answer: bool | None) -> None:
+            if answer:
+                main.action_drill()
+
+        self.push_screen(ConfirmDialog(question, self.context.translate), answered)
+
     async def action_quit(self) -> None:
         """Textual's own quit (e.g. from its palette) asks first, like `q`."""
         self.action_request_quit()
@@ -231,7 +288,7 @@ class DutyroomApp(App[None]):
         self.notify(clean_text(message.text, 300), markup=False)
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen(self.context.translate))
+        self.push_screen(HelpScreen(self.context.translate, topic="main", ascii_only=self.context.settings.ascii_only))
 
     def action_command_palette(self) -> None:
         """Textual's palette, with the prompt in the console's language and only dutyroom's commands."""
@@ -258,7 +315,7 @@ class DutyroomApp(App[None]):
             ("skip", main.action_skip_step),
             ("run_note", main.action_run_note),
             ("close_run", main.action_close_run),
-            ("drill", main.action_drill),
+            ("drill", self.action_drill_asking),
         ]
         for name, callback in commands:
             yield SystemCommand(translate(f"cmd.{name}"), translate(f"cmd.{name}.help"), callback)
@@ -290,7 +347,7 @@ def create_app(
     *,
     language: str = "en",
     remote: bool | None = None,
-    ascii_only: bool = False,
+    ascii_only: bool | None = None,
     bell: bool = True,
     clock: Callable[[], float] = time.time,
     on_handover: Callable[[], str] | None = None,
@@ -302,13 +359,14 @@ def create_app(
     """The console reading `source` and recording actions through `desk`.
 
     `remote` defaults to "is this an SSH session"; `mouse` to "not remote"; `sixteen_colors` to "the terminal
-    reports 16 colours" (TERM=xterm, linux, screen without -256color); `poller_liveness` looks at the poller
-    each tick (None: nothing to watch, as in tests on a fake source)."""
+    reports 16 colours" (TERM=xterm, linux, screen without -256color); `ascii_only` to "the terminal cannot draw
+    the symbols" (TERM=linux, vt220); `poller_liveness` looks at the poller each tick (None: nothing to watch, as
+    in tests on a fake source)."""
     remote = is_remote_session() if remote is None else remote
     settings = ConsoleSettings(
         language=language_of(language),
         remote=remote,
-        ascii_only=ascii_only,
+        ascii_only=terminal_needs_ascii() if ascii_only is None else ascii_only,
         bell=bell,
         mouse=(not remote) if mouse is None else mouse,
         live_clock=live_clock,

@@ -109,16 +109,56 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "POLLER DOWN: nothing is being watched (no poller has run here yet)",
         "采集服务停止：当前没有任何监控（此处尚无采集服务运行过）",
     ),
-    "hint.main": (
-        "? help  / filter  : cmds  a ack  s silence  n note  space tick  c confirm  "
-        "enter detail  t timeline  h handover  q quit",
-        "? 帮助  / 筛选  : 命令  a 确认  s 静默  n 备注  空格 勾选  c 复核  回车 详情  t 时间线  h 交班  q 退出",
-    ),
-    "hint.short": (
-        "? help  a ack  s silence  n note  space tick  enter detail  t timeline  q quit",
-        "? 帮助  / 筛选  : 命令  a 确认  s 静默  n 备注  空格 勾选  回车 详情  q 退出",
-    ),
     "hint.back": ("esc back  ? help", "esc 返回  ? 帮助"),
+    "hint.timeline": (
+        "esc back  enter open  / filter  1 2 3 kinds  ? help",
+        "esc 返回  回车 展开  / 筛选  1 2 3 类型  ? 帮助",
+    ),
+    "quit.how": (
+        "Ctrl+C does not quit dutyroom: press q (or Ctrl+Q), then y.",
+        "Ctrl+C 不会退出 dutyroom：请按 q（或 Ctrl+Q），再按 y。",
+    ),
+    "confirm.drill": (
+        "Start a drill of the {playbook} playbook on {target}? A drill run is recorded in the audit log.",
+        "对 {target} 启动“{playbook}”预案演练？演练执行会记入审计日志。",
+    ),
+    "viewer.may_not": (
+        "You are a viewer: {action} needs the operator role (roles in checks.toml). Esc closes.",
+        "您是只读查看者：{action}需要操作员角色（见 checks.toml 的 roles）。按 Esc 关闭。",
+    ),
+    "help.screen.main": ("Keys: alert list and playbook", "按键：告警列表与预案"),
+    "help.screen.timeline": ("Keys: timeline", "按键：时间线"),
+    "help.screen.detail": ("Keys: target detail", "按键：对象详情"),
+    "help.legend": ("What the marks and symbols mean", "标记与符号的含义"),
+    "legend.state.critical": ("a critical threshold is crossed", "超过严重阈值"),
+    "legend.state.unreachable": ("the target did not answer (timeout, refused)", "对象无应答（超时、拒绝）"),
+    "legend.state.warning": ("a warning threshold is crossed", "超过警告阈值"),
+    "legend.state.unknown": ("an answer came but could not be read", "有应答但无法解析"),
+    "legend.state.stale": ("no fresh data: the last value, with its age", "没有新数据：显示上次的值及其时长"),
+    "legend.state.ok": ("within thresholds", "在阈值之内"),
+    "legend.eye": ("critical and nobody has acknowledged it", "严重且尚无人确认"),
+    "legend.ack": (
+        "acknowledged by who (STICKY-ACK: kept if it gets worse)",
+        "已由该人确认（STICKY-ACK：级别升高仍保留）",
+    ),
+    "legend.sil": ("silenced: no bell, no notification", "已静默：不响铃、不通知"),
+    "legend.supp": ("suppressed: the target it depends on is down", "已抑制：其依赖的对象已故障"),
+    "legend.flap": ("flapping: changing state too often, notifications held", "抖动：状态变化过频，暂停通知"),
+    "legend.esc": ("escalated: unhandled past its deadline", "已升级：超时未处理"),
+    "legend.drill": ("a drill, not a real incident", "演练，非真实事件"),
+    "legend.capped": ("severity lowered by the trading-session rule", "按交易时段规则降低了级别"),
+    "legend.lowered": ("after a severity: lowered on purpose (see CAP)", "级别后：有意降低（见“降级”标记）"),
+    "legend.phase": ("not firing yet (pending) or over (resolved)", "尚未触发（待定）或已结束（已恢复）"),
+    "legend.step.open": ("playbook step not done", "预案步骤未完成"),
+    "legend.step.done": ("step done", "步骤已完成"),
+    "legend.step.awaiting": ("ticked; awaiting a second operator (c confirms)", "已勾选，等待第二人复核（按 c）"),
+    "legend.step.skipped": ("step skipped, with a reason", "步骤已跳过（附原因）"),
+    "legend.two_person": ("two-person step: a second operator confirms it", "双人步骤：须第二人复核"),
+    "legend.ellipsis": ("text cut to fit: Enter shows it whole", "文字因宽度截断：回车查看全文"),
+    "legend.timeline.event": ("event: trap, agent restart, reload", "事件：陷阱、代理重启、重载"),
+    "legend.timeline.transition": ("an alert changed phase (pending -> firing)", "告警阶段变化（待定 -> 告警中）"),
+    "legend.timeline.action": ("an operator acted: ack, note, tick, silence", "操作员操作：确认、备注、勾选、静默"),
+    "legend.sparkline": ("last hour, lowest to highest", "最近一小时，由低到高"),
     "too_small": (
         "Terminal too small: {width}x{height}. dutyroom needs at least 80x24.",
         "终端太小：{width}x{height}。dutyroom 至少需要 80x24。",
@@ -220,6 +260,41 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "col.kind": ("Kind", "类型"),
     "col.who": ("Who", "操作人"),
     "col.text": ("What", "内容"),
+    "timeline.then": (": ", "："),
+    "timeline.step": ("step {step}", "第 {step} 步"),
+    "timeline.about": ("{text} ({rule})", "{text}（{rule}）"),
+    "timeline.change": ("Change", "变化"),
+    "timeline.action_kind": ("Action", "操作"),
+    "timeline.step_label": ("Step", "步骤"),
+    "timeline.event_label": ("Event", "事件"),
+    "timeline.entry_title": ("Timeline entry at {at}", "时间线条目（{at}）"),
+    "timeline.entry_close": ("Esc, q or Enter closes", "Esc、q 或回车关闭"),
+    "phase.inactive": ("inactive", "未激活"),
+    "phase.firing": ("firing", "告警中"),
+    "timeline.did.ack": ("acknowledged", "确认告警"),
+    "timeline.did.unack": ("ack taken back", "取消确认"),
+    "timeline.did.silence": ("silenced", "静默"),
+    "timeline.did.unsilence": ("silence lifted", "解除静默"),
+    "timeline.did.lapse": ("lapsed", "已失效"),
+    "timeline.did.note": ("note", "备注"),
+    "timeline.did.drill": ("drill", "演练"),
+    "timeline.did.handover-sign": ("handover signed", "交班签字"),
+    "timeline.did.handover-note": ("handover note", "交班备注"),
+    "timeline.did.run-start": ("playbook run started", "启动预案执行"),
+    "timeline.did.run-join": ("joined a playbook run", "并入预案执行"),
+    "timeline.did.run-close": ("playbook run closed", "结束预案执行"),
+    "timeline.did.step-note": ("run note", "执行备注"),
+    "timeline.did.step": ("ticked", "勾选步骤"),
+    "timeline.did.step-confirm": ("confirmed", "复核步骤"),
+    "timeline.did.step-undo": ("taken back", "撤销步骤"),
+    "timeline.did.step-skip": ("skipped", "跳过步骤"),
+    "timeline.event_kind.trap": ("trap", "陷阱"),
+    "timeline.event_kind.agent-restarted": ("agent restarted", "代理重启"),
+    "timeline.event_kind.flapping": ("flapping", "抖动"),
+    "timeline.event_kind.watch-resumed": ("watch resumed", "恢复监控"),
+    "timeline.event_kind.reload": ("config reload", "配置重载"),
+    "timeline.event_kind.setup": ("setup", "初始化"),
+    "timeline.event_kind.store": ("store", "存储"),
     # Command palette: title, then help
     "palette.placeholder": ("Search commands…", "搜索命令…"),
     "cmd.timeline": ("Timeline", "时间线"),
@@ -258,12 +333,12 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "cmd.drill": ("Drill", "演练"),
     "cmd.drill.help": ("Record a drill of the selected alert's playbook", "记录所选告警预案的一次演练"),
     "help.title": ("Keys", "按键"),
-    "help.close": ("Esc or ? closes this help", "Esc 或 ? 关闭帮助"),
+    "help.close": ("Esc or ? closes this help; up/down or j/k scroll", "Esc 或 ? 关闭帮助；上下键或 j/k 滚动"),
     "help.run_keys": ("The playbook run the pane shows (tab moves to its steps)", "预案栏所示的执行（tab 切换到步骤）"),
 }
 
 KEY_HELP: tuple[tuple[str, str, str], ...] = (
-    ("up/down", "Move in the focused list", "在当前列表中移动"),
+    ("up/down j/k", "Move in the focused list (its title is highlighted)", "在当前列表中移动（其标题高亮）"),
     ("tab", "Move between the alert list and the playbook", "在告警列表与预案之间切换"),
     ("/", "Filter alerts (Enter keeps, Esc clears)", "筛选告警（回车保留，Esc 清除）"),
     (":", "Command palette", "命令面板"),
@@ -293,6 +368,56 @@ RUN_KEY_HELP: tuple[tuple[str, str, str], ...] = (
 """Keys for the run the playbook pane shows; its hint line lists them too (`playbook.keys`)."""
 
 _LANGUAGE_INDEX: dict[str, int] = {"en": 0, "zh": 1}
+
+TIMELINE_KEY_HELP: tuple[tuple[str, str, str], ...] = (
+    ("up/down j/k", "Move in the list", "在列表中移动"),
+    ("enter", "Open the line in full (long comments are cut in the list)", "展开整行（列表中长备注会被截断）"),
+    ("/", "Filter by text: target, rule, who, what (Enter keeps)", "按文字筛选：对象、规则、操作人、内容（回车保留）"),
+    ("1 2 3", "Show or hide events, transitions, operator actions", "显示或隐藏事件、状态变化、操作"),
+    ("?", "This help", "本帮助"),
+    ("esc q", "Back to the alerts", "返回告警列表"),
+)
+
+DETAIL_KEY_HELP: tuple[tuple[str, str, str], ...] = (
+    ("up/down j/k", "Move in the metrics", "在指标中移动"),
+    ("?", "This help", "本帮助"),
+    ("esc q", "Back to the alerts", "返回告警列表"),
+)
+
+HINT_KEYS: tuple[tuple[str, str, str, str, bool, bool], ...] = (
+    ("?", "?", "help", "帮助", False, True),
+    ("/", "/", "filter", "筛选", False, True),
+    (":", ":", "cmds", "命令", False, True),
+    ("a", "a", "ack", "确认", True, True),
+    ("s", "s", "silence", "静默", True, True),
+    ("n", "n", "note", "备注", True, False),
+    ("space", "空格", "tick", "勾选", True, True),
+    ("c", "c", "confirm", "复核", True, True),
+    ("enter", "回车", "detail", "详情", False, False),
+    ("t", "t", "timeline", "时间线", False, False),
+    ("h", "h", "handover", "交班", False, True),
+    ("q", "q", "quit", "退出", False, False),
+)
+"""The main screen's hint line: key (en, zh), word (en, zh), whether it records an operator action (greyed for a
+viewer), and whether it is in the 80-column line (which must show `/`, `:`, `c` and `h`; `?` lists the rest)."""
+
+
+def hint_items(language: Language, *, short: bool) -> list[tuple[str, str, bool]]:
+    """(key, word, operator-only) of the hint line in `language`, the 80-column selection when `short`."""
+    index = _LANGUAGE_INDEX[language]
+    return [
+        ((key_en, key_zh)[index], (word_en, word_zh)[index], operator_only)
+        for key_en, key_zh, word_en, word_zh, operator_only, in_short in HINT_KEYS
+        if in_short or not short
+    ]
+
+
+def _hint_line(language: Language, *, short: bool) -> str:
+    return "  ".join(f"{key} {word}" for key, word, _ in hint_items(language, short=short))
+
+
+_STRINGS["hint.main"] = (_hint_line("en", short=False), _hint_line("zh", short=False))
+_STRINGS["hint.short"] = (_hint_line("en", short=True), _hint_line("zh", short=True))
 
 
 @dataclass(frozen=True, slots=True)

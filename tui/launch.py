@@ -91,7 +91,7 @@ async def run_console_async(
         desk,
         language=language,
         remote=remote,
-        ascii_only=options.ascii_only,
+        ascii_only=True if options.ascii_only else None,  # without --ascii, TERM decides
         bell=bell,
         mouse=options.mouse,
         live_clock=options.live_clock,

@@ -52,7 +52,8 @@ def plain(text: str, style: str = "") -> Text:
     return Text(text, style=style, end="")
 
 
-ELLIPSIS, ASCII_ELLIPSIS = "…", "~"
+ELLIPSIS, ASCII_ELLIPSIS = "…", "..."
+"""Where text was cut. The ASCII one is three dots: `~` is the STALE symbol in ASCII."""
 
 
 def fit(text: Text, width: int, align: Align = "left", ellipsis: str = ELLIPSIS) -> Text:

@@ -32,6 +32,7 @@ from dutyroom.store.audit import GENESIS_HASH, REFUSAL_KIND, append_audit, detai
 from dutyroom.store.audit_key import AuditKey, AuditKeyError, load_or_create_key, read_key
 from dutyroom.store.audit_verify import AuditReport, RecordedHead
 from dutyroom.store.audit_verify import verify_connection as _verify_connection
+from dutyroom.store.audit_trail import AuditFilter, AuditRecord, select_audit_records
 from dutyroom.store.beacon import read_beacon
 from dutyroom.store.history import MetricHistory
 from dutyroom.store.records import (
@@ -47,10 +48,13 @@ from dutyroom.store.records import (
 )
 from dutyroom.store.schema import DB_NAME, open_database, open_existing_database
 from dutyroom.store.timeline import (
+    ActionSubject,
     insert_events,
     insert_transitions,
     last_transition_id,
     prune_timeline,
+    select_action_subjects,
+    select_alert_subjects,
     select_events,
     select_transitions,
     select_transitions_after,
@@ -194,6 +198,11 @@ class Store:
         with self._reading("verify the audit log") as connection:
             return _verify_connection(connection, self._key, self._key_problem, recorded)
 
+    def audit_records(self, chosen: AuditFilter) -> list[AuditRecord]:
+        """The audit log's records that `chosen` picks, in the order written (`dutyroom audit list`)."""
+        with self._reading("read the audit log") as connection:
+            return select_audit_records(connection, chosen)
+
     # Alert engine state and meta values (synchronous=NORMAL).
 
     def save_alert_states(self, upserts: Mapping[str, str], deletes: Iterable[str] = ()) -> None:
@@ -288,6 +297,16 @@ class Store:
         """Each alert's latest transition before `at` (its state when a report period starts)."""
         with self._reading("read alert transitions") as connection:
             return select_transitions_before(connection, at)
+
+    def action_subjects(self, actions: Sequence[StoredAction]) -> dict[int, ActionSubject]:
+        """The target and rule each action is about, by action id (its alert is only a fingerprint)."""
+        with self._reading("read alert transitions") as connection:
+            return select_action_subjects(connection, actions)
+
+    def alert_subjects(self, fingerprints: Collection[str]) -> dict[str, ActionSubject]:
+        """The target and rule of each alert fingerprint the transitions know."""
+        with self._reading("read alert transitions") as connection:
+            return select_alert_subjects(connection, fingerprints)
 
     # Metric history (synchronous=NORMAL; retention in dutyroom.store.history).
 

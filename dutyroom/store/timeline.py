@@ -4,16 +4,22 @@ Intervals are half-open, `since <= at < until`. Events come back newest first (t
 transitions oldest first (time-in-state is computed walking forward), with `transitions_before` giving each
 alert's state at the start of a period. A reader that must see each transition once (the console's bell) tails
 them by id: ids grow, and pruning deletes the oldest rows (only a table left empty would number from 1 again).
+
+Operator actions name their alert by fingerprint (a hash), which a person cannot search for: `action_subjects`
+gives each action the target and rule it is about, from its own fields, the alert's transitions or its run's start.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from dutyroom.actions_model import RUN_CHANGE_TYPES, RunJoin, RunStart, Silence
 from dutyroom.model import AlertPhase, Event, State, Transition
-from dutyroom.store.records import labels_from_json, labels_json
+from dutyroom.store.actions import decode_action
+from dutyroom.store.records import StoredAction, labels_from_json, labels_json
 
 TIMELINE_RETENTION_S = 400 * 86400.0
 
@@ -114,6 +120,74 @@ def select_transitions_before(connection: sqlite3.Connection, at: float) -> list
         (at,),
     )
     return [_transition(row) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSubject:
+    """What an operator action is about, in the words a person filters by ("" where it names none)."""
+
+    target: str
+    rule: str
+
+
+_NO_SUBJECT = ActionSubject("", "")
+_QUERY_CHUNK = 500
+"""Fingerprints and run ids per `IN (...)` query: below SQLite's default limit of 999 parameters."""
+
+
+def select_action_subjects(connection: sqlite3.Connection, actions: Sequence[StoredAction]) -> dict[int, ActionSubject]:
+    """Each action's target and rule, by action id.
+
+    A silence and a run's start or join carry their own; any other action is about its alert (resolved through
+    the transitions that alert left, so rows written before actions carried more resolve too) or, failing that,
+    about the alert that started its run. An action none of these resolve maps to empty words.
+    """
+    fingerprints = {action.alert for action in actions if action.alert}
+    by_alert = select_alert_subjects(connection, fingerprints)
+    run_ids = {
+        action.action.run
+        for action in actions
+        if isinstance(action.action, RUN_CHANGE_TYPES) and action.alert not in by_alert
+    }
+    by_run = _run_subjects(connection, run_ids)
+    subjects: dict[int, ActionSubject] = {}
+    for stored in actions:
+        action = stored.action
+        if isinstance(action, Silence | RunStart | RunJoin):
+            subjects[stored.id] = ActionSubject(action.target, action.rule)
+        elif stored.alert in by_alert:
+            subjects[stored.id] = by_alert[stored.alert]
+        elif isinstance(action, RUN_CHANGE_TYPES):
+            subjects[stored.id] = by_run.get(action.run, _NO_SUBJECT)
+        else:
+            subjects[stored.id] = _NO_SUBJECT
+    return subjects
+
+
+def select_alert_subjects(connection: sqlite3.Connection, fingerprints: Collection[str]) -> dict[str, ActionSubject]:
+    """The target and rule of each alert fingerprint that left a transition (unknown ones are left out)."""
+    found: dict[str, ActionSubject] = {}
+    ordered = sorted(fingerprints)
+    for start in range(0, len(ordered), _QUERY_CHUNK):
+        chunk = ordered[start : start + _QUERY_CHUNK]
+        rows = connection.execute(
+            "SELECT fingerprint, target, rule FROM transitions"
+            f" WHERE fingerprint IN ({', '.join('?' * len(chunk))}) GROUP BY fingerprint",
+            chunk,
+        )
+        found.update((str(fingerprint), ActionSubject(str(target), str(rule))) for fingerprint, target, rule in rows)
+    return found
+
+
+def _run_subjects(connection: sqlite3.Connection, run_ids: Collection[str]) -> dict[str, ActionSubject]:
+    if not run_ids:
+        return {}
+    found: dict[str, ActionSubject] = {}
+    for kind, payload in connection.execute("SELECT kind, payload FROM actions WHERE kind = 'run-start'"):
+        start = decode_action(str(kind), str(payload))
+        if isinstance(start, RunStart) and start.run in run_ids:
+            found[start.run] = ActionSubject(start.target, start.rule)
+    return found
 
 
 def prune_timeline(connection: sqlite3.Connection, now: float) -> dict[str, int]:

@@ -87,13 +87,25 @@ class TargetDetail:
 
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
+    """One line of the timeline, kept as words the console translates rather than as one English sentence."""
+
     at: float
     kind: str
     """'event', 'transition' or 'action'."""
     target: str
     text: str
+    """Free text: an event's message, a transition's value, an action's comment, note or reason."""
     who: str = ""
     drill: bool = False
+    rule: str = ""
+    what: str = ""
+    """What happened: an event's kind ('trap'), an action's kind ('ack', 'run-join') or the phase a transition
+    entered ('firing'); the console shows it in its own language."""
+    before: str = ""
+    """The phase a transition left ('pending'); '' for events and actions."""
+    severity: str = ""
+    step: int = 0
+    """The playbook step an action is about; 0 for none."""
 
 
 class ConsoleSource(Protocol):

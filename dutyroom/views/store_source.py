@@ -29,6 +29,7 @@ from dutyroom.room import Room
 from dutyroom.rules.state_codec import decode_all
 from dutyroom.store.database import Store
 from dutyroom.store.records import StoredAction
+from dutyroom.store.timeline import ActionSubject
 from dutyroom.views.alerts import AlertView, GroupCount, collector_health, group_overview, target_states
 from dutyroom.views.console_source import (
     ConsoleSnapshot,
@@ -225,7 +226,7 @@ class StoreSource:
         entries: list[TimelineEntry] = []
         if not kinds or "event" in kinds:
             entries += [
-                TimelineEntry(event.at, "event", event.target, f"{event.kind}: {event.message}")
+                TimelineEntry(event.at, "event", event.target, event.message, what=event.kind)
                 for event in self.store.events_between(since, until)
             ]
         if not kinds or "transition" in kinds:
@@ -234,24 +235,34 @@ class StoreSource:
                     item.at,
                     "transition",
                     item.target,
-                    f"{item.rule} {item.before} -> {item.after} {item.severity} {item.value}",
+                    item.value,
                     drill=item.drill,
+                    rule=item.rule,
+                    what=item.after.value,
+                    before=item.before.value,
+                    severity=item.severity,
                 )
                 for item in self.store.transitions_between(since, until)
             ]
         if not kinds or "action" in kinds:
-            entries += [
-                TimelineEntry(
-                    action.at, "action", action.alert, _describe_action(action), action.actor.describe(), action.drill
-                )
-                for action in self.store.actions_between(since, until)
-            ]
+            actions = self.store.actions_between(since, until)
+            subjects = self.store.action_subjects(actions)
+            entries += [_action_entry(action, subjects.get(action.id)) for action in actions]
         return sorted(entries, key=lambda entry: entry.at, reverse=True)
 
 
-def _describe_action(action: StoredAction) -> str:
+def _action_entry(action: StoredAction, subject: ActionSubject | None) -> TimelineEntry:
     payload = action.payload
-    detail = payload.get("comment") or payload.get("text") or payload.get("reason") or ""
+    detail = payload.get("comment") or payload.get("text") or payload.get("reason") or payload.get("title") or ""
     step = payload.get("step")
-    where = f" step {step}" if step else ""
-    return f"{action.kind}{where} {detail}".strip()
+    return TimelineEntry(
+        action.at,
+        "action",
+        subject.target if subject else "",
+        str(detail),
+        action.actor.describe(),
+        action.drill,
+        rule=subject.rule if subject else "",
+        what=action.kind,
+        step=step if isinstance(step, int) and not isinstance(step, bool) else 0,
+    )

@@ -478,12 +478,31 @@ def sample_detail() -> TargetDetail:
     )
 
 
+LONG_ACK_COMMENT = (
+    "Vendor called at 10:13, ticket 4471; engineer on site by 11:00. Load moved to UPS B feed for rack row C "
+    "while the battery string is inspected; do not switch back before the vendor signs the work order."
+)
+
+
 def sample_timeline() -> list[TimelineEntry]:
     return [
-        TimelineEntry(FIXED_NOW - 600, "transition", "ups-a", "ups-runtime-low: pending -> firing (critical)"),
-        TimelineEntry(FIXED_NOW - 590, "action", "ups-a", "playbook run started: ups-battery-low", who="alice"),
-        TimelineEntry(FIXED_NOW - 300, "action", "ups-a", "step 1 ticked", who="alice"),
-        TimelineEntry(FIXED_NOW - 200, "event", "ups-a", "agent restarted (sysUpTime dropped)"),
-        TimelineEntry(FIXED_NOW - 120, "action", "sz-line", "ack: vendor called", who="bob"),
-        TimelineEntry(FIXED_NOW - 90, "event", "crac-2", "trap received: highTemp", drill=True),
+        TimelineEntry(
+            FIXED_NOW - 600,
+            "transition",
+            "ups-a",
+            "8 min",
+            rule="ups-runtime-low",
+            what="firing",
+            before="pending",
+            severity="critical",
+        ),
+        TimelineEntry(FIXED_NOW - 590, "action", "ups-a", "", who="alice", rule="ups-on-battery", what="run-start"),
+        TimelineEntry(FIXED_NOW - 580, "action", "ups-a", "", who="alice", rule="ups-runtime-low", what="run-join"),
+        TimelineEntry(FIXED_NOW - 300, "action", "ups-a", "", who="alice", rule="ups-runtime-low", what="step", step=1),
+        TimelineEntry(FIXED_NOW - 200, "event", "ups-a", "agent restarted (sysUpTime dropped)", what="agent-restarted"),
+        TimelineEntry(
+            FIXED_NOW - 150, "action", "ups-a", LONG_ACK_COMMENT, who="bob", rule="ups-runtime-low", what="ack"
+        ),
+        TimelineEntry(FIXED_NOW - 120, "action", "sz-line", "vendor called", who="bob", rule="link-down", what="ack"),
+        TimelineEntry(FIXED_NOW - 90, "event", "crac-2", "trap received: highTemp", drill=True, what="trap"),
     ]

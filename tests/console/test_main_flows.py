@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from textual.widgets import Button, Input
 
 from dutyroom.actions_model import Ack, Note, Silence, StepTick
 from tui.screens.dialogs import ActionDialog, YesNoBox
@@ -193,17 +194,22 @@ async def test_filter_narrows_the_list_and_escape_clears_it(source: FakeSource) 
 
 
 @pytest.mark.parametrize("key", ["a", "s", "n"])
-async def test_a_viewer_is_refused_with_the_reason_shown(key: str) -> None:
+async def test_a_viewer_sees_the_form_greyed_out_with_the_reason_before_typing(key: str) -> None:
     source = FakeSource(role="viewer")
     app = console_app(source)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press(key, *"trying", "enter")
-        assert isinstance(app.screen, ActionDialog), "the dialog stays open, keeping what was typed"
+        await pilot.press(key)
+        assert isinstance(app.screen, ActionDialog)
         error = str(app.screen.query_one("#dialog-error").render())
-        assert "alice is a viewer" in error
-        assert any("alice is a viewer" in message for message in notification_messages(app))
-        assert source.submitted == []
+        assert "You are a viewer" in error
+        assert "operator role" in error
+        assert all(field.disabled for field in app.screen.query(Input))
+        assert app.screen.query_one("#submit", Button).disabled
+        before = [field.value for field in app.screen.query(Input)]
+        await pilot.press(*"trying")
+        assert [field.value for field in app.screen.query(Input)] == before, "nothing can be typed into it"
         await pilot.press("escape")
+        assert source.submitted == []
         assert "ACK" not in row_texts(app.screen.query_one(AlertTable))[0]
 
 

@@ -61,12 +61,12 @@ async def test_timeline_newest_first_filtered_by_kind_and_text(source: FakeSourc
         table = app.screen.query_one(LineTable)
         texts = [row.cells[4].plain for row in table.rows]
         assert texts[0] == "[DRILL] trap received: highTemp"
-        assert texts[-1].startswith("ups-runtime-low: pending -> firing")
+        assert texts[-1] == "ups-runtime-low pending -> firing crit: 8 min"
         await pilot.press("3")
         assert all(row.cells[1].plain != "action" for row in table.rows)
         await pilot.press("3", "slash", *"ups-a", "enter")
         assert {row.cells[2].plain for row in table.rows} == {"ups-a"}
-        assert len(table.rows) == 4
+        assert len(table.rows) == 6
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
 
@@ -79,7 +79,8 @@ async def test_help_lists_every_key(source: FakeSource) -> None:
         rendered = ""
         for grid in ("#help-keys", "#help-run-keys"):
             table = app.screen.query_one(grid, Static).content
-            rendered += "".join(segment.text for segment in app.console.render(table))  # type: ignore[arg-type]
+            wide = app.console.options.update_width(200)  # one line per key, whatever the terminal
+            rendered += "".join(segment.text for segment in app.console.render(table, wide))  # type: ignore[arg-type]
         for key, description, _ in (*KEY_HELP, *RUN_KEY_HELP):
             assert key in rendered
             assert description in rendered

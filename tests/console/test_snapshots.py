@@ -64,12 +64,23 @@ def test_silence_dialog_wide(snap_compare: SnapCompare) -> None:
 
 def test_viewer_refused(snap_compare: SnapCompare) -> None:
     app = snapshot_app(source=room(role="viewer"))
-    assert snap_compare(app, press=["a", *"on it", "enter"], terminal_size=(80, 24))
+    assert snap_compare(app, press=["a", *"on it"], terminal_size=(80, 24))  # greyed out: nothing is typed
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_help(snap_compare: SnapCompare, language: str) -> None:
     assert snap_compare(snapshot_app(language), press=["question_mark"], terminal_size=(80, 24))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_help_wide_with_the_legend(snap_compare: SnapCompare, language: str) -> None:
+    assert snap_compare(snapshot_app(language), press=["question_mark", "end"], terminal_size=(120, 40))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_timeline_entry_in_full(snap_compare: SnapCompare, language: str) -> None:
+    press = ["t", "slash", *"ticket", "enter", "enter"]
+    assert snap_compare(snapshot_app(language), press=press, terminal_size=(80, 24))
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -55,6 +55,7 @@ COMMON = ["--config", str(ROOT / "checks.toml")]
         ["status", "--help"],
         ["run", "list", "--help"],
         ["run", "list"],
+        ["audit", "list"],
         ["step", "tick", "--help"],
         ["alerts", "--json"],
         ["ack", "0000deadbeef", "-m", "on site"],

@@ -1,4 +1,4 @@
-"""`dutyroom alerts | ack | silence | note | audit verify`: the shared state from a shell.
+"""`dutyroom alerts | ack | silence | note | audit verify|list`: the shared state from a shell.
 
 Actions go through the same desk as the console's (`dutyroom.operators.desk.StoreDesk`): same checks, same log.
 """
@@ -13,6 +13,7 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tui.cli import audit_list
 from tui.cli.common import CommandFailed, load_or_fail, open_existing_store
 
 if TYPE_CHECKING:
@@ -63,15 +64,17 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
     note.add_argument("-m", "--text", required=True)
     note.set_defaults(handler=cmd_note)
 
-    audit = commands.add_parser("audit", parents=[common], help="the audit log")
-    audit.add_argument("action", choices=["verify"])
-    audit.add_argument(
+    audit = commands.add_parser("audit", parents=[common], help="the audit log: verify it, list it")
+    audit_verbs = audit.add_subparsers(dest="audit_verb", metavar="VERB", required=True)
+    verify = audit_verbs.add_parser("verify", parents=[common], help="check the hash chain; exit 1 if damaged")
+    verify.add_argument(
         "--against",
         type=Path,
         metavar="HANDOVER",
         help="also check the audit head a signed handover file recorded (catches a rewrite after it)",
     )
-    audit.set_defaults(handler=cmd_audit)
+    verify.set_defaults(handler=cmd_audit)
+    audit_list.register(audit_verbs, common)
 
 
 def alert_json(alert: AlertView) -> dict[str, object]:

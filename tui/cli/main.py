@@ -44,7 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_common_options(parser)
     parser.add_argument("--version", action=_PrintVersion)
     parser.add_argument("--lang", choices=["en", "zh"], help="interface language (default: checks.toml's)")
-    parser.add_argument("--ascii", action="store_true", help="ASCII borders and symbols (double-width fonts)")
+    parser.add_argument(
+        "--ascii", action="store_true", help="ASCII borders and symbols (double-width fonts; default on TERM=linux)"
+    )
     parser.add_argument(
         "--remote",
         action=argparse.BooleanOptionalAction,

@@ -45,8 +45,16 @@ def _dialog(
 ) -> ActionDialog:
     translate, settings = context.translate, context.settings
     subject = alert_subject(alert, translate, ascii_only=settings.ascii_only)
+    title = translate(title_key)
     return ActionDialog(
-        translate(title_key), subject, fields, build, context.record, translate, cursor_blink=not settings.remote
+        title,
+        subject,
+        fields,
+        build,
+        context.record,
+        translate,
+        cursor_blink=not settings.remote,
+        refused=context.viewer_refusal(title),
     )
 
 

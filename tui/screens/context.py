@@ -14,6 +14,7 @@ from dutyroom.config.types import Language
 from dutyroom.operators.actions import ActionRefused
 from dutyroom.operators.desk import ActionDesk
 from dutyroom.operators.planning import Intent
+from dutyroom.operators.roles import Role
 from dutyroom.store.records import StoredAction
 from dutyroom.textclean import clean_text
 from dutyroom.views.console_source import ConsoleSource
@@ -77,3 +78,9 @@ class ConsoleContext:
     clock: Callable[[], float]
     record: Recorder
     """Records an action (and tells the operator how it went); screens never call the desk directly."""
+    role: Callable[[], Role] = lambda: "operator"
+    """This console's role as the source last said (a reload may change it)."""
+
+    def viewer_refusal(self, what: str) -> str:
+        """Why a viewer may not do `what` (a form's title), or "" for an operator: forms show it before any typing."""
+        return self.translate("viewer.may_not", action=what) if self.role() == "viewer" else ""

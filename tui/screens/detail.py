@@ -35,6 +35,7 @@ class TargetDetailScreen(Screen[None]):
         #detail-hints { color: $text-muted; }
     }
     """
+    HELP_TOPIC: ClassVar[str] = "detail"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", show=False),
         Binding("q", "back", show=False),

@@ -1,8 +1,10 @@
 """A modal form that records one operator action; Enter submits, Escape cancels without recording anything.
 
 The dialog stays open (keeping what was typed) when the form is incomplete or the action is refused, and
-shows why; it closes with the stored action only once `submit` returned, so nothing shows as done before it
-is durable. A field is a line of text or a yes/no box (`[x]`/`[ ]`, toggled by space, readable without colour).
+shows why; a console that may not record the action at all (a viewer) gets the form greyed out with the reason,
+before anything is typed. It closes with the stored action only once `submit` returned, so nothing shows as
+done before it is durable. A field is a line of text or a yes/no box (`[x]`/`[ ]`, toggled by space,
+readable without colour).
 """
 
 from __future__ import annotations
@@ -119,8 +121,11 @@ class ActionDialog(ModalScreen[StoredAction | None]):
         translate: Translator,
         *,
         cursor_blink: bool = True,
+        refused: str = "",
     ) -> None:
+        """`refused` (why this console may not record the action) greys the form out and says so at once."""
         super().__init__()
+        self._refused = refused
         self._title = title
         self._subject = subject
         self._fields = tuple(fields)
@@ -141,14 +146,22 @@ class ActionDialog(ModalScreen[StoredAction | None]):
                 yield TextLabel(plain(field.label), classes="field-label")
                 field_input = Input(field.value, id=f"field-{field.name}", compact=True, max_length=FIELD_LIMIT)
                 field_input.cursor_blink = self._cursor_blink
+                field_input.disabled = bool(self._refused)
                 yield field_input
-            yield TextLabel(id="dialog-error")
-            yield TextLabel(plain(translate("dialog.keys")), id="dialog-keys")
+            yield TextLabel(plain(self._refused), id="dialog-error")
+            yield TextLabel(plain("" if self._refused else translate("dialog.keys")), id="dialog-keys")
             with Horizontal(id="dialog-buttons"):
                 yield Button(translate("dialog.cancel"), id="cancel", compact=True)
-                yield Button(translate("dialog.submit"), id="submit", variant="primary", compact=True)
+                submit = Button(translate("dialog.submit"), id="submit", variant="primary", compact=True)
+                submit.disabled = bool(self._refused)
+                yield submit
 
     def on_mount(self) -> None:
+        if self._refused:
+            for box in self.query(YesNoBox):
+                box.disabled = True
+            self.query_one("#cancel", Button).focus()
+            return
         focused = next((field for field in self._fields if field.focus), self._fields[0] if self._fields else None)
         if focused is not None:
             self.query_one(f"#field-{focused.name}").focus()
@@ -173,6 +186,8 @@ class ActionDialog(ModalScreen[StoredAction | None]):
     @on(Input.Submitted)
     @on(Button.Pressed, "#submit")
     def submit(self) -> None:
+        if self._refused:
+            return
         built = self._build(self.values())
         if isinstance(built, str):
             self.show_error(built)

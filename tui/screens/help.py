@@ -1,4 +1,9 @@
-"""Every key, in the console's language, the run's keys in a section of their own; Escape, `?` or `q` closes it."""
+"""Help for the screen it was opened from: its keys, then a legend of every mark and symbol that screen draws.
+
+The main screen's help also lists the playbook run's keys in a section of their own. The screen below names its
+topic with a `HELP_TOPIC` class attribute (the main screen has none: it is the default). Escape, `?` or `q`
+closes it; up/down (or j/k) scroll it at 80x24.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +16,12 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.i18n import RUN_KEY_HELP, Translator
+from tui.i18n import DETAIL_KEY_HELP, KEY_HELP, RUN_KEY_HELP, TIMELINE_KEY_HELP, Translator
+from tui.legend import legend_for
 from tui.render import plain
 from tui.widgets.text_label import TextLabel
+
+TOPIC_KEYS = {"main": KEY_HELP, "timeline": TIMELINE_KEY_HELP, "detail": DETAIL_KEY_HELP}
 
 
 class HelpScreen(ModalScreen[None]):
@@ -30,7 +38,7 @@ class HelpScreen(ModalScreen[None]):
             padding: 0 1;
         }
         #help-close { color: $text-muted; }
-        #help-run-title { text-style: bold; color: $text-secondary; margin-top: 1; }
+        .help-section { text-style: bold; color: $text-secondary; margin-top: 1; }
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -39,18 +47,37 @@ class HelpScreen(ModalScreen[None]):
         Binding("q", "close", show=False),
     ]
 
-    def __init__(self, translate: Translator) -> None:
+    def __init__(self, translate: Translator, *, topic: str = "", ascii_only: bool | None = None) -> None:
+        """`topic` ('main', 'timeline', 'detail') and `ascii_only` default to the screen below and the app's look."""
         super().__init__()
         self._translate = translate
+        self._topic = topic
+        self._ascii_only = ascii_only
+
+    @property
+    def topic(self) -> str:
+        if self._topic:
+            return self._topic
+        below = [screen for screen in self.app.screen_stack if screen is not self]
+        found = getattr(below[-1], "HELP_TOPIC", "main") if below else "main"
+        return found if found in TOPIC_KEYS else "main"
 
     def compose(self) -> ComposeResult:
-        translate = self._translate
+        translate, topic = self._translate, self.topic
+        ascii_only = self.app.has_class("-ascii") if self._ascii_only is None else self._ascii_only
         with VerticalScroll(id="help") as box:
             box.border_title = plain(translate("help.title"))
-            yield Static(key_grid(translate.key_help()), id="help-keys")
-            yield TextLabel(plain(translate("help.run_keys")), id="help-run-title")
-            yield Static(key_grid(translate.key_help(RUN_KEY_HELP)), id="help-run-keys")
+            yield TextLabel(plain(translate(f"help.screen.{topic}")), id="help-title", classes="help-section")
+            yield Static(key_grid(translate.key_help(TOPIC_KEYS[topic])), id="help-keys")
+            if topic == "main":
+                yield TextLabel(plain(translate("help.run_keys")), id="help-run-title", classes="help-section")
+                yield Static(key_grid(translate.key_help(RUN_KEY_HELP)), id="help-run-keys")
+            yield TextLabel(plain(translate("help.legend")), id="help-legend-title", classes="help-section")
+            yield Static(key_grid(legend_for(topic, translate, ascii_only=ascii_only)), id="help-legend")
             yield TextLabel(plain(translate("help.close")), id="help-close")
+
+    def on_mount(self) -> None:
+        self.query_one("#help", VerticalScroll).focus()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -102,4 +102,7 @@ def close_dialog(run: PlaybookRun, alert: str, playbook: Playbook | None, contex
 
 def _dialog(title: str, subject: Text, fields: list[Field], build: Builder, context: ConsoleContext) -> ActionDialog:
     blink = not context.settings.remote
-    return ActionDialog(title, subject, fields, build, context.record, context.translate, cursor_blink=blink)
+    refused = context.viewer_refusal(title)
+    return ActionDialog(
+        title, subject, fields, build, context.record, context.translate, cursor_blink=blink, refused=refused
+    )

@@ -1,4 +1,5 @@
-"""Which terminal profile a session gets: remote (SSH) or local, 16 colours or more. Imports no Textual.
+"""Which terminal profile a session gets: remote (SSH) or local, 16 colours or more, symbols or ASCII. Imports no
+Textual.
 
 Textual reads `TEXTUAL_FPS` and `ESCDELAY` once, when it is first imported, so the command line calls
 `prepare_environment` before importing the console (`tui.app`).
@@ -28,6 +29,18 @@ def terminal_has_16_colors(environ: Mapping[str, str] | None = None) -> bool:
     if environ.get("COLORTERM") in ("truecolor", "24bit") or "256" in term or not term:
         return False
     return term.startswith(("xterm", "linux", "screen", "vt", "putty", "tmux", "rxvt", "ansi"))
+
+
+ASCII_TERMINALS = ("linux", "vt100", "vt102", "vt220", "vt320")
+"""TERM values whose terminals lack the state symbols (✖ ▲ ◌ ⊘): the Linux kernel console's font has a few hundred
+glyphs, the VTs only ASCII and line drawing."""
+
+
+def terminal_needs_ascii(environ: Mapping[str, str] | None = None) -> bool:
+    """True when TERM names a terminal that cannot draw the console's symbols (`linux`, `linux-16color`, `vt220`)."""
+    environ = os.environ if environ is None else environ
+    term = environ.get("TERM", "")
+    return term in ASCII_TERMINALS or term.startswith(tuple(f"{name}-" for name in ASCII_TERMINALS))
 
 
 def prepare_environment(remote: bool | None = None, environ: MutableMapping[str, str] | None = None) -> bool:

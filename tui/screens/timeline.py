@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -21,6 +22,8 @@ from tui.render import ASCII_ELLIPSIS, ELLIPSIS, device_text, local_time, plain,
 from tui.screens.breakpoints import apply_breakpoints
 from tui.screens.context import ConsoleContext
 from tui.screens.help import HelpScreen
+from tui.screens.timeline_entry import TimelineEntryScreen
+from tui.screens.timeline_text import what_happened
 from tui.widgets.line_table import Column, LineTable, Row
 from tui.widgets.text_label import TextLabel
 from tui.widgets.too_small import TooSmallNotice
@@ -39,32 +42,50 @@ def timeline_rows(
     translate: Translator,
 ) -> list[Row]:
     """Entries of the chosen kinds matching `needle`, newest first, each with a stable key."""
+    return [row for row, _ in timeline_lines(entries, kinds, needle, now, timezone, translate)]
+
+
+def timeline_lines(
+    entries: Sequence[TimelineEntry],
+    kinds: frozenset[str],
+    needle: str,
+    now: float,
+    timezone: str,
+    translate: Translator,
+) -> list[tuple[Row, TimelineEntry]]:
+    """Each row with the entry it shows (Enter opens that entry in full).
+
+    The filter matches the target, rule, who and the words on screen (in the console's language) as well as
+    the stored kind, so `ups-a` finds the acks, notes and ticks on UPS A and `step` finds ticks under `--lang zh`.
+    """
     words = needle.lower().split()
-    rows: list[Row] = []
+    lines: list[tuple[Row, TimelineEntry]] = []
     seen: dict[str, int] = {}
     for entry in sorted(entries, key=lambda item: item.at, reverse=True):
         if entry.kind not in kinds:
             continue
-        haystack = f"{entry.target} {entry.who} {entry.text} {entry.kind}".lower()
+        what = what_happened(entry, translate)
+        kind_word = translate.word("timeline", entry.kind)
+        haystack = " ".join((entry.target, entry.rule, entry.who, what, entry.kind, entry.what, kind_word)).lower()
         if not all(word in haystack for word in words):
             continue
         when = since_text(entry.at, now, timezone, with_time=True)
         if len(when) == 5:
             when = local_time(entry.at, timezone, seconds=True)
-        text = device_text(entry.text, 300)
+        text = device_text(what, 300)
         if entry.drill:
             text = plain(f"[{translate('playbook.drill')}] ") + text
         base = f"{entry.at:.3f}:{entry.kind}:{entry.target}:{entry.who}"
         seen[base] = seen.get(base, 0) + 1
         cells = (
             plain(when),
-            device_text(translate.word("timeline", entry.kind), 20),
+            device_text(kind_word, 20),
             device_text(entry.target, 80),
             device_text(entry.who, 40),
             text,
         )
-        rows.append(Row(f"{base}:{seen[base]}", cells, ("", f"timeline--{entry.kind}", "", "", "")))
-    return rows
+        lines.append((Row(f"{base}:{seen[base]}", cells, ("", f"timeline--{entry.kind}", "", "", "")), entry))
+    return lines
 
 
 class TimelineTable(LineTable):
@@ -83,6 +104,7 @@ class TimelineTable(LineTable):
 
 
 class TimelineScreen(Screen[None]):
+    HELP_TOPIC: ClassVar[str] = "timeline"
     DEFAULT_CSS = """
     TimelineScreen {
         #timeline-head { background: $panel; text-style: bold; }
@@ -104,6 +126,7 @@ class TimelineScreen(Screen[None]):
         self.context = context
         self.kinds = frozenset(KINDS)
         self.entries: list[TimelineEntry] = []
+        self._shown: dict[str, TimelineEntry] = {}
         self._timezone = timezone
 
     def compose(self) -> ComposeResult:
@@ -122,7 +145,7 @@ class TimelineScreen(Screen[None]):
         ]
         ellipsis = ASCII_ELLIPSIS if self.context.settings.ascii_only else ELLIPSIS
         yield TimelineTable(columns, "-", ellipsis=ellipsis, id="timeline")
-        yield TextLabel(plain(translate("hint.back")), id="timeline-hints")
+        yield TextLabel(plain(translate("hint.timeline")), id="timeline-hints")
         yield TooSmallNotice(translate)
 
     def on_mount(self) -> None:
@@ -134,7 +157,8 @@ class TimelineScreen(Screen[None]):
     def reload(self) -> None:
         now = self.context.clock()
         with contextlib.suppress(Exception):  # a failing source leaves the last entries on screen
-            self.entries = list(self.context.source.timeline(now - WINDOW_S, now, tuple(KINDS)))
+            # No upper bound: an action another process recorded a moment "after" this console's clock shows too.
+            self.entries = list(self.context.source.timeline(now - WINDOW_S, math.inf, tuple(KINDS)))
         self._show(now)
 
     def _show(self, now: float | None = None) -> None:
@@ -143,8 +167,9 @@ class TimelineScreen(Screen[None]):
         needle = self.query_one("#timeline-filter", Input).value.strip()
         kinds = " ".join(translate(f"timeline.{kind}") for kind in KINDS if kind in self.kinds) or "-"
         self.query_one("#timeline-kinds", TextLabel).show(plain(translate("timeline.kinds", kinds=kinds)))
-        rows = timeline_rows(self.entries, self.kinds, needle, now, self._timezone, translate)
-        self.query_one(TimelineTable).set_rows(rows)
+        lines = timeline_lines(self.entries, self.kinds, needle, now, self._timezone, translate)
+        self._shown = {row.key: entry for row, entry in lines}
+        self.query_one(TimelineTable).set_rows([row for row, _ in lines])
 
     def action_toggle_kind(self, kind: str) -> None:
         self.kinds = self.kinds - {kind} if kind in self.kinds else self.kinds | {kind}
@@ -152,6 +177,13 @@ class TimelineScreen(Screen[None]):
 
     def action_filter(self) -> None:
         self.query_one("#timeline-filter", Input).focus()
+
+    @on(LineTable.RowChosen, "#timeline")
+    def entry_chosen(self, event: LineTable.RowChosen) -> None:
+        """Enter opens the highlighted entry in full: long comments are cut in the table, never here."""
+        entry = self._shown.get(event.key)
+        if entry is not None:
+            self.app.push_screen(TimelineEntryScreen(entry, self.context.translate, self._timezone))
 
     @on(Input.Changed, "#timeline-filter")
     def filter_changed(self) -> None:
@@ -168,4 +200,5 @@ class TimelineScreen(Screen[None]):
         self.dismiss(None)
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(self.context.translate))
+        ascii_only = self.context.settings.ascii_only
+        self.app.push_screen(HelpScreen(self.context.translate, topic=self.HELP_TOPIC, ascii_only=ascii_only))

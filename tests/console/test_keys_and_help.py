@@ -1,0 +1,172 @@
+"""Keys and help (issue 14 item 6): help per screen with a legend of every mark, j/k, the focused pane shown,
+Ctrl+C says how to quit, a viewer sees what it may not do greyed out, a drill from the palette asks first, the
+80-column hint line, ASCII symbols that mean one thing each, and TERM=linux choosing them."""
+
+from __future__ import annotations
+
+import pytest
+from rich.cells import cell_len
+from textual.widgets import Input, Static
+
+from dutyroom.model import State
+from tui.app import create_app
+from tui.render import ASCII_ELLIPSIS
+from tui.screens.confirm import ConfirmDialog
+from tui.screens.help import HelpScreen
+from tui.screens.main import MainScreen
+from tui.widgets.alert_rows import EYE
+from tui.widgets.alert_table import AlertTable
+from tui.widgets.text_label import TextLabel
+
+from .apps import console_app, notification_messages
+from .fakes import FIXED_NOW, FakeSource, sample_detail, sample_timeline
+
+
+def static_text(screen: HelpScreen, selector: str) -> str:
+    table = screen.query_one(selector, Static).content
+    wide = screen.app.console.options.update_width(200)
+    return "".join(segment.text for segment in screen.app.console.render(table, wide))  # type: ignore[arg-type]
+
+
+async def test_the_main_help_has_a_legend_of_every_mark_and_symbol(source: FakeSource) -> None:
+    app = console_app(source)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        legend = static_text(app.screen, "#help-legend")
+        for mark in ("!", "SUPP<parent", "[2P]", "[/]", "[x]", "[-]", "FLAP", "SIL", "ACK:who", "DRILL", "warn↓"):
+            assert mark in legend, mark
+        for state in State:
+            assert f"{state.symbol} {state.name}" in legend
+        assert "nobody has acknowledged" in legend
+        assert "…" in legend
+        await pilot.press("j", "k", "escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_the_ascii_legend_shows_the_ascii_symbols(source: FakeSource) -> None:
+    app = console_app(source, ascii_only=True, language="zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        legend = static_text(app.screen, "#help-legend")  # type: ignore[arg-type]
+        assert "~ 过期" in legend
+        assert "^ 警告" in legend
+        assert "[双人]" in legend
+        assert "..." in legend
+        assert "◌" not in legend
+
+
+async def test_each_screen_has_its_own_help(source: FakeSource) -> None:
+    source.timeline_entries = sample_timeline()
+    source.details["ups-a"] = sample_detail()
+    app = console_app(source)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("t", "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        assert app.screen.topic == "timeline"
+        keys = static_text(app.screen, "#help-keys")
+        assert "1 2 3" in keys
+        assert "Open the line in full" in keys
+        assert "an operator acted" in static_text(app.screen, "#help-legend")
+        assert not app.screen.query("#help-run-keys")
+        await pilot.press("escape", "escape", "enter", "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        assert app.screen.topic == "detail"
+        assert "last hour, lowest to highest" in static_text(app.screen, "#help-legend")
+
+
+async def test_j_and_k_move_like_down_and_up_but_type_in_a_text_field(source: FakeSource) -> None:
+    app = console_app(source)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.screen.query_one(AlertTable)
+        first = table.cursor_key
+        await pilot.press("j")
+        assert table.cursor_key != first
+        await pilot.press("k")
+        assert table.cursor_key == first
+        await pilot.press("slash", "j", "k")
+        assert app.screen.query_one("#filter", Input).value == "jk"
+
+
+async def test_the_focused_pane_has_its_title_in_reverse_video(source: FakeSource) -> None:
+    app = console_app(source)
+    async with app.run_test(size=(120, 40)) as pilot:
+        alerts, playbook = app.screen.query_one("#alerts"), app.screen.query_one("#playbook")
+        assert alerts.styles.border_title_style.reverse
+        assert not playbook.styles.border_title_style.reverse
+        await pilot.press("tab")
+        assert not alerts.styles.border_title_style.reverse
+        assert playbook.styles.border_title_style.reverse
+
+
+async def test_ctrl_c_says_how_to_quit_and_does_not_quit(source: FakeSource) -> None:
+    app = console_app(source, language="zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+c")
+        assert app.is_running
+        assert isinstance(app.screen, MainScreen)
+        assert any("请按 q" in message for message in notification_messages(app))
+
+
+async def test_a_viewer_sees_the_keys_it_may_not_use_greyed_out(source: FakeSource) -> None:
+    source.role = "viewer"
+    app = console_app(source)
+    async with app.run_test(size=(80, 24)):
+        hints = app.screen.query_one("#hints-narrow", TextLabel).text
+        greyed = {hints.plain[span.start : span.end] for span in hints.spans if "dim" in str(span.style)}
+        assert {"a ack", "s silence", "space tick", "c confirm"} <= greyed
+        assert not greyed & {"? help", "/ filter", ": cmds", "h handover"}
+
+
+async def test_an_operator_sees_no_key_greyed_out(source: FakeSource) -> None:
+    app = console_app(source)
+    async with app.run_test(size=(80, 24)):
+        hints = app.screen.query_one("#hints-narrow", TextLabel).text
+        assert not [span for span in hints.spans if "dim" in str(span.style)]
+
+
+async def test_a_drill_from_the_palette_asks_first_and_no_records_nothing(source: FakeSource) -> None:
+    app = console_app(source)
+    async with app.run_test(size=(80, 24)) as pilot:
+        drill = next(command for command in app.get_system_commands(app.screen) if command.title == "Drill")
+        drill.callback()
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("enter")  # the default is No
+        assert isinstance(app.screen, MainScreen)
+        assert not any("plans no drills" in message for message in notification_messages(app))
+        drill.callback()
+        await pilot.pause()
+        await pilot.press("y")
+        assert any("plans no drills" in message for message in notification_messages(app)), "submitted on yes"
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+async def test_the_80_column_hint_line_shows_filter_palette_confirm_and_handover(language: str) -> None:
+    app = console_app(FakeSource(), language=language)
+    async with app.run_test(size=(80, 24)):
+        hints = app.screen.query_one("#hints-narrow", TextLabel)
+        assert hints.display
+        assert not app.screen.query_one("#hints-wide").display
+        text = hints.text.plain
+        assert cell_len(text) <= 80
+        for key in ("? ", "/ ", ": ", "a ", "s ", "c ", "h "):
+            assert f"  {key}" in f"  {text}", key
+
+
+def test_no_ascii_symbol_means_two_things() -> None:
+    symbols = [state.ascii_symbol for state in State]
+    assert len(set(symbols)) == len(symbols)
+    assert EYE not in symbols, "the unhandled mark is not a state"
+    assert ASCII_ELLIPSIS not in symbols, "the ellipsis is not a state"
+    assert EYE != ASCII_ELLIPSIS
+
+
+@pytest.mark.parametrize(("term", "ascii_only"), [("linux", True), ("vt220", True), ("xterm-256color", False)])
+def test_term_linux_implies_the_ascii_symbols(monkeypatch: pytest.MonkeyPatch, term: str, ascii_only: bool) -> None:
+    monkeypatch.setenv("TERM", term)
+    source = FakeSource()
+    app = create_app(source, source, remote=False, clock=lambda: FIXED_NOW, sixteen_colors=False)
+    assert app.context.settings.ascii_only is ascii_only
+    forced = create_app(source, source, remote=False, ascii_only=False, clock=lambda: FIXED_NOW)
+    assert forced.context.settings.ascii_only is False
