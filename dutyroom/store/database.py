@@ -30,9 +30,9 @@ from dutyroom.model import Event, Identity, Labels, Sample, Transition
 from dutyroom.store.actions import insert_action, last_action_id, select_actions_after, select_actions_between
 from dutyroom.store.audit import GENESIS_HASH, REFUSAL_KIND, append_audit, detail_text, seal_chain
 from dutyroom.store.audit_key import AuditKey, AuditKeyError, load_or_create_key, read_key
+from dutyroom.store.audit_trail import AuditFilter, AuditRecord, select_audit_records
 from dutyroom.store.audit_verify import AuditReport, RecordedHead
 from dutyroom.store.audit_verify import verify_connection as _verify_connection
-from dutyroom.store.audit_trail import AuditFilter, AuditRecord, select_audit_records
 from dutyroom.store.beacon import read_beacon
 from dutyroom.store.history import MetricHistory
 from dutyroom.store.records import (
