@@ -82,7 +82,7 @@ class MainScreen(Screen[None]):
         with Horizontal(id="body"):
             yield AlertTable(translate, ascii_only=settings.ascii_only, precise_ages=not settings.remote, id="alerts")
             with Vertical(id="side"):
-                yield PlaybookPane(translate, id="playbook")
+                yield PlaybookPane(translate, precise_times=not settings.remote, id="playbook")
                 yield SiteOverview(translate, ascii_only=settings.ascii_only, id="overview")
         filter_input = Input(placeholder=translate("filter.placeholder"), id="filter", compact=True)
         filter_input.cursor_blink = not settings.remote

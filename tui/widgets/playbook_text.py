@@ -115,12 +115,20 @@ def _who(text: str, style: Style) -> Text:
     return cleaned
 
 
-def deadline_line(status: DeadlineStatus, translate: Translator, timezone: str) -> Text:
+def countdown(seconds: float, *, precise: bool = True) -> str:
+    """Time left or late: `29s`, `3m`, `1h05m`; when not `precise` (remote), `<1m` under a minute, so the text
+    changes once a minute, like the remote profile's ages, instead of on every 2 s tick."""
+    if not precise and seconds < 60:
+        return "<1m"
+    return format_duration(seconds)
+
+
+def deadline_line(status: DeadlineStatus, translate: Translator, timezone: str, *, precise: bool = True) -> Text:
     what = device_text(status.deadline.what, 120).plain
     if status.state is DeadlineState.PENDING:
-        text = translate("deadline.left", what=what, left=format_duration(status.remaining_s))
+        text = translate("deadline.left", what=what, left=countdown(status.remaining_s, precise=precise))
     elif status.state is DeadlineState.MISSED:
-        text = translate("deadline.missed", what=what, late=format_duration(-status.remaining_s))
+        text = translate("deadline.missed", what=what, late=countdown(-status.remaining_s, precise=precise))
     elif status.state is DeadlineState.MET:
         text = translate("deadline.met", what=what, at=local_time(status.settled_at or 0.0, timezone))
     else:
