@@ -77,6 +77,12 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "space tick  c confirm  u undo  - skip  r run note  x close run",
         "空格 勾选  c 复核  u 撤销  - 跳过  r 执行备注  x 结束执行",
     ),
+    "playbook.document_key": ("p contacts, full text", "p 联系人、全文"),
+    # The whole playbook (p)
+    "document.title": ("Playbook: {title}", "应急预案：{title}"),
+    "document.contacts": ("Contacts, in escalation order", "联系人（按升级顺序）"),
+    "document.no_contacts": ("This playbook lists no contacts.", "本预案未列出联系人。"),
+    "document.hints": ("esc back  up/down PgUp/PgDn scroll", "esc 返回  上/下 PgUp/PgDn 滚动"),
     "deadline.left": ("{what}: {left} left", "{what}：剩余 {left}"),
     "deadline.missed": ("{what}: MISSED ({late} late)", "{what}：已超时（超过 {late}）"),
     "deadline.met": ("{what}: met at {at}", "{what}：已于 {at} 完成"),

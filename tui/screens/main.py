@@ -30,6 +30,7 @@ from tui.screens.confirm import ConfirmDialog
 from tui.screens.context import ConsoleContext
 from tui.screens.detail import TargetDetailScreen
 from tui.screens.help import HelpScreen
+from tui.screens.playbook_document import PlaybookDocumentScreen
 from tui.screens.run_forms import close_dialog, close_question, run_note_dialog, skip_dialog, undo_question
 from tui.screens.step_keys import CONFIRM, TICK, UNDO, StepRequest, open_run, plan_skip, plan_step
 from tui.screens.timeline import TimelineScreen
@@ -60,6 +61,7 @@ class MainScreen(Screen[None]):
         Binding("r", "run_note", show=False),
         Binding("x", "close_run", show=False),
         Binding("t", "timeline", show=False),
+        Binding("p", "playbook_document", show=False),
         Binding("h", "app.handover", show=False),
         Binding("q", "app.request_quit", show=False),
         Binding("escape", "escape", show=False),
@@ -95,7 +97,8 @@ class MainScreen(Screen[None]):
         apply_breakpoints(self)
         translate = self.context.translate
         self.alert_table.border_title = plain(translate("alerts.title"))
-        self.query_one(PlaybookPane).border_title = plain(translate("playbook.title"))
+        pane_title = f"{translate('playbook.title')} ({translate('playbook.document_key')})"
+        self.query_one(PlaybookPane).border_title = plain(pane_title)
         self.query_one(SiteOverview).border_title = plain(translate("overview.title"))
         self.alert_table.focus()
         self._ready = True
@@ -252,6 +255,14 @@ class MainScreen(Screen[None]):
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.context.translate))
+
+    def action_playbook_document(self) -> None:
+        """The whole playbook the pane shows (contacts, introduction, appendices) on a screen of its own."""
+        playbook = self._widget(PlaybookPane).playbook
+        if playbook is None:
+            self.notify(self.context.translate("playbook.none"), severity="warning", markup=False)
+            return
+        self.app.push_screen(PlaybookDocumentScreen(playbook, self.context.translate))
 
     def action_timeline(self) -> None:
         timezone = self.snapshot.status.timezone if self.snapshot is not None else ""

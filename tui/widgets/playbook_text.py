@@ -69,9 +69,13 @@ def step_renderable(
     if step.two_person:
         body.append(translate("playbook.two_person"), styles.marker)
         body.append(" ")
-    body.append_text(device_text(step.text, STEP_TEXT_LIMIT))
+    text = device_text(step.text, STEP_TEXT_LIMIT)
+    inline = inline_command_span(text.plain, step.command)
+    if inline is not None:
+        text.stylize(styles.command, *inline)
+    body.append_text(text)
     lines: list[Text] = [body]
-    if step.command:
+    if step.command and inline is None:
         command = Text("$ ", end="") + device_text(step.command, STEP_TEXT_LIMIT)
         command.stylize(styles.command)
         lines.append(command)
@@ -81,6 +85,18 @@ def step_renderable(
     grid.add_column(ratio=1)
     grid.add_row(box, Text("\n", end="").join(wrap_text(line, width) for line in lines))
     return grid
+
+
+def inline_command_span(text: str, command: str | None) -> tuple[int, int] | None:
+    """Where the step's command is in its text as inline code (backticks included), or None.
+
+    A command written inline is already on screen in the step's words: it is highlighted there, not repeated
+    as a `$ ...` line (which cost up to three of the four step lines at 80x24).
+    """
+    if not command:
+        return None
+    start = text.find(f"`{command}`")
+    return (start, start + len(command) + 2) if start >= 0 else None
 
 
 def _who_lines(state: StepState | None, translate: Translator, timezone: str, styles: StepStyles) -> list[Text]:
