@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from .test_snapshots import LANGUAGES, SIZE_IDS, SIZES, SnapCompare, snapshot_app
+from .fakes import make_alert
+from .test_readable_alerts import twin_probes
+from .test_snapshots import LANGUAGES, SIZE_IDS, SIZES, SnapCompare, room, snapshot_app
 from .test_whole_playbook import shipped_room_source
 
 
@@ -24,3 +26,13 @@ def test_whole_playbook(snap_compare: SnapCompare, language: str, size: tuple[in
 def test_shipped_playbook_in_the_pane(snap_compare: SnapCompare, language: str, size: tuple[int, int]) -> None:
     """The shipped mains-failure steps: a step's inline command shown once."""
     assert snap_compare(snapshot_app(language, shipped_room_source(language)), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_readable_alert_list(snap_compare: SnapCompare, language: str, size: tuple[int, int]) -> None:
+    """Two sensors of one probe told apart by their labels, summaries, utilisation over 100 %, the room's rows."""
+    source = room(language)
+    over = make_alert("o1", rule="link-util", target="sh-line", target_name="SSE line", value=112.0, unit="%")
+    source.alerts = [*twin_probes(), over, *source.alerts]
+    assert snap_compare(snapshot_app(language, source), terminal_size=size)

@@ -12,7 +12,7 @@ from typing import ClassVar, TypeVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input
@@ -81,7 +81,7 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         translate, settings = self.context.translate, self.context.settings
         yield StatusBar(translate, ascii_only=settings.ascii_only, live_clock=settings.live_clock, id="status")
-        with Horizontal(id="body"):
+        with Vertical(id="body"):
             yield AlertTable(translate, ascii_only=settings.ascii_only, precise_ages=not settings.remote, id="alerts")
             with Vertical(id="side"):
                 yield PlaybookPane(translate, precise_times=not settings.remote, id="playbook")
@@ -96,9 +96,8 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         apply_breakpoints(self)
         translate = self.context.translate
-        self.alert_table.border_title = plain(translate("alerts.title"))
-        pane_title = f"{translate('playbook.title')} ({translate('playbook.document_key')})"
-        self.query_one(PlaybookPane).border_title = plain(pane_title)
+        self.alert_table.set_title(plain(translate("alerts.title")))
+        self.query_one(PlaybookPane).border_title = plain(translate("playbook.title_with_key"))
         self.query_one(SiteOverview).border_title = plain(translate("overview.title"))
         self.alert_table.focus()
         self._ready = True
@@ -282,7 +281,7 @@ class MainScreen(Screen[None]):
         table.needle = event.value.strip()
         translate = self.context.translate
         title = translate("alerts.filtered", text=table.needle) if table.needle else translate("alerts.title")
-        table.border_title = device_text(title, 120)
+        table.set_title(device_text(title, 120))
         if self.snapshot is not None:
             table.show(self.snapshot.alerts, self.snapshot.status.now, self.snapshot.status.timezone)
 

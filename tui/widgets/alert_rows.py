@@ -9,6 +9,8 @@ from datetime import date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from rich.text import Text
+
 from dutyroom.model import State
 from dutyroom.playbooks.run_state import person_of
 from dutyroom.rules.alert import AlertPhase
@@ -56,16 +58,52 @@ def severity_cell(alert: AlertView, translate: Translator, *, ascii_only: bool =
 
 
 def alert_columns(translate: Translator, *, ascii_only: bool = False) -> list[Column]:
+    """The target column holds the labels too and is cut in the middle, so two sensors of one probe under one
+    rule still read differently at 80 columns; the rule's summary comes only when there is room for it."""
     return [
         Column("", 1),
         Column(translate("col.state"), state_label_width(translate, ascii_only=ascii_only)),
         Column(translate("col.severity"), 5, keep=2),
-        Column(translate("col.target"), 14, flex=3, keep=9),
-        Column(translate("col.rule"), 12, flex=2, keep=6),
-        Column(translate("col.value"), 11, flex=1, max_width=18, keep=7),
+        Column(translate("col.target"), 14, flex=6, max_width=40, keep=9, cut="middle"),
+        Column(translate("col.rule"), 12, flex=1, max_width=22, keep=6),
+        Column(translate("col.value"), 11, flex=1, max_width=16, keep=7),
         Column(translate("col.since"), 5, keep=5),
-        Column(translate("col.marks"), 8, flex=2, max_width=32, keep=8),
+        Column(translate("col.marks"), 8, flex=1, max_width=32, keep=8),
+        Column(translate("col.summary"), 12, flex=3, keep=1),
     ]
+
+
+SEVERITY_STATES = {"critical": State.CRITICAL, "warning": State.WARNING}
+"""The state a severity reads as: a capped alert shows the severity that holds, not the state's own."""
+
+
+def shown_state(alert: AlertView) -> State:
+    """The state the row shows: for an alert a session cap lowered, the state of the severity that holds
+    (`▲ WARNING`, with CAP:phase among the marks), so the row never reads `✖ CRITICAL  warn`."""
+    if alert.capped_from and alert.shown_severity and alert.state in SEVERITY_STATES.values():
+        return SEVERITY_STATES.get(alert.severity, alert.state)
+    return alert.state
+
+
+def target_text(alert: AlertView) -> Text:
+    """The target's name and its labels' values (`Sensor probe rack 3 B inlet-1`), cleaned."""
+    text = device_text(alert.target_name or alert.target, 80)
+    for _key, value in alert.labels:
+        text.append(" ")
+        text.append_text(device_text(value, 60))
+    return text
+
+
+def over_full(alert: AlertView) -> bool:
+    """A utilisation above 100 %: a counter that wrapped, a wrong speed, or a link really over its rate."""
+    return alert.unit == "%" and isinstance(alert.value, int | float) and alert.value > 100
+
+
+def value_text(alert: AlertView, value_age: str) -> Text:
+    value = device_text(format_value(alert.value, alert.unit), 40)
+    if value_age:
+        value.append(f" {value_age}")
+    return value
 
 
 @lru_cache(maxsize=16)
@@ -125,24 +163,27 @@ def alert_row(
 
 def build_row(alert: AlertView, value_age: str, since: str, translate: Translator, ascii_only: bool) -> Row:
     eye = needs_eye(alert)
-    state_style = "alert-table--unhandled" if eye else f"alert-table--{alert.state.value}"
-    value = device_text(format_value(alert.value, alert.unit), 40)
-    if value_age:
-        value.append(f" {value_age}")
+    state = shown_state(alert)
+    state_style = "alert-table--unhandled" if eye else f"alert-table--{state.value}"
     marks = [translate(f"phase.{alert.phase.value}")] if alert.phase is not AlertPhase.FIRING else []
+    if over_full(alert):
+        marks.append(translate("mark.over_100"))
     marks.extend(marker_words(alert, translate))
     cells = (
         plain(EYE if eye else ""),
-        plain(state_label(alert.state, translate, ascii_only=ascii_only)),
+        plain(state_label(state, translate, ascii_only=ascii_only)),
         plain(severity_cell(alert, translate, ascii_only=ascii_only)),
-        device_text(alert.target_name or alert.target, 80),
+        target_text(alert),
         device_text(alert.rule, 80),
-        value,
+        value_text(alert, value_age),
         plain(since),
         device_text(" ".join(marks) or "-", 160),
+        device_text(alert.summary, 200),
     )
     value_style = "alert-table--muted" if alert.state is State.STALE else ""
-    styles = (state_style if eye else "", state_style, "", "", "", value_style, "", "")
+    if over_full(alert):
+        value_style = "alert-table--critical"
+    styles = (state_style if eye else "", state_style, "", "", "", value_style, "", "", "alert-table--muted")
     row_style = "alert-table--resolved" if alert.phase is AlertPhase.RESOLVED else ""
     return Row(alert.fingerprint, cells, styles, row_style)
 
