@@ -5,6 +5,8 @@ Regenerate with `pytest tests/console/test_pane_snapshots.py --snapshot-update`,
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from .fakes import make_alert
@@ -31,8 +33,12 @@ def test_shipped_playbook_in_the_pane(snap_compare: SnapCompare, language: str, 
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_readable_alert_list(snap_compare: SnapCompare, language: str, size: tuple[int, int]) -> None:
-    """Two sensors of one probe told apart by their labels, summaries, utilisation over 100 %, the room's rows."""
+    """Two sensors of one probe told apart by their labels, summaries, utilisation over 100 %, a flag as a word,
+    the room's rows."""
     source = room(language)
     over = make_alert("o1", rule="link-util", target="sh-line", target_name="SSE line", value=112.0, unit="%")
-    source.alerts = [*twin_probes(), over, *source.alerts]
+    flag = make_alert(
+        "b1", rule="ups-on-battery", metric="ups.on_battery", profile="ups-mib", value=1.0, unit="", target="ups-b"
+    )
+    source.alerts = [*twin_probes(), over, replace(flag, target_name="UPS B"), *source.alerts]
     assert snap_compare(snapshot_app(language, source), terminal_size=size)

@@ -19,6 +19,7 @@ from tui.i18n import Translator
 from tui.render import age_text, device_text, plain, since_text, state_label, state_label_width
 from tui.text_format import ack_mark, alert_marks, format_value
 from tui.widgets.line_table import Column, LazyRow, Row
+from tui.widgets.value_words import FlagWords
 
 EYE = "!"
 """Marks an unacknowledged critical alert; plain ASCII so it is one cell on every terminal."""
@@ -99,8 +100,10 @@ def over_full(alert: AlertView) -> bool:
     return alert.unit == "%" and isinstance(alert.value, int | float) and alert.value > 100
 
 
-def value_text(alert: AlertView, value_age: str) -> Text:
-    value = device_text(format_value(alert.value, alert.unit), 40)
+def value_text(alert: AlertView, value_age: str, words: FlagWords | None = None) -> Text:
+    """The value (a flag as its word: `battery`, `normal`) and its age."""
+    word = words.word(alert.profile, alert.metric, alert.value) if words is not None else None
+    value = device_text(word if word is not None else format_value(alert.value, alert.unit), 40)
     if value_age:
         value.append(f" {value_age}")
     return value
@@ -161,7 +164,14 @@ def alert_row(
     return build_row(alert, age, since_text(alert.since, now, timezone), translate, ascii_only)
 
 
-def build_row(alert: AlertView, value_age: str, since: str, translate: Translator, ascii_only: bool) -> Row:
+def build_row(
+    alert: AlertView,
+    value_age: str,
+    since: str,
+    translate: Translator,
+    ascii_only: bool,
+    words: FlagWords | None = None,
+) -> Row:
     eye = needs_eye(alert)
     state = shown_state(alert)
     state_style = "alert-table--unhandled" if eye else f"alert-table--{state.value}"
@@ -175,7 +185,7 @@ def build_row(alert: AlertView, value_age: str, since: str, translate: Translato
         plain(severity_cell(alert, translate, ascii_only=ascii_only)),
         target_text(alert),
         device_text(alert.rule, 80),
-        value_text(alert, value_age),
+        value_text(alert, value_age, words),
         plain(since),
         device_text(" ".join(marks) or "-", 160),
         device_text(alert.summary, 200),
@@ -205,6 +215,7 @@ class AlertRowBuilder:
     def __init__(self, translate: Translator, *, ascii_only: bool = False, precise_ages: bool = True) -> None:
         self._translate = translate
         self._ascii_only = ascii_only
+        self._words = FlagWords(translate("value.flag_cleared"))
         self.precise_ages = precise_ages
         self._built: dict[str, _Built] = {}
         self._context: tuple[str, date, str] | None = None
@@ -257,7 +268,7 @@ class AlertRowBuilder:
     def _builder(self, alert: AlertView, age: str, now: float, timezone: str) -> Callable[[], Row]:
         def build() -> Row:
             since = since_text(alert.since, now, timezone)
-            return build_row(alert, age, since, self._translate, self._ascii_only)
+            return build_row(alert, age, since, self._translate, self._ascii_only, self._words)
 
         return build
 
