@@ -161,7 +161,8 @@ def alert_row(
 ) -> Row:
     """One alert's row."""
     age = value_age(alert, now, precise=precise_ages)
-    return build_row(alert, age, since_text(alert.since, now, timezone), translate, ascii_only)
+    since = since_text(alert.since, now, timezone)
+    return build_row(alert, age, since, translate, ascii_only, stale=alert.value_stale(now))
 
 
 def build_row(
@@ -171,7 +172,10 @@ def build_row(
     translate: Translator,
     ascii_only: bool,
     words: FlagWords | None = None,
+    *,
+    stale: bool = False,
 ) -> Row:
+    """One alert's row; `stale`: its value is older than the target's staleness limit (greyed)."""
     eye = needs_eye(alert)
     state = shown_state(alert)
     state_style = "alert-table--unhandled" if eye else f"alert-table--{state.value}"
@@ -190,7 +194,7 @@ def build_row(
         device_text(" ".join(marks) or "-", 160),
         device_text(alert.summary, 200),
     )
-    value_style = "alert-table--muted" if alert.state is State.STALE else ""
+    value_style = "alert-table--muted" if stale or alert.state is State.STALE else ""
     if over_full(alert):
         value_style = "alert-table--critical"
     styles = (state_style if eye else "", state_style, "", "", "", value_style, "", "", "alert-table--muted")
@@ -205,7 +209,8 @@ class _Built:
     day: date
     row: LazyRow
     until: float
-    """When the age shown can next change (now, for precise ages)."""
+    """When the age shown (or whether the value is stale) can next change (now, for precise ages)."""
+    stale: bool = False
 
 
 class AlertRowBuilder:
@@ -261,14 +266,19 @@ class AlertRowBuilder:
             until = now if age else math.inf
         else:
             until = coarse_age_changes_at(alert.value_at, now) if age and alert.value_at > 0 else math.inf
-        if old is not None and old.value_age == age and old.day == today and _same(old.alert, alert):
-            return _Built(alert, age, today, old.row, until)  # an equal view: the same row
-        return _Built(alert, age, today, LazyRow(alert.fingerprint, self._builder(alert, age, now, timezone)), until)
+        stale = alert.value_stale(now)
+        if not stale and age and alert.stale_after_s > 0:
+            until = min(until, alert.value_at + alert.stale_after_s)
+        same_view = old is not None and old.value_age == age and old.day == today and old.stale == stale
+        if old is not None and same_view and _same(old.alert, alert):
+            return _Built(alert, age, today, old.row, until, stale)  # an equal view: the same row
+        row = LazyRow(alert.fingerprint, self._builder(alert, age, now, timezone, stale=stale))
+        return _Built(alert, age, today, row, until, stale)
 
-    def _builder(self, alert: AlertView, age: str, now: float, timezone: str) -> Callable[[], Row]:
+    def _builder(self, alert: AlertView, age: str, now: float, timezone: str, *, stale: bool) -> Callable[[], Row]:
         def build() -> Row:
             since = since_text(alert.since, now, timezone)
-            return build_row(alert, age, since, self._translate, self._ascii_only, self._words)
+            return build_row(alert, age, since, self._translate, self._ascii_only, self._words, stale=stale)
 
         return build
 
