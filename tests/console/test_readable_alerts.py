@@ -113,3 +113,10 @@ async def test_utilisation_above_100_percent_is_flagged() -> None:
         row = row_texts(app)["o1"]
         assert "112%" in row, row
         assert "OVER100%" in row, row
+
+
+async def test_the_filter_finds_a_row_by_a_label_it_shows() -> None:
+    app = console_app(FakeSource(alerts=twin_probes(), runs={}))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("slash", *"inlet-2", "enter")
+        assert [row.key for row in app.main_screen.alert_table.rows] == ["t2"]

@@ -308,6 +308,7 @@ def matches(alert: AlertView, needle: str, translate: Translator) -> bool:
             translate.state_word(alert.state),
             alert_marks(alert),
             alert.summary,
+            *(value for _key, value in alert.labels),
         )
     ).lower()
     return all(word in haystack for word in needle.lower().split())
