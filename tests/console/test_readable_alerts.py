@@ -9,6 +9,7 @@ import pytest
 
 from dutyroom.model import State
 from dutyroom.rules.alert import AlertPhase
+from dutyroom.views.alerts import AlertView
 from tui.app import DutyroomApp
 
 from .apps import console_app
@@ -21,7 +22,7 @@ def row_texts(app: DutyroomApp) -> dict[str, str]:
     return {row.key: table.render_line(index - table.top + 1).text for index, row in enumerate(table.rows)}
 
 
-def twin_probes() -> list:  # type: ignore[type-arg]
+def twin_probes() -> list[AlertView]:
     """Two inlet sensors of one probe over the same rule: only their labels tell them apart."""
     twin = {
         "rule": "room-temp-high",
@@ -64,7 +65,7 @@ async def test_the_list_takes_the_whole_width_at_120_columns() -> None:
         assert app.main_screen.alert_table.size.width == 120
 
 
-def resolved_pile(count: int) -> list:  # type: ignore[type-arg]
+def resolved_pile(count: int) -> list[AlertView]:
     return [
         make_alert(
             f"r{index}",

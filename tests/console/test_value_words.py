@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from dutyroom.model import State
 from dutyroom.rules.alert import AlertPhase
+from dutyroom.views.alerts import AlertView
 
 from .apps import console_app
 from .fakes import FIXED_NOW, FakeSource, make_alert
 from .test_readable_alerts import row_texts
 
 
-def on_battery(fingerprint: str, profile: str, value: float, **changes: object) -> object:
+def on_battery(fingerprint: str, profile: str, value: float, **changes: object) -> AlertView:
     return make_alert(
         fingerprint,
         rule="ups-on-battery",
@@ -39,7 +40,7 @@ async def test_a_flag_reads_as_the_profiles_word_for_its_raw_code() -> None:
             resolved_at=FIXED_NOW - 30,
         ),
     ]
-    app = console_app(FakeSource(alerts=alerts, runs={}))  # type: ignore[arg-type]
+    app = console_app(FakeSource(alerts=alerts, runs={}))
     async with app.run_test(size=(120, 40)):
         rows = row_texts(app)
         assert " battery " in rows["u1"], rows["u1"]
@@ -67,7 +68,7 @@ async def test_an_unknown_profile_or_a_gauge_keeps_its_number() -> None:
         on_battery("u1", "no-such-profile", 1.0),
         make_alert("g1", metric="ups.runtime_min", profile="ups-mib", value=1.0, unit="min", target="ups-d"),
     ]
-    app = console_app(FakeSource(alerts=alerts, runs={}))  # type: ignore[arg-type]
+    app = console_app(FakeSource(alerts=alerts, runs={}))
     async with app.run_test(size=(120, 40)):
         rows = row_texts(app)
         assert " 1 " in rows["u1"], rows["u1"]

@@ -101,3 +101,12 @@ async def test_p_without_a_playbook_says_so_and_opens_nothing() -> None:
         await pilot.press("p")
         assert isinstance(app.screen, MainScreen)
         assert "No playbook for this alert." in notification_messages(app)
+
+
+async def test_an_ascii_terminal_gets_no_box_drawing_on_the_playbook_screen() -> None:
+    app = console_app(shipped_room_source(), ascii_only=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("p")
+        await pilot.pause()
+        screen = app.screen.query_one("#document")
+        assert screen.styles.border_top[0] == "ascii"

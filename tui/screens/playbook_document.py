@@ -91,7 +91,8 @@ class PlaybookDocumentScreen(Screen[None]):
     @property
     def document_text(self) -> str:
         """Everything the screen shows, as plain text (titles, contacts, then the playbook's text)."""
-        parts = [self._playbook.title, self._translate("document.contacts"), *(line.plain for line in self._contacts)]
+        title, contacts = device_text(self._playbook.title, 200).plain, self._translate("document.contacts")
+        parts = [title, contacts, *(line.plain for line in self._contacts)]
         return "\n".join([*parts, *(line.plain for line in self._lines)])
 
     def compose(self) -> ComposeResult:
