@@ -121,3 +121,24 @@ async def test_the_filter_finds_a_row_by_a_label_it_shows() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("slash", *"inlet-2", "enter")
         assert [row.key for row in app.main_screen.alert_table.rows] == ["t2"]
+
+
+async def test_new_rows_do_not_set_the_border_title_again_while_it_reads_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    source = FakeSource(alerts=twin_probes(), runs={})
+    app = console_app(source)
+    async with app.run_test(size=(80, 24)):
+        table = app.main_screen.alert_table
+        refreshes: list[object] = []
+        refresh = table.refresh
+
+        def counting(*regions: object, **options: bool) -> object:
+            refreshes.append(regions)
+            return refresh(*regions, **options)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(table, "refresh", counting)
+        source.alerts = [replace(alert, value=30.0) for alert in source.alerts]
+        app.refresh_snapshot()
+        assert refreshes, "the changed rows repaint"
+        assert all(regions for regions in refreshes), "lines only: never the whole table"

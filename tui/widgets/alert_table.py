@@ -63,6 +63,7 @@ class AlertTable(LineTable):
         self._translate = translate
         self._arrow = ASCII_ABOVE if ascii_only else ABOVE
         self._title = Text("")
+        self._shown_title: Text | None = None
         self._firing: frozenset[str] = frozenset()
         self._firing_of: Sequence[AlertView] | None = None
         self.needle = ""
@@ -88,5 +89,6 @@ class AlertTable(LineTable):
         title = self._title.copy()
         if above:
             title.append(f" {self._arrow} {self._translate('alerts.firing_above', count=above)}")
-        if title != self.border_title:
+        if title != self._shown_title:  # setting a border title repaints the whole table
+            self._shown_title = title
             self.border_title = title
