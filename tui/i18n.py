@@ -31,6 +31,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "capped_in.break": ("in the break", "休市间歇"),
     "capped_in.off-hours": ("off-hours", "非交易时段"),
     "mark.capped": ("CAP:{phase}", "降级:{phase}"),
+    "mark.over_100": ("OVER100%", "超100%"),
     "phase.pending": ("pending", "待定"),
     "phase.resolved": ("resolved", "已恢复"),
     # Alert list
@@ -42,8 +43,11 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "col.value_only": ("Value", "值"),
     "col.since": ("Since", "开始"),
     "col.marks": ("Marks", "标记"),
+    "col.summary": ("Summary", "说明"),
+    "value.flag_cleared": ("normal", "正常"),
     "alerts.title": ("Alerts", "告警"),
     "alerts.none": ("No active alerts.", "当前没有告警。"),
+    "alerts.firing_above": ("{count} firing above", "上方 {count} 条告警未恢复"),
     "alerts.filtered": ("Alerts (filter: {text})", "告警（筛选：{text}）"),
     "filter.placeholder": (
         "filter: target, rule, group or state; Enter keeps, Esc clears",
@@ -77,6 +81,12 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "space tick  c confirm  u undo  - skip  r run note  x close run",
         "空格 勾选  c 复核  u 撤销  - 跳过  r 执行备注  x 结束执行",
     ),
+    "playbook.title_with_key": ("Playbook (p contacts, full text)", "应急预案（p 联系人、全文）"),
+    # The whole playbook (p)
+    "document.title": ("Playbook: {title}", "应急预案：{title}"),
+    "document.contacts": ("Contacts, in escalation order", "联系人（按升级顺序）"),
+    "document.no_contacts": ("This playbook lists no contacts.", "本预案未列出联系人。"),
+    "document.hints": ("esc back  up/down PgUp/PgDn scroll", "esc 返回  上/下 PgUp/PgDn 滚动"),
     "deadline.left": ("{what}: {left} left", "{what}：剩余 {left}"),
     "deadline.missed": ("{what}: MISSED ({late} late)", "{what}：已超时（超过 {late}）"),
     "deadline.met": ("{what}: met at {at}", "{what}：已于 {at} 完成"),
@@ -348,6 +358,7 @@ KEY_HELP: tuple[tuple[str, str, str], ...] = (
     ("n", "Add a note to the selected alert", "为所选告警添加备注"),
     ("enter", "Target detail: metrics, history, last error", "对象详情：指标、历史、最近错误"),
     ("t", "Timeline of events, transitions and actions", "事件、状态变化与操作时间线"),
+    ("p", "The whole playbook: contacts, introduction, appendices", "完整预案：联系人、简介、附录"),
     ("h", "Write the shift handover", "生成交班记录"),
     ("q", "Quit (asks first; default No)", "退出（先询问，默认否）"),
     (

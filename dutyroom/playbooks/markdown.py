@@ -175,5 +175,29 @@ def _join(parts: list[str]) -> str:
     return text.strip()
 
 
+def reflowed_lines(body: str) -> list[str]:
+    """The body's lines with each paragraph's wrapped lines joined (as `_join` joins a step's), so a reader can
+    break them again at its own width; headings, list items, blank lines and code are kept as they are."""
+    lines: list[str] = []
+    in_fence = False
+    joinable = False
+    for raw in body.split("\n"):
+        line = raw.expandtabs(4).rstrip()
+        fence = bool(_FENCE.match(line))
+        if in_fence or fence:
+            in_fence = in_fence != fence
+            lines.append(line)
+            joinable = False
+            continue
+        stripped = line.strip()
+        starts_block = not stripped or _HEADING.match(line) or _OTHER_BLOCK.match(stripped + " ") or stripped[0] == "|"
+        if joinable and not starts_block and _indent(line) < 4 + _indent(lines[-1]):
+            lines[-1] = _join([lines[-1], stripped])
+            continue
+        lines.append(line)
+        joinable = bool(stripped) and not _HEADING.match(line)
+    return lines
+
+
 def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))

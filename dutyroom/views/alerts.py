@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from dutyroom.config.load import LoadedConfig
-from dutyroom.config.types import Rule, TrapTarget
+from dutyroom.config.types import Rule, SeriesRuleBase, SnmpTarget, TrapTarget
 from dutyroom.model import Labels, MetricValue, State
 from dutyroom.operators.actions import ActionRefused
 from dutyroom.operators.state import Ack, Note, OperatorState, SilenceWindow, silence_from_config
@@ -57,6 +57,18 @@ class AlertView:
     """The severity the state alone means when a session cap lowered it (`critical`), else ""."""
     capped_in: str = ""
     """The session phase whose cap lowered it (`off-hours`); "" when not capped (or the phase is unknown)."""
+    metric: str = ""
+    """The metric the rule reads (`ups.on_battery`); "" for reachability."""
+    profile: str = ""
+    """The SNMP profile of the target ("" for other kinds): with `metric`, where a flag's words are."""
+    stale_after_s: float = 0.0
+    """The target's staleness limit: a value older than this is shown greyed (0: unknown, never greyed)."""
+
+    def value_stale(self, now: float) -> bool:
+        """Whether the value is older than its target's staleness limit at `now` (a STALE state always is)."""
+        if self.state is State.STALE:
+            return True
+        return self.stale_after_s > 0 and self.value_at > 0 and now - self.value_at > self.stale_after_s
 
     @property
     def shown_severity(self) -> str:
@@ -179,6 +191,9 @@ def alert_views(config: LoadedConfig, checks: Iterable[Check], operator: Operato
                 provisional_calendar=check.rule in follows_calendar and provisional(check.value_at),
                 capped_from=capped_from,
                 capped_in=capped_in,
+                metric=rule.metric if isinstance(rule, SeriesRuleBase) else "",
+                profile=target.profile if isinstance(target, SnmpTarget) else "",
+                stale_after_s=timing.stale_after_s if (timing := config.timings.get(check.target)) else 0.0,
             )
         )
     return sorted(views, key=AlertView.sort_key)

@@ -55,7 +55,7 @@ async def test_a_capped_severity_and_a_resolved_alert_never_contradict_their_sta
     async with app.run_test(size=(120, 40)):
         texts = row_texts(app.screen.query_one(AlertTable))
         capped = next(text for text in texts if "backup" in text)
-        assert capped.startswith(" ✖ CRITICAL warn↓ backup switch")
+        assert capped.startswith(" ▲ WARNING warn↓ backup switch"), "the severity that holds, not the raw state"
         assert "CAP:trading" in capped
         assert "STICKY-ACK:carol" in capped
         resolved = next(text for text in texts if "PDU 3" in text)

@@ -12,7 +12,7 @@ from typing import ClassVar, TypeVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input
@@ -30,6 +30,7 @@ from tui.screens.confirm import ConfirmDialog
 from tui.screens.context import ConsoleContext
 from tui.screens.detail import TargetDetailScreen
 from tui.screens.help import HelpScreen
+from tui.screens.playbook_document import PlaybookDocumentScreen
 from tui.screens.run_forms import close_dialog, close_question, run_note_dialog, skip_dialog, undo_question
 from tui.screens.step_keys import CONFIRM, TICK, UNDO, StepRequest, open_run, plan_skip, plan_step
 from tui.screens.timeline import TimelineScreen
@@ -60,6 +61,7 @@ class MainScreen(Screen[None]):
         Binding("r", "run_note", show=False),
         Binding("x", "close_run", show=False),
         Binding("t", "timeline", show=False),
+        Binding("p", "playbook_document", show=False),
         Binding("h", "app.handover", show=False),
         Binding("q", "app.request_quit", show=False),
         Binding("escape", "escape", show=False),
@@ -79,10 +81,10 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         translate, settings = self.context.translate, self.context.settings
         yield StatusBar(translate, ascii_only=settings.ascii_only, live_clock=settings.live_clock, id="status")
-        with Horizontal(id="body"):
+        with Vertical(id="body"):
             yield AlertTable(translate, ascii_only=settings.ascii_only, precise_ages=not settings.remote, id="alerts")
             with Vertical(id="side"):
-                yield PlaybookPane(translate, id="playbook")
+                yield PlaybookPane(translate, precise_times=not settings.remote, id="playbook")
                 yield SiteOverview(translate, ascii_only=settings.ascii_only, id="overview")
         filter_input = Input(placeholder=translate("filter.placeholder"), id="filter", compact=True)
         filter_input.cursor_blink = not settings.remote
@@ -94,8 +96,8 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         apply_breakpoints(self)
         translate = self.context.translate
-        self.alert_table.border_title = plain(translate("alerts.title"))
-        self.query_one(PlaybookPane).border_title = plain(translate("playbook.title"))
+        self.alert_table.set_title(plain(translate("alerts.title")))
+        self.query_one(PlaybookPane).border_title = plain(translate("playbook.title_with_key"))
         self.query_one(SiteOverview).border_title = plain(translate("overview.title"))
         self.alert_table.focus()
         self._ready = True
@@ -253,6 +255,14 @@ class MainScreen(Screen[None]):
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.context.translate))
 
+    def action_playbook_document(self) -> None:
+        """The whole playbook the pane shows (contacts, introduction, appendices) on a screen of its own."""
+        playbook = self._widget(PlaybookPane).playbook
+        if playbook is None:
+            self.notify(self.context.translate("playbook.none"), severity="warning", markup=False)
+            return
+        self.app.push_screen(PlaybookDocumentScreen(playbook, self.context.translate))
+
     def action_timeline(self) -> None:
         timezone = self.snapshot.status.timezone if self.snapshot is not None else ""
         self.app.push_screen(TimelineScreen(self.context, timezone))
@@ -271,7 +281,7 @@ class MainScreen(Screen[None]):
         table.needle = event.value.strip()
         translate = self.context.translate
         title = translate("alerts.filtered", text=table.needle) if table.needle else translate("alerts.title")
-        table.border_title = device_text(title, 120)
+        table.set_title(device_text(title, 120))
         if self.snapshot is not None:
             table.show(self.snapshot.alerts, self.snapshot.status.now, self.snapshot.status.timezone)
 

@@ -9,6 +9,8 @@ from datetime import date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from rich.text import Text
+
 from dutyroom.model import State
 from dutyroom.playbooks.run_state import person_of
 from dutyroom.rules.alert import AlertPhase
@@ -17,6 +19,7 @@ from tui.i18n import Translator
 from tui.render import age_text, device_text, plain, since_text, state_label, state_label_width
 from tui.text_format import ack_mark, alert_marks, format_value
 from tui.widgets.line_table import Column, LazyRow, Row
+from tui.widgets.value_words import FlagWords
 
 EYE = "!"
 """Marks an unacknowledged critical alert; plain ASCII so it is one cell on every terminal."""
@@ -56,16 +59,54 @@ def severity_cell(alert: AlertView, translate: Translator, *, ascii_only: bool =
 
 
 def alert_columns(translate: Translator, *, ascii_only: bool = False) -> list[Column]:
+    """The target column holds the labels too and is cut in the middle, so two sensors of one probe under one
+    rule still read differently at 80 columns; the rule's summary comes only when there is room for it."""
     return [
         Column("", 1),
         Column(translate("col.state"), state_label_width(translate, ascii_only=ascii_only)),
         Column(translate("col.severity"), 5, keep=2),
-        Column(translate("col.target"), 14, flex=3, keep=9),
-        Column(translate("col.rule"), 12, flex=2, keep=6),
-        Column(translate("col.value"), 11, flex=1, max_width=18, keep=7),
+        Column(translate("col.target"), 14, flex=6, max_width=40, keep=9, cut="middle"),
+        Column(translate("col.rule"), 12, flex=1, max_width=22, keep=6),
+        Column(translate("col.value"), 11, flex=1, max_width=16, keep=7),
         Column(translate("col.since"), 5, keep=5),
-        Column(translate("col.marks"), 8, flex=2, max_width=32, keep=8),
+        Column(translate("col.marks"), 8, flex=1, max_width=32, keep=8),
+        Column(translate("col.summary"), 12, flex=3, keep=1),
     ]
+
+
+SEVERITY_STATES = {"critical": State.CRITICAL, "warning": State.WARNING}
+"""The state a severity reads as: a capped alert shows the severity that holds, not the state's own."""
+
+
+def shown_state(alert: AlertView) -> State:
+    """The state the row shows: for an alert a session cap lowered, the state of the severity that holds
+    (`▲ WARNING`, with CAP:phase among the marks), so the row never reads `✖ CRITICAL  warn`."""
+    if alert.capped_from and alert.shown_severity and alert.state in SEVERITY_STATES.values():
+        return SEVERITY_STATES.get(alert.severity, alert.state)
+    return alert.state
+
+
+def target_text(alert: AlertView) -> Text:
+    """The target's name and its labels' values (`Sensor probe rack 3 B inlet-1`), cleaned."""
+    text = device_text(alert.target_name or alert.target, 80)
+    for _key, value in alert.labels:
+        text.append(" ")
+        text.append_text(device_text(value, 60))
+    return text
+
+
+def over_full(alert: AlertView) -> bool:
+    """A utilisation above 100 %: a counter that wrapped, a wrong speed, or a link really over its rate."""
+    return alert.unit == "%" and isinstance(alert.value, int | float) and alert.value > 100
+
+
+def value_text(alert: AlertView, value_age: str, words: FlagWords | None = None) -> Text:
+    """The value (a flag as its word: `battery`, `normal`) and its age."""
+    word = words.word(alert.profile, alert.metric, alert.value) if words is not None else None
+    value = device_text(word if word is not None else format_value(alert.value, alert.unit), 40)
+    if value_age:
+        value.append(f" {value_age}")
+    return value
 
 
 @lru_cache(maxsize=16)
@@ -120,29 +161,43 @@ def alert_row(
 ) -> Row:
     """One alert's row."""
     age = value_age(alert, now, precise=precise_ages)
-    return build_row(alert, age, since_text(alert.since, now, timezone), translate, ascii_only)
+    since = since_text(alert.since, now, timezone)
+    return build_row(alert, age, since, translate, ascii_only, stale=alert.value_stale(now))
 
 
-def build_row(alert: AlertView, value_age: str, since: str, translate: Translator, ascii_only: bool) -> Row:
+def build_row(
+    alert: AlertView,
+    value_age: str,
+    since: str,
+    translate: Translator,
+    ascii_only: bool,
+    words: FlagWords | None = None,
+    *,
+    stale: bool = False,
+) -> Row:
+    """One alert's row; `stale`: its value is older than the target's staleness limit (greyed)."""
     eye = needs_eye(alert)
-    state_style = "alert-table--unhandled" if eye else f"alert-table--{alert.state.value}"
-    value = device_text(format_value(alert.value, alert.unit), 40)
-    if value_age:
-        value.append(f" {value_age}")
+    state = shown_state(alert)
+    state_style = "alert-table--unhandled" if eye else f"alert-table--{state.value}"
     marks = [translate(f"phase.{alert.phase.value}")] if alert.phase is not AlertPhase.FIRING else []
+    if over_full(alert):
+        marks.append(translate("mark.over_100"))
     marks.extend(marker_words(alert, translate))
     cells = (
         plain(EYE if eye else ""),
-        plain(state_label(alert.state, translate, ascii_only=ascii_only)),
+        plain(state_label(state, translate, ascii_only=ascii_only)),
         plain(severity_cell(alert, translate, ascii_only=ascii_only)),
-        device_text(alert.target_name or alert.target, 80),
+        target_text(alert),
         device_text(alert.rule, 80),
-        value,
+        value_text(alert, value_age, words),
         plain(since),
         device_text(" ".join(marks) or "-", 160),
+        device_text(alert.summary, 200),
     )
-    value_style = "alert-table--muted" if alert.state is State.STALE else ""
-    styles = (state_style if eye else "", state_style, "", "", "", value_style, "", "")
+    value_style = "alert-table--muted" if stale or alert.state is State.STALE else ""
+    if over_full(alert):
+        value_style = "alert-table--critical"
+    styles = (state_style if eye else "", state_style, "", "", "", value_style, "", "", "alert-table--muted")
     row_style = "alert-table--resolved" if alert.phase is AlertPhase.RESOLVED else ""
     return Row(alert.fingerprint, cells, styles, row_style)
 
@@ -154,7 +209,8 @@ class _Built:
     day: date
     row: LazyRow
     until: float
-    """When the age shown can next change (now, for precise ages)."""
+    """When the age shown (or whether the value is stale) can next change (now, for precise ages)."""
+    stale: bool = False
 
 
 class AlertRowBuilder:
@@ -164,6 +220,7 @@ class AlertRowBuilder:
     def __init__(self, translate: Translator, *, ascii_only: bool = False, precise_ages: bool = True) -> None:
         self._translate = translate
         self._ascii_only = ascii_only
+        self._words = FlagWords(translate("value.flag_cleared"))
         self.precise_ages = precise_ages
         self._built: dict[str, _Built] = {}
         self._context: tuple[str, date, str] | None = None
@@ -209,14 +266,19 @@ class AlertRowBuilder:
             until = now if age else math.inf
         else:
             until = coarse_age_changes_at(alert.value_at, now) if age and alert.value_at > 0 else math.inf
-        if old is not None and old.value_age == age and old.day == today and _same(old.alert, alert):
-            return _Built(alert, age, today, old.row, until)  # an equal view: the same row
-        return _Built(alert, age, today, LazyRow(alert.fingerprint, self._builder(alert, age, now, timezone)), until)
+        stale = alert.value_stale(now)
+        if not stale and age and alert.stale_after_s > 0:
+            until = min(until, alert.value_at + alert.stale_after_s)
+        same_view = old is not None and old.value_age == age and old.day == today and old.stale == stale
+        if old is not None and same_view and _same(old.alert, alert):
+            return _Built(alert, age, today, old.row, until, stale)  # an equal view: the same row
+        row = LazyRow(alert.fingerprint, self._builder(alert, age, now, timezone, stale=stale))
+        return _Built(alert, age, today, row, until, stale)
 
-    def _builder(self, alert: AlertView, age: str, now: float, timezone: str) -> Callable[[], Row]:
+    def _builder(self, alert: AlertView, age: str, now: float, timezone: str, *, stale: bool) -> Callable[[], Row]:
         def build() -> Row:
             since = since_text(alert.since, now, timezone)
-            return build_row(alert, age, since, self._translate, self._ascii_only)
+            return build_row(alert, age, since, self._translate, self._ascii_only, self._words, stale=stale)
 
         return build
 
@@ -246,6 +308,7 @@ def matches(alert: AlertView, needle: str, translate: Translator) -> bool:
             translate.state_word(alert.state),
             alert_marks(alert),
             alert.summary,
+            *(value for _key, value in alert.labels),
         )
     ).lower()
     return all(word in haystack for word in needle.lower().split())

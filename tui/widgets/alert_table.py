@@ -5,11 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
+from rich.text import Text
+
+from dutyroom.rules.alert import AlertPhase
 from dutyroom.views.alerts import AlertView
 from tui.i18n import Translator
 from tui.render import ASCII_ELLIPSIS, ELLIPSIS
 from tui.widgets.alert_rows import AlertRowBuilder, alert_columns
 from tui.widgets.line_table import LineTable
+
+ABOVE, ASCII_ABOVE = "▲", "^"
+"""Before the count of firing alerts above the view."""
 
 
 class AlertTable(LineTable):
@@ -54,7 +60,35 @@ class AlertTable(LineTable):
             id=id,
         )
         self._builder = AlertRowBuilder(translate, ascii_only=ascii_only, precise_ages=precise_ages)
+        self._translate = translate
+        self._arrow = ASCII_ABOVE if ascii_only else ABOVE
+        self._title = Text("")
+        self._shown_title: Text | None = None
+        self._firing: frozenset[str] = frozenset()
+        self._firing_of: Sequence[AlertView] | None = None
         self.needle = ""
 
     def show(self, alerts: Sequence[AlertView], now: float, timezone: str) -> int:
+        if alerts is not self._firing_of:
+            self._firing_of = alerts
+            self._firing = frozenset(alert.fingerprint for alert in alerts if alert.phase is AlertPhase.FIRING)
         return self.set_rows(self._builder.rows(alerts, now, timezone, needle=self.needle))
+
+    def set_title(self, title: Text) -> None:
+        """The border title; the table adds how many firing alerts are scrolled out of view above."""
+        self._title = title
+        self.rows_or_view_changed()
+
+    @property
+    def firing_above(self) -> int:
+        """Firing alerts in the rows above the view: the most urgent ones sort first, so they hide up there."""
+        return sum(1 for row in self.rows[: self.top] if row.key in self._firing)
+
+    def rows_or_view_changed(self) -> None:
+        above = self.firing_above
+        title = self._title.copy()
+        if above:
+            title.append(f" {self._arrow} {self._translate('alerts.firing_above', count=above)}")
+        if title != self._shown_title:  # setting a border title repaints the whole table
+            self._shown_title = title
+            self.border_title = title

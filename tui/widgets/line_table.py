@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from itertools import compress
 from typing import ClassVar, Literal, Protocol
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -46,6 +47,9 @@ class Column:
     keep: int = 9
     """Columns with the lowest `keep` are dropped first when the minimum widths do not fit."""
     align: Literal["left", "right"] = "left"
+    cut: Literal["end", "middle"] = "end"
+    """Where a cell too long for the column loses its text: at the end, or in the middle (keeping the tail,
+    where labels that tell rows apart are)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +112,22 @@ class LazyRow:
         return isinstance(other, Row) and self.row == other
 
     __hash__ = None  # type: ignore[assignment]
+
+
+def fit_middle(text: Text, width: int, ellipsis: str = ELLIPSIS) -> Text:
+    """`text` cut in the middle (`Sensor pro…B inlet-1`) or padded to exactly `width` cells; CJK counts two."""
+    if text.cell_len <= width or width <= cell_len(ellipsis) + 2:
+        return fit(text, width, ellipsis=ellipsis)
+    room = width - cell_len(ellipsis)
+    tail_cells = room // 2
+    start, taken = len(text.plain), 0
+    while start > 0 and taken + cell_len(text.plain[start - 1]) <= tail_cells:
+        start -= 1
+        taken += cell_len(text.plain[start])
+    head = fit(text[:start], room - taken, ellipsis="")
+    head.rstrip()
+    fitted = head + Text(ellipsis, end="") + text[start:]
+    return fit(fitted, width, ellipsis=ellipsis)
 
 
 def column_widths(columns: Sequence[Column], width: int) -> list[int]:
@@ -278,7 +298,11 @@ class LineTable(Widget, can_focus=True):
         self._set_top(self._top)
         self._update_thumb()
         self.lines_refreshed += repainted
+        self.rows_or_view_changed()
         return repainted
+
+    def rows_or_view_changed(self) -> None:
+        """Called after new rows were set or the view scrolled: a subclass can say what is out of view."""
 
     def _keep_cursor(self, rows: list[TableRow]) -> None:
         if 0 <= self.cursor < len(rows) and rows[self.cursor].key == self._last_key:
@@ -329,6 +353,7 @@ class LineTable(Widget, can_focus=True):
             self._top = top
             self.refresh()
             self._update_thumb()
+            self.rows_or_view_changed()
 
     def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
         event.stop()
@@ -443,7 +468,10 @@ class LineTable(Widget, can_focus=True):
                 line.append(" ")
             first = False
             cell = row.cells[index] if index < len(row.cells) else Text("")
-            piece = fit(cell, cell_width, column.align, self._ellipsis)
+            if column.cut == "middle":
+                piece = fit_middle(cell, cell_width, self._ellipsis)
+            else:
+                piece = fit(cell, cell_width, column.align, self._ellipsis)
             if index < len(row.cell_styles) and row.cell_styles[index]:
                 piece.stylize_before(self._style(row.cell_styles[index]))
             line.append_text(piece)

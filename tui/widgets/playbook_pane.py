@@ -105,9 +105,11 @@ class PlaybookPane(Vertical):
     }
     """
 
-    def __init__(self, translate: Translator, *, id: str | None = None) -> None:
+    def __init__(self, translate: Translator, *, precise_times: bool = True, id: str | None = None) -> None:
         super().__init__(id=id)
         self._translate = translate
+        self._precise_times = precise_times
+        """Off for remote sessions: countdowns read `<1m` under a minute, so they repaint once a minute."""
         self._steps_key: tuple[object, ...] | None = None
         self._deadline_texts: list[tuple[str, str]] = []
         self.run: PlaybookRun | None = None
@@ -215,7 +217,11 @@ class PlaybookPane(Vertical):
             else ()
         )
         lines = [
-            (deadline_line(status, self._translate, view.timezone).plain, deadline_class(status)) for status in statuses
+            (
+                deadline_line(status, self._translate, view.timezone, precise=self._precise_times).plain,
+                deadline_class(status),
+            )
+            for status in statuses
         ]
         if lines == self._deadline_texts:
             return

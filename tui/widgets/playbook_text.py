@@ -69,9 +69,13 @@ def step_renderable(
     if step.two_person:
         body.append(translate("playbook.two_person"), styles.marker)
         body.append(" ")
-    body.append_text(device_text(step.text, STEP_TEXT_LIMIT))
+    text = device_text(step.text, STEP_TEXT_LIMIT)
+    inline = inline_command_span(text.plain, step.command)
+    if inline is not None:
+        text.stylize(styles.command, *inline)
+    body.append_text(text)
     lines: list[Text] = [body]
-    if step.command:
+    if step.command and inline is None:
         command = Text("$ ", end="") + device_text(step.command, STEP_TEXT_LIMIT)
         command.stylize(styles.command)
         lines.append(command)
@@ -81,6 +85,18 @@ def step_renderable(
     grid.add_column(ratio=1)
     grid.add_row(box, Text("\n", end="").join(wrap_text(line, width) for line in lines))
     return grid
+
+
+def inline_command_span(text: str, command: str | None) -> tuple[int, int] | None:
+    """Where the step's command is in its text as inline code (backticks included), or None.
+
+    A command written inline is already on screen in the step's words: it is highlighted there, not repeated
+    as a `$ ...` line (which cost up to three of the four step lines at 80x24).
+    """
+    if not command:
+        return None
+    start = text.find(f"`{command}`")
+    return (start, start + len(command) + 2) if start >= 0 else None
 
 
 def _who_lines(state: StepState | None, translate: Translator, timezone: str, styles: StepStyles) -> list[Text]:
@@ -115,12 +131,20 @@ def _who(text: str, style: Style) -> Text:
     return cleaned
 
 
-def deadline_line(status: DeadlineStatus, translate: Translator, timezone: str) -> Text:
+def countdown(seconds: float, *, precise: bool = True) -> str:
+    """Time left or late: `29s`, `3m`, `1h05m`; when not `precise` (remote), `<1m` under a minute, so the text
+    changes once a minute, like the remote profile's ages, instead of on every 2 s tick."""
+    if not precise and seconds < 60:
+        return "<1m"
+    return format_duration(seconds)
+
+
+def deadline_line(status: DeadlineStatus, translate: Translator, timezone: str, *, precise: bool = True) -> Text:
     what = device_text(status.deadline.what, 120).plain
     if status.state is DeadlineState.PENDING:
-        text = translate("deadline.left", what=what, left=format_duration(status.remaining_s))
+        text = translate("deadline.left", what=what, left=countdown(status.remaining_s, precise=precise))
     elif status.state is DeadlineState.MISSED:
-        text = translate("deadline.missed", what=what, late=format_duration(-status.remaining_s))
+        text = translate("deadline.missed", what=what, late=countdown(-status.remaining_s, precise=precise))
     elif status.state is DeadlineState.MET:
         text = translate("deadline.met", what=what, at=local_time(status.settled_at or 0.0, timezone))
     else:
