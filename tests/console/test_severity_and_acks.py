@@ -63,7 +63,7 @@ async def test_ascii_terminals_mark_a_capped_severity_with_a_plain_character(sou
     app = console_app(source, ascii_only=True)
     async with app.run_test(size=(120, 40)):
         capped = next(text for text in row_texts(app.screen.query_one(AlertTable)) if "backup" in text)
-        assert capped.startswith(" ! WARNING warn- backup switch")
+        assert capped.startswith(" ^ WARNING warn- backup switch")
 
 
 async def test_enter_on_the_sticky_box_submits_the_ack(source: FakeSource) -> None:
