@@ -24,14 +24,16 @@ from wsgiref.simple_server import WSGIServer
 
 from collectors.factory import build_collectors, build_trap_receiver
 from collectors.scheduler import Scheduler
-from collectors.service.exporter import ExportCollector, latest_numeric, start_exporter
+from collectors.service.export_series import SeriesBook
+from collectors.service.exporter import ExportCollector, ExportView, start_exporter
 from collectors.service.notify import ServiceNotifier
 from collectors.service.publish import Publisher
 from collectors.service.reload import WATCH_EVERY_S, files_fingerprint, publish_room, try_reload
 from collectors.service.saving import StateSaver
+from collectors.service.self_metrics import SelfMetrics
 from collectors.service.summary import ReloadNote, plural, service_status
 from collectors.traps import TrapReceiver
-from dutyroom.model import Event, Identity, Labels, PollResult, State, Transition
+from dutyroom.model import Event, Identity, PollResult, State, Transition
 from dutyroom.operators.lapses import LapseWatch
 from dutyroom.playbooks.runs import RUN_ACTION_KINDS, AlertRef, RunBook, RunError
 from dutyroom.room import Room
@@ -39,6 +41,7 @@ from dutyroom.rules.alert import AlertPhase
 from dutyroom.rules.engine import Engine, Evaluation
 from dutyroom.store.database import Store
 from dutyroom.store.records import ActionRecord, StoreError
+from dutyroom.views.alerts import AlertView, alert_views
 
 log = logging.getLogger(__name__)
 ENGINE_ACTOR = Identity(user="dutyroom-engine")
@@ -71,7 +74,8 @@ class Poller:
         self.watch_files = watch_files
         self.exporter: ExportCollector | None = None
         self.exporter_port: int | None = None
-        self._latest: dict[tuple[str, str, Labels], float] = {}
+        self.series = SeriesBook()
+        self.own = SelfMetrics(reload_ok_at=clock())
         self._reload_requested = asyncio.Event()
         self.store = store
         self.saver = StateSaver(store)
@@ -169,6 +173,8 @@ class Poller:
         now = self.clock()
         unpublished = publish_room(outcome.room, self.store.db_path.parent, now) if outcome.room else ""
         self.last_reload = ReloadNote(now, outcome.status)
+        self.own.reload_ok = outcome.room is not None
+        self.own.reload_ok_at = now if outcome.room is not None else self.own.reload_ok_at
         self.saver.set_meta("reload_status", outcome.status, now)
         message = "configuration reloaded" if outcome.room is not None else outcome.status
         message += f" ({unpublished})" if unpublished else ""
@@ -254,6 +260,7 @@ class Poller:
         except StoreError as error:  # the run book could not be read: next batch
             log.error("playbook runs not updated: %s", error)
         self._record_lapses(now)
+        self._export(results, now)
         self.stats.batches += 1
         self.stats.results += len(results)
         self.stats.transitions += len(evaluation.transitions)
@@ -262,12 +269,28 @@ class Poller:
         return evaluation
 
     def _persist(self, results: list[PollResult], evaluation: Evaluation, now: float) -> None:
-        """The exporter first (in memory, never fails), then the store through the saver (which may not write)."""
+        """The store through the saver (which may not write); a batch it could not save is counted."""
         samples = [sample for result in results for sample in result.samples]
-        if self.exporter is not None:
-            latest_numeric(samples, self._latest)
-            self.exporter.update(self._latest, tuple(self.engine.checks.values()), tuple(self.engine.health.values()))
         self.saver.save_batch(now, self.engine, evaluation.transitions, evaluation.events, samples, os.getpid())
+        self.own.store_errors += self.saver.problem is not None
+
+    def alert_views(self, now: float) -> list[AlertView]:
+        """The active alerts with the operator overlay (acks, silences) the lapse watch has folded."""
+        return alert_views(self.room.config, self.engine.checks.values(), self.lapses.operator, now)
+
+    def _export(self, results: list[PollResult], now: float) -> None:
+        """Hand the exporter this batch's view (in memory, never fails)."""
+        if self.exporter is None:
+            return
+        config = self.room.config
+        for result in results:
+            target = config.target(result.target)
+            self.own.polled(result, target.kind if target is not None else "unknown")
+            self.series.record(result)
+        self.series.prune({target: timing.stale_after_s for target, timing in config.timings.items()}, now)
+        self.own.heartbeat_at = now
+        health = tuple(item for item in self.engine.health.values() if config.target(item.target) is not None)
+        self.exporter.update(ExportView(tuple(self.series.items()), self.alert_views(now), health, self.own.snapshot()))
 
     def _start_runs(self, transitions: list[Transition], now: float) -> None:
         self._catch_up_runs()
