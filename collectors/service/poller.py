@@ -24,6 +24,8 @@ from wsgiref.simple_server import WSGIServer
 
 from collectors.factory import build_collectors, build_trap_receiver
 from collectors.scheduler import Scheduler
+from collectors.service.alertmanager.outbox import Wording
+from collectors.service.alertmanager.sender import AlertSender
 from collectors.service.export_series import SeriesBook
 from collectors.service.exporter import ExportCollector, ExportView, start_exporter
 from collectors.service.notify import ServiceNotifier
@@ -96,6 +98,8 @@ class Poller:
         self._queue: list[PollResult] = []
         self._wakeup = asyncio.Event()
         self.on_evaluated: Callable[[Evaluation], None] | None = None
+        self.alert_sender = AlertSender()
+        """Sends alerts to the room's `[alertmanager]` (idle without one)."""
 
     def intake(self, result: PollResult) -> None:
         """The collectors' sink: queue the result and wake the batch loop."""
@@ -111,6 +115,8 @@ class Poller:
         """Poll until `stop` is set, switching to a reloaded room whenever a reload succeeds."""
         server = self._start_exporter()
         watcher = asyncio.create_task(self._watch_files(stop), name="config-watch") if self.watch_files else None
+        self.alert_sender.configure(self.room.config.parsed.alertmanager, self.room.config.base_dir)
+        sender = asyncio.create_task(self.alert_sender.run(stop), name="alertmanager")
         try:
             while not stop.is_set():
                 reloaded = await self._run_generation(stop)
@@ -120,6 +126,8 @@ class Poller:
             if watcher is not None:
                 watcher.cancel()
                 await asyncio.gather(watcher, return_exceptions=True)
+            stop.set()
+            await asyncio.gather(sender, return_exceptions=True)
             if server is not None:
                 server.shutdown()
             self.publisher.close()
@@ -195,6 +203,7 @@ class Poller:
         self.engine = Engine(room.config)
         self.engine.restore(carried)
         self.engine.drill = drill
+        self.alert_sender.configure(room.config.parsed.alertmanager, room.config.base_dir)
 
     async def _run_generation(self, stop: asyncio.Event) -> Room | None:
         """Run collectors for the current room until stop, or until a reload succeeds (its room returned)."""
@@ -260,7 +269,9 @@ class Poller:
         except StoreError as error:  # the run book could not be read: next batch
             log.error("playbook runs not updated: %s", error)
         self._record_lapses(now)
-        self._export(results, now)
+        views = self.alert_views(now) if self.exporter is not None or self.alert_sender.client is not None else []
+        self._export(results, views, now)
+        self.alert_sender.offer(views, self._wording(), now)
         self.stats.batches += 1
         self.stats.results += len(results)
         self.stats.transitions += len(evaluation.transitions)
@@ -278,7 +289,18 @@ class Poller:
         """The active alerts with the operator overlay (acks, silences) the lapse watch has folded."""
         return alert_views(self.room.config, self.engine.checks.values(), self.lapses.operator, now)
 
-    def _export(self, results: list[PollResult], now: float) -> None:
+    def _wording(self) -> Wording:
+        """What alerts sent to Alertmanager say beyond themselves: the site, playbook titles, the runbook URL."""
+        room, section = self.room, self.room.config.parsed.alertmanager
+        language = room.config.parsed.site.language
+
+        def title(playbook_id: str) -> str:
+            playbook = room.playbooks.get(playbook_id, language)
+            return playbook.title if playbook is not None else playbook_id
+
+        return Wording(room.config.parsed.site.name, title, section.runbook_url if section else "")
+
+    def _export(self, results: list[PollResult], views: list[AlertView], now: float) -> None:
         """Hand the exporter this batch's view (in memory, never fails)."""
         if self.exporter is None:
             return
@@ -290,7 +312,7 @@ class Poller:
         self.series.prune({target: timing.stale_after_s for target, timing in config.timings.items()}, now)
         self.own.heartbeat_at = now
         health = tuple(item for item in self.engine.health.values() if config.target(item.target) is not None)
-        self.exporter.update(ExportView(tuple(self.series.items()), self.alert_views(now), health, self.own.snapshot()))
+        self.exporter.update(ExportView(tuple(self.series.items()), views, health, self.own.snapshot()))
 
     def _start_runs(self, transitions: list[Transition], now: float) -> None:
         self._catch_up_runs()

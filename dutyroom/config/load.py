@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from dutyroom.config.alertmanager import alertmanager_problems
 from dutyroom.config.conditions import Condition, ExpressionError, parse_condition
 from dutyroom.config.durations import DurationError, parse_duration
 from dutyroom.config.problems import ConfigError, ProblemCollector
@@ -214,6 +215,11 @@ class _Checker:
         for index, silence in enumerate(config.silence):
             self._silence(index, silence)
         self._exporter()
+        if config.alertmanager is not None:
+            resolve = self.resolve_secrets and self.require_env
+            found = alertmanager_problems(config.alertmanager, self.path.parent, self.environ, resolve_secrets=resolve)
+            for key_path, message in found:
+                self.problems.at(key_path, message, value=len(key_path) > 1)
         resolved_for = self._duration(config.defaults.resolved_visible_for, ("defaults", "resolved_visible_for"))
         escalate = self._duration(config.defaults.escalate_after, ("defaults", "escalate_after"))
         if self.problems.problems or timezone is None or defaults is None:

@@ -315,6 +315,30 @@ class Exporter(Strict, frozen=True):
     listen: Annotated[str, Meta(description="Loopback address for the Prometheus endpoint, e.g. 127.0.0.1:9745.")] = ""
 
 
+class Alertmanager(Strict, frozen=True):
+    """Where `serve` sends its firing alerts (Alertmanager v2 API), as Prometheus does: to every URL."""
+
+    urls: Annotated[
+        list[str], Meta(min_length=1, description="Alertmanager base URLs, e.g. http://127.0.0.1:9093; each gets all.")
+    ]
+    resend_interval: Annotated[str, Meta(description="How often firing and resolved alerts are sent again.")] = "1m"
+    timeout: Annotated[str, Meta(description="How long one request to one Alertmanager may take.")] = "10s"
+    username: Annotated[str, Meta(description="Basic-auth user (with `password`).")] = ""
+    password: Annotated[Secret | None, Meta(description="Basic-auth password: { env } or { file }.")] = None
+    ca_file: Annotated[str, Meta(description="CA certificate(s) for https URLs (default: the system's).")] = ""
+    runbook_url: Annotated[
+        str,
+        Meta(description="`runbook_url` annotation; {playbook} and {rule} are replaced, e.g. https://wiki/{playbook}."),
+    ] = ""
+    mirror_silences: Annotated[
+        bool,
+        Meta(description="A dutyroom silence creates the same Alertmanager silence; its expiry or removal follows."),
+    ] = False
+    ack_silence_for: Annotated[
+        str, Meta(description="With mirror_silences: an ack also becomes an Alertmanager silence this long (e.g. 1h).")
+    ] = ""
+
+
 class Config(Strict, frozen=True):
     site: Site
     defaults: Defaults = Defaults()
@@ -326,6 +350,7 @@ class Config(Strict, frozen=True):
     roles: Roles = Roles()
     traps: Traps | None = None
     exporter: Exporter = Exporter()
+    alertmanager: Alertmanager | None = None
 
 
 ParentGroups = tuple[tuple[str, ...], ...]

