@@ -75,6 +75,34 @@ class Gateway:
         self.server.server_close()
 
 
+class Webhook:
+    """A webhook receiver on loopback that keeps every notification Alertmanager posts to it."""
+
+    def __init__(self) -> None:
+        self.notifications: list[dict[str, Any]] = []
+        webhook = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", "0"))
+                webhook.notifications.append(json.loads(self.rfile.read(length)))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/notify"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
 class Process:
     """A child process with its output in a file, stopped with SIGTERM (then SIGKILL) by its own handle."""
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fabric import Alertmanager, Gateway, Serve
+from fabric import Alertmanager, Gateway, Serve, Webhook
 from waiting import wait_for
 
 pytestmark = pytest.mark.integration
@@ -156,3 +156,39 @@ def test_alerts_reach_alertmanager_resolve_there_and_suppressed_children_never_d
     finally:
         site.serve.stop()
     assert "Traceback" not in site.serve.output()
+
+
+def test_two_serves_and_a_two_node_cluster_give_one_group_and_one_notification(
+    tmp_path: Path, gateways: tuple[Gateway, Gateway]
+) -> None:
+    switch, oms = gateways
+    webhook = Webhook()
+    first = Alertmanager(tmp_path / "am-1", receiver_url=webhook.url)
+    second = Alertmanager(tmp_path / "am-2", peers=[first.peer_address], receiver_url=webhook.url)
+    sites: list[Site] = []
+    try:
+        wait_for(lambda: first.cluster_peers() == 2 and second.cluster_peers() == 2, "the two-node cluster", 30)
+        urls = [first.url, second.url]
+        sites = [Site(tmp_path / name, urls, switch, oms) for name in ("main-room", "dr-room")]
+        oms.values["latency_ms"] = 500
+
+        def firing_notifications() -> list[dict[str, Any]]:
+            return [item for item in webhook.notifications if item["status"] == "firing"]
+
+        wait_for(lambda: bool(firing_notifications()), "a notification", 60)
+        for manager in (first, second):
+            wait_for(lambda manager=manager: bool(manager.groups()), "the group on each node", 30)
+            groups = manager.groups()
+            assert [len(group["alerts"]) for group in groups] == [1]
+            assert groups[0]["labels"] == {"alertname": "oms-slow", "site": "SZ core"}
+        time.sleep(4)  # two group intervals: a duplicate from the other node would have arrived by now
+        notified = firing_notifications()
+        assert len(notified) == 1
+        assert [alert["labels"]["target"] for alert in notified[0]["alerts"]] == ["oms"]
+        assert all(site.serve.process.poll() is None for site in sites)
+    finally:
+        for site in sites:
+            site.serve.stop()
+        second.stop()
+        first.stop()
+        webhook.close()
