@@ -26,6 +26,7 @@ from collectors.factory import build_collectors, build_trap_receiver
 from collectors.scheduler import Scheduler
 from collectors.service.alertmanager.outbox import Wording
 from collectors.service.alertmanager.sender import AlertSender
+from collectors.service.alertmanager.silences import MirroredSilence, wanted_silences
 from collectors.service.export_series import SeriesBook
 from collectors.service.exporter import ExportCollector, ExportView, start_exporter
 from collectors.service.notify import ServiceNotifier
@@ -43,7 +44,7 @@ from dutyroom.rules.alert import AlertPhase
 from dutyroom.rules.engine import Engine, Evaluation
 from dutyroom.store.database import Store
 from dutyroom.store.records import ActionRecord, StoreError
-from dutyroom.views.alerts import AlertView, alert_views
+from dutyroom.views.alerts import AlertView, alert_views, all_silences
 
 log = logging.getLogger(__name__)
 ENGINE_ACTOR = Identity(user="dutyroom-engine")
@@ -115,7 +116,7 @@ class Poller:
         """Poll until `stop` is set, switching to a reloaded room whenever a reload succeeds."""
         server = self._start_exporter()
         watcher = asyncio.create_task(self._watch_files(stop), name="config-watch") if self.watch_files else None
-        self.alert_sender.configure(self.room.config.parsed.alertmanager, self.room.config.base_dir)
+        self._configure_sender()
         sender = asyncio.create_task(self.alert_sender.run(stop), name="alertmanager")
         try:
             while not stop.is_set():
@@ -203,7 +204,7 @@ class Poller:
         self.engine = Engine(room.config)
         self.engine.restore(carried)
         self.engine.drill = drill
-        self.alert_sender.configure(room.config.parsed.alertmanager, room.config.base_dir)
+        self._configure_sender()
 
     async def _run_generation(self, stop: asyncio.Event) -> Room | None:
         """Run collectors for the current room until stop, or until a reload succeeds (its room returned)."""
@@ -272,6 +273,8 @@ class Poller:
         views = self.alert_views(now) if self.exporter is not None or self.alert_sender.client is not None else []
         self._export(results, views, now)
         self.alert_sender.offer(views, self._wording(), now)
+        if self.alert_sender.mirror is not None:
+            self.alert_sender.offer_silences(self._wanted_silences(views, now))
         self.stats.batches += 1
         self.stats.results += len(results)
         self.stats.transitions += len(evaluation.transitions)
@@ -288,6 +291,16 @@ class Poller:
     def alert_views(self, now: float) -> list[AlertView]:
         """The active alerts with the operator overlay (acks, silences) the lapse watch has folded."""
         return alert_views(self.room.config, self.engine.checks.values(), self.lapses.operator, now)
+
+    def _configure_sender(self) -> None:
+        config = self.room.config
+        self.alert_sender.configure(config.parsed.alertmanager, config.base_dir, config.parsed.site.name)
+
+    def _wanted_silences(self, views: list[AlertView], now: float) -> dict[str, MirroredSilence]:
+        operator, config = self.lapses.operator, self.room.config
+        windows = all_silences(config, operator)
+        site = config.parsed.site.name
+        return wanted_silences(windows, operator, views, site, self.alert_sender.ack_silence_for_s, now)
 
     def _wording(self) -> Wording:
         """What alerts sent to Alertmanager say beyond themselves: the site, playbook titles, the runbook URL."""

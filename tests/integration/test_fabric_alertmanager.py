@@ -5,6 +5,9 @@ and a two-node Alertmanager cluster give one alert group for one failure."""
 
 from __future__ import annotations
 
+import json
+import os
+import pwd
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -153,6 +156,54 @@ def test_alerts_reach_alertmanager_resolve_there_and_suppressed_children_never_d
             seen.update(by_name(alertmanager.alerts()))
             time.sleep(0.5)
         assert ("target-down", "oms") not in seen
+    finally:
+        site.serve.stop()
+    assert "Traceback" not in site.serve.output()
+
+
+def test_mirrored_silence_follows_dutyroom_and_an_ack_becomes_a_short_silence(
+    tmp_path: Path, gateways: tuple[Gateway, Gateway], alertmanager: Alertmanager
+) -> None:
+    switch, oms = gateways
+    mirror = 'mirror_silences = true\nack_silence_for = "1m"'
+    site = Site(tmp_path / "room", [alertmanager.url], switch, oms, extra=mirror)
+    me = pwd.getpwuid(os.geteuid()).pw_name
+
+    def mirrored(comment: str) -> list[dict[str, Any]]:
+        return [item for item in alertmanager.silences() if item["comment"].startswith(comment)]
+
+    try:
+        oms.values["latency_ms"] = 500
+        wait_for(lambda: ("oms-slow", "oms") in by_name(alertmanager.alerts()), "oms-slow in Alertmanager", 60)
+        silenced = site.serve.cli("silence", "--target", "oms", "--for", "5s", "-m", "gateway vendor patching")
+        assert silenced.returncode == 0, silenced.stderr
+        wait_for(lambda: bool(mirrored("gateway vendor patching")), "the mirrored silence", 30)
+        [silence] = mirrored("gateway vendor patching")
+        assert silence["createdBy"] == me
+        assert silence["status"]["state"] == "active"
+        matchers = {item["name"]: item["value"] for item in silence["matchers"]}
+        assert matchers == {"target": "oms", "site": "SZ core"}
+        wait_for(lambda: bool(by_name(alertmanager.alerts())["oms-slow", "oms"]["status"]["silencedBy"]), "silenced")
+        wait_for(lambda: mirrored("gateway vendor patching")[0]["status"]["state"] == "expired", "its expiry", 30)
+
+        listed = site.serve.cli("alerts", "--json")
+        fingerprint = next(
+            item["fingerprint"] for item in json.loads(listed.stdout)["alerts"] if item["target"] == "oms"
+        )
+        acked = site.serve.cli("ack", fingerprint, "-m", "looking at the queue")
+        assert acked.returncode == 0, acked.stderr
+        wait_for(lambda: bool(mirrored("looking at the queue")), "the ack's silence", 30)
+        [ack_silence] = mirrored("looking at the queue")
+        assert {item["name"]: item["value"] for item in ack_silence["matchers"]} == {
+            "alertname": "oms-slow",
+            "target": "oms",
+            "site": "SZ core",
+            "group": "trading",
+            "severity": "critical",
+        }
+        assert ack_silence["createdBy"] == me
+        oms.values["latency_ms"] = 5  # recovery clears the ack, and the ack's silence goes with it
+        wait_for(lambda: mirrored("looking at the queue")[0]["status"]["state"] == "expired", "the ack's end", 30)
     finally:
         site.serve.stop()
     assert "Traceback" not in site.serve.output()

@@ -11,11 +11,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from collectors.service.alertmanager.client import AlertmanagerClient, Delivery
 from collectors.service.alertmanager.outbox import Outbox, Postable, Wording
+from collectors.service.alertmanager.silences import MirroredSilence, SilenceMirror
 from dutyroom.config.durations import parse_duration
 from dutyroom.config.secrets import SecretError
 from dutyroom.config.types import Alertmanager
@@ -38,20 +39,31 @@ class AlertSender:
         self.failing: dict[str, str] = {}
         """Alertmanager URL -> why its last request failed."""
         self.sent = 0
+        self.mirror: SilenceMirror | None = None
+        self.ack_silence_for_s: float | None = None
+        self._wanted: Mapping[str, MirroredSilence] = {}
+        self._synced: Mapping[str, MirroredSilence] | None = None
         self._wakeup = asyncio.Event()
         self._retired: list[AlertmanagerClient] = []
 
-    def configure(self, section: Alertmanager | None, base_dir: Path) -> None:
+    def configure(self, section: Alertmanager | None, base_dir: Path, site: str) -> None:
         """Follow the configuration in force; what was sent is remembered, so resolutions still go out."""
-        if section == self.section:
+        if section == self.section and (self.mirror is None or self.mirror.site == site):
             return
         if self.client is not None:
             self._retired.append(self.client)
-        self.section, self.client = section, None
+        self.section, self.client, self._synced = section, None, None
         if section is None:
             self.queue.clear()
+            self.mirror = None
             return
         self.outbox.resend_interval_s = parse_duration(section.resend_interval)
+        if not section.mirror_silences:
+            self.mirror = None
+        elif self.mirror is None or self.mirror.site != site:
+            self.mirror = SilenceMirror(site)
+        ack_for = section.ack_silence_for
+        self.ack_silence_for_s = parse_duration(ack_for) if ack_for and section.mirror_silences else None
         try:
             self.client = AlertmanagerClient(section, base_dir)
         except (SecretError, OSError) as error:
@@ -66,12 +78,20 @@ class AlertSender:
             self.queue.extend(due)
             self._wakeup.set()
 
+    def offer_silences(self, wanted: Mapping[str, MirroredSilence]) -> None:
+        """The Alertmanager silences that should exist now (with mirroring on)."""
+        if self.mirror is not None and self.client is not None and wanted != self._wanted:
+            self._wanted = wanted
+            self._wakeup.set()
+
     async def run(self, stop: asyncio.Event) -> None:
         """Send queued alerts until `stop`; then one last attempt for what is queued."""
         while not stop.is_set():
             waiter = asyncio.ensure_future(self._wakeup.wait())
             stopper = asyncio.ensure_future(stop.wait())
-            await asyncio.wait({waiter, stopper}, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait(
+                {waiter, stopper}, timeout=self.outbox.resend_interval_s, return_when=asyncio.FIRST_COMPLETED
+            )
             waiter.cancel()
             stopper.cancel()
             self._wakeup.clear()
@@ -87,6 +107,9 @@ class AlertSender:
             batch = [self.queue.popleft() for _ in range(min(BATCH_LIMIT, len(self.queue)))]
             self._note(await client.post_alerts([alert.as_json() for alert in batch]))
             self.sent += len(batch)
+        wanted = self._wanted
+        if client is not None and self.mirror is not None and wanted != self._synced:
+            self._synced = wanted if await self.mirror.sync(client, wanted) else None
 
     def _note(self, deliveries: Sequence[Delivery]) -> None:
         for delivery in deliveries:
