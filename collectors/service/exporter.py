@@ -5,8 +5,7 @@ so the HTTP thread never sees a half-updated engine. Names and units follow Prom
 (`metric_names`); only current values are shown (`export_series`). `dutyroom_alerts` is Prometheus's `ALERTS`
 for dutyroom: one series per active alert, identifying labels only (`alertname` = rule, `target`, `group`,
 `severity`, the sample's labels) and `alertstate` = pending, firing, suppressed, silenced or acknowledged;
-resolved alerts are gone. The listen address is loopback: beyond the host, put a TLS and basic-auth reverse
-proxy in front (README).
+resolved alerts are gone. Beyond loopback the endpoint speaks TLS with basic auth (`exporter_http`).
 """
 
 from __future__ import annotations
@@ -15,21 +14,23 @@ import platform
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from threading import Thread
-from typing import Any
 from wsgiref.simple_server import WSGIServer
 
-from prometheus_client import CollectorRegistry, start_http_server
+from prometheus_client import CollectorRegistry
 from prometheus_client.core import Metric
 
 from collectors.service.export_series import ExportedValue, SeriesKey
+from collectors.service.exporter_http import serve_metrics, tls_context
 from collectors.service.metric_names import label_name
 from collectors.service.self_metrics import SelfMetrics
 from collectors.traps import ListenError
+from dutyroom.config.secrets import SecretError, resolve_secret
+from dutyroom.config.types import Exporter
 from dutyroom.rules.alert import AlertPhase, TargetHealth
 from dutyroom.views.alerts import AlertView
 
-LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
 ALERT_LABELS = frozenset({"alertname", "target", "group", "severity", "alertstate", "site"})
 
 
@@ -141,20 +142,22 @@ def _self_families(own: SelfMetrics) -> Iterator[Metric]:
     yield heartbeat
 
 
-def start_exporter(listen: str, collector: ExportCollector) -> tuple[WSGIServer, Thread, int]:
-    """Serve `/metrics` on `listen` (host:port, loopback only); port 0 picks a free one.
+def start_exporter(settings: Exporter, base_dir: Path, collector: ExportCollector) -> tuple[WSGIServer, Thread, int]:
+    """Serve `/metrics` as `settings` say (checked by the config loader); port 0 picks a free one.
 
-    A port in use (or refused) raises ListenError, one line naming the address, like the trap receiver's.
+    A port in use, a bad certificate or an unreadable password raises ListenError, one line naming the address.
     """
+    listen = settings.listen
+    address = f"{'https' if settings.tls_server_config else 'http'} {listen}"
     host, _, port_text = listen.rpartition(":")
     host = host.strip("[]")
-    if host not in LOOPBACK_HOSTS and not host.startswith("127."):
-        raise ValueError(f"exporter address {listen} is not a loopback address")
     registry = CollectorRegistry(auto_describe=False)
     registry.register(collector)
     try:
-        server, thread = start_http_server(int(port_text), addr=host, registry=registry)
-    except OSError as error:
-        raise ListenError("Prometheus exporter", f"http {listen}", error) from error
-    port: Any = server.server_address[1]
-    return server, thread, int(port)
+        tls = tls_context(settings.tls_server_config, base_dir) if settings.tls_server_config else None
+        users = {name: resolve_secret(secret, base_dir).value for name, secret in settings.basic_auth_users.items()}
+        return serve_metrics(host, int(port_text), registry, tls, users)
+    except SecretError as error:
+        raise ListenError("Prometheus exporter", address, OSError(str(error))) from None
+    except OSError as error:  # ssl.SSLError too: a certificate that does not load
+        raise ListenError("Prometheus exporter", address, error) from error

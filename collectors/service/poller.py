@@ -150,12 +150,12 @@ class Poller:
         return list(self.listener_problems.values())
 
     def _start_exporter(self) -> WSGIServer | None:
-        listen = self.room.config.parsed.exporter.listen
-        if not listen:
+        settings = self.room.config.parsed.exporter
+        if not settings.listen:
             return None
         exporter = ExportCollector()
         try:
-            server, _, self.exporter_port = start_exporter(listen, exporter)
+            server, _, self.exporter_port = start_exporter(settings, self.room.config.base_dir, exporter)
         except OSError as error:
             self._listener_failed("Prometheus exporter", error)
             return None

@@ -475,17 +475,34 @@ class _Checker:
         )
 
     def _exporter(self) -> None:
-        listen = self.config.exporter.listen
+        exporter = self.config.exporter
+        listen = exporter.listen
         if not listen:
             return
         host, _, port = listen.rpartition(":")
         host = host.strip("[]")
-        if not port.isdigit() or not (host in ("localhost", "::1") or host.startswith("127.")):
+        if not port.isdigit() or not host:
+            self.problems.at(("exporter", "listen"), f"exporter address '{listen}' must be host:port", value=True)
+        loopback = host in ("localhost", "::1") or host.startswith("127.")
+        if not loopback and (exporter.tls_server_config is None or not exporter.basic_auth_users):
             self.problems.at(
                 ("exporter", "listen"),
-                f"exporter address '{listen}' must be a loopback host:port, e.g. 127.0.0.1:9745",
+                f"exporter address '{listen}' is not loopback: it needs tls_server_config and basic_auth_users"
+                " (or keep 127.0.0.1:9745 behind a TLS reverse proxy)",
                 value=True,
             )
+        tls = exporter.tls_server_config
+        for key in ("cert_file", "key_file", "client_ca_file") if tls is not None else ():
+            name = getattr(tls, key)
+            if name and not (self.path.parent / name).is_file():
+                self.problems.at(("exporter", "tls_server_config", key), f"{self.path.parent / name} does not exist")
+        for user, secret in exporter.basic_auth_users.items():
+            if (
+                self.resolve_secrets
+                and self.require_env
+                and (problem := secret_problem(secret, self.path.parent, self.environ))
+            ):
+                self.problems.at(("exporter", "basic_auth_users", user), problem)
 
     def _silence(self, index: int, silence: Silence) -> None:
         path: KeyPath = ("silence", index)

@@ -311,8 +311,27 @@ class Traps(Strict, frozen=True):
     credentials: Annotated[list[str], Meta(description="[credentials] names accepted for v3 traps.")] = []
 
 
+class ExporterTls(Strict, frozen=True):
+    """TLS of the Prometheus endpoint, with exporter-toolkit's `tls_server_config` key names."""
+
+    cert_file: Annotated[str, Meta(description="Server certificate (PEM), relative to checks.toml.")]
+    key_file: Annotated[str, Meta(description="Its private key (PEM, mode 0600).")]
+    client_ca_file: Annotated[str, Meta(description="CA that client certificates must chain to (optional).")] = ""
+
+
 class Exporter(Strict, frozen=True):
-    listen: Annotated[str, Meta(description="Loopback address for the Prometheus endpoint, e.g. 127.0.0.1:9745.")] = ""
+    listen: Annotated[
+        str,
+        Meta(
+            description="host:port of the Prometheus endpoint, e.g. 127.0.0.1:9745; a non-loopback address needs"
+            " tls_server_config and basic_auth_users."
+        ),
+    ] = ""
+    tls_server_config: Annotated[ExporterTls | None, Meta(description="Serve /metrics over TLS.")] = None
+    basic_auth_users: Annotated[
+        dict[str, Secret],
+        Meta(description="User -> password ({ env } or { file }) that Prometheus's basic_auth must present."),
+    ] = {}
 
 
 class Alertmanager(Strict, frozen=True):

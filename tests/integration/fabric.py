@@ -140,13 +140,13 @@ class Serve(Process):
 
 
 class Prometheus(Process):
-    """Prometheus scraping `targets` every second."""
+    """Prometheus scraping `targets` every second (`extra`: more of the scrape config, e.g. TLS)."""
 
-    def __init__(self, workdir: Path, targets: Sequence[str]) -> None:
+    def __init__(self, workdir: Path, targets: Sequence[str], extra: dict[str, Any] | None = None) -> None:
         workdir.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
         config = workdir / "prometheus.yml"
-        scrape = {"job_name": "dutyroom", "static_configs": [{"targets": list(targets)}]}
+        scrape = {"job_name": "dutyroom", "static_configs": [{"targets": list(targets)}], **(extra or {})}
         config.write_text(json.dumps({"global": {"scrape_interval": "1s"}, "scrape_configs": [scrape]}))
         argv = [
             binary(PROMETHEUS),

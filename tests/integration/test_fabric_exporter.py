@@ -4,6 +4,7 @@ and a target removed by a reload disappears."""
 
 from __future__ import annotations
 
+import ssl
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -124,3 +125,87 @@ def test_an_unreachable_target_stops_exporting_and_a_removed_one_disappears(room
     wait_for(lambda: "gw-a" not in room.exported_targets("dutyroom_target_up"), "gw-a removed by the reload", 30)
     assert room.exported_targets("dutyroom_gateway_latency_seconds") == set()
     wait_for(lambda: not prometheus.query('dutyroom_gateway_latency_seconds{target="gw-a"}'), "gw-a stale", 10)
+
+
+def self_signed(directory: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and its key (mode 0600), made with `cryptography`."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "dutyroom test")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = directory / "exporter.crt", directory / "exporter.key"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    key_path.chmod(0o600)
+    return cert_path, key_path
+
+
+def test_prometheus_scrapes_over_tls_with_basic_auth_and_strangers_are_refused(tmp_path: Path) -> None:
+    cert, key = self_signed(tmp_path)
+    password = tmp_path / "exporter.password"
+    password.write_text("correct horse\n")
+    password.chmod(0o600)
+    gateway = Gateway({"latency_ms": 5, "orders_per_s": 1})
+    port = free_port()
+    config = tmp_path / "checks.toml"
+    secured = CONFIG.format(exporter_port=port) + TARGET.format(id="gw-a", port=gateway.port)
+    secured = secured.replace(
+        "[[rule]]",
+        f'[exporter.tls_server_config]\ncert_file = "{cert.name}"\nkey_file = "{key.name}"\n\n'
+        f'[exporter.basic_auth_users]\nprometheus = {{ file = "{password.name}" }}\n\n[[rule]]',
+        1,
+    )
+    config.write_text(secured)
+    (tmp_path / "playbooks").mkdir()
+    serve = Serve(config, tmp_path / "state", tmp_path / "serve.log")
+    workdir = tmp_path / "prometheus"
+    workdir.mkdir()
+    prometheus: Prometheus | None = None
+    try:
+        url = f"https://127.0.0.1:{port}/metrics"
+        trusted = ssl.create_default_context(cafile=str(cert))
+
+        def answers(auth: tuple[str, str] | None) -> int:
+            try:
+                return httpx.get(url, verify=trusted, auth=auth, timeout=10).status_code
+            except httpx.HTTPError:
+                return 0
+
+        wait_for(lambda: answers(("prometheus", "correct horse")) == 200, "the TLS endpoint")
+        assert answers(None) == 401
+        assert answers(("prometheus", "wrong")) == 401
+        scrape = {
+            "scheme": "https",
+            "tls_config": {"ca_file": str(cert)},
+            "basic_auth": {"username": "prometheus", "password_file": str(password)},
+        }
+        prometheus = Prometheus(workdir, [f"127.0.0.1:{port}"], scrape)
+        scraper = prometheus
+        wait_for(lambda: [item["value"][1] for item in scraper.query('up{job="dutyroom"}')] == ["1"], "up over TLS")
+    finally:
+        if prometheus is not None:
+            prometheus.stop()
+        serve.stop()
+        gateway.close()
+    assert "correct horse" not in serve.output()

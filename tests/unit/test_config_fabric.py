@@ -1,4 +1,4 @@
-"""The `[alertmanager]` table: every problem at its line and column, secrets never printed."""
+"""The `[alertmanager]` and `[exporter]` tables: every problem at its line and column, secrets never printed."""
 
 from __future__ import annotations
 
@@ -41,3 +41,17 @@ def test_a_good_table_loads(tmp_path: Path) -> None:
     section = load_config(config, {"AM_PASSWORD": "hunter2"}).parsed.alertmanager
     assert section is not None
     assert section.mirror_silences
+
+
+def test_an_exporter_beyond_loopback_needs_tls_and_basic_auth(tmp_path: Path) -> None:
+    config = tmp_path / "checks.toml"
+    config.write_text('[site]\nname = "room"\n\n[exporter]\nlisten = "0.0.0.0:9745"\n')
+    with pytest.raises(ConfigError) as raised:
+        load_config(config)
+    assert f"{config}:5:10: exporter address '0.0.0.0:9745' is not loopback" in str(raised.value)
+    (tmp_path / "e.crt").write_text("x")
+    (tmp_path / "e.key").write_text("x")
+    tls = '[exporter.tls_server_config]\ncert_file = "e.crt"\nkey_file = "e.key"\n'
+    users = '[exporter.basic_auth_users]\nprometheus = { env = "EXPORTER_PASSWORD" }\n'
+    config.write_text(f'[site]\nname = "room"\n\n[exporter]\nlisten = "0.0.0.0:9745"\n{tls}{users}')
+    assert load_config(config, {"EXPORTER_PASSWORD": "s3cret"}).parsed.exporter.basic_auth_users
