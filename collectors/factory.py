@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from collectors.alertmanager_source import AlertmanagerSourceCollector, AlertmanagerSourceSpec
 from collectors.base import Collector, ResultSink
 from collectors.host import HostCollector, HostSpec
 from collectors.http import HttpCollector
@@ -28,6 +29,7 @@ from collectors.traps import TrapReceiver
 from dutyroom.config.load import LoadedConfig
 from dutyroom.config.secrets import resolve_secret
 from dutyroom.config.types import (
+    AlertmanagerTarget,
     Credential,
     HostTarget,
     HttpTarget,
@@ -95,6 +97,11 @@ def _build(config: LoadedConfig, target: PolledTarget, built: CollectorSet) -> C
             return TcpCollector(TcpTargetSpec(target.id, host, port, timing.interval_s, timing.timeout_s))
         case HostTarget():
             return HostCollector(HostSpec(target.id, timing.interval_s, tuple(target.mounts)))
+        case AlertmanagerTarget():
+            if built.http_client is None:
+                built.http_client = build_http_client(None)
+            spec = AlertmanagerSourceSpec(target.id, target.url, timing.interval_s, timing.timeout_s)
+            return AlertmanagerSourceCollector(spec, built.http_client)
 
 
 def http_spec(config: LoadedConfig, target: HttpTarget) -> HttpTargetSpec:

@@ -27,6 +27,7 @@ from collectors.scheduler import Scheduler
 from collectors.service.alertmanager.outbox import Wording
 from collectors.service.alertmanager.sender import AlertSender
 from collectors.service.alertmanager.silences import MirroredSilence, wanted_silences
+from collectors.service.alertmanager.source_acks import SourceAcks, wanted_source_silences
 from collectors.service.export_series import SeriesBook
 from collectors.service.exporter import ExportCollector, ExportView, start_exporter
 from collectors.service.notify import ServiceNotifier
@@ -36,6 +37,7 @@ from collectors.service.saving import StateSaver
 from collectors.service.self_metrics import SelfMetrics
 from collectors.service.summary import ReloadNote, plural, service_status
 from collectors.traps import TrapReceiver
+from dutyroom.config.types import AlertmanagerTarget
 from dutyroom.model import Event, Identity, PollResult, State, Transition
 from dutyroom.operators.lapses import LapseWatch
 from dutyroom.playbooks.runs import RUN_ACTION_KINDS, AlertRef, RunBook, RunError
@@ -100,6 +102,8 @@ class Poller:
         self._wakeup = asyncio.Event()
         self.on_evaluated: Callable[[Evaluation], None] | None = None
         self.alert_sender = AlertSender()
+        self.source_acks = SourceAcks(room.config.parsed.site.name, room.config.base_dir)
+        """Acks of alerts read from an Alertmanager, as silences there."""
         """Sends alerts to the room's `[alertmanager]` (idle without one)."""
 
     def intake(self, result: PollResult) -> None:
@@ -118,6 +122,7 @@ class Poller:
         watcher = asyncio.create_task(self._watch_files(stop), name="config-watch") if self.watch_files else None
         self._configure_sender()
         sender = asyncio.create_task(self.alert_sender.run(stop), name="alertmanager")
+        source_acks = asyncio.create_task(self.source_acks.run(stop), name="alertmanager-acks")
         try:
             while not stop.is_set():
                 reloaded = await self._run_generation(stop)
@@ -128,7 +133,7 @@ class Poller:
                 watcher.cancel()
                 await asyncio.gather(watcher, return_exceptions=True)
             stop.set()
-            await asyncio.gather(sender, return_exceptions=True)
+            await asyncio.gather(sender, source_acks, return_exceptions=True)
             if server is not None:
                 server.shutdown()
             self.publisher.close()
@@ -270,7 +275,10 @@ class Poller:
         except StoreError as error:  # the run book could not be read: next batch
             log.error("playbook runs not updated: %s", error)
         self._record_lapses(now)
-        views = self.alert_views(now) if self.exporter is not None or self.alert_sender.client is not None else []
+        sources = {item.id: item.url for item in self.room.config.parsed.target if isinstance(item, AlertmanagerTarget)}
+        wanted = self.exporter is not None or self.alert_sender.client is not None or sources
+        views = self.alert_views(now) if wanted else []
+        self.source_acks.offer(wanted_source_silences(views, sources, now))
         self._export(results, views, now)
         self.alert_sender.offer(views, self._wording(), now)
         if self.alert_sender.mirror is not None:

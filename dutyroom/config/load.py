@@ -24,6 +24,7 @@ from dutyroom.config.toml_positions import KeyPath, TomlPositions
 from dutyroom.config.trading_calendar import TradingCalendar, load_calendars
 from dutyroom.config.typed_toml import convert_table, read_toml_file
 from dutyroom.config.types import (
+    AlertmanagerTarget,
     CapacityRule,
     Config,
     HttpTarget,
@@ -350,7 +351,10 @@ class _Checker:
         stale = (
             self._duration(defaults.stale_after, ("defaults", "stale_after")) if defaults.stale_after else None
         ) or 2 * interval + 15
-        return TargetTiming(interval, timeout, retries, attempts, stale, self._target_hold(path, target))
+        hold = self._target_hold(path, target)
+        if isinstance(target, AlertmanagerTarget) and hold is None:
+            hold = 3 * interval  # its alerts are like traps: one no longer listed resolves, it does not go STALE
+        return TargetTiming(interval, timeout, retries, attempts, stale, hold)
 
     def _parents(self, path: KeyPath, target: Target) -> None:
         """Every parent named, alone or in a redundancy group, must be a target; a group may not be empty."""
@@ -365,7 +369,7 @@ class _Checker:
                     )
 
     def _target_hold(self, path: KeyPath, target: Target) -> float | None:
-        if not isinstance(target, SnmpTarget | TrapTarget) or not target.hold:
+        if not isinstance(target, SnmpTarget | TrapTarget | AlertmanagerTarget) or not target.hold:
             return None
         if isinstance(target, SnmpTarget) and not target.trap_sources:
             self.problems.at(
@@ -390,9 +394,9 @@ class _Checker:
                     self.problems.at((*path, "id"), f"target '{target.id}': snmp targets need a 'profile'")
             case TcpTarget():
                 self._address(path, target.id, target.address, "tcp", "tcp://10.1.2.10:9001")
-            case HttpTarget() if not re.match(r"^https?://", target.url):
+            case HttpTarget() | AlertmanagerTarget() if not re.match(r"^https?://", target.url):
                 where = (*path, "url" if target.url else "id")
-                self.problems.at(where, f"target '{target.id}': http targets need a url")
+                self.problems.at(where, f"target '{target.id}': {target.kind} targets need a url")
 
     def _address(self, path: KeyPath, target_id: str, address: str, scheme: str, example: str) -> None:
         """`address` is scheme://host[:port]; a TCP address must name its port."""

@@ -107,7 +107,7 @@ class PromSelector(Strict, frozen=True):
     labels: Annotated[dict[str, str], Meta(description="Label values the sample must have.")] = {}
 
 
-TargetKind = Literal["snmp", "http", "tcp", "host", "trap"]
+TargetKind = Literal["snmp", "http", "tcp", "host", "trap", "alertmanager"]
 RuleKind = Literal["threshold", "reachability", "capacity"]
 
 
@@ -200,8 +200,16 @@ class TrapTarget(TargetBase, frozen=True, tag="trap"):
     ] = ""
 
 
-Target: TypeAlias = SnmpTarget | HttpTarget | TcpTarget | HostTarget | TrapTarget
-PolledTarget: TypeAlias = SnmpTarget | HttpTarget | TcpTarget | HostTarget
+class AlertmanagerTarget(NetworkTargetBase, frozen=True, tag="alertmanager"):
+    """An existing Alertmanager: each of its active alerts is an `alertmanager.alert` series labelled with the
+    alert's labels (value 2 for severity critical, else 1), so rules map them to playbooks by `labels`."""
+
+    url: Annotated[str, Meta(description="The Alertmanager's base URL, e.g. http://127.0.0.1:9093.")] = ""
+    hold: Annotated[str, Meta(description="An alert not seen for this long resolves (default: three intervals).")] = ""
+
+
+Target: TypeAlias = SnmpTarget | HttpTarget | TcpTarget | HostTarget | TrapTarget | AlertmanagerTarget
+PolledTarget: TypeAlias = SnmpTarget | HttpTarget | TcpTarget | HostTarget | AlertmanagerTarget
 """Every kind of target but traps, which are received rather than polled."""
 
 

@@ -142,12 +142,27 @@ class Serve(Process):
 class Prometheus(Process):
     """Prometheus scraping `targets` every second (`extra`: more of the scrape config, e.g. TLS)."""
 
-    def __init__(self, workdir: Path, targets: Sequence[str], extra: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        targets: Sequence[str],
+        extra: dict[str, Any] | None = None,
+        *,
+        alerting: dict[str, Any] | None = None,
+        rule_files: Sequence[str] = (),
+        global_extra: dict[str, Any] | None = None,
+    ) -> None:
         workdir.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
         config = workdir / "prometheus.yml"
         scrape = {"job_name": "dutyroom", "static_configs": [{"targets": list(targets)}], **(extra or {})}
-        config.write_text(json.dumps({"global": {"scrape_interval": "1s"}, "scrape_configs": [scrape]}))
+        document: dict[str, Any] = {"global": {"scrape_interval": "1s", **(global_extra or {})}}
+        document["scrape_configs"] = [scrape]
+        if alerting:
+            document["alerting"] = alerting
+        if rule_files:
+            document["rule_files"] = list(rule_files)
+        config.write_text(json.dumps(document))
         argv = [
             binary(PROMETHEUS),
             f"--config.file={config}",
