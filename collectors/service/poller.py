@@ -102,9 +102,9 @@ class Poller:
         self._wakeup = asyncio.Event()
         self.on_evaluated: Callable[[Evaluation], None] | None = None
         self.alert_sender = AlertSender()
+        """Sends alerts to the room's `[alertmanager]` (idle without one)."""
         self.source_acks = SourceAcks(room.config.parsed.site.name, room.config.base_dir)
         """Acks of alerts read from an Alertmanager, as silences there."""
-        """Sends alerts to the room's `[alertmanager]` (idle without one)."""
 
     def intake(self, result: PollResult) -> None:
         """The collectors' sink: queue the result and wake the batch loop."""
@@ -303,6 +303,7 @@ class Poller:
     def _configure_sender(self) -> None:
         config = self.room.config
         self.alert_sender.configure(config.parsed.alertmanager, config.base_dir, config.parsed.site.name)
+        self.source_acks.site = config.parsed.site.name
 
     def _wanted_silences(self, views: list[AlertView], now: float) -> dict[str, MirroredSilence]:
         operator, config = self.lapses.operator, self.room.config
