@@ -64,4 +64,13 @@ class SeriesBook:
                 del self._values[key]
 
     def items(self) -> Iterable[tuple[SeriesKey, ExportedValue]]:
-        return sorted(self._values.items(), key=lambda pair: (pair[1].family.name, pair[0]))
+        return sorted_series(self._values)
+
+    def snapshot(self) -> dict[SeriesKey, ExportedValue]:
+        """A copy for the exporter's thread (cheap: the values are frozen; sorting waits for a scrape)."""
+        return dict(self._values)
+
+
+def sorted_series(values: Mapping[SeriesKey, ExportedValue]) -> list[tuple[SeriesKey, ExportedValue]]:
+    """Series grouped by family, as the exposition writes them."""
+    return sorted(values.items(), key=lambda pair: (pair[1].family.name, pair[0]))

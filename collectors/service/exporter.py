@@ -11,7 +11,7 @@ resolved alerts are gone. Beyond loopback the endpoint speaks TLS with basic aut
 from __future__ import annotations
 
 import platform
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -21,7 +21,7 @@ from wsgiref.simple_server import WSGIServer
 from prometheus_client import CollectorRegistry
 from prometheus_client.core import Metric
 
-from collectors.service.export_series import ExportedValue, SeriesKey
+from collectors.service.export_series import ExportedValue, SeriesKey, sorted_series
 from collectors.service.exporter_http import serve_metrics, tls_context
 from collectors.service.metric_names import label_name
 from collectors.service.self_metrics import SelfMetrics
@@ -58,7 +58,7 @@ def build_version() -> str:
 class ExportView:
     """What one scrape shows."""
 
-    series: Sequence[tuple[SeriesKey, ExportedValue]] = ()
+    series: Mapping[SeriesKey, ExportedValue] = field(default_factory=dict)
     alerts: Sequence[AlertView] = ()
     health: Sequence[TargetHealth] = ()
     own: SelfMetrics = field(default_factory=SelfMetrics)
@@ -76,7 +76,7 @@ class ExportCollector:
 
     def collect(self) -> Iterator[Metric]:
         view = self.view
-        yield from _series_families(view.series)
+        yield from _series_families(sorted_series(view.series))
         yield _alerts_family(view.alerts)
         up = Metric("dutyroom_target_up", "1 when the target's last poll succeeded, 0 when it failed", "gauge")
         for health in view.health:

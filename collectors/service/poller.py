@@ -50,6 +50,8 @@ from dutyroom.views.alerts import AlertView, alert_views, all_silences
 
 log = logging.getLogger(__name__)
 ENGINE_ACTOR = Identity(user="dutyroom-engine")
+PRUNE_SERIES_EVERY_S = 2.0
+"""Old exported series are looked for this often, not every batch (staleness limits are 15 s and more)."""
 
 
 @dataclass
@@ -80,6 +82,7 @@ class Poller:
         self.exporter: ExportCollector | None = None
         self.exporter_port: int | None = None
         self.series = SeriesBook()
+        self._pruned_at = 0.0
         self.own = SelfMetrics(reload_ok_at=clock())
         self._reload_requested = asyncio.Event()
         self.store = store
@@ -209,6 +212,7 @@ class Poller:
         self.engine = Engine(room.config)
         self.engine.restore(carried)
         self.engine.drill = drill
+        self._pruned_at = 0.0  # the series of targets the reload removed go at the next batch
         self._configure_sender()
 
     async def _run_generation(self, stop: asyncio.Event) -> Room | None:
@@ -331,10 +335,12 @@ class Poller:
             target = config.target(result.target)
             self.own.polled(result, target.kind if target is not None else "unknown")
             self.series.record(result)
-        self.series.prune({target: timing.stale_after_s for target, timing in config.timings.items()}, now)
+        if now - self._pruned_at >= PRUNE_SERIES_EVERY_S or now < self._pruned_at:
+            self._pruned_at = now
+            self.series.prune({target: timing.stale_after_s for target, timing in config.timings.items()}, now)
         self.own.heartbeat_at = now
         health = tuple(item for item in self.engine.health.values() if config.target(item.target) is not None)
-        self.exporter.update(ExportView(tuple(self.series.items()), views, health, self.own.snapshot()))
+        self.exporter.update(ExportView(self.series.snapshot(), views, health, self.own.snapshot()))
 
     def _start_runs(self, transitions: list[Transition], now: float) -> None:
         self._catch_up_runs()
