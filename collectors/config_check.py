@@ -23,6 +23,7 @@ from dutyroom.config.load import LoadedConfig
 from dutyroom.config.problems import Problem, ProblemCollector
 from dutyroom.config.toml_positions import KeyPath
 from dutyroom.config.types import (
+    AlertmanagerTarget,
     HostTarget,
     HttpTarget,
     SeriesRuleBase,
@@ -101,6 +102,8 @@ def metrics_of(target: Target, profile: Profile | None, config: LoadedConfig) ->
             return TargetMetrics(HOST_METRICS)
         case TrapTarget():
             return TargetMetrics(TRAP_METRICS)
+        case AlertmanagerTarget():
+            return TargetMetrics(frozenset({"alertmanager.alert"}))
 
 
 def _check_profiles(config: LoadedConfig, problems: ProblemCollector) -> dict[str, Profile]:

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from collectors.alertmanager_source import AlertmanagerSourceCollector, AlertmanagerSourceSpec
 from collectors.base import Collector, ResultSink
 from collectors.host import HostCollector, HostSpec
 from collectors.http import HttpCollector
@@ -29,6 +30,7 @@ from collectors.traps import TrapReceiver
 from dutyroom.config.load import LoadedConfig
 from dutyroom.config.secrets import resolve_secret
 from dutyroom.config.types import (
+    AlertmanagerTarget,
     Credential,
     HostTarget,
     HttpTarget,
@@ -104,6 +106,11 @@ def _build(
             return TcpCollector(spec, wall_clock=wall_clock)
         case HostTarget():
             return HostCollector(HostSpec(target.id, timing.interval_s, tuple(target.mounts)), wall_clock=wall_clock)
+        case AlertmanagerTarget():
+            if built.http_client is None:
+                built.http_client = build_http_client(None)
+            source = AlertmanagerSourceSpec(target.id, target.url, timing.interval_s, timing.timeout_s)
+            return AlertmanagerSourceCollector(source, built.http_client)
 
 
 def http_spec(config: LoadedConfig, target: HttpTarget) -> HttpTargetSpec:

@@ -24,15 +24,22 @@ from wsgiref.simple_server import WSGIServer
 
 from collectors.factory import build_collectors, build_trap_receiver
 from collectors.scheduler import Scheduler
+from collectors.service.alertmanager.outbox import Wording
+from collectors.service.alertmanager.sender import AlertSender
+from collectors.service.alertmanager.silences import MirroredSilence, wanted_silences
+from collectors.service.alertmanager.source_acks import SourceAcks, wanted_source_silences
 from collectors.service.duty_runs import DutyKeeper
-from collectors.service.exporter import ExportCollector, latest_numeric, start_exporter
+from collectors.service.export_series import SeriesBook
+from collectors.service.exporter import ExportCollector, ExportView, start_exporter
 from collectors.service.notify import ServiceNotifier
 from collectors.service.publish import Publisher
 from collectors.service.reload import WATCH_EVERY_S, files_fingerprint, publish_room, try_reload
 from collectors.service.saving import StateSaver
+from collectors.service.self_metrics import SelfMetrics
 from collectors.service.summary import ReloadNote, plural, service_status
 from collectors.traps import TrapReceiver
-from dutyroom.model import Event, Identity, Labels, PollResult, State, Transition
+from dutyroom.config.types import AlertmanagerTarget
+from dutyroom.model import Event, Identity, PollResult, State, Transition
 from dutyroom.operators.lapses import LapseWatch
 from dutyroom.playbooks.runs import RUN_ACTION_KINDS, AlertRef, RunBook, RunError
 from dutyroom.room import Room
@@ -40,9 +47,12 @@ from dutyroom.rules.alert import AlertPhase
 from dutyroom.rules.engine import Engine, Evaluation
 from dutyroom.store.database import Store
 from dutyroom.store.records import ActionRecord, StoreError
+from dutyroom.views.alerts import AlertView, alert_views, all_silences
 
 log = logging.getLogger(__name__)
 ENGINE_ACTOR = Identity(user="dutyroom-engine")
+PRUNE_SERIES_EVERY_S = 2.0
+"""Old exported series are looked for this often, not every batch (staleness limits are 15 s and more)."""
 
 
 @dataclass
@@ -72,7 +82,9 @@ class Poller:
         self.watch_files = watch_files
         self.exporter: ExportCollector | None = None
         self.exporter_port: int | None = None
-        self._latest: dict[tuple[str, str, Labels], float] = {}
+        self.series = SeriesBook()
+        self._pruned_at = 0.0
+        self.own = SelfMetrics(reload_ok_at=clock())
         self._reload_requested = asyncio.Event()
         self.store = store
         self.saver = StateSaver(store)
@@ -94,6 +106,10 @@ class Poller:
         self._queue: list[PollResult] = []
         self._wakeup = asyncio.Event()
         self.on_evaluated: Callable[[Evaluation], None] | None = None
+        self.alert_sender = AlertSender()
+        """Sends alerts to the room's `[alertmanager]` (idle without one)."""
+        self.source_acks = SourceAcks(room.config.parsed.site.name, room.config.base_dir)
+        """Acks of alerts read from an Alertmanager, as silences there."""
 
     def intake(self, result: PollResult) -> None:
         """The collectors' sink: queue the result and wake the batch loop."""
@@ -109,6 +125,9 @@ class Poller:
         """Poll until `stop` is set, switching to a reloaded room whenever a reload succeeds."""
         server = self._start_exporter()
         watcher = asyncio.create_task(self._watch_files(stop), name="config-watch") if self.watch_files else None
+        self._configure_sender()
+        sender = asyncio.create_task(self.alert_sender.run(stop), name="alertmanager")
+        source_acks = asyncio.create_task(self.source_acks.run(stop), name="alertmanager-acks")
         try:
             while not stop.is_set():
                 reloaded = await self._run_generation(stop)
@@ -118,6 +137,8 @@ class Poller:
             if watcher is not None:
                 watcher.cancel()
                 await asyncio.gather(watcher, return_exceptions=True)
+            stop.set()
+            await asyncio.gather(sender, source_acks, return_exceptions=True)
             if server is not None:
                 server.shutdown()
             self.publisher.close()
@@ -139,12 +160,12 @@ class Poller:
         return list(self.listener_problems.values())
 
     def _start_exporter(self) -> WSGIServer | None:
-        listen = self.room.config.parsed.exporter.listen
-        if not listen:
+        settings = self.room.config.parsed.exporter
+        if not settings.listen:
             return None
         exporter = ExportCollector()
         try:
-            server, _, self.exporter_port = start_exporter(listen, exporter)
+            server, _, self.exporter_port = start_exporter(settings, self.room.config.base_dir, exporter)
         except OSError as error:
             self._listener_failed("Prometheus exporter", error)
             return None
@@ -171,6 +192,8 @@ class Poller:
         now = self.clock()
         unpublished = publish_room(outcome.room, self.store.db_path.parent, now) if outcome.room else ""
         self.last_reload = ReloadNote(now, outcome.status)
+        self.own.reload_ok = outcome.room is not None
+        self.own.reload_ok_at = now if outcome.room is not None else self.own.reload_ok_at
         self.saver.set_meta("reload_status", outcome.status, now)
         message = "configuration reloaded" if outcome.room is not None else outcome.status
         message += f" ({unpublished})" if unpublished else ""
@@ -191,6 +214,8 @@ class Poller:
         self.engine = Engine(room.config)
         self.engine.restore(carried)
         self.engine.drill = drill
+        self._pruned_at = 0.0  # the series of targets the reload removed go at the next batch
+        self._configure_sender()
 
     async def _run_generation(self, stop: asyncio.Event) -> Room | None:
         """Run collectors for the current room until stop, or until a reload succeeds (its room returned)."""
@@ -257,6 +282,14 @@ class Poller:
             log.error("playbook runs not updated: %s", error)
         self._record_lapses(now)
         self._keep_duties(now)
+        sources = {item.id: item.url for item in self.room.config.parsed.target if isinstance(item, AlertmanagerTarget)}
+        wanted = self.exporter is not None or self.alert_sender.client is not None or sources
+        views = self.alert_views(now) if wanted else []
+        self.source_acks.offer(wanted_source_silences(views, sources, now))
+        self._export(results, views, now)
+        self.alert_sender.offer(views, self._wording(), now)
+        if self.alert_sender.mirror is not None:
+            self.alert_sender.offer_silences(self._wanted_silences(views, now))
         self.stats.batches += 1
         self.stats.results += len(results)
         self.stats.transitions += len(evaluation.transitions)
@@ -265,12 +298,52 @@ class Poller:
         return evaluation
 
     def _persist(self, results: list[PollResult], evaluation: Evaluation, now: float) -> None:
-        """The exporter first (in memory, never fails), then the store through the saver (which may not write)."""
+        """The store through the saver (which may not write); a batch it could not save is counted."""
         samples = [sample for result in results for sample in result.samples]
-        if self.exporter is not None:
-            latest_numeric(samples, self._latest)
-            self.exporter.update(self._latest, tuple(self.engine.checks.values()), tuple(self.engine.health.values()))
         self.saver.save_batch(now, self.engine, evaluation.transitions, evaluation.events, samples, os.getpid())
+        self.own.store_errors += self.saver.problem is not None
+
+    def alert_views(self, now: float) -> list[AlertView]:
+        """The active alerts with the operator overlay (acks, silences) the lapse watch has folded."""
+        return alert_views(self.room.config, self.engine.checks.values(), self.lapses.operator, now)
+
+    def _configure_sender(self) -> None:
+        config = self.room.config
+        self.alert_sender.configure(config.parsed.alertmanager, config.base_dir, config.parsed.site.name)
+        self.source_acks.site = config.parsed.site.name
+
+    def _wanted_silences(self, views: list[AlertView], now: float) -> dict[str, MirroredSilence]:
+        operator, config = self.lapses.operator, self.room.config
+        windows = all_silences(config, operator)
+        site = config.parsed.site.name
+        return wanted_silences(windows, operator, views, site, self.alert_sender.ack_silence_for_s, now)
+
+    def _wording(self) -> Wording:
+        """What alerts sent to Alertmanager say beyond themselves: the site, playbook titles, the runbook URL."""
+        room, section = self.room, self.room.config.parsed.alertmanager
+        language = room.config.parsed.site.language
+
+        def title(playbook_id: str) -> str:
+            playbook = room.playbooks.get(playbook_id, language)
+            return playbook.title if playbook is not None else playbook_id
+
+        return Wording(room.config.parsed.site.name, title, section.runbook_url if section else "")
+
+    def _export(self, results: list[PollResult], views: list[AlertView], now: float) -> None:
+        """Hand the exporter this batch's view (in memory, never fails)."""
+        if self.exporter is None:
+            return
+        config = self.room.config
+        for result in results:
+            target = config.target(result.target)
+            self.own.polled(result, target.kind if target is not None else "unknown")
+            self.series.record(result)
+        if now - self._pruned_at >= PRUNE_SERIES_EVERY_S or now < self._pruned_at:
+            self._pruned_at = now
+            self.series.prune({target: timing.stale_after_s for target, timing in config.timings.items()}, now)
+        self.own.heartbeat_at = now
+        health = tuple(item for item in self.engine.health.values() if config.target(item.target) is not None)
+        self.exporter.update(ExportView(self.series.snapshot(), views, health, self.own.snapshot()))
 
     def _start_runs(self, transitions: list[Transition], now: float) -> None:
         self._catch_up_runs()

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from dutyroom.config.alertmanager import alertmanager_problems
 from dutyroom.config.conditions import Condition, ExpressionError, parse_condition
 from dutyroom.config.durations import DurationError, parse_duration
 from dutyroom.config.duty_check import CompiledDuty, check_duties, missed_duty_rule
@@ -24,6 +25,7 @@ from dutyroom.config.toml_positions import KeyPath, TomlPositions
 from dutyroom.config.trading_calendar import TradingCalendar, load_calendars
 from dutyroom.config.typed_toml import convert_table, read_toml_file
 from dutyroom.config.types import (
+    AlertmanagerTarget,
     CapacityRule,
     Config,
     HttpTarget,
@@ -219,6 +221,11 @@ class _Checker:
         self._exporter()
         duties = check_duties(config, self.problems)
         rules += tuple(rule for duty in duties if (rule := self._rule(0, missed_duty_rule(duty.spec))) is not None)
+        if config.alertmanager is not None:
+            resolve = self.resolve_secrets and self.require_env
+            found = alertmanager_problems(config.alertmanager, self.path.parent, self.environ, resolve_secrets=resolve)
+            for key_path, message in found:
+                self.problems.at(key_path, message, value=len(key_path) > 1)
         resolved_for = self._duration(config.defaults.resolved_visible_for, ("defaults", "resolved_visible_for"))
         escalate = self._duration(config.defaults.escalate_after, ("defaults", "escalate_after"))
         if self.problems.problems or timezone is None or defaults is None:
@@ -350,7 +357,10 @@ class _Checker:
         stale = (
             self._duration(defaults.stale_after, ("defaults", "stale_after")) if defaults.stale_after else None
         ) or 2 * interval + 15
-        return TargetTiming(interval, timeout, retries, attempts, stale, self._target_hold(path, target))
+        hold = self._target_hold(path, target)
+        if isinstance(target, AlertmanagerTarget) and hold is None:
+            hold = 3 * interval  # its alerts are like traps: one no longer listed resolves, it does not go STALE
+        return TargetTiming(interval, timeout, retries, attempts, stale, hold)
 
     def _parents(self, path: KeyPath, target: Target) -> None:
         """Every parent named, alone or in a redundancy group, must be a target; a group may not be empty."""
@@ -365,7 +375,7 @@ class _Checker:
                     )
 
     def _target_hold(self, path: KeyPath, target: Target) -> float | None:
-        if not isinstance(target, SnmpTarget | TrapTarget) or not target.hold:
+        if not isinstance(target, SnmpTarget | TrapTarget | AlertmanagerTarget) or not target.hold:
             return None
         if isinstance(target, SnmpTarget) and not target.trap_sources:
             self.problems.at(
@@ -390,9 +400,9 @@ class _Checker:
                     self.problems.at((*path, "id"), f"target '{target.id}': snmp targets need a 'profile'")
             case TcpTarget():
                 self._address(path, target.id, target.address, "tcp", "tcp://10.1.2.10:9001")
-            case HttpTarget() if not re.match(r"^https?://", target.url):
+            case HttpTarget() | AlertmanagerTarget() if not re.match(r"^https?://", target.url):
                 where = (*path, "url" if target.url else "id")
-                self.problems.at(where, f"target '{target.id}': http targets need a url")
+                self.problems.at(where, f"target '{target.id}': {target.kind} targets need a url")
 
     def _address(self, path: KeyPath, target_id: str, address: str, scheme: str, example: str) -> None:
         """`address` is scheme://host[:port]; a TCP address must name its port."""
@@ -475,17 +485,34 @@ class _Checker:
         )
 
     def _exporter(self) -> None:
-        listen = self.config.exporter.listen
+        exporter = self.config.exporter
+        listen = exporter.listen
         if not listen:
             return
         host, _, port = listen.rpartition(":")
         host = host.strip("[]")
-        if not port.isdigit() or not (host in ("localhost", "::1") or host.startswith("127.")):
+        if not port.isdigit() or not host:
+            self.problems.at(("exporter", "listen"), f"exporter address '{listen}' must be host:port", value=True)
+        loopback = host in ("localhost", "::1") or host.startswith("127.")
+        if not loopback and (exporter.tls_server_config is None or not exporter.basic_auth_users):
             self.problems.at(
                 ("exporter", "listen"),
-                f"exporter address '{listen}' must be a loopback host:port, e.g. 127.0.0.1:9745",
+                f"exporter address '{listen}' is not loopback: it needs tls_server_config and basic_auth_users"
+                " (or keep 127.0.0.1:9745 behind a TLS reverse proxy)",
                 value=True,
             )
+        tls = exporter.tls_server_config
+        for key in ("cert_file", "key_file", "client_ca_file") if tls is not None else ():
+            name = getattr(tls, key)
+            if name and not (self.path.parent / name).is_file():
+                self.problems.at(("exporter", "tls_server_config", key), f"{self.path.parent / name} does not exist")
+        for user, secret in exporter.basic_auth_users.items():
+            if (
+                self.resolve_secrets
+                and self.require_env
+                and (problem := secret_problem(secret, self.path.parent, self.environ))
+            ):
+                self.problems.at(("exporter", "basic_auth_users", user), problem)
 
     def _silence(self, index: int, silence: Silence) -> None:
         path: KeyPath = ("silence", index)

@@ -107,7 +107,7 @@ class PromSelector(Strict, frozen=True):
     labels: Annotated[dict[str, str], Meta(description="Label values the sample must have.")] = {}
 
 
-TargetKind = Literal["snmp", "http", "tcp", "host", "trap"]
+TargetKind = Literal["snmp", "http", "tcp", "host", "trap", "alertmanager"]
 RuleKind = Literal["threshold", "reachability", "capacity"]
 
 
@@ -200,8 +200,16 @@ class TrapTarget(TargetBase, frozen=True, tag="trap"):
     ] = ""
 
 
-Target: TypeAlias = SnmpTarget | HttpTarget | TcpTarget | HostTarget | TrapTarget
-PolledTarget: TypeAlias = SnmpTarget | HttpTarget | TcpTarget | HostTarget
+class AlertmanagerTarget(NetworkTargetBase, frozen=True, tag="alertmanager"):
+    """An existing Alertmanager: each of its active alerts is an `alertmanager.alert` series labelled with the
+    alert's labels (value 2 for severity critical, else 1), so rules map them to playbooks by `labels`."""
+
+    url: Annotated[str, Meta(description="The Alertmanager's base URL, e.g. http://127.0.0.1:9093.")] = ""
+    hold: Annotated[str, Meta(description="An alert not seen for this long resolves (default: three intervals).")] = ""
+
+
+Target: TypeAlias = SnmpTarget | HttpTarget | TcpTarget | HostTarget | TrapTarget | AlertmanagerTarget
+PolledTarget: TypeAlias = SnmpTarget | HttpTarget | TcpTarget | HostTarget | AlertmanagerTarget
 """Every kind of target but traps, which are received rather than polled."""
 
 
@@ -311,8 +319,51 @@ class Traps(Strict, frozen=True):
     credentials: Annotated[list[str], Meta(description="[credentials] names accepted for v3 traps.")] = []
 
 
+class ExporterTls(Strict, frozen=True):
+    """TLS of the Prometheus endpoint, with exporter-toolkit's `tls_server_config` key names."""
+
+    cert_file: Annotated[str, Meta(description="Server certificate (PEM), relative to checks.toml.")]
+    key_file: Annotated[str, Meta(description="Its private key (PEM, mode 0600).")]
+    client_ca_file: Annotated[str, Meta(description="CA that client certificates must chain to (optional).")] = ""
+
+
 class Exporter(Strict, frozen=True):
-    listen: Annotated[str, Meta(description="Loopback address for the Prometheus endpoint, e.g. 127.0.0.1:9745.")] = ""
+    listen: Annotated[
+        str,
+        Meta(
+            description="host:port of the Prometheus endpoint, e.g. 127.0.0.1:9745; a non-loopback address needs"
+            " tls_server_config and basic_auth_users."
+        ),
+    ] = ""
+    tls_server_config: Annotated[ExporterTls | None, Meta(description="Serve /metrics over TLS.")] = None
+    basic_auth_users: Annotated[
+        dict[str, Secret],
+        Meta(description="User -> password ({ env } or { file }) that Prometheus's basic_auth must present."),
+    ] = {}
+
+
+class Alertmanager(Strict, frozen=True):
+    """Where `serve` sends its firing alerts (Alertmanager v2 API), as Prometheus does: to every URL."""
+
+    urls: Annotated[
+        list[str], Meta(min_length=1, description="Alertmanager base URLs, e.g. http://127.0.0.1:9093; each gets all.")
+    ]
+    resend_interval: Annotated[str, Meta(description="How often firing and resolved alerts are sent again.")] = "1m"
+    timeout: Annotated[str, Meta(description="How long one request to one Alertmanager may take.")] = "10s"
+    username: Annotated[str, Meta(description="Basic-auth user (with `password`).")] = ""
+    password: Annotated[Secret | None, Meta(description="Basic-auth password: { env } or { file }.")] = None
+    ca_file: Annotated[str, Meta(description="CA certificate(s) for https URLs (default: the system's).")] = ""
+    runbook_url: Annotated[
+        str,
+        Meta(description="`runbook_url` annotation; {playbook} and {rule} are replaced, e.g. https://wiki/{playbook}."),
+    ] = ""
+    mirror_silences: Annotated[
+        bool,
+        Meta(description="A dutyroom silence creates the same Alertmanager silence; its expiry or removal follows."),
+    ] = False
+    ack_silence_for: Annotated[
+        str, Meta(description="With mirror_silences: an ack also becomes an Alertmanager silence this long (e.g. 1h).")
+    ] = ""
 
 
 DutyDays = Literal["trading-day", "before-holiday", "after-holiday"]
@@ -370,6 +421,7 @@ class Config(Strict, frozen=True):
     traps: Traps | None = None
     exporter: Exporter = Exporter()
     duty: list[Duty] = []
+    alertmanager: Alertmanager | None = None
 
 
 ParentGroups = tuple[tuple[str, ...], ...]

@@ -17,10 +17,10 @@ TRAP_EVENT_KIND = "trap"
 
 
 def came_by_trap(result: PollResult, target: Target | None) -> bool:
-    """Whether `result`'s samples were set by a trap: its target is watched by traps only, or it carries the
-    trap event the receiver attaches to every notification it decodes."""
-    if target is not None and target.kind == "trap":
-        return True
+    """Whether `result`'s samples were set by a trap: its target is watched by traps only (or is an Alertmanager,
+    whose alerts behave alike), or it carries the trap event the receiver attaches to every notification."""
+    if target is not None and target.kind in ("trap", "alertmanager"):
+        return True  # an Alertmanager's alert is repeated by its sender, like a trap: its absence is not news
     return any(event.kind == TRAP_EVENT_KIND for event in result.events)
 
 

@@ -128,7 +128,7 @@ def test_a_bad_reload_keeps_the_old_config_and_says_where(room: Room) -> None:
     time.sleep(2.5)  # a few more polls under the old configuration
     assert room.status()["poller"] == "alive"
     scraped = httpx.get(f"http://127.0.0.1:{room.port}/metrics", timeout=10).text
-    assert 'dutyroom_alert{phase="firing",rule="disk-used"' in scraped
+    assert 'dutyroom_alerts{alertname="disk-used",alertstate="firing"' in scraped
     fixed = BASE.format(port=room.port) + '\n[[rule]]\nid = "disk-nearly-full"\nmetric = "host.disk_used_pct"\n'
     room.config.write_text(fixed + 'critical = ">= 0"\n')
     wait_for(lambda: room.status()["reload"] == "ok", "the good reload")
@@ -151,10 +151,11 @@ def test_prometheus_endpoint_is_scraped_with_the_real_parser(room: Room) -> None
     wait_for(lambda: any(alert["rule"] == "disk-used" for alert in room.alerts()), "the first alert")
     body = httpx.get(f"http://127.0.0.1:{room.port}/metrics", timeout=10).text
     families = {family.name: family for family in text_string_to_metric_families(body)}
-    disk = families["dutyroom_host_disk_used_pct"]
+    disk = families["dutyroom_host_disk_used_ratio"]
     assert {sample.labels["target"] for sample in disk.samples} == {"console"}
-    alerts = families["dutyroom_alert"].samples
-    assert any(sample.labels["rule"] == "disk-used" and sample.value == 1 for sample in alerts)
+    assert all(0 <= sample.value <= 1 for sample in disk.samples)
+    alerts = families["dutyroom_alerts"].samples
+    assert any(sample.labels["alertname"] == "disk-used" and sample.value == 1 for sample in alerts)
     assert [sample.value for sample in families["dutyroom_target_up"].samples] == [1.0]
 
 

@@ -240,7 +240,7 @@ def test_a_full_disk_never_stops_the_poller_and_the_state_is_saved_again_after(r
 
     polls_so_far = room.gateway.requests
     room.gateway.latency_ms = 500
-    wait_for(lambda: 'rule="gateway-slow"' in room.alerts_in_memory(), "the new alert, in memory")
+    wait_for(lambda: 'alertname="gateway-slow"' in room.alerts_in_memory(), "the new alert, in memory")
     wait_for(lambda: room.gateway.requests >= polls_so_far + 3, "three more polls on the full disk")
     assert room.serving()
     assert "gateway-slow" not in room.saved_alerts()

@@ -110,7 +110,7 @@ def test_holds_compile_to_seconds(tmp_path: Path) -> None:
         ),
         pytest.param(
             ('address = "tcp://127.0.0.1:9002"', 'address = "tcp://127.0.0.1:9002"\nhold = "5m"'),
-            "checks.toml:19:1: 'hold' is not a key of tcp targets (snmp and trap targets have it)",
+            "checks.toml:19:1: 'hold' is not a key of tcp targets (snmp, trap and alertmanager targets have it)",
             id="hold-on-a-target-without-traps",
         ),
         pytest.param(

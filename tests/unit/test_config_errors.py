@@ -147,7 +147,7 @@ def changed(*changes: tuple[str, str]) -> str:
     [
         pytest.param(
             changed(('profile = "ups-mib"', 'profile = "ups-mib"\nurl = "http://10.0.0.1/"')),
-            "checks.toml:17:1: 'url' is not a key of snmp targets (http targets have it)",
+            "checks.toml:17:1: 'url' is not a key of snmp targets (http and alertmanager targets have it)",
             id="snmp-target-with-url",
         ),
         pytest.param(
@@ -187,14 +187,15 @@ def changed(*changes: tuple[str, str]) -> str:
         ),
         pytest.param(
             changed((SW1_AS_TCP[0], 'kind = "trap"\ntrap_sources = ["10.0.0.2"]\ninterval = "5s"')),
-            "checks.toml:23:1: 'interval' is not a key of trap targets (snmp, http, tcp and host targets have it)",
+            "checks.toml:23:1: 'interval' is not a key of trap targets"
+            " (snmp, http, tcp, host and alertmanager targets have it)",
             id="trap-target-with-interval",
         ),
         pytest.param(
             changed(
                 ('kind = "snmp"\naddress = "udp://127.0.0.1:161"', 'kind = "snmpp"\naddress = "udp://127.0.0.1:161"')
             ),
-            "checks.toml:14:8: unknown kind 'snmpp' in [target] (use snmp, http, tcp, host or trap)",
+            "checks.toml:14:8: unknown kind 'snmpp' in [target] (use snmp, http, tcp, host, trap or alertmanager)",
             id="unknown-target-kind",
         ),
         pytest.param(

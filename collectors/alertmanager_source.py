@@ -1,0 +1,126 @@
+"""An existing Alertmanager as a source: the firm's own Prometheus alerts join dutyroom's list.
+
+Each active alert (silenced ones too, so an ack mirrored there keeps it listed; inhibited ones are left out,
+Alertmanager's own "one root cause") becomes a sample of `alertmanager.alert` labelled with the alert's labels
+and, when it has one, its `runbook_url` annotation; the value is 2 for severity critical (or page, error), else
+1. Rules pick alerts by those labels (`labels = { alertname = "HighLatency" }`) and name their playbook. An
+alert no longer listed gets one 0 and is forgotten; its check resolves then, or after the target's hold if
+dutyroom restarted meanwhile (the engine treats these series like traps: absence is not STALE).
+`poll` never raises.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from dutyroom.model import Labels, PollResult, Sample, State
+from dutyroom.textclean import clean_text
+
+ALERT_METRIC = "alertmanager.alert"
+MAX_BODY_BYTES = 4 * 1024 * 1024
+MAX_ALERTS = 2_000
+CRITICAL_SEVERITIES = frozenset({"critical", "page", "error", "emergency"})
+QUERY = {"active": "true", "silenced": "true", "inhibited": "false", "unprocessed": "true"}
+
+
+@dataclass(frozen=True, slots=True)
+class AlertmanagerSourceSpec:
+    target_id: str
+    url: str
+    interval_s: float
+    timeout_s: float
+
+
+def alert_samples(document: Any, target: str, at: float) -> list[Sample]:
+    """The samples for an Alertmanager v2 alert list; raises ValueError when it is not one."""
+    if not isinstance(document, list):
+        raise ValueError("not an Alertmanager alert list")
+    samples = []
+    for alert in document[:MAX_ALERTS]:
+        if not isinstance(alert, dict) or not isinstance(alert.get("labels"), dict):
+            raise ValueError("not an Alertmanager alert list")
+        status = _table(alert, "status")
+        if status.get("inhibitedBy"):
+            continue
+        labels = {clean_text(str(key), 100): clean_text(str(value), 200) for key, value in alert["labels"].items()}
+        annotations = _table(alert, "annotations")
+        if annotations.get("runbook_url"):
+            labels["runbook_url"] = clean_text(str(annotations["runbook_url"]), 200)
+        value = 2.0 if labels.get("severity", "").lower() in CRITICAL_SEVERITIES else 1.0
+        samples.append(Sample(target, ALERT_METRIC, value, at, tuple(sorted(labels.items()))))
+    return samples
+
+
+def _table(alert: dict[str, Any], key: str) -> dict[str, Any]:
+    value = alert.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+class AlertmanagerSourceCollector:
+    """Reads one Alertmanager's alerts through a shared httpx client."""
+
+    def __init__(
+        self, spec: AlertmanagerSourceSpec, client: httpx.AsyncClient, *, wall_clock: Callable[[], float] = time.time
+    ) -> None:
+        self.spec = spec
+        self._client = client
+        self._wall_clock = wall_clock
+        self._listed: set[Labels] = set()
+
+    @property
+    def target_id(self) -> str:
+        return self.spec.target_id
+
+    @property
+    def interval_s(self) -> float:
+        return self.spec.interval_s
+
+    async def aclose(self) -> None:
+        """The client is shared: its owner closes it."""
+
+    async def poll(self) -> PollResult:
+        at, started = self._wall_clock(), time.perf_counter()
+        result = await self._poll(at)
+        return PollResult(
+            result.target, at, result.samples, result.failure, result.reason, duration_s=time.perf_counter() - started
+        )
+
+    async def _poll(self, at: float) -> PollResult:
+        target = self.target_id
+        try:
+            async with asyncio.timeout(self.spec.timeout_s):
+                body = await self._fetch()
+        except TimeoutError:
+            return PollResult(target, at, failure=State.UNREACHABLE, reason=f"no answer in {self.spec.timeout_s:g}s")
+        except httpx.TransportError as error:
+            return PollResult(target, at, failure=State.UNREACHABLE, reason=clean_text(type(error).__name__, 80))
+        except ValueError as error:
+            return PollResult(target, at, failure=State.UNKNOWN, reason=clean_text(str(error), 80))
+        try:
+            samples = alert_samples(json.loads(body), target, at)
+        except ValueError as error:  # json.JSONDecodeError is one
+            return PollResult(target, at, failure=State.UNKNOWN, reason=clean_text(str(error).split(":")[0], 80))
+        listed = {sample.labels for sample in samples}
+        gone = [Sample(target, ALERT_METRIC, 0.0, at, labels) for labels in sorted(self._listed - listed)]
+        self._listed = listed
+        return PollResult(target, at, tuple(samples + gone))
+
+    async def _fetch(self) -> bytes:
+        url = self.spec.url.rstrip("/") + "/api/v2/alerts"
+        async with self._client.stream("GET", url, params=QUERY, timeout=self.spec.timeout_s) as response:
+            if response.status_code != 200:
+                raise ValueError(f"HTTP {response.status_code}")
+            chunks, size = [], 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > MAX_BODY_BYTES:
+                    raise ValueError(f"alert list larger than {MAX_BODY_BYTES // 1024 // 1024} MiB")
+                chunks.append(chunk)
+        return b"".join(chunks)
