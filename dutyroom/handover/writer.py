@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dutyroom.actions_model import HandoverNote, HandoverSign
-from dutyroom.atomic import write_atomically
+from dutyroom.atomic import document_mode, write_atomically
 from dutyroom.documents.capacity import capacity_rows
 from dutyroom.documents.history import people, read_all_actions
 from dutyroom.documents.model import Document, Item
@@ -45,6 +45,8 @@ from dutyroom.textclean import clean_text
 
 HANDOVER_NOTE = runs.HANDOVER_NOTE
 AUDIT_KIND = "handover"
+STANDARD_OUTPUT = Path("-")
+"""`--out -`: the handover is returned for the caller to print, and no file is written."""
 
 
 class HandoverError(Exception):
@@ -123,7 +125,10 @@ def write_handover(
     shift_start: float | None = None,
     screen_svg: str | None = None,
 ) -> HandoverResult:
-    """Build, render and write the handover (and the screenshot beside it); audit that it was written."""
+    """Build, render and write the handover (and the screenshot beside it); audit that it was written.
+
+    With `out` = STANDARD_OUTPUT nothing is written: the text is in the result for the caller to print.
+    """
     fmt = fmt or ("txt" if out is not None and out.suffix == ".txt" else "md")
     doc, ctx = build_handover(room, store, now, actor=actor, lang=lang, shift_start=shift_start)
     wide = ctx.lang == "zh"
@@ -135,12 +140,13 @@ def write_handover(
         except OSError as error:
             raise HandoverError(f"cannot create {directory}: {error.strerror or error}") from None
         out = directory / handover_file_name(now, room.config.timezone, ctx.window, fmt)
-    write_atomically(out, text)
+    if out != STANDARD_OUTPUT:
+        write_atomically(out, text, mode=document_mode(out.parent))
     svg_path = None
-    if screen_svg is not None:
+    if screen_svg is not None and out != STANDARD_OUTPUT:
         svg_path = out.with_suffix(".svg")
         try:
-            write_atomically(svg_path, ctx.scrub.redact(screen_svg))
+            write_atomically(svg_path, ctx.scrub.redact(screen_svg), mode=document_mode(out.parent))
         except OSError as error:
             raise HandoverError(f"{out} was written, but not the screenshot: {error}") from None
     store.record_audit(
@@ -184,7 +190,7 @@ def sign_handover(room: Room, store: Store, now: float, *, actor: Identity, path
     scrub = Scrubber(configured_secrets(room.config))
     signed = body + "\n" + render_signoff(words, scrub, signatures, fmt, lang == "zh")
     try:
-        write_atomically(path, signed)
+        write_atomically(path, signed, mode=document_mode(path.parent))
     except OSError as error:
         done = f"the signature is recorded (action #{stored.id}), but " if stored is not None else ""
         raise HandoverError(f"{done}{error}") from None
