@@ -24,7 +24,7 @@ from dutyroom.documents.model import Document, Item
 from dutyroom.documents.render import render
 from dutyroom.documents.scrub import Scrubber, configured_secrets
 from dutyroom.documents.wording import Wording
-from dutyroom.handover import alerts, runs, status, verdict
+from dutyroom.handover import alerts, pre_open, runs, status, verdict
 from dutyroom.handover.context import HandoverContext, gather
 from dutyroom.handover.shifts import ShiftWindow, handover_file_name, shift_window
 from dutyroom.handover.signoff import (
@@ -100,6 +100,8 @@ def build_handover(
         words("handover.roster", names=", ".join(scrub(name, 40) for name in site.roster) or "-"),
         words("handover.verdict", text=verdict.verdict(ctx)),
     ]
+    if line := _next_open_line(ctx):
+        header.append(line)
     doc.bullets([Item(line) for line in header])
     alerts.open_alerts(doc, ctx)
     alerts.opened_and_resolved(doc, ctx)
@@ -111,6 +113,29 @@ def build_handover(
     runs.notes(doc, ctx)
     runs.drills(doc, ctx)
     return doc, ctx
+
+
+def _next_open_line(ctx: HandoverContext) -> str:
+    """When trading next opens and how far its pre-open check is; "" without a calendar."""
+    words, scrub = ctx.words, ctx.scrub
+    opening = pre_open.next_open(ctx.room.config.calendar, ctx.now)
+    if opening is None:
+        return ""
+    check = pre_open.pre_open_check(ctx.history.runs.runs.values(), opening.at)
+    run = check.run
+    if run is None:
+        state = words("preopen.none")
+    else:
+        found = runs.run_summary(ctx, run)
+        names = {"title": scrub(found.title, 60) if found is not None else run.playbook_id, "run": run.run_id}
+        if check.done:
+            finished = max((step.done_at or run.started_at for step in run.steps), default=run.started_at)
+            state = words("preopen.done", at=ctx.when(finished), **names)
+        else:
+            key = "preopen.progress" if run.is_open else "preopen.closed"
+            state = words(key, done=check.steps_done, steps=check.steps, **names)
+    mark = words("impact.provisional") if opening.provisional else ""
+    return words("handover.next_open", at=words.minute(opening.at), mark=mark, check=state)
 
 
 def write_handover(

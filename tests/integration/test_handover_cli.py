@@ -124,7 +124,9 @@ def test_every_section_in_english(shift: ShiftHistory, handovers: dict[tuple[str
     assert "silenced by" in open_alerts
 
     resolved = find(parts, "Opened and resolved")
-    assert re.search(r"trade-gw .*gw-latency .*warning .* 1 .* 30m .* 30m", resolved)
+    assert re.search(r"trade-gw .*gw-latency .*warning .* 1 .* 30m", resolved)
+    assert "gw-latency: acknowledged by bob from 10.8.0.6 at" in flat(resolved), "its ack comment stays"
+    assert "gateway slow, exchange informed" in flat(resolved)
     assert "md-feed" in resolved
     assert "temp-high" not in resolved, "an incident of the previous shift leaked in"
 
