@@ -231,7 +231,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "{at} step {n} ticked by {who}, awaiting confirmation",
         "{at} 第 {n} 步 {who} 勾选，等待第二人确认",
     ),
-    "event.step_confirmed": ("{at} step {n} confirmed by {who}: done", "{at} 第 {n} 步 {who} 复核确认：完成"),
+    "event.step_confirmed": ("{at} step {n} confirmed by {who}, done", "{at} 第 {n} 步 {who} 复核确认，完成"),
     "unknown": ("-", "-"),
 }
 

@@ -214,6 +214,13 @@ def test_markup_from_devices_stays_literal_in_markdown(handovers: dict[tuple[str
     assert not re.search(r"(?<!\\)[<>\[\]]", text), "an unescaped Markdown/HTML character"
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_plain_text_has_no_markdown_escapes(handovers: dict[tuple[str, str], str], lang: str) -> None:
+    text = handovers[(lang, "txt")]
+    assert "<img src=x onerror=alert(1)>" in " ".join(text.split())
+    assert not re.search(r"\\[<>\[\]#*_`|~]", text), "a Markdown escape in the plain-text file"
+
+
 def test_default_name_pattern_and_private_directory(shift: ShiftHistory) -> None:
     state = shift.copy_state("state-name")
     result = shift.cli("handover", "--format", "txt", state=state)

@@ -8,7 +8,9 @@ The real poller (engine -> store) runs on a clock the test moves, over the shipp
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
 import re
 import shutil
 from datetime import datetime
@@ -25,6 +27,7 @@ from dutyroom.handover.writer import build_handover, write_handover
 from dutyroom.model import Identity, PollResult, Sample
 from dutyroom.operators.actions import ActionRequest, submit
 from dutyroom.playbooks.runs import RunBook
+from dutyroom.report.writer import build_report, render_report
 from dutyroom.room import Room, load_room
 from dutyroom.rules.alert import fingerprint
 from dutyroom.store.database import Store
@@ -191,3 +194,21 @@ def test_silenced_and_suppressed_alerts_are_not_unacknowledged_as_on_the_console
 
     assert verdict(ctx).startswith("2 critical alerts open, 0 unacknowledged; 2 silenced or suppressed")
     assert sum(1 for alert in held if alert.needs_human and alert.severity == "critical") == 0
+
+
+def test_the_report_says_per_incident_whether_trading_was_hit(room: Shift) -> None:
+    room.sample("2026-03-16T10:00", "ups-a", "ups.on_battery", 1)
+    room.sample("2026-03-16T10:40", "ups-a", "ups.on_battery", 0)
+    room.sample("2026-03-16T16:00", "sse-line", "line.down", 1)
+    room.sample("2026-03-16T16:30", "sse-line", "line.down", 0)
+    report = build_report(room.room, room.store, at("2026-03-16T00:00"), at("2026-03-17T00:00"), at("2026-03-17T00:00"))
+
+    markdown = flat(render_report(report, "md"))
+    table = list(csv.DictReader(io.StringIO(render_report(report, "csv").removeprefix("\ufeff"))))
+
+    assert "ups-a ups-on-battery [critical]" in markdown.replace("\\", "")
+    assert "in a trading session; trading affected 40m" in markdown
+    assert "off-hours; trading not affected" in markdown
+    incidents = {row["target"]: row for row in table if row["section"] == "incident"}
+    assert (incidents["ups-a"]["fell_in"], incidents["ups-a"]["trading_s"]) == ("trading", "2400")
+    assert (incidents["sse-line"]["fell_in"], incidents["sse-line"]["trading_s"]) == ("off-hours", "0")
