@@ -13,6 +13,7 @@ import dataclasses
 import io
 import re
 import shutil
+import unicodedata
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -212,3 +213,22 @@ def test_the_report_says_per_incident_whether_trading_was_hit(room: Shift) -> No
     incidents = {row["target"]: row for row in table if row["section"] == "incident"}
     assert (incidents["ups-a"]["fell_in"], incidents["ups-a"]["trading_s"]) == ("trading", "2400")
     assert (incidents["sse-line"]["fell_in"], incidents["sse-line"]["trading_s"]) == ("off-hours", "0")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("fmt", ["md", "txt"])
+def test_the_trading_columns_keep_the_page_at_80_cells(room: Shift, lang: str, fmt: str) -> None:
+    room.sample("2026-03-16T10:00", "ups-a", "ups.on_battery", 1)
+    room.sample("2026-03-16T10:40", "ups-a", "ups.on_battery", 0)
+    room.sample("2026-03-16T11:00", "sse-line", "line.down", 1)
+
+    handover = write_handover(
+        room.room, room.store, at("2026-03-16T19:00"), actor=ALICE, out=room.root / f"h.{fmt}", fmt=fmt, lang=lang
+    ).text
+
+    assert not [line for line in handover.splitlines() if cells(line) > 80]
+    assert ("交易时段" if lang == "zh" else "trading") in handover
+
+
+def cells(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in ("W", "F") else 1 for char in line)
