@@ -1,14 +1,16 @@
 """The shift handover file: what the next shift must know, written atomically, signed by both operators.
 
-Sections, in order: site, shift window, who was on duty, a one-line verdict; open alerts; alerts opened and
-resolved in the shift; playbook runs; silences and maintenance ending by the end of the next shift;
+Sections, in order: site, shift window, who was on duty, a one-line verdict, the next open and its pre-open
+check; open alerts (each with its trading impact); alerts opened and resolved in the shift (and their ack
+comments); playbook runs; silences and maintenance ending by the end of the next shift;
 flapping, stale and unreachable targets; collector health; capacity headroom; notes for the next shift;
 drills; sign-off. Markdown or plain text, English or Chinese, every line at most 80 cells (CJK counts two).
 
 Files go to `site.handover_dir` under the state directory (created 0700) as
-`handover-YYYYmmddTHHMMSS-<shift>.<md|txt>` unless `out` names one; a console screenshot, when given, is
-written beside it as `<same name>.svg`. Writing is atomic (`dutyroom.atomic`): on any failure the previous
-file is intact and the error names the path. No config secret is ever written (`dutyroom.documents.scrub`).
+`handover-YYYYmmddTHHMMSS-<shift>.<md|txt>` unless `out` names one (`-`: standard output); a console
+screenshot, when given, is written beside it as `<same name>.svg`. Files are 0600 (0640 in a setgid team
+directory). Writing is atomic (`dutyroom.atomic`): on any failure the previous file is intact and the error
+names the path. No config secret is ever written (`dutyroom.documents.scrub`).
 """
 
 from __future__ import annotations
