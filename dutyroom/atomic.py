@@ -3,6 +3,12 @@
 The data goes to a temp file in the same directory, is flushed and fsynced, renamed over the final name, and
 the directory is fsynced so the rename itself survives a power cut. On any error the temp file is removed,
 the previous file stays intact, and the error names the path.
+
+Where it may write is decided like `sshd` and `install` decide it: refused are only the places where someone
+else could swap the file under us: a directory writable by others without the sticky bit, a symlink (the
+directory or the target), a target owned by another user. `/tmp` (sticky) and a setgid team directory
+(group-writable, so the team reads what the shift writes) are fine, because the temp file is created with
+O_EXCL|O_NOFOLLOW under a random name and only then renamed.
 """
 
 from __future__ import annotations
@@ -28,18 +34,33 @@ class AtomicWriteError(OSError):
 
 
 class UnsafeDirectoryError(AtomicWriteError):
-    """The target directory is a symlink or writable by group/others, so a rename there cannot be trusted."""
+    """Someone else could swap the file: a symlink, a directory others may write without the sticky bit, or a
+    target owned by another user."""
 
 
-def write_atomically(path: Path, data: bytes | str) -> None:
-    """Replace `path` with `data` (str is written as UTF-8) atomically and durably."""
+def document_mode(directory: Path) -> int:
+    """0640 in a setgid (team) directory, so the group reads the handover; 0600 anywhere else."""
+    try:
+        setgid = bool(directory.stat().st_mode & stat.S_ISGID)
+    except OSError:
+        setgid = False
+    return 0o640 if setgid else 0o600
+
+
+def write_atomically(path: Path, data: bytes | str, *, mode: int | None = None) -> None:
+    """Replace `path` with `data` (str is written as UTF-8) atomically and durably.
+
+    `mode` sets the file's permission bits exactly (whatever the umask); without it the file is 0644 less the
+    umask, as `open()` would make it.
+    """
     path = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
     directory = path.parent
     check_directory_is_safe(directory)
+    check_target_is_safe(path)
     temp_path = directory / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
     try:
-        _write_and_sync(temp_path, payload)
+        _write_and_sync(temp_path, payload, mode)
         os.replace(temp_path, path)
     except OSError as exc:
         _remove_quietly(temp_path)
@@ -51,7 +72,7 @@ def write_atomically(path: Path, data: bytes | str) -> None:
 
 
 def check_directory_is_safe(directory: Path) -> None:
-    """Refuse a directory that is a symlink, missing, or writable by group or others."""
+    """Refuse a directory that is a symlink, missing, or writable by others without the sticky bit."""
     if directory.is_symlink():
         raise UnsafeDirectoryError(directory, "the directory is a symlink; refusing to write there")
     try:
@@ -60,10 +81,25 @@ def check_directory_is_safe(directory: Path) -> None:
         raise AtomicWriteError(directory, _describe(exc), exc.errno or 0) from exc
     if not stat.S_ISDIR(mode):
         raise AtomicWriteError(directory, "not a directory", errno.ENOTDIR)
-    if mode & (stat.S_IWGRP | stat.S_IWOTH):
+    if mode & stat.S_IWOTH and not mode & stat.S_ISVTX:
         raise UnsafeDirectoryError(
-            directory, f"the directory is writable by group or others (mode {stat.S_IMODE(mode):04o})"
+            directory, f"the directory is writable by others without the sticky bit (mode {stat.S_IMODE(mode):04o})"
         )
+
+
+def check_target_is_safe(path: Path) -> None:
+    """Refuse a target that is a symlink or belongs to another user; a missing target is fine."""
+    try:
+        found = path.lstat()
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise AtomicWriteError(path, _describe(exc), exc.errno or 0) from exc
+    if stat.S_ISLNK(found.st_mode):
+        raise UnsafeDirectoryError(path, "the file is a symlink; refusing to write through it")
+    if found.st_uid != os.geteuid():
+        reason = f"the file is owned by another user (uid {found.st_uid}); refusing to replace it"
+        raise UnsafeDirectoryError(path, reason)
 
 
 def fsync_directory(directory: Path) -> None:
@@ -75,10 +111,12 @@ def fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def _write_and_sync(temp_path: Path, payload: bytes) -> None:
+def _write_and_sync(temp_path: Path, payload: bytes, mode: int | None) -> None:
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
-    fd = os.open(temp_path, flags, 0o644)
+    fd = os.open(temp_path, flags, 0o644 if mode is None else mode & 0o600)
     try:
+        if mode is not None:
+            os.fchmod(fd, mode)
         view = memoryview(payload)
         while view:
             written = os.write(fd, view)

@@ -109,7 +109,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "step.done": ("step {n} done by {who} at {at}: {text}", "第 {n} 步 {who} 于 {at} 完成：{text}"),
     "step.open": ("step {n} OPEN: {text}", "第 {n} 步 未完成：{text}"),
     "step.awaiting": (
-        "step {n} awaits a second operator (ticked by {who} at {at}): {text}",
+        "step {n} awaiting confirmation by a second operator (ticked by {who} at {at}): {text}",
         "第 {n} 步 等待第二人确认（{who} 于 {at} 勾选）：{text}",
     ),
     "step.skipped": ("step {n} skipped by {who} at {at}: {reason}", "第 {n} 步 {who} 于 {at} 跳过：{reason}"),
@@ -198,6 +198,40 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "step.word.step-undo": ("undone", "撤销"),
     "step.word.step-note": ("noted", "备注"),
     "before": ("before {at}", "{at} 之前"),
+    # Trading hours: when an incident fell, the next open and its pre-open check (dutyroom.documents.trading_hours)
+    "impact.trading": ("in a trading session; trading affected {length}", "发生在交易时段；影响交易 {length}"),
+    "impact.off-hours": ("off-hours; trading not affected", "非交易时段；未影响交易"),
+    "impact.holiday": ("on a holiday; trading not affected", "节假日；未影响交易"),
+    "impact.provisional": (" (provisional calendar)", "（临时日历）"),
+    "impact.word.trading": ("trading", "交易时段"),
+    "impact.word.off-hours": ("off-hours", "非交易时段"),
+    "impact.word.holiday": ("holiday", "节假日"),
+    "col.session": ("In", "时段"),
+    "col.trading": ("Trading", "影响交易"),
+    "handover.next_open": (
+        "Next open: {at}{mark}; pre-open check: {check}",
+        "下次开市：{at}{mark}；开市前检查：{check}",
+    ),
+    "preopen.none": ("not started", "尚未开始"),
+    "preopen.done": ("done {at} ({title} [{run}])", "已于 {at} 完成（{title} [{run}]）"),
+    "preopen.progress": (
+        "IN PROGRESS, {done} of {steps} steps done ({title} [{run}])",
+        "进行中，已完成 {done}/{steps} 步（{title} [{run}]）",
+    ),
+    "preopen.closed": (
+        "CLOSED UNFINISHED, {done} of {steps} steps done ({title} [{run}])",
+        "未完成即关闭，已完成 {done}/{steps} 步（{title} [{run}]）",
+    ),
+    "verdict.held": ("{n} silenced or suppressed", "{n} 条已屏蔽或被抑制"),
+    "resolved.ack": (
+        "{target} {rule}: acknowledged by {who} at {at}: {comment}",
+        "{target} {rule}：{who} 于 {at} 确认：{comment}",
+    ),
+    "event.step_ticked": (
+        "{at} step {n} ticked by {who}, awaiting confirmation",
+        "{at} 第 {n} 步 {who} 勾选，等待第二人确认",
+    ),
+    "event.step_confirmed": ("{at} step {n} confirmed by {who}, done", "{at} 第 {n} 步 {who} 复核确认，完成"),
     "unknown": ("-", "-"),
 }
 

@@ -1,4 +1,9 @@
-"""The handover's alert sections: open alerts, and alerts opened and resolved in the shift."""
+"""The handover's alert sections: open alerts, and alerts opened and resolved in the shift.
+
+Every alert says whether it fell in a trading session, off-hours or on a holiday and how long trading was
+affected (`documents.trading_hours`); the acknowledgement comments of resolved alerts follow their table, since
+the comment is often the only record of what was done about them.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,14 @@ from dataclasses import dataclass
 
 from dutyroom.documents.model import Document, Item
 from dutyroom.documents.timeline import Incident
+from dutyroom.documents.trading_hours import TradingImpact, describe_impact, incident_impact, worst_class
 from dutyroom.handover.context import HandoverContext, format_value
 from dutyroom.model import State
 from dutyroom.rules.alert import AlertPhase
 from dutyroom.views.alerts import AlertView
 
 MAX_RESOLVED_ROWS = 40
+MAX_ACK_COMMENTS = 40
 _NATURAL_SEVERITY = {State.CRITICAL: "critical", State.UNREACHABLE: "critical", State.WARNING: "warning"}
 
 
@@ -42,6 +49,9 @@ def _alert_item(ctx: HandoverContext, alert: AlertView) -> Item:
         details[0] += words("separator") + words(
             "alert.value", value=value, age=words.duration(ctx.now - alert.value_at)
         )
+    impact = _open_impact(ctx, alert.fingerprint)
+    if impact is not None:
+        details.append(describe_impact(words, impact))
     if alert.ack is not None:
         ack = words(
             "alert.acked",
@@ -75,6 +85,21 @@ def _alert_item(ctx: HandoverContext, alert: AlertView) -> Item:
     return Item(head, tuple(details))
 
 
+def _open_impact(ctx: HandoverContext, fingerprint: str) -> TradingImpact | None:
+    """The trading impact of the alert's current incident, counted from the shift's start."""
+    incident = next(
+        (
+            item
+            for item in reversed(ctx.history.incidents)
+            if item.fingerprint == fingerprint and item.resolved_at is None
+        ),
+        None,
+    )
+    if incident is None:
+        return None
+    return incident_impact(ctx.room.config.calendar, incident, ctx.history.until, since=ctx.history.since)
+
+
 @dataclass
 class _Resolved:
     target: str
@@ -83,8 +108,8 @@ class _Resolved:
     times: int
     first: float
     first_known: bool
-    longest: float
     total: float
+    incidents: list[Incident]
 
 
 def resolved_in_shift(ctx: HandoverContext) -> list[Incident]:
@@ -116,38 +141,79 @@ def opened_and_resolved(doc: Document, ctx: HandoverContext) -> None:
                 incident.opened_at,
                 incident.known_start,
                 length,
-                length,
+                [incident],
             )
             continue
+        row.incidents.append(incident)
         row.times += 1
-        row.longest = max(row.longest, length)
         row.total += length
         if order.get(incident.severity, 3) < order.get(row.worst, 3):
             row.worst = incident.severity
     rows = sorted(by_alert.values(), key=lambda row: (order.get(row.worst, 3), -row.total, row.target, row.rule))
-    table = [
-        (
+    calendar = ctx.room.config.calendar
+    table: list[tuple[str, ...]] = []
+    for row in rows[:MAX_RESOLVED_ROWS]:
+        cells: tuple[str, ...] = (
             ctx.target_label(row.target),
             row.rule,
             words("severity." + row.worst) if row.worst else "-",
             str(row.times),
             ctx.when(row.first) if row.first_known else words("before", at=ctx.when(row.first)),
-            words.duration(row.longest),
             words.duration(row.total),
         )
-        for row in rows[:MAX_RESOLVED_ROWS]
-    ]
+        if calendar is not None:
+            impacts = [
+                impact
+                for incident in row.incidents
+                if (impact := incident_impact(calendar, incident, ctx.history.until)) is not None
+            ]
+            trading_s = sum(impact.trading_s for impact in impacts)
+            cells += (words("impact.word." + worst_class(impacts)), words.duration(trading_s))
+        table.append(cells)
+    keys = ["col.target", "col.rule", "col.worst", "col.times", "col.first", "col.total"]
+    align = ["left", "left", "left", "right", "left", "right"]
+    if calendar is not None:
+        keys += ["col.session", "col.trading"]
+        align += ["left", "right"]
     if len(rows) > MAX_RESOLVED_ROWS:
         hidden = rows[MAX_RESOLVED_ROWS:]
-        table.append((f"+{len(hidden)}", "", "", str(sum(row.times for row in hidden)), "", "", ""))
-    headers = tuple(
-        words(key)
-        for key in ("col.target", "col.rule", "col.worst", "col.times", "col.first", "col.longest", "col.total")
-    )
+        more = (f"+{len(hidden)}", "", "", str(sum(row.times for row in hidden)))
+        table.append(more + ("",) * (len(keys) - len(more)))
     doc.table(
-        headers,
+        tuple(words(key) for key in keys),
         table,
-        align=("left", "left", "left", "right", "left", "right", "right"),
+        align=tuple(align),
         flexible=(0, 1),
         empty=words("none"),
     )
+    doc.bullets(_ack_comments(ctx, [incident for row in rows for incident in row.incidents]))
+
+
+def _ack_comments(ctx: HandoverContext, incidents: list[Incident]) -> list[Item]:
+    """Each acknowledgement given while a resolved incident was open, oldest first, with its comment."""
+    words, scrub = ctx.words, ctx.scrub
+    windows: dict[str, list[Incident]] = {}
+    for incident in incidents:
+        windows.setdefault(incident.fingerprint, []).append(incident)
+    items = []
+    for action in ctx.history.actions:
+        if action.kind != "ack" or not action.alert or action.alert not in windows:
+            continue
+        if not any(
+            incident.opened_at <= action.at <= (incident.resolved_at or ctx.history.until)
+            for incident in windows[action.alert]
+        ):
+            continue
+        target, rule = ctx.alert_name(action.alert)
+        line = words(
+            "resolved.ack",
+            target=ctx.target_label(target),
+            rule=rule,
+            who=scrub(action.actor.describe(), 80),
+            at=ctx.when(action.at),
+            comment=scrub(str(action.payload.get("comment", "")), 600),
+        )
+        items.append(Item(line))
+    if len(items) > MAX_ACK_COMMENTS:
+        items = [*items[:MAX_ACK_COMMENTS], Item(f"+{len(items) - MAX_ACK_COMMENTS}")]
+    return items

@@ -10,7 +10,8 @@ from dutyroom.playbooks.runs import RUN_ACTION_KINDS
 
 HANDOVER_NOTE = "handover-note"
 MAX_DRILL_LINES = 30
-STEP_TEXT_LIMIT = 70
+STEP_TEXT_LIMIT = 2000
+"""Step text is wrapped to the page, never cut short: the cap only bounds a runaway playbook line."""
 
 
 def run_summary(ctx: HandoverContext, run: PlaybookRun) -> RunSummary | None:

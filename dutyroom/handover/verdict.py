@@ -3,7 +3,8 @@
 It counts what is still open: alerts (critical first, and how many nobody acknowledged), playbook runs not yet
 closed and their steps awaiting a second operator, and the deadlines MISSED in runs of the shift. "All clear"
 only when no alert and no run is open; a deadline missed in a run closed this shift is still said. Drills
-never count.
+never count. "Unacknowledged" counts what the console's status line counts (`AlertView.needs_human`): an alert
+silenced or suppressed by its parent is not waiting for anyone, and is counted apart.
 """
 
 from __future__ import annotations
@@ -78,11 +79,14 @@ def _open_alerts(ctx: HandoverContext) -> str:
         text = words("verdict.critical", n=len(critical), s=words.plural(len(critical)), u=_unacked(critical))
         if others:
             text += words("verdict.and_warnings", n=len(others), s=words.plural(len(others)))
-        return text
-    if others:
-        return words("verdict.warning", n=len(others), s=words.plural(len(others)), u=_unacked(others))
-    return ""
+    elif others:
+        text = words("verdict.warning", n=len(others), s=words.plural(len(others)), u=_unacked(others))
+    else:
+        return ""
+    held = sum(1 for alert in firing if alert.ack is None and (alert.silenced_by or alert.suppressed_by))
+    return text + (words("separator") + words("verdict.held", n=held) if held else "")
 
 
 def _unacked(alerts: list[AlertView]) -> int:
-    return sum(1 for alert in alerts if alert.ack is None)
+    """Firing, not acknowledged, not silenced, not suppressed: the console's 'not acknowledged'."""
+    return sum(1 for alert in alerts if alert.needs_human)

@@ -1,14 +1,16 @@
 """The shift handover file: what the next shift must know, written atomically, signed by both operators.
 
-Sections, in order: site, shift window, who was on duty, a one-line verdict; open alerts; alerts opened and
-resolved in the shift; playbook runs; silences and maintenance ending by the end of the next shift;
+Sections, in order: site, shift window, who was on duty, a one-line verdict, the next open and its pre-open
+check; open alerts (each with its trading impact); alerts opened and resolved in the shift (and their ack
+comments); playbook runs; silences and maintenance ending by the end of the next shift;
 flapping, stale and unreachable targets; collector health; capacity headroom; notes for the next shift;
 drills; sign-off. Markdown or plain text, English or Chinese, every line at most 80 cells (CJK counts two).
 
 Files go to `site.handover_dir` under the state directory (created 0700) as
-`handover-YYYYmmddTHHMMSS-<shift>.<md|txt>` unless `out` names one; a console screenshot, when given, is
-written beside it as `<same name>.svg`. Writing is atomic (`dutyroom.atomic`): on any failure the previous
-file is intact and the error names the path. No config secret is ever written (`dutyroom.documents.scrub`).
+`handover-YYYYmmddTHHMMSS-<shift>.<md|txt>` unless `out` names one (`-`: standard output); a console
+screenshot, when given, is written beside it as `<same name>.svg`. Files are 0600 (0640 in a setgid team
+directory). Writing is atomic (`dutyroom.atomic`): on any failure the previous file is intact and the error
+names the path. No config secret is ever written (`dutyroom.documents.scrub`).
 """
 
 from __future__ import annotations
@@ -17,14 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dutyroom.actions_model import HandoverNote, HandoverSign
-from dutyroom.atomic import write_atomically
+from dutyroom.atomic import document_mode, write_atomically
 from dutyroom.documents.capacity import capacity_rows
 from dutyroom.documents.history import people, read_all_actions
 from dutyroom.documents.model import Document, Item
 from dutyroom.documents.render import render
 from dutyroom.documents.scrub import Scrubber, configured_secrets
 from dutyroom.documents.wording import Wording
-from dutyroom.handover import alerts, runs, status, verdict
+from dutyroom.handover import alerts, pre_open, runs, status, verdict
 from dutyroom.handover.audit_head import audit_head_text
 from dutyroom.handover.context import HandoverContext, gather
 from dutyroom.handover.shifts import ShiftWindow, handover_file_name, shift_window
@@ -46,6 +48,8 @@ from dutyroom.textclean import clean_text
 
 HANDOVER_NOTE = runs.HANDOVER_NOTE
 AUDIT_KIND = "handover"
+STANDARD_OUTPUT = Path("-")
+"""`--out -`: the handover is returned for the caller to print, and no file is written."""
 
 
 class HandoverError(Exception):
@@ -99,6 +103,8 @@ def build_handover(
         words("handover.roster", names=", ".join(scrub(name, 40) for name in site.roster) or "-"),
         words("handover.verdict", text=verdict.verdict(ctx)),
     ]
+    if line := _next_open_line(ctx):
+        header.append(line)
     doc.bullets([Item(line) for line in header])
     alerts.open_alerts(doc, ctx)
     alerts.opened_and_resolved(doc, ctx)
@@ -110,6 +116,29 @@ def build_handover(
     runs.notes(doc, ctx)
     runs.drills(doc, ctx)
     return doc, ctx
+
+
+def _next_open_line(ctx: HandoverContext) -> str:
+    """When trading next opens and how far its pre-open check is; "" without a calendar."""
+    words, scrub = ctx.words, ctx.scrub
+    opening = pre_open.next_open(ctx.room.config.calendar, ctx.now)
+    if opening is None:
+        return ""
+    check = pre_open.pre_open_check(ctx.history.runs.runs.values(), opening.at)
+    run = check.run
+    if run is None:
+        state = words("preopen.none")
+    else:
+        found = runs.run_summary(ctx, run)
+        names = {"title": scrub(found.title, 60) if found is not None else run.playbook_id, "run": run.run_id}
+        if check.done:
+            finished = max((step.done_at or run.started_at for step in run.steps), default=run.started_at)
+            state = words("preopen.done", at=ctx.when(finished), **names)
+        else:
+            key = "preopen.progress" if run.is_open else "preopen.closed"
+            state = words(key, done=check.steps_done, steps=check.steps, **names)
+    mark = words("impact.provisional") if opening.provisional else ""
+    return words("handover.next_open", at=words.minute(opening.at), mark=mark, check=state)
 
 
 def write_handover(
@@ -124,7 +153,10 @@ def write_handover(
     shift_start: float | None = None,
     screen_svg: str | None = None,
 ) -> HandoverResult:
-    """Build, render and write the handover (and the screenshot beside it); audit that it was written."""
+    """Build, render and write the handover (and the screenshot beside it); audit that it was written.
+
+    With `out` = STANDARD_OUTPUT nothing is written: the text is in the result for the caller to print.
+    """
     fmt = fmt or ("txt" if out is not None and out.suffix == ".txt" else "md")
     doc, ctx = build_handover(room, store, now, actor=actor, lang=lang, shift_start=shift_start)
     wide = ctx.lang == "zh"
@@ -136,12 +168,13 @@ def write_handover(
         except OSError as error:
             raise HandoverError(f"cannot create {directory}: {error.strerror or error}") from None
         out = directory / handover_file_name(now, room.config.timezone, ctx.window, fmt)
-    write_atomically(out, text)
+    if out != STANDARD_OUTPUT:
+        write_atomically(out, text, mode=document_mode(out.parent))
     svg_path = None
-    if screen_svg is not None:
+    if screen_svg is not None and out != STANDARD_OUTPUT:
         svg_path = out.with_suffix(".svg")
         try:
-            write_atomically(svg_path, ctx.scrub.redact(screen_svg))
+            write_atomically(svg_path, ctx.scrub.redact(screen_svg), mode=document_mode(out.parent))
         except OSError as error:
             raise HandoverError(f"{out} was written, but not the screenshot: {error}") from None
     store.record_audit(
@@ -185,7 +218,7 @@ def sign_handover(room: Room, store: Store, now: float, *, actor: Identity, path
     scrub = Scrubber(configured_secrets(room.config))
     signed = body + "\n" + render_signoff(words, scrub, signatures, fmt, lang == "zh") + audit_head_text(store, lang)
     try:
-        write_atomically(path, signed)
+        write_atomically(path, signed, mode=document_mode(path.parent))
     except OSError as error:
         done = f"the signature is recorded (action #{stored.id}), but " if stored is not None else ""
         raise HandoverError(f"{done}{error}") from None

@@ -1,22 +1,9 @@
 """The period report as ONE CSV file for spreadsheets: every row names its section in the first column.
 
-One file (not one per section) so it travels as a single attachment and filters with one click. Columns:
-
-- section: availability-group, availability-target, incident, incident-event, deadline, capacity, action.
-- group, target, rule: where it happened (empty when not applicable).
-- item: target count (availability-group), fingerprint (incident, incident-event), run id (deadline),
-  series labels (capacity), action id (action).
-- kind: availability: ok / warning / critical; incident: its worst severity; incident-event: pending,
-  firing, ack, unack, note, run-start, step, step-confirm, step-skip, ..., resolved; deadline: its id;
-  capacity: peak / capacity / headroom / needed; action: the action's kind.
-- start, end: ISO 8601 local time with offset (incident: opened and resolved; deadline: due and settled).
-- seconds: availability: time in that state; incident: opened to resolved (or to the period's end);
-  deadline: seconds to spare when settled (negative = late).
-- state: incident: resolved / open; deadline: met / missed / pending / waived; capacity: ok / below / unknown.
-- value: availability: share of the period (0-1); incident: seconds from firing to the first
-  acknowledgement; capacity: the number named by kind.
-- who, detail: who acted and what they wrote (comments, notes, reasons).
-- drill: 1 for drills (exercises), else 0.
+One file (not one per section) so it travels as a single attachment and filters with one click. Each column
+means one thing in every row that fills it (empty where it does not apply), and the file carries its own
+legend: the first rows after the header, of section `legend`, name a column in `kind` and say what it means
+in `detail` (`LEGEND`, below, is the one place that says it).
 
 UTF-8 with a byte-order mark, so spreadsheet programs read Chinese text correctly. Text cells that a
 spreadsheet would take for a formula (starting with =, +, -, @) get a leading apostrophe.
@@ -33,23 +20,42 @@ from dutyroom.documents.capacity import labels_text
 from dutyroom.report.availability import TimeInState
 from dutyroom.report.data import PeriodReport
 
-COLUMNS = (
-    "section",
-    "group",
-    "target",
-    "rule",
-    "item",
-    "kind",
-    "start",
-    "end",
-    "seconds",
-    "state",
-    "value",
-    "who",
-    "detail",
-    "drill",
+LEGEND: dict[str, str] = {
+    "section": "what the row is: legend, availability-group, availability-target, incident, incident-event, "
+    "deadline, capacity, action",
+    "group": "the target group",
+    "target": "the target id",
+    "rule": "the rule id",
+    "alert": "the alert's fingerprint (incident, incident-event, action on an alert)",
+    "run": "the playbook run id",
+    "step": "the playbook step number",
+    "action_id": "the operator action's number in the audit log",
+    "series": "the series' labels (capacity)",
+    "kind": "the row's kind within its section: ok/warning/critical (availability); pending, firing, ack, "
+    "note, run-start, step, step-confirm, ..., resolved (incident-event); the deadline id (deadline); "
+    "peak/capacity/headroom/needed (capacity); the action's kind (action); the column named (legend)",
+    "severity": "the worst severity (incident) or the severity fired at (incident-event)",
+    "start": "when it began, ISO 8601 local time with offset (incident: opened; deadline: due; event, action: at)",
+    "end": "when it ended, ISO 8601 (incident: resolved; deadline: settled); empty while still open",
+    "duration_s": "seconds: time in that state (availability) or from opening to resolution or to the "
+    "period's end (incident)",
+    "share": "share of the period in that state, 0-1 (availability)",
+    "targets": "number of targets in the group (availability-group)",
+    "ack_s": "seconds from firing to the first acknowledgement (incident)",
+    "fell_in": "trading, off-hours or holiday: when the incident fired, by the trading calendar",
+    "trading_s": "seconds of firing inside trading sessions in the period (incident)",
+    "spare_s": "seconds to spare when the deadline was settled, negative = late (deadline)",
+    "amount": "the number the kind names (capacity)",
+    "state": "resolved/open (incident); awaiting-confirmation/done (incident-event of a step); "
+    "met/missed/pending/waived (deadline); ok/below/unknown (capacity)",
+    "who": "who acted",
+    "detail": "what they wrote (comments, notes, reasons), a step's text, or a deadline's description",
+    "drill": "1 for drills (exercises), else 0",
+}
+COLUMNS = tuple(LEGEND)
+_NUMERIC = frozenset(
+    {"step", "action_id", "duration_s", "share", "targets", "ack_s", "trading_s", "spare_s", "amount", "drill"}
 )
-_NUMERIC = frozenset({"seconds", "value", "drill"})
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -57,6 +63,8 @@ def as_csv(report: PeriodReport) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
+    for column, meaning in LEGEND.items():
+        writer.writerow({"section": "legend", "kind": column, "detail": meaning})
     for row in rows(report):
         writer.writerow({column: _cell(column, row.get(column, "")) for column in COLUMNS})
     return "\ufeff" + buffer.getvalue()
@@ -66,34 +74,52 @@ def rows(report: PeriodReport) -> list[dict[str, object]]:
     when = _iso_formatter(report)
     out: list[dict[str, object]] = []
     for row in report.groups:
-        out.extend(_availability("availability-group", row, group=row.group, item=str(row.targets)))
+        out.extend(_availability("availability-group", row, group=row.group, targets=str(row.targets)))
     for row in report.targets:
         out.extend(_availability("availability-target", row, group=row.group, target=row.name))
     for item in report.incidents:
         incident = item.incident
-        base = {"group": item.group, "target": incident.target, "rule": incident.rule, "drill": int(incident.drill)}
+        base = {
+            "group": item.group,
+            "target": incident.target,
+            "rule": incident.rule,
+            "alert": incident.fingerprint,
+            "drill": int(incident.drill),
+        }
+        impact = item.impact
         out.append(
             {
                 **base,
                 "section": "incident",
-                "item": incident.fingerprint,
-                "kind": incident.severity,
+                "severity": incident.severity,
                 "start": when(incident.opened_at),
                 "end": when(incident.resolved_at),
-                "seconds": _number(incident.duration(report.until), 3),
+                "duration_s": _number(incident.duration(report.until), 3),
                 "state": "resolved" if incident.resolved_at is not None else "open",
-                "value": _number(item.time_to_ack, 3),
+                "ack_s": _number(item.time_to_ack, 3),
+                "fell_in": impact.fell_in if impact is not None else "",
+                "trading_s": _number(impact.trading_s, 3) if impact is not None else "",
             }
         )
         for entry in item.timeline:
-            detail = " ".join(part for part in (entry.severity, entry.value, entry.text) if part)
+            detail = " ".join(
+                part for part in (entry.value if not entry.step else "", entry.step_text, entry.text) if part
+            )
+            step_state = ""
+            if entry.kind == "step":
+                step_state = "awaiting-confirmation" if entry.two_person else "done"
+            elif entry.kind == "step-confirm":
+                step_state = "done"
             out.append(
                 {
                     **base,
                     "section": "incident-event",
-                    "item": incident.fingerprint,
                     "kind": entry.kind,
+                    "severity": entry.severity,
+                    "run": entry.run,
+                    "step": entry.step or "",
                     "start": when(entry.at),
+                    "state": step_state,
                     "who": entry.who,
                     "detail": detail,
                 }
@@ -104,11 +130,11 @@ def rows(report: PeriodReport) -> list[dict[str, object]]:
             {
                 "section": "deadline",
                 "target": deadline.run.target,
-                "item": deadline.run.run_id,
+                "run": deadline.run.run_id,
                 "kind": status.deadline.id,
                 "start": when(status.due_at),
                 "end": when(status.settled_at),
-                "seconds": _number(status.remaining_s, 3) if status.settled_at is not None else "",
+                "spare_s": _number(status.remaining_s, 3) if status.settled_at is not None else "",
                 "state": status.state.value,
                 "detail": report.scrub(status.deadline.what, 200),
                 "drill": int(deadline.run.drill),
@@ -128,10 +154,10 @@ def rows(report: PeriodReport) -> list[dict[str, object]]:
                     "section": "capacity",
                     "target": capacity.target,
                     "rule": capacity.rule,
-                    "item": report.scrub(labels_text(capacity.labels), 120),
+                    "series": report.scrub(labels_text(capacity.labels), 120),
                     "kind": kind,
                     "state": state,
-                    "value": _number(number, 6),
+                    "amount": _number(number, 6),
                     "drill": 0,
                 }
             )
@@ -139,17 +165,17 @@ def rows(report: PeriodReport) -> list[dict[str, object]]:
         target, rule = report.alert_name(action.alert) if action.alert else ("", "")
         payload = action.payload
         text = payload.get("comment") or payload.get("text") or payload.get("reason") or ""
-        extras = " ".join(
-            f"{key}={payload[key]}"
-            for key in ("run", "step", "target", "rule", "group", "file", "role")
-            if payload.get(key)
-        )
+        extras = " ".join(f"{key}={payload[key]}" for key in ("group", "file", "role") if payload.get(key))
+        step = payload.get("step")
         out.append(
             {
                 "section": "action",
-                "target": target,
-                "rule": rule,
-                "item": action.id,
+                "target": target or str(payload.get("target") or ""),
+                "rule": rule or str(payload.get("rule") or ""),
+                "alert": action.alert or "",
+                "run": str(payload.get("run") or ""),
+                "step": step if isinstance(step, int) else "",
+                "action_id": action.id,
                 "kind": action.kind,
                 "start": when(action.at),
                 "who": report.scrub(action.actor.describe(), 80),
@@ -167,8 +193,8 @@ def _availability(section: str, row: TimeInState, **where: str) -> list[dict[str
             "section": section,
             **where,
             "kind": kind,
-            "seconds": _number(seconds, 3),
-            "value": _number(seconds / row.period_s, 6) if row.period_s else "",
+            "duration_s": _number(seconds, 3),
+            "share": _number(seconds / row.period_s, 6) if row.period_s else "",
             "drill": 0,
         }
         for kind, seconds in shares

@@ -1,8 +1,9 @@
 """What a period report says, read from the store once (`build_report`); rendering is elsewhere.
 
 Availability per target and group (time in each state, from alert transitions), every incident with its
-timeline (first alert, acknowledgements, notes, playbook steps, resolution), playbook deadlines, capacity
-peaks against capacity, operator actions; drills are flagged on every item they touch.
+timeline (first alert, acknowledgements, notes, playbook steps, resolution) and whether it hit trading,
+playbook deadlines, capacity peaks against capacity, operator actions; drills are flagged on every item they
+touch. A tick of a two-person step is "awaiting confirmation" until the second operator confirms it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dutyroom.documents.capacity import CapacityRow, capacity_rows
 from dutyroom.documents.history import ENGINE_USER, History, load_history
 from dutyroom.documents.scrub import Scrubber, configured_secrets
 from dutyroom.documents.timeline import Incident
+from dutyroom.documents.trading_hours import TradingImpact, incident_impact
 from dutyroom.documents.wording import Wording
 from dutyroom.playbooks.progress import DeadlineStatus, summary
 from dutyroom.playbooks.run_state import PlaybookRun
@@ -39,6 +41,12 @@ class TimelineEntry:
     text: str = ""
     value: str = ""
     severity: str = ""
+    run: str = ""
+    step: int = 0
+    step_text: str = ""
+    """The playbook's text of `step` (step actions only), whole: the renderer wraps it."""
+    two_person: bool = False
+    """`step` needs a second operator: a tick of it is awaiting confirmation, not done."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,8 @@ class IncidentReport:
     group: str
     timeline: tuple[TimelineEntry, ...]
     acknowledged_at: float | None
+    impact: TradingImpact | None = None
+    """Whether it fell in a trading session and for how long trading was affected, within the period."""
 
     @property
     def time_to_ack(self) -> float | None:
@@ -102,8 +112,21 @@ def build_report(
     group_specs = config.parsed.groups
     group_order = sorted(group_specs, key=lambda name: (group_specs[name].order, name))
     index = _ActionIndex.of(history)
+    step_texts = {
+        run.run_id: tuple(scrub(step.text, 2000) for step in playbook.steps)
+        for run in history.runs.runs.values()
+        if (playbook := room.playbooks.get(run.playbook_id, words.lang)) is not None
+    }
     incidents = [
-        _incident_report(index, history, incident, groups.get(incident.target, ""), scrub)
+        _incident_report(
+            index,
+            history,
+            incident,
+            groups.get(incident.target, ""),
+            scrub,
+            step_texts,
+            incident_impact(config.calendar, incident, until, since=since),
+        )
         for incident in history.incidents
     ]
     deadlines: list[DeadlineRow] = []
@@ -160,7 +183,13 @@ class _ActionIndex:
 
 
 def _incident_report(
-    index: _ActionIndex, history: History, incident: Incident, group: str, scrub: Scrubber
+    index: _ActionIndex,
+    history: History,
+    incident: Incident,
+    group: str,
+    scrub: Scrubber,
+    step_texts: dict[str, tuple[str, ...]],
+    impact: TradingImpact | None,
 ) -> IncidentReport:
     end = incident.resolved_at if incident.resolved_at is not None else history.until
     entries = [TimelineEntry(incident.opened_at, "pending", value=scrub(incident.opened_value, 60))]
@@ -182,9 +211,23 @@ def _incident_report(
             payload = action.payload
             text = scrub(str(payload.get("text") or payload.get("reason") or payload.get("playbook") or ""), 200)
             step = payload.get("step")
-            who = scrub(action.actor.describe(), 60)
-            entries.append(TimelineEntry(action.at, action.kind, who, text, value=str(step) if step else ""))
+            number = step if isinstance(step, int) else 0
+            texts = step_texts.get(run.run_id, ())
+            state = run.step(number)
+            entries.append(
+                TimelineEntry(
+                    action.at,
+                    action.kind,
+                    scrub(action.actor.describe(), 60),
+                    text,
+                    value=str(step) if step else "",
+                    run=run.run_id,
+                    step=number,
+                    step_text=texts[number - 1] if 0 < number <= len(texts) else "",
+                    two_person=state is not None and state.two_person,
+                )
+            )
     if incident.resolved_at is not None:
         entries.append(TimelineEntry(incident.resolved_at, "resolved", value=scrub(incident.resolved_value, 60)))
     entries.sort(key=lambda entry: entry.at)
-    return IncidentReport(incident, group, tuple(entries), acknowledged_at)
+    return IncidentReport(incident, group, tuple(entries), acknowledged_at, impact)

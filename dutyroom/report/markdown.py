@@ -5,6 +5,7 @@ from __future__ import annotations
 from dutyroom.documents.capacity import format_number, labels_text
 from dutyroom.documents.model import Document, Item
 from dutyroom.documents.render import render
+from dutyroom.documents.trading_hours import describe_impact
 from dutyroom.playbooks.progress import DeadlineState
 from dutyroom.report.availability import TimeInState, overall
 from dutyroom.report.data import IncidentReport, PeriodReport, TimelineEntry
@@ -126,7 +127,8 @@ def _incident_item(report: PeriodReport, item: IncidentReport) -> Item:
         if incident.resolved_at is not None and incident.fired_at is not None
         else None
     )
-    details = [_timeline_line(report, entry) for entry in item.timeline]
+    details = [describe_impact(words, item.impact)] if item.impact is not None else []
+    details.extend(_timeline_line(report, entry) for entry in item.timeline)
     details.append(
         words(
             "incident.durations",
@@ -155,9 +157,15 @@ def _timeline_line(report: PeriodReport, entry: TimelineEntry) -> str:
         return words("event.run_closed", at=at, who=entry.who)
     if entry.kind == "step-note" and not entry.value:
         return words("event.note", at=at, who=entry.who, text=entry.text)
-    what = words("step.word." + entry.kind) if entry.kind.startswith("step") else entry.kind
-    line = words("event.step", at=at, n=entry.value or "-", what=what, who=entry.who)
-    return f"{line}: {entry.text}" if entry.text else line
+    if entry.kind == "step" and entry.two_person:
+        line = words("event.step_ticked", at=at, n=entry.value or "-", who=entry.who)
+    elif entry.kind == "step-confirm":
+        line = words("event.step_confirmed", at=at, n=entry.value or "-", who=entry.who)
+    else:
+        what = words("step.word." + entry.kind) if entry.kind.startswith("step") else entry.kind
+        line = words("event.step", at=at, n=entry.value or "-", what=what, who=entry.who)
+    said = " ".join(part for part in (entry.step_text, entry.text and f"({entry.text})") if part)
+    return f"{line}: {said}" if said else line
 
 
 def _deadlines(doc: Document, report: PeriodReport) -> None:

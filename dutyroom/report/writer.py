@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dutyroom.atomic import write_atomically
+from dutyroom.atomic import document_mode, write_atomically
 from dutyroom.report import REPORT_FORMATS
 from dutyroom.report.csv_export import as_csv
 from dutyroom.report.data import PeriodReport, ReportError, build_report
@@ -30,5 +30,5 @@ def render_report(report: PeriodReport, fmt: str) -> str:
 def write_report(report: PeriodReport, fmt: str, out: Path) -> str:
     """Render `report` as `fmt` and write it to `out` atomically; returns the text written."""
     text = render_report(report, fmt)
-    write_atomically(out, text)
+    write_atomically(out, text, mode=document_mode(out.parent))
     return text

@@ -124,7 +124,9 @@ def test_every_section_in_english(shift: ShiftHistory, handovers: dict[tuple[str
     assert "silenced by" in open_alerts
 
     resolved = find(parts, "Opened and resolved")
-    assert re.search(r"trade-gw .*gw-latency .*warning .* 1 .* 30m .* 30m", resolved)
+    assert re.search(r"trade-gw .*gw-latency .*warning .* 1 .* 30m", resolved)
+    assert "gw-latency: acknowledged by bob from 10.8.0.6 at" in flat(resolved), "its ack comment stays"
+    assert "gateway slow, exchange informed" in flat(resolved)
     assert "md-feed" in resolved
     assert "temp-high" not in resolved, "an incident of the previous shift leaked in"
 
@@ -210,6 +212,13 @@ def test_markup_from_devices_stays_literal_in_markdown(handovers: dict[tuple[str
     assert "\\<img src=x onerror=alert(1)\\>" in text
     assert "\\[@click=app.quit\\]" in text
     assert not re.search(r"(?<!\\)[<>\[\]]", text), "an unescaped Markdown/HTML character"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_plain_text_has_no_markdown_escapes(handovers: dict[tuple[str, str], str], lang: str) -> None:
+    text = handovers[(lang, "txt")]
+    assert "<img src=x onerror=alert(1)>" in " ".join(text.split())
+    assert not re.search(r"\\[<>\[\]#*_`|~]", text), "a Markdown escape in the plain-text file"
 
 
 def test_default_name_pattern_and_private_directory(shift: ShiftHistory) -> None:

@@ -75,14 +75,15 @@ def test_english_report_sections(reports: dict[str, str]) -> None:
         "firing, critical, value 10",
         "playbook UPS runtime low started by dutyroom-engine",
         "step 1 done by alice from 10.8.0.5",
-        "step 2 done by alice from 10.8.0.5",
-        "step 2 confirmed by bob from 10.8.0.6",
+        "step 2 ticked by alice from 10.8.0.5, awaiting confirmation: Shed non-trading load in the agreed order.",
+        "step 2 confirmed by bob from 10.8.0.6, done",
         "note by alice from 10.8.0.5: runtime steady at 10 min",
         "acknowledged by",
         "on site, vendor called",
     ]
     positions = [ups.index(phrase) for phrase in order]
     assert positions == sorted(positions)
+    assert "step 2 done" not in ups, "a two-person step is not done until confirmed"
     gateway = incidents[incidents.index("trade-gw gw-latency [warning]") :]
     assert "acknowledged by bob from 10.8.0.6" in gateway[:600]
     assert re.search(r"resolved, value 20 time to acknowledge 5m; time to resolve 30m", gateway)
@@ -126,7 +127,7 @@ def test_report_fits_80_columns(reports: dict[str, str], name: str) -> None:
     assert not [line for line in reports[name].splitlines() if cells(line) > 80]
 
 
-def test_one_csv_with_a_section_column(reports: dict[str, str]) -> None:
+def test_one_csv_with_a_section_column_and_its_own_legend(reports: dict[str, str]) -> None:
     text = reports["en.csv"]
     assert text.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
@@ -134,6 +135,7 @@ def test_one_csv_with_a_section_column(reports: dict[str, str]) -> None:
     for row in rows:
         by_section.setdefault(row["section"], []).append(row)
     assert set(by_section) == {
+        "legend",
         "availability-group",
         "availability-target",
         "incident",
@@ -142,22 +144,29 @@ def test_one_csv_with_a_section_column(reports: dict[str, str]) -> None:
         "capacity",
         "action",
     }
+    header = list(rows[0])
+    assert [row["kind"] for row in by_section["legend"]] == header, "every column is explained, in order"
+    assert all(row["detail"] for row in by_section["legend"])
+    assert rows[: len(header)] == by_section["legend"], "the legend comes first"
     core = {row["kind"]: row for row in by_section["availability-target"] if row["target"] == "core-sw"}
-    assert float(core["critical"]["seconds"]) > 3600
-    assert abs(sum(float(core[kind]["value"]) for kind in ("ok", "warning", "critical")) - 1) < 1e-5
+    assert float(core["critical"]["duration_s"]) > 3600
+    assert abs(sum(float(core[kind]["share"]) for kind in ("ok", "warning", "critical")) - 1) < 1e-5
     ups = [row for row in by_section["incident"] if row["target"] == "ups-a"]
     assert len(ups) == 1
-    assert ups[0]["kind"] == "critical"
+    assert ups[0]["severity"] == "critical"
     assert ups[0]["state"] == "open"
-    assert float(ups[0]["value"]) > 3600  # acknowledged from the command line, hours after it fired
+    assert float(ups[0]["ack_s"]) > 3600  # acknowledged from the command line, hours after it fired
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00", ups[0]["start"])
-    events = [row["kind"] for row in by_section["incident-event"] if row["item"] == ups[0]["item"]]
-    assert events[:3] == ["pending", "firing", "run-start"]
-    assert {"step", "step-confirm", "ack", "note"} <= set(events)
+    events = [row for row in by_section["incident-event"] if row["alert"] == ups[0]["alert"]]
+    assert [row["kind"] for row in events[:3]] == ["pending", "firing", "run-start"]
+    assert {"step", "step-confirm", "ack", "note"} <= {row["kind"] for row in events}
+    two_person = [(row["kind"], row["state"]) for row in events if row["step"] == "2"]
+    assert two_person == [("step", "awaiting-confirmation"), ("step-confirm", "done")]
+    assert next(row["detail"] for row in events if row["step"] == "2").startswith("Shed non-trading load")
     drills = [row for row in by_section["incident"] if row["drill"] == "1"]
     assert [row["target"] for row in drills] == ["ups-b"]
     assert {row["state"] for row in by_section["deadline"]} == {"met", "missed"}
-    capacity = {row["kind"]: row["value"] for row in by_section["capacity"]}
+    capacity = {row["kind"]: row["amount"] for row in by_section["capacity"]}
     assert capacity == {"peak": "1100", "capacity": "3000", "headroom": "2.727273", "needed": "3"}
     bait = [row for row in by_section["action"] if "HYPERLINK" in row["detail"]]
     assert bait

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 from pathlib import Path
 
 import pytest
 
-from dutyroom.atomic import AtomicWriteError, UnsafeDirectoryError, write_atomically
+from dutyroom.atomic import AtomicWriteError, UnsafeDirectoryError, document_mode, write_atomically
 
 
 def leftovers(directory: Path) -> list[str]:
@@ -105,16 +106,75 @@ def test_a_symlinked_directory_is_refused(tmp_path: Path) -> None:
     assert list(real.iterdir()) == []
 
 
-@pytest.mark.parametrize("mode", [0o770, 0o757, 0o1777])
-def test_a_directory_writable_by_group_or_others_is_refused(tmp_path: Path, mode: int) -> None:
+@pytest.mark.parametrize("mode", [0o757, 0o777, 0o2777])
+def test_a_directory_writable_by_others_without_the_sticky_bit_is_refused(tmp_path: Path, mode: int) -> None:
     shared = tmp_path / "shared"
     shared.mkdir()
     shared.chmod(mode)
 
-    with pytest.raises(UnsafeDirectoryError, match=f"{shared}: .*writable by group or others"):
+    with pytest.raises(UnsafeDirectoryError, match=f"{shared}: .*writable by others without the sticky bit"):
         write_atomically(shared / "handover.md", "x")
 
     assert list(shared.iterdir()) == []
+
+
+def test_a_sticky_directory_writable_by_all_like_tmp_is_written(tmp_path: Path) -> None:
+    sticky = tmp_path / "tmp"
+    sticky.mkdir()
+    sticky.chmod(0o1777)
+
+    write_atomically(sticky / "handover.txt", "night shift\n", mode=0o600)
+
+    assert (sticky / "handover.txt").read_text() == "night shift\n"
+    assert stat.S_IMODE((sticky / "handover.txt").stat().st_mode) == 0o600
+    assert leftovers(sticky) == []
+
+
+def test_a_setgid_team_directory_is_written_and_the_team_can_read(tmp_path: Path) -> None:
+    team = tmp_path / "team"
+    team.mkdir()
+    team.chmod(0o2770)
+    assert document_mode(team) == 0o640
+    assert document_mode(tmp_path) == 0o600
+
+    write_atomically(team / "report.csv", "a,b\r\n", mode=document_mode(team))
+
+    assert stat.S_IMODE((team / "report.csv").stat().st_mode) == 0o640
+    assert (team / "report.csv").stat().st_gid == team.stat().st_gid
+
+
+def test_the_mode_asked_for_holds_whatever_the_umask(tmp_path: Path) -> None:
+    previous = os.umask(0o077)
+    try:
+        write_atomically(tmp_path / "report.md", "x", mode=0o640)
+    finally:
+        os.umask(previous)
+
+    assert stat.S_IMODE((tmp_path / "report.md").stat().st_mode) == 0o640
+
+
+def test_a_symlink_at_the_target_is_refused_and_left_alone(tmp_path: Path) -> None:
+    victim = tmp_path / "victim"
+    victim.write_text("keep me")
+    (tmp_path / "handover.txt").symlink_to(victim)
+
+    with pytest.raises(UnsafeDirectoryError, match=f"{tmp_path / 'handover.txt'}: .*symlink"):
+        write_atomically(tmp_path / "handover.txt", "x")
+
+    assert victim.read_text() == "keep me"
+    assert (tmp_path / "handover.txt").is_symlink()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a file to another user needs root")
+def test_a_target_owned_by_another_user_is_refused(tmp_path: Path) -> None:
+    theirs = tmp_path / "handover.txt"
+    theirs.write_text("their handover")
+    os.chown(theirs, 65534, 65534)
+
+    with pytest.raises(UnsafeDirectoryError, match=f"{theirs}: .*owned by another user"):
+        write_atomically(theirs, "x")
+
+    assert theirs.read_text() == "their handover"
 
 
 def test_a_missing_directory_is_an_error_naming_it(tmp_path: Path) -> None:

@@ -111,7 +111,7 @@ def test_a_directory_others_can_write_is_refused(room: tuple[Path, Path], capsys
     directory.chmod(0o777)
     assert handover(room) == 1
     error = capsys.readouterr().err
-    assert f"cannot write {directory}: the directory is writable by group or others (mode 0777)" in error
+    assert f"cannot write {directory}: the directory is writable by others without the sticky bit (mode 0777)" in error
     assert len(list(directory.iterdir())) == 1
 
 

@@ -1,12 +1,12 @@
 """`dutyroom handover` (write, note, sign) and `dutyroom report` (a period's operations report).
 
-    dutyroom handover [--out FILE] [--format md|txt] [--shift-start ISO] [--lang en|zh]
+    dutyroom handover [--out FILE|-] [--format md|txt] [--shift-start ISO] [--lang en|zh]
     dutyroom handover --note TEXT          # a note for the next shift, listed in the next handover
     dutyroom handover --sign [--out FILE]  # outgoing signs first, then incoming; default: the newest file
-    dutyroom report --since ISO [--until ISO] [--format md|csv] [--out FILE]
+    dutyroom report --since ISO [--until ISO] [--format md|csv] [--out FILE|-]
 
-Times without an offset are the site's local time. Errors (disk full, unsafe directory, refused action)
-are printed with the path and exit 1.
+Times without an offset are the site's local time; `--out -` is standard output. Files are 0600, or 0640 in a
+setgid team directory. Errors (disk full, unsafe place, refused action) are one line with the path, exit 1.
 """
 
 from __future__ import annotations
@@ -39,7 +39,9 @@ def _failures() -> tuple[type[Exception], ...]:
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     handover = commands.add_parser("handover", parents=[common], help="write, note or sign the shift handover")
-    handover.add_argument("--out", type=Path, help="file to write (default: site.handover_dir/handover-...)")
+    handover.add_argument(
+        "--out", type=Path, help="file to write, - for standard output (default: site.handover_dir/handover-...)"
+    )
     handover.add_argument("--format", choices=["md", "txt"], help="Markdown or plain text (default: md)")
     handover.add_argument("--shift-start", help="hand over the shift starting at this time (ISO, local)")
     handover.add_argument("--lang", choices=["en", "zh"], help="language (default: site.language)")
@@ -64,7 +66,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
         choices=list(REPORT_FORMATS),
         help="md to read, or csv: one file whose first column names the section (default: from --out, else md)",
     )
-    report.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    report.add_argument("--out", type=Path, help="file to write, - for standard output (default: -)")
     report.add_argument("--lang", choices=["en", "zh"], help="language (default: site.language)")
     report.add_argument("--playbooks", type=Path, help="playbooks directory (default: beside checks.toml)")
     report.set_defaults(handler=cmd_report)
@@ -92,6 +94,7 @@ def parse_time(text: str, timezone: ZoneInfo, option: str) -> float:
 def cmd_handover(args: argparse.Namespace) -> int:
     from dutyroom.handover.shifts import latest_handover
     from dutyroom.handover.writer import (
+        STANDARD_OUTPUT,
         HandoverError,
         handover_directory,
         record_handover_note,
@@ -111,6 +114,8 @@ def cmd_handover(args: argparse.Namespace) -> int:
                 print(f"noted for the next shift (action #{stored.id})")
                 return 0
             if args.sign:
+                if args.out == STANDARD_OUTPUT:
+                    raise HandoverError("--sign needs a file (--out FILE), not standard output")
                 path = args.out or latest_handover(handover_directory(room, store))
                 if path is None:
                     raise HandoverError(f"no handover file to sign in {handover_directory(room, store)}")
@@ -130,7 +135,10 @@ def cmd_handover(args: argparse.Namespace) -> int:
             )
         except _failures() as error:
             raise CommandFailed(f"handover: {error}") from None
-    print(f"handover written: {result.path}")
+    if result.path == STANDARD_OUTPUT:
+        sys.stdout.write(result.text)
+    else:
+        print(f"handover written: {result.path}")
     return 0
 
 
@@ -141,23 +149,22 @@ def cmd_report(args: argparse.Namespace) -> int:
         return cmd_holiday_report(args)
     if args.since is None:
         raise CommandFailed("report: give the period with --since (and --until), or --holiday [DATE]")
-    from dutyroom.atomic import write_atomically
-    from dutyroom.report.writer import build_report, render_report
+    from dutyroom.report.writer import build_report, render_report, write_report
 
     room = load_room_leniently(args.config, args.playbooks, args.state)
     timezone = room.config.timezone
     now = time.time()
     since = parse_time(args.since, timezone, "--since")
     until = parse_time(args.until, timezone, "--until") if args.until else now
-    fmt = args.format or ("csv" if args.out is not None and args.out.suffix == ".csv" else "md")
+    to_file = args.out is not None and args.out != Path("-")
+    fmt = args.format or ("csv" if to_file and args.out.suffix == ".csv" else "md")
     with open_existing_store(args.state) as store:
         try:
-            text = render_report(build_report(room, store, since, until, now, args.lang), fmt)
-            if args.out is not None:
-                write_atomically(args.out, text)
+            report = build_report(room, store, since, until, now, args.lang)
+            text = write_report(report, fmt, args.out) if to_file else render_report(report, fmt)
         except _failures() as error:
             raise CommandFailed(f"report: {error}") from None
-    if args.out is None:
+    if not to_file:
         sys.stdout.write(text)
     else:
         print(f"report written: {args.out}")

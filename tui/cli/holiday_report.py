@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from pathlib import Path
 
 from tui.cli.common import CommandFailed, load_or_fail, open_existing_store
 
@@ -15,7 +16,7 @@ from tui.cli.common import CommandFailed, load_or_fail, open_existing_store
 def cmd_holiday_report(args: argparse.Namespace) -> int:
     from datetime import date
 
-    from dutyroom.atomic import write_atomically
+    from dutyroom.atomic import document_mode, write_atomically
     from dutyroom.playbooks.library import read_playbooks
     from dutyroom.report.data import ReportError
     from dutyroom.report.holiday import build_holiday_report, holiday_csv, holiday_markdown
@@ -32,16 +33,17 @@ def cmd_holiday_report(args: argparse.Namespace) -> int:
     config = load_or_fail(args.config, args.state)
     library, _problems = read_playbooks(playbooks_dir_for(config.path, args.playbooks))
     room = Room(config, library)  # as `report` does: playbooks that do not load are left out, the report is made
-    fmt = args.format or ("csv" if args.out is not None and args.out.suffix == ".csv" else "md")
+    to_file = args.out is not None and args.out != Path("-")
+    fmt = args.format or ("csv" if to_file and args.out.suffix == ".csv" else "md")
     with open_existing_store(args.state) as store:
         try:
             report = build_holiday_report(room, store, day, time.time(), args.lang)
             text = holiday_csv(report) if fmt == "csv" else holiday_markdown(report)
-            if args.out is not None:
-                write_atomically(args.out, text)
+            if to_file:
+                write_atomically(args.out, text, mode=document_mode(args.out.parent))
         except (ReportError, OSError) as error:
             raise CommandFailed(f"report: {error}") from None
-    if args.out is None:
+    if not to_file:
         sys.stdout.write(text)
     else:
         print(f"report written: {args.out}")
