@@ -28,7 +28,8 @@ def with_verdict(failing: int, open_steps: int, state: str = "running") -> FakeS
 
 async def shown(source: FakeSource, **options: Any) -> tuple[str, set[str]]:
     app = console_app(source, **options)
-    async with app.run_test(size=(80, 24)):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()  # the first refresh has drawn the status line, however slow the machine
         banner = app.screen.query_one("#status-duty")
         return (str(banner.render()) if banner.has_class("-shown") else ""), set(banner.classes)
 
