@@ -19,7 +19,7 @@ INSTALLED_DIR = Path(__file__).resolve().parent.parent / "profiles"
 SITE_DIR_NAME = "profiles"
 """A site's own profiles live in `profiles/` beside its checks.toml and are searched before the installed ones."""
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-_TOP_KEYS = {"name", "description", "priority", "detect", "scalars", "metric", "table", "suggest"}
+_TOP_KEYS = {"name", "description", "priority", "group", "detect", "scalars", "metric", "table", "suggest"}
 _TABLE_KEYS = {"name", "columns", "labels", "where", "select_by", "discontinuity", "metric"}
 
 __all__ = [
@@ -111,12 +111,14 @@ def parse_profile(document: Mapping[str, Any], source: str = "") -> Profile:
     )
     priority = document.get("priority", 0)
     description = document.get("description", "")
-    if not isinstance(priority, int) or not isinstance(description, str):
-        raise ProfileError("`priority` must be an integer and `description` a string")
+    group = document.get("group", "")
+    if not isinstance(priority, int) or not isinstance(description, str) or not isinstance(group, str):
+        raise ProfileError("`priority` must be an integer, `description` and `group` strings")
     return Profile(
         name=name,
         description=description,
         priority=priority,
+        group=group,
         detect=_parse_detect(document.get("detect", {})),
         scalars=MappingProxyType(scalars),
         metrics=metrics,
