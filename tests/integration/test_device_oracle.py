@@ -64,6 +64,8 @@ ITA2 = ".1.3.6.1.4.1.13400.2.54.2"
 SMU = ".1.3.6.1.4.1.2011.6.164.1"
 SOCOMEC = ".1.3.6.1.4.1.4555.2.30.2"
 APC = ".1.3.6.1.4.1.318.1.1.1"
+ATS = ".1.3.6.1.4.1.318.1.1.8"
+XATS = ".1.3.6.1.4.1.318.1.1.17"
 
 
 def smu(rectifiers_sleep: str, sleep_word: str, monitor: str, monitor_word: str, string: str) -> dict[str, Reading]:
@@ -201,7 +203,35 @@ DEVICES: dict[str, Device] = {
         },
     ),
     "apc_airfm": Device("", todo="APC/Uniflair AFM precision air: no profile yet"),
-    "apc_ats": Device("", todo="APC ATS: no profile yet"),
+    "apc_ats": Device(
+        "apc-ats",
+        {
+            f"{ATS}.5.1.14.0": r("ats.phase_sync", word="in-sync", librenms="In Sync"),
+            f"{ATS}.5.1.3.0": r("ats.redundancy", word="redundant", librenms="Fully Redundant"),
+            f"{ATS}.5.1.2.0": r("ats.selected_source", word="a", librenms="Source A"),
+            f"{ATS}.5.1.12.0": r("ats.source_a_status", word="ok", librenms="OK"),
+            f"{ATS}.5.1.13.0": r("ats.source_b_status", word="ok", librenms="OK"),
+            f"{ATS}.5.1.10.0": r("ats.switch_status", word="ok", librenms="OK"),
+            f"{XATS}.4.1.2.0": r("ats.source1_position", word="closed", librenms="closed"),
+            f"{XATS}.4.1.4.0": r("ats.source1_quality", word="good", librenms="sourceGood"),
+            f"{XATS}.4.2.2.0": r("ats.source2_position", word="open", librenms="open"),
+            f"{XATS}.4.2.4.0": r("ats.source2_quality", word="low-voltage", librenms="lowVoltage"),
+            f"{XATS}.3.1.4.0": r("ats.engine_start_signal", word="stop", librenms="stop"),
+            f"{XATS}.3.1.2.0": r("ats.operational_mode", word="automatic", librenms="automatic"),
+            f"{XATS}.3.1.1.0": r("ats.transfer_source", word="source1", librenms="source1"),
+            f"{XATS}.5.2.2.0": r("ats.last_test_result", word="start-test-passed", librenms="startTestPassed"),
+            f"{XATS}.5.1.2.0": r("ats.test_status", word="no-test", librenms="noTestInProcess"),
+            ".1.3.6.1.4.1.318.1.1.18.1.3.1.0": r("ats.generator_battery_v"),
+            **{f"{XATS}.4.1.7.1.2.{phase}": r("ats.source1_voltage_v", ("phase", phase)) for phase in "123"},
+            **{f"{XATS}.4.2.7.1.2.{phase}": r("ats.source2_voltage_v", ("phase", phase)) for phase in "123"},
+            **{f"{XATS}.4.3.12.1.2.{phase}": r("ats.output_voltage_v", ("phase", phase)) for phase in "123"},
+        },
+        explained={
+            ".1.3.6.1.4.1.318.1.1.18.1.3.5.0": "LibreNMS reads it as both coolant and oil level: not read (profile)",
+            ".1.3.6.1.4.1.318.1.1.18.1.2.2.0": "LibreNMS reads it as both mode switch and state: not read (profile)",
+        },
+        ports=True,
+    ),
     "apc_uniflair-sp": Device("", todo="Uniflair SP: no profile yet"),
     "eaton-mgeups_5px": Device("", todo="Eaton MGE MIB: no profile yet (ups-mib covers the basics)"),
     "liebert_web485": Device("", todo="Liebert LIEBERT-GP power: no profile yet"),
