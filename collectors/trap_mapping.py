@@ -151,6 +151,19 @@ def describe_varbinds(varbinds: VarBinds) -> str:
     return "; ".join(f"{oid}={value_text(value)}" for oid, value in varbinds if oid not in HIDDEN_VARBINDS)
 
 
+def agent_address(varbinds: VarBinds) -> str | None:
+    """The agent address a v1 trap carries (snmpTrapAddress once converted, RFC 3584) as dotted text.
+
+    pysnmp hands it over as the four raw octets of the IpAddress, not as text: both are accepted.
+    """
+    value = dict(varbinds).get(SNMP_TRAP_ADDRESS)
+    if isinstance(value, bytes) and len(value) == 4:
+        return ".".join(str(octet) for octet in value)
+    if isinstance(value, str) and value.count(".") == 3:
+        return value
+    return None
+
+
 def decode_notification(
     varbinds: VarBinds, source: str, target: str | None, unmapped_target: str, at: float
 ) -> PollResult:
