@@ -18,6 +18,7 @@ from collectors.http import HttpCollector
 from collectors.http_spec import HttpTargetSpec
 from collectors.prom import PromSelector
 from collectors.snmp.probe import probe_snmp
+from collectors.snmp.profile_model import Profile
 from collectors.snmp.profiles import ProfileError, load_profile, site_profile_dirs
 from collectors.snmp.spec import SnmpTargetSpec
 from collectors.tcp import TcpCollector, TcpTargetSpec
@@ -42,7 +43,7 @@ def _read_secret(args: argparse.Namespace, name: str) -> str:
 
 
 def _snmp_spec(
-    args: argparse.Namespace, host: str, port: int, community: str, target_id: str, profile: str
+    args: argparse.Namespace, host: str, port: int, community: str, target_id: str, profile: str | Profile
 ) -> SnmpTargetSpec:
     version = args.snmp_version or ("3" if args.v3_user else "2c")
     try:
@@ -60,7 +61,7 @@ def _snmp_spec(
             timeout_s=args.timeout,
             retries=args.retries,
             interval_s=args.timeout * (args.retries + 1) + 1,
-            profile=load_profile(profile) if profile else load_profile("if-mib"),
+            profile=profile if isinstance(profile, Profile) else load_profile(profile or "if-mib"),
         )
     except (ValueError, ProfileError) as error:
         raise CommandFailed(str(error)) from None
@@ -93,7 +94,21 @@ async def _probe(args: argparse.Namespace) -> PollResult:
 
 
 def run_probe(args: argparse.Namespace) -> int:
-    result = asyncio.run(_probe(args))
+    return print_result(args, asyncio.run(_probe(args)))
+
+
+def run_profile_try(args: argparse.Namespace, profile: Profile) -> int:
+    """`dutyroom profile try FILE snmp://...`: one poll of one device with a profile that is not installed."""
+    parts = urlsplit(args.url)
+    if parts.scheme != "snmp" or not parts.hostname:
+        raise CommandFailed("the device must be snmp://[community@]host[:port]")
+    community = unquote(parts.username or "")
+    spec = _snmp_spec(args, parts.hostname, parts.port or 161, community, parts.hostname, profile)
+    return print_result(args, asyncio.run(probe_snmp(spec)))
+
+
+def print_result(args: argparse.Namespace, result: PollResult) -> int:
+    """The samples one line each (or JSON), and the failure on stderr: 1 when the poll failed."""
     state = str(result.failure) if result.failure else "ok"
     for sample in result.samples:
         if args.json:
