@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from collectors.snmp.profile_model import Profile
 from collectors.snmp.profiles import ProfileError, profile_path, site_profile_dirs
 from collectors.snmp.profiles_check import checked_profile
-from collectors.trap_mapping import KNOWN_TRAPS, UPS_ALARM_ADDED_EFFECTS, UPS_ALARM_REMOVED_EFFECTS
+from collectors.trap_mapping import KNOWN_TRAPS, UNKNOWN_TRAP_METRIC, UPS_ALARM_ADDED_EFFECTS, UPS_ALARM_REMOVED_EFFECTS
 from collectors.trap_spec import engine_id_bytes
 from dutyroom.config.load import LoadedConfig
 from dutyroom.config.problems import Problem, ProblemCollector
@@ -47,6 +47,7 @@ TRAP_METRICS = frozenset(
     | {metric for effects in UPS_ALARM_ADDED_EFFECTS.values() for metric, _ in effects}
     | {metric for effects in UPS_ALARM_REMOVED_EFFECTS.values() for metric, _ in effects}
     | {"ups.runtime_min"}  # from the estimated minutes a upsTrapOnBattery carries
+    | {UNKNOWN_TRAP_METRIC}
 )
 """What known traps set on the target their source maps to (collectors/trap_mapping.py)."""
 

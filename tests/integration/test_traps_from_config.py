@@ -64,6 +64,12 @@ metric = "ups.on_battery"
 critical = "== 1"
 playbook = "mains-failure"
 
+[[rule]]                                 # traps nothing decodes, from a device the room knows
+id = "unknown-trap"
+metric = "trap.unknown"
+warning = "== 1"
+hold = "30m"
+
 [[rule]]                                 # the other rules the mains-failure playbook applies to
 id = "ups-output-off"
 metric = "ups.output_source"
@@ -179,3 +185,14 @@ async def test_a_v1_trap_maps_by_the_agent_address_inside_it(tmp_path: Path, mon
         )  # fmt: skip
         assert code == 0, err
         assert await room.firing("ups-remote")
+
+
+async def test_an_unknown_trap_from_a_known_device_raises_an_alert_of_its_own(room: TrapRoom) -> None:
+    code, err = await room.send(
+        "snmpinform", "-v3", "-r", "1", "-t", "5", f"udp:127.0.0.1:{room.port}", "", "1.3.6.1.4.1.2011.2.6.7.0.1",
+        "1.3.6.1.4.1.2011.2.6.7.1.1", "s", "door open",
+    )  # fmt: skip
+    assert code == 0, err
+    assert await room.firing("ups-a")
+    (check,) = [check for check in room.poller.engine.checks.values() if check.firing]
+    assert check.rule == "unknown-trap"

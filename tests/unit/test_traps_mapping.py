@@ -94,7 +94,9 @@ def test_unknown_trap_is_an_event_with_clean_varbinds_and_no_community() -> None
     )
     result = decode_notification(varbinds, "10.1.0.21", "env-1", "snmp-traps", AT)
     (event,) = result.events
-    assert result.samples == ()
+    (unknown,) = result.samples  # a known source: trap.unknown, so a rule can raise it as an alert
+    assert (unknown.target, unknown.metric, unknown.value) == ("env-1", "trap.unknown", 1.0)
+    assert unknown.labels == (("trap", "1.3.6.1.4.1.9999.0.1"),)
     assert event.severity is State.UNKNOWN
     assert "s3cret-community" not in event.message
     assert "\x1b" not in event.message
