@@ -65,6 +65,9 @@ SMU = ".1.3.6.1.4.1.2011.6.164.1"
 SOCOMEC = ".1.3.6.1.4.1.4555.2.30.2"
 APC = ".1.3.6.1.4.1.318.1.1.1"
 ATS = ".1.3.6.1.4.1.318.1.1.8"
+UPS = ".1.3.6.1.2.1.33.1"
+MGE = ".1.3.6.1.4.1.705.1"
+XUPS = ".1.3.6.1.4.1.534.1"
 XATS = ".1.3.6.1.4.1.318.1.1.17"
 
 
@@ -100,7 +103,7 @@ DEVICES: dict[str, Device] = {
     "apc_ap8959eu3": Device("apc-rpdu2"),
     "apc_inrow-dx": Device("apc-cooling"),
     "apc_smt750x-nmc2": Device("apc-ups"),
-    "eaton-mgeups_93ps": Device("ups-mib"),
+    "eaton-mgeups_93ps": Device("eaton-mge"),
     "iosxe_asr920": Device("if-mib"),
     "liebert_apm": Device("ups-mib"),
     "linux_powermon": Device("ucd"),
@@ -233,7 +236,49 @@ DEVICES: dict[str, Device] = {
         ports=True,
     ),
     "apc_uniflair-sp": Device("", todo="Uniflair SP: no profile yet"),
-    "eaton-mgeups_5px": Device("", todo="Eaton MGE MIB: no profile yet (ups-mib covers the basics)"),
+    "eaton-mgeups_5px": Device(
+        "eaton-mge",
+        {
+            f"{UPS}.2.4.0": r("ups.charge_pct"),
+            f"{UPS}.4.4.1.3.1": r("ups.output_current_a", ("line", "1")),
+            f"{MGE}.5.1.0": r("ups.mge_remaining_s"),
+            f"{UPS}.3.3.1.2.1": r("ups.input_frequency_hz", ("line", "1")),
+            f"{UPS}.4.2.0": r("ups.output_frequency_hz"),
+            f"{XUPS}.6.6.0": r("env.remote_humidity_pct"),
+            f"{UPS}.4.4.1.5.1": r("ups.load_pct", ("line", "1")),
+            f"{UPS}.4.4.1.4.1": r("ups.output_power_w", ("line", "1")),
+            f"{UPS}.2.3.0": r("ups.runtime_min"),
+            f"{UPS}.2.1.0": r("ups.battery_status", word="normal", librenms="Normal"),
+            f"{MGE}.5.15.0": r("ups.charger_fault", word="0", librenms="OK"),
+            f"{MGE}.5.9.0": r("ups.battery_fault", word="0", librenms="OK"),
+            f"{MGE}.5.14.0": r("ups.low_battery", word="0", librenms="OK"),
+            f"{MGE}.5.16.0": r("ups.low_condition", word="0", librenms="OK"),
+            f"{MGE}.5.11.0": r("ups.battery_replace", word="0", librenms="OK"),
+            f"{MGE}.6.3.0": r("ups.input_bad", word="0", librenms="OK"),
+            f"{MGE}.6.4.0": r("ups.input_fail_cause", word="none", librenms="No Failure"),
+            f"{MGE}.7.9.0": r("ups.inverter", word="off", librenms="Inverter Off"),  # line-interactive, on mains
+            f"{MGE}.7.3.0": r("ups.mge_on_battery", word="0", librenms="On Input Power"),
+            f"{MGE}.7.4.0": r("ups.mge_on_bypass", word="0", librenms="Not Active"),
+            f"{MGE}.7.10.0": r("ups.overload", word="0", librenms="No"),
+            f"{MGE}.7.11.0": r("ups.over_temperature", word="0", librenms="OK"),
+            f"{MGE}.7.7.0": r("ups.output_utility_off", word="0", librenms="Output OK"),
+            f"{UPS}.4.1.0": r("ups.output_source", word="normal", librenms="Normal"),
+            f"{XUPS}.6.1.0": r("env.ambient_temperature_c"),
+            f"{XUPS}.6.5.0": r("env.remote_temperature_c"),
+            f"{UPS}.2.7.0": r("ups.battery_temp_c"),
+            f"{UPS}.4.4.1.2.1": r("ups.output_voltage_v", ("line", "1")),
+            f"{UPS}.2.5.0": r("ups.battery_voltage_v"),
+            f"{UPS}.3.3.1.3.1": r("ups.input_voltage_v", ("line", "1")),
+        },
+        explained={
+            f"{UPS}.3.3.1.4.1": "input current: not read (profile comment)",
+            f"{UPS}.3.3.1.5.1": "input power: not read (profile comment)",
+            f"{UPS}.2.6.0": "battery current: not read (profile comment)",
+            f"{UPS}.5.1.0": "bypass frequency: not read (profile comment)",
+            f"{UPS}.2.2.0": "time on battery: LibreNMS shows minutes, ups.seconds_on_battery seconds",
+        },
+        ports=True,
+    ),
     "liebert_web485": Device("", todo="Liebert LIEBERT-GP power: no profile yet"),
     "liebert_weblbds": Device("", todo="Liebert LIEBERT-GP environment: no profile yet"),
     "raritan-pdu_px2-temp": Device("", todo="Raritan PDU2-MIB: no profile yet"),
@@ -261,7 +306,8 @@ def oracle(recording: str) -> tuple[list[dict[str, Any]], dict[tuple[str, int], 
     document = json.loads((ORACLE_DIR / f"{recording}.json").read_text())
     found = document["sensors"]["discovery"]
     states = found.get("state_indexes", [])
-    words = {(state["state_name"], state["state_value"]): state["state_descr"] for state in states}
+    # state names compared case-blind: the 5PX data names upsmgOutputOnBypass's states upsmgOutputOnByPass
+    words = {(state["state_name"].lower(), state["state_value"]): state["state_descr"] for state in states}
     return found["sensors"], words
 
 
@@ -318,7 +364,7 @@ async def test_values_agree_with_raw_oids_and_librenms(snmpsim_agent: SnmpsimAge
         key = (reading.metric, reading.labels)
         assert key in ours, f"{where}: no {reading.metric} {reading.labels} in {sorted(ours)}"
         if sensor["sensor_class"] == "state":
-            assert words[(sensor["state_name"], sensor["sensor_current"])] == reading.librenms_word, where
+            assert words[(sensor["state_name"].lower(), sensor["sensor_current"])] == reading.librenms_word, where
             expected: object = float(reading.word) if reading.word.isdigit() else reading.word
             assert ours[key] == expected, where
         else:

@@ -26,7 +26,7 @@ def spec(agent: SnmpsimAgent, community: str, **options: object) -> SnmpTargetSp
     ("recording", "primary", "also"),
     [
         ("apc_smt750x-nmc2", "apc-ups", {"if-mib"}),
-        ("eaton-mgeups_93ps", "ups-mib", set()),
+        ("eaton-mgeups_93ps", "eaton-mge", {"ups-mib"}),
         ("liebert_apm", "ups-mib", set()),
         ("apc_ap8959eu3", "apc-rpdu2", set()),
         ("apc_inrow-dx", "apc-cooling", {"if-mib"}),
