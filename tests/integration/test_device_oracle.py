@@ -12,6 +12,7 @@ xfail: it fails the day a profile makes it pass, so the table here must be fille
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,6 +67,7 @@ SOCOMEC = ".1.3.6.1.4.1.4555.2.30.2"
 APC = ".1.3.6.1.4.1.318.1.1.1"
 ATS = ".1.3.6.1.4.1.318.1.1.8"
 UPS = ".1.3.6.1.2.1.33.1"
+CMC = ".1.3.6.1.4.1.2606.7.4.2.2.1.11"
 MGE = ".1.3.6.1.4.1.705.1"
 XUPS = ".1.3.6.1.4.1.534.1"
 XATS = ".1.3.6.1.4.1.318.1.1.17"
@@ -282,7 +284,31 @@ DEVICES: dict[str, Device] = {
     "liebert_web485": Device("", todo="Liebert LIEBERT-GP power: no profile yet"),
     "liebert_weblbds": Device("", todo="Liebert LIEBERT-GP environment: no profile yet"),
     "raritan-pdu_px2-temp": Device("", todo="Raritan PDU2-MIB: no profile yet"),
-    "rittal-cmc-iii-pu": Device("", todo="Rittal CMC III: no profile yet"),
+    "rittal-cmc-iii-pu": Device(
+        "rittal-cmc3",
+        {
+            f"{CMC}.2.10": r("env.current_a", ("sensor", "PSM_P1_1.Unit.Value")),
+            f"{CMC}.2.60": r("env.current_a", ("sensor", "PSM_P1_2.Unit.Value")),
+            f"{CMC}.1.40": r("env.current_a", ("sensor", "System.CAN1 Current.Value")),
+            f"{CMC}.1.47": r("env.current_a", ("sensor", "System.CAN2 Current.Value")),
+            f"{CMC}.1.12": r("env.door", ("sensor", "Access.Value"), word="closed", librenms="Closed"),
+            f"{CMC}.5.2": r("env.door", ("sensor", "Access.Value#5.2"), word="closed", librenms="Closed"),
+            ".1.3.6.1.4.1.2606.7.2.1.0": r("env.unit_status", word="ok", librenms="OK"),
+            f"{CMC}.3.2": r("env.smoke", ("sensor", "Smoke.Value"), word="0", librenms="OK"),
+            f"{CMC}.6.2": r("env.smoke", ("sensor", "Smoke.Value#6.2"), word="0", librenms="OK"),
+            f"{CMC}.1.54": r("env.controller_temperature_c", ("sensor", "System.Temperature.Value")),
+            f"{CMC}.1.2": r("env.temperature_c", ("sensor", "Temperature.Value")),
+            f"{CMC}.4.2": r("env.temperature_c", ("sensor", "Temperature.Value#4.2")),
+            f"{CMC}.1.64": r("env.voltage_v", ("sensor", "System.Supply 24V.Value")),
+            f"{CMC}.1.82": r("env.voltage_v", ("sensor", "System.Supply 3V3.Value")),
+            f"{CMC}.1.73": r("env.voltage_v", ("sensor", "System.Supply 5V0.Value")),
+        },
+        explained={
+            f"{CMC}.1.18": "an input's alarm level is set on the unit: its Status row is read (profile comment)",
+            f"{CMC}.1.24": "an input's alarm level is set on the unit: its Status row is read (profile comment)",
+        },
+        ports=True,
+    ),
     "ruijie": Device("", todo="Ruijie switch health: no profile yet (if-mib covers the ports)"),
     "vertiv-dcs": Device("", todo="Vertiv DCS: no profile yet"),
 }
@@ -377,6 +403,25 @@ async def test_port_names_agree_with_librenms(snmpsim_agent: SnmpsimAgent, recor
     ports = document["ports"]["discovery"]["ports"]
     result = await poll(snmpsim_agent, recording, "if-mib")
     assert result.ok, result.reason
-    names = {dict(sample.labels)["ifname"] for sample in result.samples if sample.metric == "if.oper_status"}
+    names = [dict(sample.labels)["ifname"] for sample in result.samples if sample.metric == "if.oper_status"]
     # LibreNMS shows ifDescr's NUL padding as dots ("lo.............." on the Socomec); the bytes are NULs.
-    assert names == {port["ifName"].rstrip(".") for port in ports}
+    # A name two ports share (the Rittal's two sit0) carries its ifIndex the second time: sit0, sit0#6.
+    assert sorted(re.sub(r"#\d+$", "", name) for name in names) == sorted(port["ifName"].rstrip(".") for port in ports)
+
+
+async def test_rittal_status_words_are_the_units_own(snmpsim_agent: SnmpsimAgent) -> None:
+    """Each status row's word against the unit's own status text (cmcIIIVarValueStr) in the recording."""
+    raw = raw_values("rittal-cmc-iii-pu")
+    result = await poll(snmpsim_agent, "rittal-cmc-iii-pu", "rittal-cmc3")
+    assert result.ok, result.reason
+    statuses = {dict(s.labels)["sensor"]: s.value for s in result.samples if s.metric == "env.status"}
+    own_words = {"OK": "ok", "n.a.": "n/a", "On": "on", "Closed": "closed", "Off": "off", "Open": "open"}
+    checked = 0
+    for oid, name in raw.items():
+        if oid.startswith(".1.3.6.1.4.1.2606.7.4.2.2.1.3.") and name.endswith(".Status"):
+            index = oid.removeprefix(".1.3.6.1.4.1.2606.7.4.2.2.1.3.")
+            text = raw[f".1.3.6.1.4.1.2606.7.4.2.2.1.10.{index}"]
+            word = statuses.get(f"{name}#{index}", statuses.get(name))  # a repeated name carries its index
+            assert word == own_words[text], f"{name} ({index}): {word} vs the unit's {text!r}"
+            checked += 1
+    assert checked >= 30
