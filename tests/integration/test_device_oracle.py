@@ -5,8 +5,8 @@ with it must decode what the raw OIDs imply. Where `librenms-json/NAME.json` exi
 finds is either mapped to a dutyroom sample (its value = raw x multiplier / divisor, checked against the
 recording itself, and the same for dutyroom; a state's code and both words) or listed in `explained` with
 the reason the profile gives (a disagreement, or a reading that is no alarm). Ports: the interfaces if-mib
-reports carry the names LibreNMS lists (NUL padding cleaned). A recording with no profile yet is a strict
-xfail: it fails the day a profile makes it pass, so the table here must be filled in then.
+reports carry the names LibreNMS lists (NUL padding cleaned). A recording with no profile yet is an
+expected failure naming what is missing (test_discover_stanza.py still checks what discover proposes for it).
 """
 
 from __future__ import annotations
@@ -41,6 +41,8 @@ class Reading:
     word: str = ""
     """For a state sensor: dutyroom's word for the code (LibreNMS's own word is checked beside it)."""
     librenms_word: str = ""
+    factor: float = 1.0
+    """dutyroom's value x factor = LibreNMS's (1000 where LibreNMS shows kVA as VA)."""
 
 
 @dataclass(frozen=True)
@@ -56,8 +58,8 @@ class Device:
     """Why this recording is not covered yet (a strict xfail)."""
 
 
-def r(metric: str, *labels: tuple[str, str], word: str = "", librenms: str = "") -> Reading:
-    return Reading(metric, tuple(labels), word, librenms)
+def r(metric: str, *labels: tuple[str, str], word: str = "", librenms: str = "", factor: float = 1.0) -> Reading:
+    return Reading(metric, tuple(labels), word, librenms, factor)
 
 
 HWG = ".1.3.6.1.4.1.21796.4.9"
@@ -68,6 +70,7 @@ APC = ".1.3.6.1.4.1.318.1.1.1"
 ATS = ".1.3.6.1.4.1.318.1.1.8"
 UPS = ".1.3.6.1.2.1.33.1"
 CMC = ".1.3.6.1.4.1.2606.7.4.2.2.1.11"
+LGP = ".1.3.6.1.4.1.476.1.42.3.5.2"
 MGE = ".1.3.6.1.4.1.705.1"
 XUPS = ".1.3.6.1.4.1.534.1"
 XATS = ".1.3.6.1.4.1.318.1.1.17"
@@ -281,7 +284,26 @@ DEVICES: dict[str, Device] = {
         },
         ports=True,
     ),
-    "liebert_web485": Device("", todo="Liebert LIEBERT-GP power: no profile yet"),
+    "liebert_web485": Device(
+        "liebert-power",
+        {
+            **{f"{LGP}.3.1.13.2.{n}": r("power.line_crest_factor", ("line", f"2.{n}")) for n in "123"},
+            **{f"{LGP}.3.1.12.2.{n}": r("power.line_k_factor", ("line", f"2.{n}")) for n in "123"},
+            **{f"{LGP}.3.1.6.2.{n}": r("power.line_current_a", ("line", f"2.{n}")) for n in "123"},
+            **{f"{LGP}.3.1.7.2.{n}": r("power.line_load_pct", ("line", f"2.{n}")) for n in "123"},
+            **{f"{LGP}.3.1.11.2.{n}": r("power.line_thd_current_pct", ("line", f"2.{n}")) for n in "123"},
+            **{f"{LGP}.3.1.10.2.{n}": r("power.line_thd_voltage_pct", ("line", f"2.{n}")) for n in "123"},
+            **{f"{LGP}.3.1.4.{p}.{n}": r("power.line_voltage_ll_v", ("line", f"{p}.{n}")) for p in "12" for n in "123"},
+            **{f"{LGP}.3.1.5.2.{n}": r("power.line_voltage_ln_v", ("line", f"2.{n}")) for n in "123"},
+            f"{LGP}.2.1.13.2": r("power.ground_current_a", ("point", "2")),
+            f"{LGP}.2.1.12.2": r("power.neutral_current_a", ("point", "2")),
+            f"{LGP}.2.1.6.2": r("power.frequency_hz", ("point", "2")),
+            f"{LGP}.2.1.7.2": r("power.apparent_kva", ("point", "2"), factor=1000),
+            f"{LGP}.2.1.8.2": r("power.true_kw", ("point", "2"), factor=1000),
+            f"{LGP}.2.1.9.2": r("power.power_factor", ("point", "2")),
+        },
+        explained={f"{LGP}.2.1.10.2": "watt-hours: the unit cannot be told from the recording (profile comment)"},
+    ),
     "liebert_weblbds": Device("", todo="Liebert LIEBERT-GP environment: no profile yet"),
     "raritan-pdu_px2-temp": Device("", todo="Raritan PDU2-MIB: no profile yet"),
     "rittal-cmc-iii-pu": Device(
@@ -394,7 +416,7 @@ async def test_values_agree_with_raw_oids_and_librenms(snmpsim_agent: SnmpsimAge
             expected: object = float(reading.word) if reading.word.isdigit() else reading.word
             assert ours[key] == expected, where
         else:
-            assert ours[key] == pytest.approx(sensor["sensor_current"]), where
+            assert ours[key] * reading.factor == pytest.approx(sensor["sensor_current"]), where
 
 
 @pytest.mark.parametrize("recording", [name for name in ORACLES if DEVICES[name].ports])
