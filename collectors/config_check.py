@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 from collectors.snmp.profile_model import Profile
 from collectors.snmp.profiles import ProfileError, profile_path, site_profile_dirs
 from collectors.snmp.profiles_check import checked_profile
-from collectors.trap_mapping import KNOWN_TRAPS, UPS_ALARM_ADDED_EFFECTS, UPS_ALARM_REMOVED_EFFECTS
+from collectors.trap_mapping import KNOWN_TRAPS, UNKNOWN_TRAP_METRIC, UPS_ALARM_ADDED_EFFECTS, UPS_ALARM_REMOVED_EFFECTS
+from collectors.trap_spec import engine_id_bytes
 from dutyroom.config.load import LoadedConfig
 from dutyroom.config.problems import Problem, ProblemCollector
 from dutyroom.config.toml_positions import KeyPath
@@ -47,6 +48,7 @@ TRAP_METRICS = frozenset(
     | {metric for effects in UPS_ALARM_ADDED_EFFECTS.values() for metric, _ in effects}
     | {metric for effects in UPS_ALARM_REMOVED_EFFECTS.values() for metric, _ in effects}
     | {"ups.runtime_min"}  # from the estimated minutes a upsTrapOnBattery carries
+    | {UNKNOWN_TRAP_METRIC}
 )
 """What known traps set on the target their source maps to (collectors/trap_mapping.py)."""
 
@@ -222,8 +224,26 @@ def _check_traps(config: LoadedConfig, problems: ProblemCollector) -> None:
             f"trap listen address '{traps.listen}' must look like udp://0.0.0.0:162",
             value=True,
         )
-    if not traps.communities:
+    for position, name in enumerate(traps.credentials):
+        credential = config.parsed.credentials.get(name)
+        if credential is None:
+            known = ", ".join(sorted(config.parsed.credentials)) or "none"
+            problems.at(
+                ("traps", "credentials", position), f"[traps] credentials: no [credentials.{name}] (known: {known})"
+            )
+        elif credential.version != "3" or not credential.user:
+            problems.at(
+                ("traps", "credentials", position),
+                f"[traps] credentials: '{name}' is not an SNMPv3 user (version = \"3\" and a user)",
+                value=True,
+            )
+    for position, engine_id in enumerate(traps.engine_ids):
+        try:
+            engine_id_bytes(engine_id)
+        except ValueError as error:
+            problems.at(("traps", "engine_ids", position), f"[traps] engine_ids: '{engine_id}': {error}", value=True)
+    if not traps.communities and not traps.credentials:
         problems.at(
             ("traps",),
-            "[traps] needs at least one community in 'communities' (traps are received as SNMP v1/v2c)",
+            "[traps] needs a community in 'communities' (SNMP v1/v2c) or an SNMPv3 user in 'credentials'",
         )

@@ -130,32 +130,39 @@ def checks_stanza(
     target_id: str,
     credentials: str = "",
     known_playbooks: Iterable[str] | None = None,
+    require_playbook: bool = False,
     extra_profile_dirs: Iterable[str | Path] = (),
 ) -> dict[str, Any]:
     """A `[[target]]` for the most specific profile found, plus the `[[rule]]`s that profile suggests.
 
-    Rule ids are prefixed with the target id and limited to it; a playbook reference is kept only when
-    `known_playbooks` is None or names it, so the stanza never dangles.
+    Rule ids are prefixed with the target id and limited to it. A playbook reference is kept only when
+    `known_playbooks` is None or names it, so the stanza never dangles; when the site requires a playbook
+    on every rule (`require_playbook`), a suggestion without a known one is left out instead. There is no
+    `rule` key when no rule is proposed: an empty `rule = []` pasted after a table would land inside it.
     """
     target: dict[str, Any] = {"id": target_id, "kind": "snmp", "address": f"udp://{_host(result.host)}:{result.port}"}
     if credentials:
         target["credentials"] = credentials
     if not result.profiles:
-        return {"target": [target], "rule": []}
-    primary = result.profiles[0]
-    target["profile"] = primary
-    if primary == "if-mib" and result.interfaces_up:
+        return {"target": [target]}
+    primary = load_profile(result.profiles[0], extra_profile_dirs)
+    target["profile"] = primary.name
+    if primary.group:
+        target["group"] = primary.group
+    if primary.name == "if-mib" and result.interfaces_up:
         target["interfaces"] = list(result.interfaces_up)
     playbooks = None if known_playbooks is None else set(known_playbooks)
     rules = []
-    for suggestion in load_profile(primary, extra_profile_dirs).suggested_rules:
+    for suggestion in primary.suggested_rules:
         rule = {key: value for key, value in suggestion.items() if key != "id"}
         rule["id"] = f"{target_id}-{suggestion.get('id', 'rule')}"
         rule["targets"] = [target_id]
         if playbooks is not None and rule.get("playbook") not in playbooks:
             rule.pop("playbook", None)
+        if require_playbook and "playbook" not in rule:
+            continue
         rules.append(dict(sorted(rule.items())))
-    return {"target": [target], "rule": rules}
+    return {"target": [target], "rule": rules} if rules else {"target": [target]}
 
 
 def _host(host: str) -> str:

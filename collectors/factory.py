@@ -25,7 +25,7 @@ from collectors.snmp.collector import SnmpCollector, auto_transport
 from collectors.snmp.profiles import load_profile, site_profile_dirs
 from collectors.snmp.spec import SnmpTargetSpec
 from collectors.tcp import TcpCollector, TcpTargetSpec
-from collectors.trap_spec import TrapReceiverSpec
+from collectors.trap_spec import TrapReceiverSpec, TrapV3User
 from collectors.traps import TrapReceiver
 from dutyroom.config.load import LoadedConfig
 from dutyroom.config.secrets import resolve_secret
@@ -35,6 +35,7 @@ from dutyroom.config.types import (
     HostTarget,
     HttpTarget,
     PolledTarget,
+    Secret,
     SnmpTarget,
     Target,
     TcpTarget,
@@ -176,8 +177,37 @@ def build_trap_receiver(
         for source in target.trap_sources
     }
     communities = tuple(resolve_secret(item, config.base_dir).value for item in traps.communities)
-    spec = TrapReceiverSpec(listen_host=host, listen_port=port, communities=communities, targets_by_source=sources)
+    users = tuple(_trap_user(config, name, tuple(traps.engine_ids)) for name in traps.credentials)
+    spec = TrapReceiverSpec(
+        listen_host=host, listen_port=port, communities=communities, v3_users=users, targets_by_source=sources
+    )
     return TrapReceiver(spec, sink, wall_clock=wall_clock)
+
+
+TRAP_AUTH = {"SHA-1": "SHA"}
+TRAP_PRIV = {"AES": "AES-128", "AES-192C": "AES-192-C", "AES-256C": "AES-256-C"}
+"""checks.toml's protocol names (as for polling) -> the trap receiver's (collectors.trap_spec)."""
+
+
+def _trap_user(config: LoadedConfig, name: str, engine_ids: tuple[str, ...]) -> TrapV3User:
+    """The USM user of `[credentials.NAME]` (checked by `dutyroom check`: it exists and is version 3)."""
+    credential = _credential(config, name)
+    if credential is None or credential.version != "3" or not credential.user:
+        raise CollectorSetupError(f"[traps] credentials: '{name}' is not an SNMPv3 credential")
+
+    def secret(value: Secret | None) -> str:
+        return resolve_secret(value, config.base_dir).value if value is not None else ""
+
+    auth = credential.auth or "none"
+    priv = credential.priv or "none"
+    return TrapV3User(
+        credential.user,
+        TRAP_AUTH.get(auth, auth),
+        secret(credential.auth_key),
+        TRAP_PRIV.get(priv, priv),
+        secret(credential.priv_key),
+        sender_engine_ids=engine_ids,
+    )
 
 
 def _credential(config: LoadedConfig, name: str) -> Credential | None:

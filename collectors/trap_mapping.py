@@ -3,8 +3,9 @@
 Pure functions over plain varbinds (`(oid, int | str | bytes)`), so they are tested without a network.
 Known power traps set the same metrics the SNMP poll profiles report (`ups.on_battery` 1/0,
 `ups.battery_status` normal/low/depleted, `ups.runtime_min`) at once, instead of at the next poll; every
-trap also leaves an Event (kind "trap") for the timeline. Samples are only emitted for a source mapped
-to a target; traps from other sources are events of the receiver's "unmapped" target.
+trap also leaves an Event (kind "trap") for the timeline; a trap nothing here decodes also sets
+`trap.unknown` (labelled by its OID), so a site can raise it as an alert. Samples are only emitted for a
+source mapped to a target; traps from other sources are events of the receiver's "unmapped" target.
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ UPS_TRAP_ALARM_REMOVED = "1.3.6.1.2.1.33.2.0.4"
 APC_TRAP_TEXT = "1.3.6.1.4.1.318.2.3.3.0"
 
 Effects = tuple[tuple[str, MetricValue], ...]
+
+UNKNOWN_TRAP_METRIC = "trap.unknown"
+"""1, labelled by the trap's OID, when a mapped device sends a trap nothing here decodes: a rule on it
+(`metric = "trap.unknown"`, with a `hold`) raises it as an alert of its own; without one it stays an event."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +156,19 @@ def describe_varbinds(varbinds: VarBinds) -> str:
     return "; ".join(f"{oid}={value_text(value)}" for oid, value in varbinds if oid not in HIDDEN_VARBINDS)
 
 
+def agent_address(varbinds: VarBinds) -> str | None:
+    """The agent address a v1 trap carries (snmpTrapAddress once converted, RFC 3584) as dotted text.
+
+    pysnmp hands it over as the four raw octets of the IpAddress, not as text: both are accepted.
+    """
+    value = dict(varbinds).get(SNMP_TRAP_ADDRESS)
+    if isinstance(value, bytes) and len(value) == 4:
+        return ".".join(str(octet) for octet in value)
+    if isinstance(value, str) and value.count(".") == 3:
+        return value
+    return None
+
+
 def decode_notification(
     varbinds: VarBinds, source: str, target: str | None, unmapped_target: str, at: float
 ) -> PollResult:
@@ -164,7 +182,11 @@ def decode_notification(
         shown = clean_text(str(trap_oid), 80) if trap_oid is not None else "without snmpTrapOID"
         details = describe_varbinds(varbinds)
         message = clean_text(f"trap {shown}{where}" + (f": {details}" if details else ""), 400)
-        return PollResult(owner, at, events=(Event(at, "trap", owner, message, State.UNKNOWN),))
+        event = Event(at, "trap", owner, message, State.UNKNOWN)
+        if target is None:
+            return PollResult(owner, at, events=(event,))
+        unknown = Sample(target, UNKNOWN_TRAP_METRIC, 1.0, at, labels=(("trap", shown),))
+        return PollResult(target, at, samples=(unknown,), events=(event,))
     apc_text = lookup.get(APC_TRAP_TEXT)
     detail = f": {value_text(apc_text)}" if apc_text is not None else ""
     message = clean_text(f"{meaning.message} ({meaning.name}){where}{detail}", 400)

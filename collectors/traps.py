@@ -22,7 +22,7 @@ from pysnmp.entity.rfc3413 import ntfrcv
 from pysnmp.proto.rfc1902 import IpAddress
 
 from collectors.base import ResultSink
-from collectors.trap_mapping import SNMP_TRAP_ADDRESS, TrapValue, decode_notification
+from collectors.trap_mapping import TrapValue, agent_address, decode_notification
 from collectors.trap_spec import TrapReceiverSpec, TrapV3User, engine_id_bytes
 
 logger = logging.getLogger(__name__)
@@ -146,8 +146,8 @@ class TrapReceiver:
         mapping = self.spec.targets_by_source
         if source_ip in mapping:
             return mapping[source_ip]
-        agent_address = dict(varbinds).get(SNMP_TRAP_ADDRESS)
-        return mapping.get(agent_address) if isinstance(agent_address, str) else None
+        address = agent_address(varbinds)
+        return mapping.get(address) if address is not None else None
 
     def _on_notification(
         self, snmp_engine: Any, state_reference: Any, context_engine_id: Any, context_name: Any,

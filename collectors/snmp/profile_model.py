@@ -110,6 +110,8 @@ class Profile:
     description: str = ""
     priority: int = 0
     """Higher is more specific; discovery proposes the highest-priority match as the target's profile."""
+    group: str = ""
+    """The checks.toml group `discover` proposes for a device of this kind (power, cooling, links, ...)."""
     detect: Detect = field(default_factory=Detect)
     scalars: Mapping[str, Oid] = field(default_factory=lambda: MappingProxyType({}))
     metrics: tuple[MetricSpec, ...] = ()

@@ -19,7 +19,7 @@ INSTALLED_DIR = Path(__file__).resolve().parent.parent / "profiles"
 SITE_DIR_NAME = "profiles"
 """A site's own profiles live in `profiles/` beside its checks.toml and are searched before the installed ones."""
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-_TOP_KEYS = {"name", "description", "priority", "detect", "scalars", "metric", "table", "suggest"}
+_TOP_KEYS = {"name", "description", "priority", "group", "extends", "detect", "scalars", "metric", "table", "suggest"}
 _TABLE_KEYS = {"name", "columns", "labels", "where", "select_by", "discontinuity", "metric"}
 
 __all__ = [
@@ -111,12 +111,14 @@ def parse_profile(document: Mapping[str, Any], source: str = "") -> Profile:
     )
     priority = document.get("priority", 0)
     description = document.get("description", "")
-    if not isinstance(priority, int) or not isinstance(description, str):
-        raise ProfileError("`priority` must be an integer and `description` a string")
-    return Profile(
+    group = document.get("group", "")
+    if not isinstance(priority, int) or not isinstance(description, str) or not isinstance(group, str):
+        raise ProfileError("`priority` must be an integer, `description` and `group` strings")
+    own = Profile(
         name=name,
         description=description,
         priority=priority,
+        group=group,
         detect=_parse_detect(document.get("detect", {})),
         scalars=MappingProxyType(scalars),
         metrics=metrics,
@@ -125,6 +127,31 @@ def parse_profile(document: Mapping[str, Any], source: str = "") -> Profile:
             MappingProxyType(dict(rule)) for rule in _list_of_tables(document.get("suggest", []), "suggest")
         ),
         source=source,
+    )
+    extends = document.get("extends", "")
+    if not isinstance(extends, str) or extends == name:
+        raise ProfileError("`extends` must name another profile")
+    return _extended(own, extends, source) if extends else own
+
+
+def _extended(own: Profile, base_name: str, source: str) -> Profile:
+    """`own` on top of the profile it extends (found beside it, then installed): the base's scalars,
+    metrics, tables and suggested rules come first; `own` adds to them and keeps its name and detection."""
+    base = load_profile(base_name, (Path(source).parent,) if source else ())
+    for key, oid in own.scalars.items():
+        if base.scalars.get(key, oid) != oid:
+            raise ProfileError(f"scalars.{key}: names another OID than in '{base_name}', which this profile extends")
+    return Profile(
+        name=own.name,
+        description=own.description,
+        priority=own.priority,
+        group=own.group or base.group,
+        detect=own.detect,
+        scalars=MappingProxyType({**base.scalars, **own.scalars}),
+        metrics=base.metrics + own.metrics,
+        tables=base.tables + own.tables,
+        suggested_rules=base.suggested_rules + own.suggested_rules,
+        source=own.source,
     )
 
 

@@ -59,8 +59,8 @@ class SnmpValue:
 
     def text(self, limit: int = 200) -> str:
         """The value as clean display text (device text is hostile: see `clean_text`)."""
-        if isinstance(self.payload, bytes):
-            return clean_text(self.payload, limit)
+        if isinstance(self.payload, bytes):  # trailing NULs: a fixed-size C buffer's padding (Socomec ifDescr)
+            return clean_text(self.payload.rstrip(b"\x00"), limit)
         if self.payload is None:
             return ""
         return clean_text(str(self.payload), limit)

@@ -316,7 +316,13 @@ class Roles(Strict, frozen=True):
 class Traps(Strict, frozen=True):
     listen: Annotated[str, Meta(description="udp://host:port the trap receiver binds.")] = "udp://127.0.0.1:1162"
     communities: Annotated[list[Secret], Meta(description="Accepted v1/v2c communities.")] = []
-    credentials: Annotated[list[str], Meta(description="[credentials] names accepted for v3 traps.")] = []
+    credentials: Annotated[
+        list[str], Meta(description="[credentials] names (SNMPv3 users) accepted for v3 traps and INFORMs.")
+    ] = []
+    engine_ids: Annotated[
+        list[str],
+        Meta(description="Hex engine ids of the devices that send v3 TRAPs (INFORMs need none), e.g. 0x80001f88..."),
+    ] = []
 
 
 class ExporterTls(Strict, frozen=True):

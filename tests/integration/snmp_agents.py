@@ -119,3 +119,17 @@ EXTRA_RECORDINGS = {
     )
     + "\n",
 }
+
+
+def _on_bypass(recording: str) -> str:
+    """`recording` with its UPS-MIB upsOutputSource set to bypass (4): a real UPS, as it reads on bypass."""
+    path = SNMPREC_DIR / f"{recording}.snmprec"
+    if not path.is_file():
+        return ""
+    lines = path.read_text().splitlines()
+    changed = [("1.3.6.1.2.1.33.1.4.1.0|2|4" if line.startswith("1.3.6.1.2.1.33.1.4.1.0|") else line) for line in lines]
+    assert changed != lines, f"{recording} has no upsOutputSource"
+    return "\n".join(changed) + "\n"
+
+
+EXTRA_RECORDINGS["test_ups_bypass"] = _on_bypass("eaton-mgeups_93ps")

@@ -60,7 +60,11 @@ def test_probe_reads_the_community_from_the_environment_and_reports_failure(snmp
 
 
 def test_discover_prints_a_stanza_that_loads(snmpsim_agent: SnmpsimAgent, tmp_path: Path) -> None:
+    config = tmp_path / "checks.toml"
+    (tmp_path / "playbooks").mkdir()  # a room without playbooks: the suggested rules name none
     result = cli(
+        "--config",
+        str(config),
         "discover",
         f"{snmpsim_agent.host}:{snmpsim_agent.port}",
         "--community-env",
@@ -72,8 +76,6 @@ def test_discover_prints_a_stanza_that_loads(snmpsim_agent: SnmpsimAgent, tmp_pa
     (target,) = document["target"]
     assert (target["profile"], target["group"], target["kind"]) == ("if-mib", "links", "snmp")
     assert "Te0/0/25" in target["interfaces"]
-    config = tmp_path / "checks.toml"
     config.write_text('[site]\nname = "discovered"\n\n' + result.stdout)
-    (tmp_path / "playbooks").mkdir()
     checked = cli("check", "--config", str(config))
     assert checked.returncode == 0, checked.stdout

@@ -145,14 +145,16 @@ async def test_wrong_community_is_dropped_and_the_receiver_keeps_going(room: Roo
     assert room.receiver.received_count == 1
 
 
-async def test_unknown_trap_becomes_an_event(room: Room) -> None:
+async def test_unknown_trap_from_a_known_source_becomes_an_event_and_trap_unknown(room: Room) -> None:
     code, err = await room.send(
         "snmptrap", "-v2c", "-c", COMMUNITY, room.agent, "", "1.3.6.1.4.1.9999.0.1",
         "1.3.6.1.4.1.9999.1.1", "s", "door open",
     )  # fmt: skip
     assert code == 0, err
     result = await room.next_result()
-    assert result.samples == ()
+    assert [(sample.metric, sample.labels) for sample in result.samples] == [
+        ("trap.unknown", (("trap", "1.3.6.1.4.1.9999.0.1"),))
+    ]
     assert result.events[0].message == "trap 1.3.6.1.4.1.9999.0.1: 1.3.6.1.4.1.9999.1.1=door open"
 
 

@@ -4,6 +4,7 @@ reads a metric its targets give, the trap receiver can start, each problem at fi
 from __future__ import annotations
 
 import asyncio
+import re
 from collections import namedtuple
 from pathlib import Path
 
@@ -155,7 +156,7 @@ def test_metrics_given_by_each_kind_satisfy_rules(tmp_path: Path) -> None:
     [
         ('listen = "udp://127.0.0.1:99999"\ncommunities = [{ env = "C" }]', "Port out of range"),
         ('listen = "tcp://127.0.0.1:162"\ncommunities = [{ env = "C" }]', "must look like udp://0.0.0.0:162"),
-        ('listen = "udp://127.0.0.1:16162"', "needs at least one community"),
+        ('listen = "udp://127.0.0.1:16162"', "needs a community in 'communities' (SNMP v1/v2c) or an SNMPv3 user"),
     ],
 )
 def test_a_trap_receiver_that_could_not_start_is_refused(tmp_path: Path, traps: str, message: str) -> None:
@@ -163,6 +164,53 @@ def test_a_trap_receiver_that_could_not_start_is_refused(tmp_path: Path, traps: 
     assert len(found) == 1
     assert message in found[0]
     assert found[0].startswith("checks.toml:2")
+
+
+V3_CREDENTIALS = """
+[credentials.v2]
+version = "2c"
+community = { env = "C" }
+
+[credentials.ops-v3]
+version = "3"
+user = "ops"
+auth = "SHA-256"
+auth_key = { env = "A" }
+priv = "AES"
+priv_key = { env = "P" }
+"""
+
+
+@pytest.mark.parametrize(
+    ("traps", "message", "line_offset"),
+    [
+        ('credentials = ["nobody"]', "no [credentials.nobody] (known: ops-v3, v2)", 0),
+        ('credentials = ["v2"]', "'v2' is not an SNMPv3 user", 0),
+        (
+            'credentials = ["ops-v3"]\nengine_ids = ["0x12"]',
+            "engine_ids: '0x12': engine id must be 5 to 32 bytes",
+            1,
+        ),
+    ],
+)
+def test_trap_credentials_must_name_snmpv3_users(tmp_path: Path, traps: str, message: str, line_offset: int) -> None:
+    found = trap_problems(tmp_path, traps)
+    assert len(found) == 1, found
+    assert message in found[0]
+    line = len((ROOM.format(profile="ups-mib", rules="") + V3_CREDENTIALS).splitlines()) + 3 + line_offset
+    assert re.match(rf"checks\.toml:{line}:\d+: ", found[0]), found[0]
+
+
+def test_v3_trap_credentials_alone_are_enough(tmp_path: Path) -> None:
+    assert trap_problems(tmp_path, 'credentials = ["ops-v3"]') == []
+
+
+def trap_problems(tmp_path: Path, traps: str) -> list[str]:
+    path = tmp_path / "checks.toml"
+    path.write_text(ROOM.format(profile="ups-mib", rules="") + f"{V3_CREDENTIALS}\n[traps]\n{traps}\n")
+    environ = {"C": "community", "A": "auth-key-1234", "P": "priv-key-1234"}
+    found = check_collectors(load_config(path, environ=environ))
+    return [str(problem).replace(str(tmp_path) + "/", "") for problem in found]
 
 
 async def test_a_target_that_cannot_be_set_up_is_polled_as_unknown_with_the_reason(tmp_path: Path) -> None:

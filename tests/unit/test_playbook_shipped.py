@@ -16,7 +16,7 @@ STARTER_IDS = {
     "mains-failure", "ups-battery-low", "pdu-overload", "cooling-failure", "humidity", "water-leak", "fire-alarm",
     "core-switch-down", "exchange-line-down", "exchange-line-congested", "market-data-down", "order-gateway",
     "server-overload", "disk-full", "capacity-headroom", "pre-open-check", "holiday-duty-start", "holiday-duty-end",
-    "regulator-report", "target-unreachable", "duty-missed",
+    "regulator-report", "target-unreachable", "duty-missed", "ups-bypass",
 }  # fmt: skip
 CHECKLISTS = {"pre-open-check", "holiday-duty-start", "holiday-duty-end"}
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from collectors.trap_mapping import SNMP_TRAP_OID, SYS_UPTIME, VarBinds, decode_notification
+from collectors.trap_mapping import (
+    SNMP_TRAP_ADDRESS,
+    SNMP_TRAP_OID,
+    SYS_UPTIME,
+    VarBinds,
+    agent_address,
+    decode_notification,
+)
 from collectors.trap_spec import TrapReceiverSpec, TrapV3User, engine_id_bytes
 from dutyroom.model import State
 
@@ -87,7 +94,9 @@ def test_unknown_trap_is_an_event_with_clean_varbinds_and_no_community() -> None
     )
     result = decode_notification(varbinds, "10.1.0.21", "env-1", "snmp-traps", AT)
     (event,) = result.events
-    assert result.samples == ()
+    (unknown,) = result.samples  # a known source: trap.unknown, so a rule can raise it as an alert
+    assert (unknown.target, unknown.metric, unknown.value) == ("env-1", "trap.unknown", 1.0)
+    assert unknown.labels == (("trap", "1.3.6.1.4.1.9999.0.1"),)
     assert event.severity is State.UNKNOWN
     assert "s3cret-community" not in event.message
     assert "\x1b" not in event.message
@@ -123,3 +132,10 @@ def test_receiver_spec_hides_secrets_and_checks_users() -> None:
         engine_id_bytes("0x0102")
     with pytest.raises(ValueError, match="at least one community"):
         TrapReceiverSpec()
+
+
+def test_the_v1_agent_address_is_read_from_raw_octets_or_text() -> None:
+    assert agent_address([(SNMP_TRAP_ADDRESS, b"\n\x14\x1e(")]) == "10.20.30.40"  # as pysnmp hands it over
+    assert agent_address([(SNMP_TRAP_ADDRESS, "10.20.30.40")]) == "10.20.30.40"
+    assert agent_address([(SNMP_TRAP_ADDRESS, b"\x01\x02")]) is None
+    assert agent_address([]) is None

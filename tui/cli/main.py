@@ -14,6 +14,7 @@ from tui.cli import duties as cli_duties
 from tui.cli import handover as cli_handover
 from tui.cli import init as cli_init
 from tui.cli import probe as cli_probe
+from tui.cli import profile as cli_profile
 from tui.cli import runs as cli_runs
 from tui.cli import serve as cli_serve
 from tui.cli import status as cli_status
@@ -82,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_serve.register(commands, common)
     cli_handover.register(commands, common)
     cli_probe.register(commands, common)
+    cli_profile.register(commands, common)
     cli_status.register(commands, common)
     cli_duties.register(commands, common)
     cli_demo.register(commands, common)

@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 
 
-def _secret_options(parser: argparse.ArgumentParser) -> None:
+def secret_options(parser: argparse.ArgumentParser) -> None:
     for name in ("community", "auth-key", "priv-key", "token"):
         parser.add_argument(f"--{name}-env", metavar="VAR", help=f"read the {name} from this environment variable")
         parser.add_argument(f"--{name}-file", metavar="PATH", type=Path, help=f"read the {name} from this file (0600)")
@@ -29,13 +29,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
     probe.add_argument("--field", action="append", default=[], metavar="METRIC=PATH", help="HTTP JSON field")
     probe.add_argument("--prom", action="append", default=[], metavar="METRIC=FAMILY", help="Prometheus series")
     probe.add_argument("--json", action="store_true", help="one JSON object per metric")
-    _secret_options(probe)
+    secret_options(probe)
     probe.set_defaults(handler=cmd_probe)
 
     found = commands.add_parser("discover", help="walk a device and print a checks.toml stanza for it")
     found.add_argument("hosts", nargs="+", metavar="HOST[:PORT]")
     found.add_argument("--credentials", default="", help="name of the [credentials] table to reference")
-    _secret_options(found)
+    secret_options(found)
     found.set_defaults(handler=cmd_discover)
 
 

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import sys
+import tomllib
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -17,7 +18,8 @@ from collectors.http import HttpCollector
 from collectors.http_spec import HttpTargetSpec
 from collectors.prom import PromSelector
 from collectors.snmp.probe import probe_snmp
-from collectors.snmp.profiles import ProfileError, load_profile
+from collectors.snmp.profile_model import Profile
+from collectors.snmp.profiles import ProfileError, load_profile, site_profile_dirs
 from collectors.snmp.spec import SnmpTargetSpec
 from collectors.tcp import TcpCollector, TcpTargetSpec
 from dutyroom.config.secrets import SecretError, resolve_secret
@@ -41,7 +43,7 @@ def _read_secret(args: argparse.Namespace, name: str) -> str:
 
 
 def _snmp_spec(
-    args: argparse.Namespace, host: str, port: int, community: str, target_id: str, profile: str
+    args: argparse.Namespace, host: str, port: int, community: str, target_id: str, profile: str | Profile
 ) -> SnmpTargetSpec:
     version = args.snmp_version or ("3" if args.v3_user else "2c")
     try:
@@ -59,7 +61,7 @@ def _snmp_spec(
             timeout_s=args.timeout,
             retries=args.retries,
             interval_s=args.timeout * (args.retries + 1) + 1,
-            profile=load_profile(profile) if profile else load_profile("if-mib"),
+            profile=profile if isinstance(profile, Profile) else load_profile(profile or "if-mib"),
         )
     except (ValueError, ProfileError) as error:
         raise CommandFailed(str(error)) from None
@@ -92,7 +94,21 @@ async def _probe(args: argparse.Namespace) -> PollResult:
 
 
 def run_probe(args: argparse.Namespace) -> int:
-    result = asyncio.run(_probe(args))
+    return print_result(args, asyncio.run(_probe(args)))
+
+
+def run_profile_try(args: argparse.Namespace, profile: Profile) -> int:
+    """`dutyroom profile try FILE snmp://...`: one poll of one device with a profile that is not installed."""
+    parts = urlsplit(args.url)
+    if parts.scheme != "snmp" or not parts.hostname:
+        raise CommandFailed("the device must be snmp://[community@]host[:port]")
+    community = unquote(parts.username or "")
+    spec = _snmp_spec(args, parts.hostname, parts.port or 161, community, parts.hostname, profile)
+    return print_result(args, asyncio.run(probe_snmp(spec)))
+
+
+def print_result(args: argparse.Namespace, result: PollResult) -> int:
+    """The samples one line each (or JSON), and the failure on stderr: 1 when the poll failed."""
     state = str(result.failure) if result.failure else "ok"
     for sample in result.samples:
         if args.json:
@@ -121,17 +137,8 @@ def run_probe(args: argparse.Namespace) -> int:
     return 0
 
 
-PROFILE_GROUPS = {
-    "ups-mib": "power",
-    "apc-ups": "power",
-    "apc-rpdu2": "power",
-    "apc-cooling": "cooling",
-    "akcp-sensorprobe": "environment",
-    "entity-sensor": "environment",
-    "if-mib": "links",
-    "host-resources": "servers",
-    "ucd": "servers",
-}
+DEFAULT_GROUP = "servers"
+"""The group a discovered target gets when its profile names none."""
 
 
 def _known_playbooks(config: Path) -> list[str]:
@@ -140,12 +147,23 @@ def _known_playbooks(config: Path) -> list[str]:
     return sorted(library.ids())
 
 
+def _requires_playbook(config: Path) -> bool:
+    """Whether the site's checks.toml says every rule needs a playbook (then a rule without one is left out)."""
+    try:
+        document = tomllib.loads(config.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+    defaults = document.get("defaults", {})
+    return isinstance(defaults, dict) and defaults.get("require_playbook") is True
+
+
 def run_discover(args: argparse.Namespace) -> int:
     document: dict[str, list[dict[str, object]]] = {"target": [], "rule": []}
+    site_profiles = site_profile_dirs(args.config.parent)
     for item in args.hosts:
         host, _, port = item.partition(":")
         spec = _snmp_spec(args, host, int(port or 161), "", host.replace(".", "-"), "")
-        result = asyncio.run(discover(spec))
+        result = asyncio.run(discover(spec, site_profiles))
         if result.failure:
             raise CommandFailed(f"{item}: {result.failure}: {result.reason}")
         stanza = checks_stanza(
@@ -153,10 +171,14 @@ def run_discover(args: argparse.Namespace) -> int:
             target_id=f"dev-{host.replace('.', '-')}-{port or 161}",
             credentials=args.credentials,
             known_playbooks=_known_playbooks(args.config),
+            require_playbook=_requires_playbook(args.config),
+            extra_profile_dirs=site_profiles,
         )
         for target in stanza["target"]:
-            target.setdefault("group", PROFILE_GROUPS.get(str(target.get("profile", "")), "servers"))
+            target.setdefault("group", DEFAULT_GROUP)
         document["target"] += stanza["target"]
-        document["rule"] += stanza["rule"]
+        document["rule"] += stanza.get("rule", [])
+    if not document["rule"]:
+        del document["rule"]  # `rule = []` pasted after a table would land inside it
     print(tomli_w.dumps(document), end="")
     return 0

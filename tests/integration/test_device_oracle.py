@@ -1,0 +1,449 @@
+"""Every device recording against its raw OIDs and LibreNMS's expected results (issue 19's harness).
+
+For each recording in ../shared/fixtures/snmprec: `discover` must pick the profile named here, and a poll
+with it must decode what the raw OIDs imply. Where `librenms-json/NAME.json` exists, every sensor LibreNMS
+finds is either mapped to a dutyroom sample (its value = raw x multiplier / divisor, checked against the
+recording itself, and the same for dutyroom; a state's code and both words) or listed in `explained` with
+the reason the profile gives (a disagreement, or a reading that is no alarm). Ports: the interfaces if-mib
+reports carry the names LibreNMS lists (NUL padding cleaned). A recording with no profile yet is an
+expected failure naming what is missing (test_discover_stanza.py still checks what discover proposes for it).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from snmp_agents import SNMPREC_DIR
+
+from collectors.discover import discover
+from collectors.snmp.collector import SnmpCollector
+from collectors.snmp.profiles import load_profile
+from collectors.snmp.spec import SnmpTargetSpec
+from dutyroom.model import PollResult
+from tui.demo.snmpsim_agent import SnmpsimAgent
+
+pytestmark = pytest.mark.integration
+
+ORACLE_DIR = SNMPREC_DIR / "librenms-json"
+Labels = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A LibreNMS sensor (by its numeric OID) and the dutyroom sample that reports the same reading."""
+
+    metric: str
+    labels: Labels = ()
+    word: str = ""
+    """For a state sensor: dutyroom's word for the code (LibreNMS's own word is checked beside it)."""
+    librenms_word: str = ""
+    factor: float = 1.0
+    """dutyroom's value x factor = LibreNMS's (1000 where LibreNMS shows kVA as VA)."""
+
+
+@dataclass(frozen=True)
+class Device:
+    profile: str
+    """What `discover` proposes (its first profile); "" = no profile applies yet."""
+    readings: dict[str, Reading] = field(default_factory=dict)
+    explained: dict[str, str] = field(default_factory=dict)
+    """LibreNMS sensors dutyroom does not report as LibreNMS does, and why (the profile's comments say more)."""
+    ports: bool = False
+    """Compare the IF-MIB ports with LibreNMS's list."""
+    todo: str = ""
+    """Why this recording is not covered yet (a strict xfail)."""
+
+
+def r(metric: str, *labels: tuple[str, str], word: str = "", librenms: str = "", factor: float = 1.0) -> Reading:
+    return Reading(metric, tuple(labels), word, librenms, factor)
+
+
+HWG = ".1.3.6.1.4.1.21796.4.9"
+ITA2 = ".1.3.6.1.4.1.13400.2.54.2"
+SMU = ".1.3.6.1.4.1.2011.6.164.1"
+SOCOMEC = ".1.3.6.1.4.1.4555.2.30.2"
+APC = ".1.3.6.1.4.1.318.1.1.1"
+ATS = ".1.3.6.1.4.1.318.1.1.8"
+UPS = ".1.3.6.1.2.1.33.1"
+CMC = ".1.3.6.1.4.1.2606.7.4.2.2.1.11"
+LGP = ".1.3.6.1.4.1.476.1.42.3.5.2"
+MGE = ".1.3.6.1.4.1.705.1"
+XUPS = ".1.3.6.1.4.1.534.1"
+XATS = ".1.3.6.1.4.1.318.1.1.17"
+
+
+def smu(rectifiers_sleep: str, sleep_word: str, monitor: str, monitor_word: str, string: str) -> dict[str, Reading]:
+    return {
+        f"{SMU}.4.4.2.1.3.{string}": r("dc.battery_capacity_pct", ("string", string)),
+        f"{SMU}.5.1.4.0": r("dc.ac_inputs"),
+        f"{SMU}.4.1.3.0": r("dc.batteries"),
+        f"{SMU}.6.1.6.0": r("dc.dc_units"),
+        f"{SMU}.3.1.4.0": r("dc.rectifiers"),
+        f"{SMU}.4.2.1.0": r("dc.battery_current_a"),
+        f"{SMU}.6.2.1.1.5.1": r("dc.output_current_a", ("output", "1")),
+        f"{SMU}.6.1.4.0": r("dc.load_current_a"),
+        f"{SMU}.3.1.3.0": r("dc.rectifier_current_a"),
+        f"{SMU}.4.2.3.0": r("dc.battery_state", word="float", librenms="floatCharge"),
+        f"{SMU}.4.2.4.0": r("dc.battery_current_limit", word="unlimited", librenms="unlimit"),
+        f"{SMU}.3.1.8.0": r("dc.rectifiers_state", word="on", librenms="on"),
+        f"{SMU}.2.2.1.1.99.1": r("dc.monitor_status", ("unit", "1"), word=monitor, librenms=monitor_word),
+        f"{SMU}.2.2.1.1.11.1": r("dc.control_mode", ("unit", "1"), word="auto", librenms="autoMode"),
+        f"{SMU}.3.1.7.0": r("dc.rectifier_sleep", word=rectifiers_sleep, librenms=sleep_word),
+        f"{SMU}.5.2.1.1.4.1": r("dc.ac_input_voltage_v", ("line", "1")),
+        f"{SMU}.3.1.6.0": r("dc.rectifier_output_voltage_v"),
+        f"{SMU}.6.2.1.1.4.1": r("dc.output_voltage_v", ("output", "1")),
+        f"{SMU}.6.1.3.0": r("dc.bus_voltage_v"),
+        f"{SMU}.3.1.5.0": r("dc.rectifier_rated_voltage_v"),
+    }
+
+
+DEVICES: dict[str, Device] = {
+    # First batch: no LibreNMS JSON; their decoded values are checked against the raw OIDs in
+    # test_snmp_recordings.py, and the profile discover picks here.
+    "akcp_serverprobe8": Device("akcp-sensorprobe"),
+    "apc_ap8959eu3": Device("apc-rpdu2"),
+    "apc_inrow-dx": Device("apc-cooling"),
+    "apc_smt750x-nmc2": Device("apc-ups"),
+    "eaton-mgeups_93ps": Device("eaton-mge"),
+    "iosxe_asr920": Device("if-mib"),
+    "liebert_apm": Device("ups-mib"),
+    "linux_powermon": Device("ucd"),
+    "netvision-rfc": Device("ups-mib"),
+    "vrp_ar169sfp": Device("if-mib"),
+    # Second batch, against LibreNMS.
+    "hwg-ste2": Device(
+        "hwg-ste2",
+        {
+            f"{HWG}.1.1.4.1": r("env.contact", ("sensor", "Input 1"), word="normal", librenms="normal"),
+            f"{HWG}.1.1.4.2": r("env.contact", ("sensor", "Input 2"), word="normal", librenms="normal"),
+            f"{HWG}.3.1.3.1": r("env.contact", ("sensor", "Flood"), word="normal", librenms="normal"),
+            f"{HWG}.3.1.5.2": r("env.temperature_c", ("sensor", "Datorrum 2")),
+        },
+    ),
+    "vertiv-ita2": Device(
+        "vertiv-ita2",
+        {
+            f"{ITA2}.5.10.0": r("ups.charge_pct"),
+            f"{ITA2}.5.11.0": r("ups.battery_discharges"),
+            f"{ITA2}.2.5.0": r("ups.input_current_a"),
+            f"{ITA2}.3.4.0": r("ups.output_current_a"),
+            f"{ITA2}.5.3.0": r("ups.battery_charging_a"),
+            f"{ITA2}.5.4.0": r("ups.battery_discharging_a"),
+            f"{ITA2}.4.4.0": r("ups.bypass_frequency_hz"),
+            f"{ITA2}.2.4.0": r("ups.input_frequency_hz"),
+            f"{ITA2}.3.7.0": r("ups.output_frequency_hz"),
+            f"{ITA2}.3.14.0": r("ups.load_pct"),
+            f"{ITA2}.3.8.0": r("ups.output_power_kw"),
+            f"{ITA2}.5.7.0": r("ups.runtime_min"),
+            f"{ITA2}.1.1.0": r("ups.system_status", word="normal", librenms="Normal"),
+            f"{ITA2}.1.2.0": r("ups.output_source", word="normal", librenms="On Main"),
+            f"{ITA2}.2.1.0": r("ups.input_voltage_v"),
+            f"{ITA2}.3.1.0": r("ups.output_voltage_v"),
+            f"{ITA2}.5.1.0": r("ups.battery_voltage_v"),
+        },
+        explained={
+            f"{ITA2}.5.5.0": "negative battery string: a single-string unit reads 0 (profile comment)",
+            f"{ITA2}.5.6.0": "negative battery string: a single-string unit reads 0 (profile comment)",
+        },
+        ports=True,
+    ),
+    "huawei-smu": Device(
+        "huawei-smu",
+        smu("disabled", "disable", "other", "other", "1")
+        | {
+            f"{SMU}.1.1.9.0": r("dc.site_status", word="working", librenms="working"),
+            f"{SMU}.7.2.1.1.5.1": r("dc.lvd_voltage_v", ("lvd", "Lvd1")),
+            f"{SMU}.7.2.1.1.5.2": r("dc.lvd_voltage_v", ("lvd", "Lvd2")),
+        },
+    ),
+    "huawei-smu_smu02b": Device(
+        "huawei-smu",
+        smu("enabled", "enable", "normal", "normal", "5")
+        | {
+            f"{SMU}.7.2.1.1.5.1": r("dc.lvd_voltage_v", ("lvd", "Lvd Unit")),
+            f"{SMU}.7.2.1.1.5.2": r("dc.lvd_voltage_v", ("lvd", "Lvd Unit#2")),  # same name: the index is added
+            f"{SMU}.7.2.1.1.5.3": r("dc.lvd_voltage_v", ("lvd", "Lvd Unit#3")),
+        },
+    ),
+    "socomec": Device(
+        "socomec-pdu",
+        {
+            f"{SOCOMEC}.1.0": r("pdu.frequency_hz"),
+            f"{SOCOMEC}.2.0": r("pdu.line1_voltage_v"),
+            f"{SOCOMEC}.3.0": r("pdu.line1_current_a"),
+            f"{SOCOMEC}.4.0": r("pdu.line2_voltage_v"),
+            f"{SOCOMEC}.5.0": r("pdu.line2_current_a"),
+            f"{SOCOMEC}.6.0": r("pdu.line3_voltage_v"),
+            f"{SOCOMEC}.7.0": r("pdu.line3_current_a"),
+        },
+        ports=True,
+    ),
+    "apc_smart1500": Device(
+        "apc-ups",
+        {
+            f"{APC}.2.3.1.0": r("ups.charge_pct"),
+            f"{APC}.4.3.4.0": r("ups.output_current_a"),
+            f"{APC}.3.3.4.0": r("ups.input_frequency_hz"),
+            f"{APC}.4.3.2.0": r("ups.output_frequency_hz"),
+            f"{APC}.4.3.3.0": r("ups.load_pct"),
+            f"{APC}.2.2.3.0": r("ups.runtime_min"),
+            f"{APC}.2.2.4.0": r("ups.battery_replace", word="0", librenms="noBatteryNeedsReplacing"),
+            f"{APC}.4.1.1.0": r("ups.apc_output_status", word="online", librenms="onLine"),
+            f"{APC}.2.3.2.0": r("ups.battery_temp_c"),
+            f"{APC}.2.3.4.0": r("ups.battery_voltage_v"),
+            f"{APC}.3.3.1.0": r("ups.input_voltage_v"),
+            f"{APC}.4.3.1.0": r("ups.output_voltage_v"),
+        },
+        explained={
+            f"{APC}.4.2.8.0": "upsAdvOutputActivePower: not read (load_pct is what the rules use)",
+            f"{APC}.2.2.21.0": "a replacement date LibreNMS files as a runtime; battery_replace is the alarm",
+            f"{APC}.2.1.3.0": "the last replacement date; no alarm in it",
+            f"{APC}.3.2.5.0": "the last transfer's cause: history, not a state",
+            f"{APC}.7.2.3.0": "the last self-test's result: not read yet",
+            ".1.3.6.1.4.1.318.1.1.1.12.3.2.1.3.1": "an outlet group's last control command, not a state",
+            ".1.3.6.1.4.1.318.1.1.1.12.3.2.1.3.2": "an outlet group's last control command, not a state",
+            ".1.3.6.1.4.1.318.1.1.25.1.2.1.6.1.1": "the UPS's external probes (uioSensor): not read yet",
+            ".1.3.6.1.4.1.318.1.1.25.1.2.1.6.2.1": "the UPS's external probes (uioSensor): not read yet",
+        },
+    ),
+    "apc_airfm": Device("", todo="APC/Uniflair AFM precision air: no profile yet"),
+    "apc_ats": Device(
+        "apc-ats",
+        {
+            f"{ATS}.5.1.14.0": r("ats.phase_sync", word="in-sync", librenms="In Sync"),
+            f"{ATS}.5.1.3.0": r("ats.redundancy", word="redundant", librenms="Fully Redundant"),
+            f"{ATS}.5.1.2.0": r("ats.selected_source", word="a", librenms="Source A"),
+            f"{ATS}.5.1.12.0": r("ats.source_a_status", word="ok", librenms="OK"),
+            f"{ATS}.5.1.13.0": r("ats.source_b_status", word="ok", librenms="OK"),
+            f"{ATS}.5.1.10.0": r("ats.switch_status", word="ok", librenms="OK"),
+            f"{XATS}.4.1.2.0": r("ats.source1_position", word="closed", librenms="closed"),
+            f"{XATS}.4.1.4.0": r("ats.source1_quality", word="good", librenms="sourceGood"),
+            f"{XATS}.4.2.2.0": r("ats.source2_position", word="open", librenms="open"),
+            f"{XATS}.4.2.4.0": r("ats.source2_quality", word="low-voltage", librenms="lowVoltage"),
+            f"{XATS}.3.1.4.0": r("ats.engine_start_signal", word="stop", librenms="stop"),
+            f"{XATS}.3.1.2.0": r("ats.operational_mode", word="automatic", librenms="automatic"),
+            f"{XATS}.3.1.1.0": r("ats.transfer_source", word="source1", librenms="source1"),
+            f"{XATS}.5.2.2.0": r("ats.last_test_result", word="start-test-passed", librenms="startTestPassed"),
+            f"{XATS}.5.1.2.0": r("ats.test_status", word="no-test", librenms="noTestInProcess"),
+            ".1.3.6.1.4.1.318.1.1.18.1.3.1.0": r("ats.generator_battery_v"),
+            **{f"{XATS}.4.1.7.1.2.{phase}": r("ats.source1_voltage_v", ("phase", phase)) for phase in "123"},
+            **{f"{XATS}.4.2.7.1.2.{phase}": r("ats.source2_voltage_v", ("phase", phase)) for phase in "123"},
+            **{f"{XATS}.4.3.12.1.2.{phase}": r("ats.output_voltage_v", ("phase", phase)) for phase in "123"},
+        },
+        explained={
+            ".1.3.6.1.4.1.318.1.1.18.1.3.5.0": "LibreNMS reads it as both coolant and oil level: not read (profile)",
+            ".1.3.6.1.4.1.318.1.1.18.1.2.2.0": "LibreNMS reads it as both mode switch and state: not read (profile)",
+        },
+        ports=True,
+    ),
+    "apc_uniflair-sp": Device("", todo="Uniflair SP: no profile yet"),
+    "eaton-mgeups_5px": Device(
+        "eaton-mge",
+        {
+            f"{UPS}.2.4.0": r("ups.charge_pct"),
+            f"{UPS}.4.4.1.3.1": r("ups.output_current_a", ("line", "1")),
+            f"{MGE}.5.1.0": r("ups.mge_remaining_s"),
+            f"{UPS}.3.3.1.2.1": r("ups.input_frequency_hz", ("line", "1")),
+            f"{UPS}.4.2.0": r("ups.output_frequency_hz"),
+            f"{XUPS}.6.6.0": r("env.remote_humidity_pct"),
+            f"{UPS}.4.4.1.5.1": r("ups.load_pct", ("line", "1")),
+            f"{UPS}.4.4.1.4.1": r("ups.output_power_w", ("line", "1")),
+            f"{UPS}.2.3.0": r("ups.runtime_min"),
+            f"{UPS}.2.1.0": r("ups.battery_status", word="normal", librenms="Normal"),
+            f"{MGE}.5.15.0": r("ups.charger_fault", word="0", librenms="OK"),
+            f"{MGE}.5.9.0": r("ups.battery_fault", word="0", librenms="OK"),
+            f"{MGE}.5.14.0": r("ups.low_battery", word="0", librenms="OK"),
+            f"{MGE}.5.16.0": r("ups.low_condition", word="0", librenms="OK"),
+            f"{MGE}.5.11.0": r("ups.battery_replace", word="0", librenms="OK"),
+            f"{MGE}.6.3.0": r("ups.input_bad", word="0", librenms="OK"),
+            f"{MGE}.6.4.0": r("ups.input_fail_cause", word="none", librenms="No Failure"),
+            f"{MGE}.7.9.0": r("ups.inverter", word="off", librenms="Inverter Off"),  # line-interactive, on mains
+            f"{MGE}.7.3.0": r("ups.mge_on_battery", word="0", librenms="On Input Power"),
+            f"{MGE}.7.4.0": r("ups.mge_on_bypass", word="0", librenms="Not Active"),
+            f"{MGE}.7.10.0": r("ups.overload", word="0", librenms="No"),
+            f"{MGE}.7.11.0": r("ups.over_temperature", word="0", librenms="OK"),
+            f"{MGE}.7.7.0": r("ups.output_utility_off", word="0", librenms="Output OK"),
+            f"{UPS}.4.1.0": r("ups.output_source", word="normal", librenms="Normal"),
+            f"{XUPS}.6.1.0": r("env.ambient_temperature_c"),
+            f"{XUPS}.6.5.0": r("env.remote_temperature_c"),
+            f"{UPS}.2.7.0": r("ups.battery_temp_c"),
+            f"{UPS}.4.4.1.2.1": r("ups.output_voltage_v", ("line", "1")),
+            f"{UPS}.2.5.0": r("ups.battery_voltage_v"),
+            f"{UPS}.3.3.1.3.1": r("ups.input_voltage_v", ("line", "1")),
+        },
+        explained={
+            f"{UPS}.3.3.1.4.1": "input current: not read (profile comment)",
+            f"{UPS}.3.3.1.5.1": "input power: not read (profile comment)",
+            f"{UPS}.2.6.0": "battery current: not read (profile comment)",
+            f"{UPS}.5.1.0": "bypass frequency: not read (profile comment)",
+            f"{UPS}.2.2.0": "time on battery: LibreNMS shows minutes, ups.seconds_on_battery seconds",
+        },
+        ports=True,
+    ),
+    "liebert_web485": Device(
+        "liebert-power",
+        {
+            **{f"{LGP}.3.1.13.2.{n}": r("power.line_crest_factor", ("line", f"2.{n}")) for n in "123"},
+            **{f"{LGP}.3.1.12.2.{n}": r("power.line_k_factor", ("line", f"2.{n}")) for n in "123"},
+            **{f"{LGP}.3.1.6.2.{n}": r("power.line_current_a", ("line", f"2.{n}")) for n in "123"},
+            **{f"{LGP}.3.1.7.2.{n}": r("power.line_load_pct", ("line", f"2.{n}")) for n in "123"},
+            **{f"{LGP}.3.1.11.2.{n}": r("power.line_thd_current_pct", ("line", f"2.{n}")) for n in "123"},
+            **{f"{LGP}.3.1.10.2.{n}": r("power.line_thd_voltage_pct", ("line", f"2.{n}")) for n in "123"},
+            **{f"{LGP}.3.1.4.{p}.{n}": r("power.line_voltage_ll_v", ("line", f"{p}.{n}")) for p in "12" for n in "123"},
+            **{f"{LGP}.3.1.5.2.{n}": r("power.line_voltage_ln_v", ("line", f"2.{n}")) for n in "123"},
+            f"{LGP}.2.1.13.2": r("power.ground_current_a", ("point", "2")),
+            f"{LGP}.2.1.12.2": r("power.neutral_current_a", ("point", "2")),
+            f"{LGP}.2.1.6.2": r("power.frequency_hz", ("point", "2")),
+            f"{LGP}.2.1.7.2": r("power.apparent_kva", ("point", "2"), factor=1000),
+            f"{LGP}.2.1.8.2": r("power.true_kw", ("point", "2"), factor=1000),
+            f"{LGP}.2.1.9.2": r("power.power_factor", ("point", "2")),
+        },
+        explained={f"{LGP}.2.1.10.2": "watt-hours: the unit cannot be told from the recording (profile comment)"},
+    ),
+    "liebert_weblbds": Device("", todo="Liebert LIEBERT-GP environment: no profile yet"),
+    "raritan-pdu_px2-temp": Device("", todo="Raritan PDU2-MIB: no profile yet"),
+    "rittal-cmc-iii-pu": Device(
+        "rittal-cmc3",
+        {
+            f"{CMC}.2.10": r("env.current_a", ("sensor", "PSM_P1_1.Unit.Value")),
+            f"{CMC}.2.60": r("env.current_a", ("sensor", "PSM_P1_2.Unit.Value")),
+            f"{CMC}.1.40": r("env.current_a", ("sensor", "System.CAN1 Current.Value")),
+            f"{CMC}.1.47": r("env.current_a", ("sensor", "System.CAN2 Current.Value")),
+            f"{CMC}.1.12": r("env.door", ("sensor", "Access.Value"), word="closed", librenms="Closed"),
+            f"{CMC}.5.2": r("env.door", ("sensor", "Access.Value#5.2"), word="closed", librenms="Closed"),
+            ".1.3.6.1.4.1.2606.7.2.1.0": r("env.unit_status", word="ok", librenms="OK"),
+            f"{CMC}.3.2": r("env.smoke", ("sensor", "Smoke.Value"), word="0", librenms="OK"),
+            f"{CMC}.6.2": r("env.smoke", ("sensor", "Smoke.Value#6.2"), word="0", librenms="OK"),
+            f"{CMC}.1.54": r("env.controller_temperature_c", ("sensor", "System.Temperature.Value")),
+            f"{CMC}.1.2": r("env.temperature_c", ("sensor", "Temperature.Value")),
+            f"{CMC}.4.2": r("env.temperature_c", ("sensor", "Temperature.Value#4.2")),
+            f"{CMC}.1.64": r("env.voltage_v", ("sensor", "System.Supply 24V.Value")),
+            f"{CMC}.1.82": r("env.voltage_v", ("sensor", "System.Supply 3V3.Value")),
+            f"{CMC}.1.73": r("env.voltage_v", ("sensor", "System.Supply 5V0.Value")),
+        },
+        explained={
+            f"{CMC}.1.18": "an input's alarm level is set on the unit: its Status row is read (profile comment)",
+            f"{CMC}.1.24": "an input's alarm level is set on the unit: its Status row is read (profile comment)",
+        },
+        ports=True,
+    ),
+    "ruijie": Device("", todo="Ruijie switch health: no profile yet (if-mib covers the ports)"),
+    "vertiv-dcs": Device("", todo="Vertiv DCS: no profile yet"),
+}
+
+
+def test_every_recording_is_listed() -> None:
+    recordings = {path.stem for path in SNMPREC_DIR.glob("*.snmprec")}
+    assert recordings == set(DEVICES)
+    assert {path.stem for path in ORACLE_DIR.glob("*.json")} <= recordings
+
+
+def raw_values(recording: str) -> dict[str, str]:
+    values = {}
+    for line in (SNMPREC_DIR / f"{recording}.snmprec").read_text().splitlines():
+        name, _type, value = line.split("|", 2)
+        values[f".{name}"] = value
+    return values
+
+
+def oracle(recording: str) -> tuple[list[dict[str, Any]], dict[tuple[str, int], str]]:
+    document = json.loads((ORACLE_DIR / f"{recording}.json").read_text())
+    found = document["sensors"]["discovery"]
+    states = found.get("state_indexes", [])
+    # state names compared case-blind: the 5PX data names upsmgOutputOnBypass's states upsmgOutputOnByPass
+    words = {(state["state_name"].lower(), state["state_value"]): state["state_descr"] for state in states}
+    return found["sensors"], words
+
+
+def spec(agent: SnmpsimAgent, recording: str, profile: str = "") -> SnmpTargetSpec:
+    options: dict[str, Any] = {"profile": load_profile(profile)} if profile else {}
+    return SnmpTargetSpec(
+        recording, agent.host, agent.port, community=recording, timeout_s=3.0, retries=1, interval_s=30.0, **options
+    )
+
+
+async def poll(agent: SnmpsimAgent, recording: str, profile: str) -> PollResult:
+    collector = SnmpCollector(spec(agent, recording, profile))
+    try:
+        return await collector.poll()
+    finally:
+        await collector.aclose()
+
+
+def covered(recording: str) -> Device:
+    device = DEVICES[recording]
+    if device.todo:
+        pytest.xfail(device.todo)
+    return device
+
+
+@pytest.mark.parametrize("recording", sorted(DEVICES))
+async def test_discover_picks_the_profile(snmpsim_agent: SnmpsimAgent, recording: str) -> None:
+    device = covered(recording)
+    result = await discover(spec(snmpsim_agent, recording))
+    assert result.ok, result.reason
+    assert result.profiles[:1] == (device.profile,)
+
+
+ORACLES = sorted(path.stem for path in ORACLE_DIR.glob("*.json"))
+
+
+@pytest.mark.parametrize("recording", ORACLES)
+async def test_values_agree_with_raw_oids_and_librenms(snmpsim_agent: SnmpsimAgent, recording: str) -> None:
+    device = covered(recording)
+    sensors, words = oracle(recording)
+    raw = raw_values(recording)
+    result = await poll(snmpsim_agent, recording, device.profile)
+    assert result.ok, result.reason
+    ours = {(sample.metric, sample.labels): sample.value for sample in result.samples}
+    unaccounted = {sensor["sensor_oid"] for sensor in sensors} - set(device.readings) - set(device.explained)
+    assert not unaccounted, f"LibreNMS sensors neither mapped nor explained: {sorted(unaccounted)}"
+    for sensor in sensors:
+        reading = device.readings.get(sensor["sensor_oid"])
+        if reading is None:
+            continue
+        where = f"{sensor['sensor_oid']} ({sensor['sensor_descr']})"
+        implied = float(raw[sensor["sensor_oid"]]) * sensor["sensor_multiplier"] / sensor["sensor_divisor"]
+        assert sensor["sensor_current"] == pytest.approx(implied), f"LibreNMS vs the recording: {where}"
+        key = (reading.metric, reading.labels)
+        assert key in ours, f"{where}: no {reading.metric} {reading.labels} in {sorted(ours)}"
+        if sensor["sensor_class"] == "state":
+            assert words[(sensor["state_name"].lower(), sensor["sensor_current"])] == reading.librenms_word, where
+            expected: object = float(reading.word) if reading.word.isdigit() else reading.word
+            assert ours[key] == expected, where
+        else:
+            assert ours[key] * reading.factor == pytest.approx(sensor["sensor_current"]), where
+
+
+@pytest.mark.parametrize("recording", [name for name in ORACLES if DEVICES[name].ports])
+async def test_port_names_agree_with_librenms(snmpsim_agent: SnmpsimAgent, recording: str) -> None:
+    document = json.loads((ORACLE_DIR / f"{recording}.json").read_text())
+    ports = document["ports"]["discovery"]["ports"]
+    result = await poll(snmpsim_agent, recording, "if-mib")
+    assert result.ok, result.reason
+    names = [dict(sample.labels)["ifname"] for sample in result.samples if sample.metric == "if.oper_status"]
+    # LibreNMS shows ifDescr's NUL padding as dots ("lo.............." on the Socomec); the bytes are NULs.
+    # A name two ports share (the Rittal's two sit0) carries its ifIndex the second time: sit0, sit0#6.
+    assert sorted(re.sub(r"#\d+$", "", name) for name in names) == sorted(port["ifName"].rstrip(".") for port in ports)
+
+
+async def test_rittal_status_words_are_the_units_own(snmpsim_agent: SnmpsimAgent) -> None:
+    """Each status row's word against the unit's own status text (cmcIIIVarValueStr) in the recording."""
+    raw = raw_values("rittal-cmc-iii-pu")
+    result = await poll(snmpsim_agent, "rittal-cmc-iii-pu", "rittal-cmc3")
+    assert result.ok, result.reason
+    statuses = {dict(s.labels)["sensor"]: s.value for s in result.samples if s.metric == "env.status"}
+    own_words = {"OK": "ok", "n.a.": "n/a", "On": "on", "Closed": "closed", "Off": "off", "Open": "open"}
+    checked = 0
+    for oid, name in raw.items():
+        if oid.startswith(".1.3.6.1.4.1.2606.7.4.2.2.1.3.") and name.endswith(".Status"):
+            index = oid.removeprefix(".1.3.6.1.4.1.2606.7.4.2.2.1.3.")
+            text = raw[f".1.3.6.1.4.1.2606.7.4.2.2.1.10.{index}"]
+            word = statuses.get(f"{name}#{index}", statuses.get(name))  # a repeated name carries its index
+            assert word == own_words[text], f"{name} ({index}): {word} vs the unit's {text!r}"
+            checked += 1
+    assert checked >= 30
