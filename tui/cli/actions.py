@@ -1,6 +1,8 @@
 """`dutyroom alerts | ack | silence | note | audit verify`: the shared state from a shell.
 
 Actions go through the same desk as the console's (`dutyroom.operators.desk.StoreDesk`): same checks, same log.
+When `dutyroom serve` answers on its socket (`tui.cli.common.client_socket`), they go through its API instead
+(`tui.service_client`): the service checks the roles for the user the kernel names; no store, no secret here.
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ import time
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
-from tui.cli.common import CommandFailed, load_or_fail, open_existing_store
+from tui.cli.common import CommandFailed, client_socket, load_or_fail, open_existing_store
 
 if TYPE_CHECKING:
     from dutyroom.operators.planning import Intent
     from dutyroom.store.liveness import PollerLiveness
     from dutyroom.views.alerts import AlertView
+    from dutyroom.views.wire import ActionDone
+    from tui.service_client import ServiceClient
 
 EXIT_POLLER_DOWN = 2
 """`alerts` lists what the store holds, but with no poller alive that is history: status 2, as `status` says."""
@@ -107,19 +111,45 @@ def alert_json(alert: AlertView) -> dict[str, object]:
     }
 
 
-def cmd_alerts(args: argparse.Namespace) -> int:
+def service_or_none(args: argparse.Namespace) -> ServiceClient | None:
+    """A client of the serve that owns this room, or None to read the state directory (standalone)."""
+    from tui.service_client import ServiceUnreachable, connect
+
+    try:
+        return connect(client_socket(args))
+    except ServiceUnreachable as error:
+        raise CommandFailed(f"dutyroom: {error}") from None
+
+
+def _read_alerts(args: argparse.Namespace, now: float) -> tuple[list[AlertView], PollerLiveness, tzinfo]:
+    """The active alerts and the poller's liveness: from the service when one answers, else from the store."""
+    from zoneinfo import ZoneInfo
+
     from dutyroom.store.liveness import read_poller_liveness
     from dutyroom.views.snapshot import read_alerts
+    from tui.service_client import ServiceRefused, ServiceUnreachable
+
+    service = service_or_none(args)
+    if service is not None:
+        with service:
+            try:
+                snapshot = service.snapshot()
+            except (ServiceRefused, ServiceUnreachable) as error:
+                raise CommandFailed(f"dutyroom: {error}") from None
+        return snapshot.alerts, snapshot.poller, ZoneInfo(snapshot.timezone)
+    config = load_or_fail(args.config, args.state)
+    with open_existing_store(args.state) as store:
+        return read_alerts(store, config, now), read_poller_liveness(store, now), config.timezone
+
+
+def cmd_alerts(args: argparse.Namespace) -> int:
     from tui.text_format import alert_line
 
-    config = load_or_fail(args.config, args.state)
     now = time.time()
-    with open_existing_store(args.state) as store:
-        alerts = read_alerts(store, config, now)
-        liveness = read_poller_liveness(store, now)
+    alerts, liveness, timezone = _read_alerts(args, now)
     status = EXIT_POLLER_DOWN if liveness.down else 0
     if liveness.down:
-        since = _local_time(liveness.since, config.timezone) if liveness.since else "ever (no poller has run here)"
+        since = _local_time(liveness.since, timezone) if liveness.since else "ever (no poller has run here)"
         print(
             f"dutyroom alerts: POLLER DOWN since {since} ({liveness.reason}): nothing is being watched; "
             "the alerts below are as they were then",
@@ -156,15 +186,29 @@ def _local_time(at: float, timezone: tzinfo) -> str:
 def _select(args: argparse.Namespace) -> tuple[AlertView, float]:
     from dutyroom.operators.actions import ActionRefused
     from dutyroom.views.alerts import find_alert
-    from dutyroom.views.snapshot import read_alerts
 
-    config = load_or_fail(args.config, args.state)
     now = time.time()
-    with open_existing_store(args.state) as store:
+    alerts, _, _ = _read_alerts(args, now)
+    try:
+        return find_alert(alerts, args.alert), now
+    except ActionRefused as refusal:
+        raise CommandFailed(str(refusal)) from None
+
+
+def submit_to_service(service: ServiceClient, action: Intent, alert: str = "", run: str = "") -> ActionDone:
+    """Submit through the service; its refusal becomes the command's one-line error."""
+    from dutyroom.operators.planning import StartDrill
+    from tui.service_client import ServiceRefused, ServiceUnreachable
+
+    if isinstance(action, StartDrill):
+        raise CommandFailed("a drill is started from the console")
+    with service:
         try:
-            return find_alert(read_alerts(store, config, now), args.alert), now
-        except ActionRefused as refusal:
-            raise CommandFailed(str(refusal)) from None
+            return service.submit(action, alert, run)
+        except ServiceRefused as refusal:
+            raise CommandFailed(f"refused: {refusal}") from None
+        except ServiceUnreachable as error:
+            raise CommandFailed(f"dutyroom: {error}") from None
 
 
 def _submit(args: argparse.Namespace, intent: Intent, alert: str, done: str) -> int:
@@ -172,6 +216,10 @@ def _submit(args: argparse.Namespace, intent: Intent, alert: str, done: str) -> 
     from dutyroom.operators.desk import StoreDesk
     from dutyroom.operators.identity import current_identity
 
+    service = service_or_none(args)
+    if service is not None:
+        print(f"{done} (action #{submit_to_service(service, intent, alert).id})", flush=True)
+        return 0
     config = load_or_fail(args.config, args.state)
     with open_existing_store(args.state, read_only=False) as store:  # never a new, empty room by a typo
         try:

@@ -1,0 +1,181 @@
+"""The `/v1/` endpoints (docs/api.md): who the caller is decides what it may do, never what it says.
+
+Each request is answered for the peer the kernel named on its connection: the uid's name and Unix groups,
+with `[roles]` from the service's own configuration. Actions go through the same desk as the console and the
+standalone commands (`dutyroom.operators.desk.StoreDesk`), so the same checks apply and refusals are audited.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
+
+import msgspec
+
+from collectors.service.api.changes import ChangeFeed
+from collectors.service.api.http_connection import Handler, Request, Response
+from collectors.service.api.peer import PeerCredentials
+from dutyroom.actions_model import OperatorAction, kind_of
+from dutyroom.model import Identity
+from dutyroom.operators.actions import ActionRefused
+from dutyroom.operators.desk import StoreDesk
+from dutyroom.operators.identity import identity_of_uid, user_groups
+from dutyroom.operators.roles import role_of
+from dutyroom.room import Room
+from dutyroom.store.database import Store
+from dutyroom.store.liveness import read_poller_liveness
+from dutyroom.store.records import StoreError
+from dutyroom.views.runs import RunNotFoundError, find_run, read_run_book
+from dutyroom.views.snapshot import read_alerts
+from dutyroom.views.wire import (
+    API_VERSION,
+    CONTEXT_HEADERS,
+    ActionDone,
+    ActionPost,
+    Caller,
+    Changes,
+    Problem,
+    RoomSnapshot,
+    ServiceVersion,
+    decode,
+    encode,
+)
+
+log = logging.getLogger(__name__)
+
+RECORDED_BY_THE_SERVICE = frozenset({"lapse", "drill", "handover-sign", "run-start", "run-join"})
+"""Kinds the service records itself (the poller, the handover writer): a client cannot submit them."""
+PATHS = ("/v1/version", "/v1/whoami", "/v1/alerts", "/v1/changes", "/v1/actions")
+
+
+class ServiceRoutes:
+    """Answers requests against the poller's room and store (`room` is asked each time: reloads apply)."""
+
+    def __init__(
+        self,
+        room: Callable[[], Room],
+        store: Store,
+        feed: ChangeFeed,
+        *,
+        clock: Callable[[], float] = time.time,
+        groups_of: Callable[[str], set[str]] = user_groups,
+    ) -> None:
+        self.room = room
+        self.store = store
+        self.feed = feed
+        self.clock = clock
+        self.groups_of = groups_of
+
+    def handler_for(self, peer: PeerCredentials) -> Handler:
+        async def handle(request: Request) -> Response:
+            return await self.answer(request, peer)
+
+        return handle
+
+    async def answer(self, request: Request, peer: PeerCredentials) -> Response:
+        caller = identity_of_uid(
+            peer.uid, {name: request.headers.get(header, "") for name, header in CONTEXT_HEADERS.items()}
+        )
+        route = (request.method, request.path)
+        try:
+            if route == ("GET", "/v1/version"):
+                return _ok(ServiceVersion(api=API_VERSION, dutyroom=_program_version()))
+            if route == ("GET", "/v1/whoami"):
+                return _ok(self._whoami(caller, peer))
+            if route == ("GET", "/v1/alerts"):
+                return _ok(self._snapshot())
+            if route == ("GET", "/v1/changes"):
+                return await self._changes(request)
+            if route == ("POST", "/v1/actions"):
+                return self._act(request, caller)
+        except StoreError as error:
+            log.error("API %s %s for %s: %s", request.method, request.path, caller.user, error)
+            return _problem(503, str(error))
+        if request.path in PATHS:
+            return _problem(405, f"{request.method} is not allowed on {request.path}")
+        return _problem(404, f"no such path: {request.path} (this service speaks API v{API_VERSION})")
+
+    def _whoami(self, caller: Identity, peer: PeerCredentials) -> Caller:
+        role = role_of(caller, self.room().config.parsed.roles, self.groups_of)
+        reported = {"sudo_user": caller.sudo_user, "ssh_client": caller.ssh_client}
+        return Caller(
+            user=caller.user, uid=peer.uid, role=role, groups=sorted(self.groups_of(caller.user)), reported=reported
+        )
+
+    def _snapshot(self) -> RoomSnapshot:
+        config = self.room().config
+        now = self.clock()
+        return RoomSnapshot(
+            version=self.feed.version,
+            site=config.parsed.site.name,
+            timezone=str(config.timezone),
+            poller=read_poller_liveness(self.store, now),
+            alerts=read_alerts(self.store, config, now),
+        )
+
+    async def _changes(self, request: Request) -> Response:
+        try:
+            after = int(request.query.get("after", "0"))
+            wait_s = float(request.query.get("wait", "0"))
+        except ValueError:
+            return _problem(400, "after must be an integer and wait a number of seconds")
+        return _ok(Changes(version=await self.feed.wait_past(after, wait_s)))
+
+    def _act(self, request: Request, caller: Identity) -> Response:
+        try:
+            post = decode(request.body, ActionPost)
+        except (msgspec.ValidationError, msgspec.DecodeError) as error:
+            return _problem(400, f"not an action: {error}")
+        kind = kind_of(post.action)
+        if kind in RECORDED_BY_THE_SERVICE:
+            return _problem(409, f"a {kind} is recorded by the service, not submitted")
+        room = self.room()
+        action, alert, run_id = post.action, post.alert, ""
+        if post.run:
+            try:
+                run = find_run(read_run_book(self.store), post.run)
+            except RunNotFoundError as missing:
+                return _problem(404, str(missing))
+            action, alert, run_id = _on_run(action, run.run_id), run.incident_key, run.run_id
+        desk = StoreDesk(self.store, room.config, caller, room.playbooks)
+        try:
+            stored = desk.submit(action, alert, self.clock())
+        except ActionRefused as refusal:
+            viewer = role_of(caller, room.config.parsed.roles, self.groups_of) == "viewer"
+            log.info("API: %s refused for %s: %s", kind, caller.describe(), refusal)
+            return _problem(403 if viewer else 409, str(refusal))
+        self.feed.bump()
+        log.info("API: %s #%d by %s", kind, stored.id, caller.describe())
+        return _ok(ActionDone(id=stored.id, run=run_id, step_status=self._step_status(action, run_id)))
+
+    def _step_status(self, action: OperatorAction, run_id: str) -> str:
+        number = getattr(action, "step", 0)
+        if not run_id or not number:
+            return ""
+        run = read_run_book(self.store).get(run_id)
+        step = run.step(number) if run is not None else None
+        return str(step.status) if step is not None else ""
+
+
+def _on_run(action: OperatorAction, run_id: str) -> OperatorAction:
+    """`action` naming the full run id (a client may name a run by a part of its id)."""
+    if hasattr(action, "run"):
+        return msgspec.structs.replace(action, run=run_id)
+    return action
+
+
+def _program_version() -> str:
+    try:
+        return version("dutyroom")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _ok(message: msgspec.Struct) -> Response:
+    return Response(200, encode(message))
+
+
+def _problem(status: int, reason: str) -> Response:
+    return Response(status, encode(Problem(error=reason)))
