@@ -30,6 +30,7 @@ from dutyroom.views.wire import (
     Changes,
     Problem,
     RoomSnapshot,
+    ServiceStatus,
     ServiceVersion,
     decode,
     encode,
@@ -94,6 +95,9 @@ class ServiceClient:
 
     def snapshot(self) -> RoomSnapshot:
         return self._call("GET", "/v1/alerts", RoomSnapshot)
+
+    def status(self) -> ServiceStatus:
+        return self._call("GET", "/v1/status", ServiceStatus)
 
     def changes(self, after: int, wait_s: float) -> int:
         """The change cursor once past `after`, or unchanged after `wait_s` (the service caps the wait)."""

@@ -13,7 +13,7 @@ import msgspec
 
 from dutyroom.actions_model import OperatorAction
 from dutyroom.store.liveness import PollerLiveness
-from dutyroom.views.alerts import AlertView
+from dutyroom.views.alerts import AlertView, CollectorHealth
 
 API_VERSION: Final = 1
 """The `/v1/` in every path; a change that breaks a client gets a new number (old paths keep working a release)."""
@@ -54,6 +54,17 @@ class RoomSnapshot(_Message, frozen=True):
     timezone: str
     poller: PollerLiveness
     alerts: list[AlertView]
+
+
+class ServiceStatus(_Message, frozen=True):
+    """GET /v1/status: what `dutyroom status` judges (the poller, the last reload, collector health, problems)."""
+
+    poller: PollerLiveness
+    reload_status: str
+    """"" when the configuration in force loaded cleanly, else why the last reload failed."""
+    health: CollectorHealth
+    store_problem: str = ""
+    listener_problems: list[str] = []
 
 
 class Changes(_Message, frozen=True):

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from test_command_imports import HEAVY, HEAVY_PROJECT, RUN_AND_LOOK
 from unix_users import UnixUsers, python_for_everyone, shared_directory, unix_users
 from waiting import wait_for
 
@@ -253,3 +254,24 @@ def test_no_socket_access_means_no_access_at_all(room: ServedRoom) -> None:
     assert "Permission denied" in refused.stderr or "permission denied" in refused.stderr
     assert "Traceback" not in refused.stderr
     assert outsider not in json.dumps(room.actions())
+
+
+def test_status_through_the_socket_needs_no_state_directory(room: ServedRoom) -> None:
+    status = room.cli("view", "status", "--json")
+    assert status.returncode in (0, 1), status.stdout + status.stderr  # ok, or degraded by the dead gateway
+    report = json.loads(status.stdout)
+    assert report["poller"] == "alive"
+    assert report["targets"] == 2
+
+
+def test_one_liners_through_the_socket_stay_light(room: ServedRoom) -> None:
+    """`alerts` and `ack` through the API load neither httpx nor the collectors nor the console."""
+    python, packages = python_for_everyone()
+    for argv in (["alerts", "--json"], ["ack", fingerprint(room), "-m", "light"]):
+        command = [python, "-c", RUN_AND_LOOK, *argv, "--state", str(room.state), "--socket", str(room.socket)]
+        environ = {"PATH": "/usr/bin:/bin", "PYTHONPATH": os.pathsep.join((str(ROOT), packages))}
+        result = room.users.run_as("op", command, environ, cwd="/")
+        report = json.loads(result.stderr.strip().splitlines()[-1])
+        assert report["status"] in (0, None), result.stderr
+        loaded = set(report["modules"])
+        assert not [name for name in (*HEAVY, *HEAVY_PROJECT) if name in loaded]

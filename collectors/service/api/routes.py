@@ -24,11 +24,13 @@ from dutyroom.operators.desk import StoreDesk
 from dutyroom.operators.identity import identity_of_uid, user_groups
 from dutyroom.operators.roles import role_of
 from dutyroom.room import Room
+from dutyroom.store.beacon import read_beacon
 from dutyroom.store.database import Store
 from dutyroom.store.liveness import read_poller_liveness
 from dutyroom.store.records import StoreError
+from dutyroom.views.alerts import collector_health
 from dutyroom.views.runs import RunNotFoundError, find_run, read_run_book
-from dutyroom.views.snapshot import read_alerts
+from dutyroom.views.snapshot import read_alerts, read_engine_state
 from dutyroom.views.wire import (
     API_VERSION,
     CONTEXT_HEADERS,
@@ -38,6 +40,7 @@ from dutyroom.views.wire import (
     Changes,
     Problem,
     RoomSnapshot,
+    ServiceStatus,
     ServiceVersion,
     decode,
     encode,
@@ -47,7 +50,7 @@ log = logging.getLogger(__name__)
 
 RECORDED_BY_THE_SERVICE = frozenset({"lapse", "drill", "handover-sign", "run-start", "run-join"})
 """Kinds the service records itself (the poller, the handover writer): a client cannot submit them."""
-PATHS = ("/v1/version", "/v1/whoami", "/v1/alerts", "/v1/changes", "/v1/actions")
+PATHS = ("/v1/version", "/v1/whoami", "/v1/alerts", "/v1/status", "/v1/changes", "/v1/actions")
 
 
 class ServiceRoutes:
@@ -86,6 +89,8 @@ class ServiceRoutes:
                 return _ok(self._whoami(caller, peer))
             if route == ("GET", "/v1/alerts"):
                 return _ok(self._snapshot())
+            if route == ("GET", "/v1/status"):
+                return _ok(self._status())
             if route == ("GET", "/v1/changes"):
                 return await self._changes(request)
             if route == ("POST", "/v1/actions"):
@@ -113,6 +118,17 @@ class ServiceRoutes:
             timezone=str(config.timezone),
             poller=read_poller_liveness(self.store, now),
             alerts=read_alerts(self.store, config, now),
+        )
+
+    def _status(self) -> ServiceStatus:
+        now = self.clock()
+        beacon = read_beacon(self.store.db_path.parent)
+        return ServiceStatus(
+            poller=read_poller_liveness(self.store, now),
+            reload_status=self.store.get_meta("reload_status") or "",
+            health=collector_health(self.room().config, read_engine_state(self.store).health, now),
+            store_problem=beacon.store_problem if beacon else "",
+            listener_problems=list(beacon.listener_problems) if beacon else [],
         )
 
     async def _changes(self, request: Request) -> Response:
