@@ -28,6 +28,8 @@ from dutyroom.views.wire import (
     ActionPost,
     Caller,
     Changes,
+    HandoverSigned,
+    HandoverSignPost,
     Problem,
     RoomSnapshot,
     ServiceStatus,
@@ -107,6 +109,10 @@ class ServiceClient:
     def submit(self, action: OperatorAction, alert: str = "", run: str = "") -> ActionDone:
         """Record `action` as the caller; ServiceRefused says why not."""
         return self._call("POST", "/v1/actions", ActionDone, ActionPost(action=action, alert=alert, run=run))
+
+    def sign_handover(self, file: str = "") -> HandoverSigned:
+        """Sign the service's newest handover (or `file`, a bare name) as the caller."""
+        return self._call("POST", "/v1/handover/sign", HandoverSigned, HandoverSignPost(file=file))
 
     def _call(
         self, method: str, path: str, kind: type[T], body: msgspec.Struct | None = None, *, extra_s: float = 0.0

@@ -93,6 +93,23 @@ class ActionDone(_Message, frozen=True):
     step_status: str = ""
 
 
+class HandoverSignPost(_Message, frozen=True):
+    """POST /v1/handover/sign: sign the newest handover file in the service's handover directory, or `file` there.
+
+    Only a bare file name of that directory is accepted; the service writes the signed file itself.
+    """
+
+    file: str = ""
+
+
+class HandoverSigned(_Message, frozen=True):
+    """The signed file (its name), the signer's role in it, and the signature's action id (0: signed before)."""
+
+    file: str
+    role: str
+    id: int = 0
+
+
 class Problem(_Message, frozen=True):
     """Any refusal or error: a one-line reason (400 bad request, 403 a viewer, 404, 409 refused, 503 store)."""
 

@@ -58,7 +58,7 @@ warning = ">= 0"
 playbook = "host-check"
 
 [roles]
-operators = ["{operator}"]
+operators = ["{operator}", "{second}"]
 viewers = ["{viewer}"]
 """
 PLAYBOOK = """+++
@@ -116,6 +116,7 @@ def room() -> Iterator[ServedRoom]:
         service = users.add("svc", groups=[duty])  # a member, so it may give its socket to the group
         operator = users.add("op", groups=[duty])
         viewer = users.add("view", groups=[duty])
+        second = users.add("op2", groups=[duty])
         etc, state, run = top / "etc", top / "state", top / "run"
         for directory in (etc, state, run):
             directory.mkdir()
@@ -124,7 +125,7 @@ def room() -> Iterator[ServedRoom]:
         state.chmod(0o700)
         run.chmod(0o750)  # the duty group may reach the socket; nobody else
         config = etc / "checks.toml"
-        config.write_text(CONFIG.format(operator=operator, viewer=viewer), encoding="utf-8")
+        config.write_text(CONFIG.format(operator=operator, second=second, viewer=viewer), encoding="utf-8")
         config.chmod(0o644)
         (etc / "playbooks" / "en").mkdir(parents=True)
         (etc / "playbooks" / "en" / "host-check.md").write_text(PLAYBOOK, encoding="utf-8")
@@ -275,3 +276,22 @@ def test_one_liners_through_the_socket_stay_light(room: ServedRoom) -> None:
         assert report["status"] in (0, None), result.stderr
         loaded = set(report["modules"])
         assert not [name for name in (*HEAVY, *HEAVY_PROJECT) if name in loaded]
+
+
+def test_a_handover_is_signed_by_two_different_verified_users_through_the_service(room: ServedRoom) -> None:
+    written = room.cli("svc", "handover")  # written by the service's user; signed through the socket
+    assert written.returncode == 0, written.stderr
+    name = Path(written.stdout.strip().removeprefix("handover written: ")).name
+    by_viewer = room.cli("view", "handover", "--sign", SUDO_USER=room.users["op"])
+    assert by_viewer.returncode == 1
+    assert "is a viewer" in by_viewer.stderr
+    outgoing = room.cli("op", "handover", "--sign", SUDO_USER=room.users["op2"])
+    assert outgoing.returncode == 0, outgoing.stderr
+    assert outgoing.stdout.startswith(f"signed {name} as outgoing (action #")
+    again = room.cli("op", "handover", "--sign", SUDO_USER=room.users["op2"])
+    assert again.stdout.startswith(f"signed {name} as outgoing (signed before; file refreshed)"), again.stderr
+    incoming = room.cli("op2", "handover", "--sign")
+    assert incoming.returncode == 0, incoming.stderr
+    assert f"signed {name} as incoming" in incoming.stdout
+    signs = [(actor["user"], kind) for kind, actor, _ in room.actions() if kind == "handover-sign"]
+    assert signs == [(room.users["op"], "handover-sign"), (room.users["op2"], "handover-sign")]

@@ -18,6 +18,8 @@ from collectors.service.api.changes import ChangeFeed
 from collectors.service.api.http_connection import Handler, Request, Response
 from collectors.service.api.peer import PeerCredentials
 from dutyroom.actions_model import OperatorAction, kind_of
+from dutyroom.handover.shifts import HANDOVER_NAME, latest_handover
+from dutyroom.handover.writer import HandoverError, handover_directory, sign_handover
 from dutyroom.model import Identity
 from dutyroom.operators.actions import ActionRefused
 from dutyroom.operators.desk import StoreDesk
@@ -38,6 +40,8 @@ from dutyroom.views.wire import (
     ActionPost,
     Caller,
     Changes,
+    HandoverSigned,
+    HandoverSignPost,
     Problem,
     RoomSnapshot,
     ServiceStatus,
@@ -50,7 +54,7 @@ log = logging.getLogger(__name__)
 
 RECORDED_BY_THE_SERVICE = frozenset({"lapse", "drill", "handover-sign", "run-start", "run-join"})
 """Kinds the service records itself (the poller, the handover writer): a client cannot submit them."""
-PATHS = ("/v1/version", "/v1/whoami", "/v1/alerts", "/v1/status", "/v1/changes", "/v1/actions")
+PATHS = ("/v1/version", "/v1/whoami", "/v1/alerts", "/v1/status", "/v1/changes", "/v1/actions", "/v1/handover/sign")
 
 
 class ServiceRoutes:
@@ -95,6 +99,8 @@ class ServiceRoutes:
                 return await self._changes(request)
             if route == ("POST", "/v1/actions"):
                 return self._act(request, caller)
+            if route == ("POST", "/v1/handover/sign"):
+                return self._sign(request, caller)
         except StoreError as error:
             log.error("API %s %s for %s: %s", request.method, request.path, caller.user, error)
             return _problem(503, str(error))
@@ -165,6 +171,30 @@ class ServiceRoutes:
         self.feed.bump()
         log.info("API: %s #%d by %s", kind, stored.id, caller.describe())
         return _ok(ActionDone(id=stored.id, run=run_id, step_status=self._step_status(action, run_id)))
+
+    def _sign(self, request: Request, caller: Identity) -> Response:
+        """Sign a handover as the caller: the outgoing operator first, a different verified user second."""
+        try:
+            post = decode(request.body or b"{}", HandoverSignPost)
+        except (msgspec.ValidationError, msgspec.DecodeError) as error:
+            return _problem(400, f"not a sign-off: {error}")
+        room = self.room()
+        directory = handover_directory(room, self.store)
+        if post.file and not HANDOVER_NAME.fullmatch(post.file):
+            return _problem(400, f"{post.file!r} is not a handover file name (give the bare name, as it was written)")
+        path = directory / post.file if post.file else latest_handover(directory)
+        if path is None or not path.is_file():
+            return _problem(404, f"no handover file {post.file or 'to sign'} in the service's {directory}")
+        try:
+            signed = sign_handover(room, self.store, self.clock(), actor=caller, path=path)
+        except ActionRefused as refusal:
+            viewer = role_of(caller, room.config.parsed.roles, self.groups_of) == "viewer"
+            return _problem(403 if viewer else 409, str(refusal))
+        except HandoverError as error:
+            return _problem(409, str(error))
+        self.feed.bump()
+        log.info("API: handover %s signed as %s by %s", path.name, signed.role, caller.describe())
+        return _ok(HandoverSigned(file=path.name, role=signed.role, id=signed.action.id if signed.action else 0))
 
     def _step_status(self, action: OperatorAction, run_id: str) -> str:
         number = getattr(action, "step", 0)
