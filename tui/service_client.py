@@ -13,6 +13,7 @@ from __future__ import annotations
 import http.client
 import os
 import socket
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TypeVar
@@ -74,11 +75,14 @@ class _UnixConnection(http.client.HTTPConnection):
 class ServiceClient:
     """One connection to the service, kept open between requests."""
 
-    def __init__(self, path: Path, environ: Mapping[str, str] | None = None) -> None:
+    def __init__(self, path: Path, environ: Mapping[str, str] | None = None, *, timeout_s: float = TIMEOUT_S) -> None:
         self.path = path
+        self.timeout_s = timeout_s
         context = reported_context(os.environ if environ is None else environ)
         self._headers = {header: context[name] for name, header in CONTEXT_HEADERS.items() if context.get(name)}
-        self._connection = _UnixConnection(path, TIMEOUT_S)
+        self._connection = _UnixConnection(path, timeout_s)
+        self._lock = threading.Lock()
+        """One request at a time on the connection (a console may ask from a worker thread)."""
 
     def close(self) -> None:
         self._connection.close()
@@ -114,12 +118,20 @@ class ServiceClient:
         """Sign the service's newest handover (or `file`, a bare name) as the caller."""
         return self._call("POST", "/v1/handover/sign", HandoverSigned, HandoverSignPost(file=file))
 
+    def get(self, path: str, kind: type[T]) -> T:
+        """Any GET of the API, decoded as `kind` (the console's reads: `tui.service_source`)."""
+        return self._call("GET", path, kind)
+
     def _call(
         self, method: str, path: str, kind: type[T], body: msgspec.Struct | None = None, *, extra_s: float = 0.0
     ) -> T:
+        with self._lock:
+            return self._call_locked(method, path, kind, body, extra_s=extra_s)
+
+    def _call_locked(self, method: str, path: str, kind: type[T], body: msgspec.Struct | None, *, extra_s: float) -> T:
         data = encode(body) if body is not None else None
         headers = {**self._headers, **({"content-type": "application/json"} if data is not None else {})}
-        self._connection.timeout = TIMEOUT_S + extra_s
+        self._connection.timeout = self.timeout_s + extra_s
         if self._connection.sock is not None:
             self._connection.sock.settimeout(self._connection.timeout)
         try:

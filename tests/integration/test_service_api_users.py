@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import signal
 import sqlite3
@@ -295,3 +296,36 @@ def test_a_handover_is_signed_by_two_different_verified_users_through_the_servic
     assert f"signed {name} as incoming" in incoming.stdout
     signs = [(actor["user"], kind) for kind, actor, _ in room.actions() if kind == "handover-sign"]
     assert signs == [(room.users["op"], "handover-sign"), (room.users["op2"], "handover-sign")]
+
+
+def test_the_viewers_console_attaches_through_the_socket(room: ServedRoom) -> None:
+    """The console of a user who can read neither the store nor the secret shows the room, from the service."""
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed")
+    python, packages = python_for_everyone()
+    environ = {
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": os.pathsep.join((str(ROOT), packages)),
+        "TERM": "screen-256color",
+        "HOME": "/tmp",
+        "SUDO_USER": room.users["op"],
+    }
+    console = [python, "-m", "tui.cli.main", "--config", str(room.config), "--state", str(room.state)]
+    console += ["--socket", str(room.socket)]
+    command = ["runuser", "-u", room.users["view"], "--", "/usr/bin/env", "-i"]
+    command += [f"{key}={value}" for key, value in environ.items()] + console
+    server = f"dutyroom-api-{os.getpid()}"
+
+    def tmux(*args: str) -> str:
+        done = subprocess.run(["tmux", "-L", server, *args], capture_output=True, text=True, timeout=30, check=True)
+        return done.stdout
+
+    tmux("new-session", "-d", "-s", "viewer", "-x", "120", "-y", "40", shlex.join(command))
+    try:
+        wait_for(lambda: "load-seen" in tmux("capture-pane", "-p", "-t", "viewer"), "the alert on the console")
+        screen = tmux("capture-pane", "-p", "-t", "viewer")
+        assert f"{room.users['view']} (viewer)" in screen, screen  # the service's word, not SUDO_USER's
+        assert "attached viewer" in screen
+        assert "Traceback" not in screen
+    finally:
+        subprocess.run(["tmux", "-L", server, "kill-server"], capture_output=True, timeout=30, check=False)

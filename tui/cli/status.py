@@ -115,6 +115,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         store_problems: tuple[str, ...] = (served.store_problem, *served.listener_problems)
         store_problem, listener_problems = served.store_problem, tuple(served.listener_problems)
     else:
+        now = time.time()  # after any wait for the service: a hung one is judged by its heartbeat's age now
         try:
             with open_existing_store(args.state) as store:
                 liveness = read_poller_liveness(store, now)

@@ -33,6 +33,7 @@ from dutyroom.store.records import StoreError
 from dutyroom.views.alerts import collector_health
 from dutyroom.views.runs import RunNotFoundError, find_run, read_run_book
 from dutyroom.views.snapshot import read_alerts, read_engine_state
+from dutyroom.views.store_source import StoreSource
 from dutyroom.views.wire import (
     API_VERSION,
     CONTEXT_HEADERS,
@@ -54,7 +55,18 @@ log = logging.getLogger(__name__)
 
 RECORDED_BY_THE_SERVICE = frozenset({"lapse", "drill", "handover-sign", "run-start", "run-join"})
 """Kinds the service records itself (the poller, the handover writer): a client cannot submit them."""
-PATHS = ("/v1/version", "/v1/whoami", "/v1/alerts", "/v1/status", "/v1/changes", "/v1/actions", "/v1/handover/sign")
+PATHS = (
+    "/v1/version",
+    "/v1/whoami",
+    "/v1/alerts",
+    "/v1/status",
+    "/v1/changes",
+    "/v1/actions",
+    "/v1/handover/sign",
+    "/v1/console/snapshot",
+    "/v1/console/detail",
+    "/v1/console/timeline",
+)
 
 
 class ServiceRoutes:
@@ -76,12 +88,17 @@ class ServiceRoutes:
         self.groups_of = groups_of
 
     def handler_for(self, peer: PeerCredentials) -> Handler:
+        """The handler of one connection: a console on it gets its own reader of the store (its own bell cursor)."""
+        consoles: dict[str, StoreSource] = {}
+
         async def handle(request: Request) -> Response:
-            return await self.answer(request, peer)
+            return await self.answer(request, peer, consoles)
 
         return handle
 
-    async def answer(self, request: Request, peer: PeerCredentials) -> Response:
+    async def answer(
+        self, request: Request, peer: PeerCredentials, consoles: dict[str, StoreSource] | None = None
+    ) -> Response:
         caller = identity_of_uid(
             peer.uid, {name: request.headers.get(header, "") for name, header in CONTEXT_HEADERS.items()}
         )
@@ -101,6 +118,8 @@ class ServiceRoutes:
                 return self._act(request, caller)
             if route == ("POST", "/v1/handover/sign"):
                 return self._sign(request, caller)
+            if request.method == "GET" and request.path.startswith("/v1/console/"):
+                return self._console(request, caller, {} if consoles is None else consoles)
         except StoreError as error:
             log.error("API %s %s for %s: %s", request.method, request.path, caller.user, error)
             return _problem(503, str(error))
@@ -195,6 +214,27 @@ class ServiceRoutes:
         self.feed.bump()
         log.info("API: handover %s signed as %s by %s", path.name, signed.role, caller.describe())
         return _ok(HandoverSigned(file=path.name, role=signed.role, id=signed.action.id if signed.action else 0))
+
+    def _console(self, request: Request, caller: Identity, consoles: dict[str, StoreSource]) -> Response:
+        """What a console shows, read for the caller (its role and name in the status line) by a store reader
+        kept for the connection, so the transitions it hands out (the bell's news) are this console's."""
+        language = "zh" if request.query.get("lang") == "zh" else "en"
+        source = consoles.get(language)
+        if source is None:
+            source = consoles[language] = StoreSource(self.room(), self.store, caller, "viewer", language=language)
+        now = self.clock()
+        try:
+            if request.path == "/v1/console/snapshot":
+                return Response(200, msgspec.json.encode(source.snapshot(now)))
+            if request.path == "/v1/console/detail":
+                return Response(200, msgspec.json.encode(source.detail(request.query.get("target", ""), now)))
+            if request.path == "/v1/console/timeline":
+                since, until = float(request.query.get("since", "0")), float(request.query.get("until", str(now)))
+                kinds = [kind for kind in request.query.get("kinds", "").split(",") if kind]
+                return Response(200, msgspec.json.encode(source.timeline(since, until, kinds)))
+        except ValueError:
+            return _problem(400, "since and until are epoch seconds")
+        return _problem(404, f"no such path: {request.path}")
 
     def _step_status(self, action: OperatorAction, run_id: str) -> str:
         number = getattr(action, "step", 0)
