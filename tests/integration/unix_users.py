@@ -55,9 +55,13 @@ class UnixUsers:
         self.groups.append(name)
         return name
 
-    def add(self, short: str, groups: Sequence[str] = ()) -> str:
+    def add(self, short: str, groups: Sequence[str] = (), *, shell: str = "/usr/sbin/nologin") -> str:
+        """A new account (no home; no login shell unless `shell` gives one, e.g. for an SSH login: then its
+        password is `*`, no password at all but not a locked account, which sshd would refuse)."""
         name = f"{self.prefix}-{short}"
-        command = [USERADD, "--no-create-home", "--shell", "/usr/sbin/nologin", "--user-group", name]
+        command = [USERADD, "--no-create-home", "--shell", shell, "--user-group", name]
+        if shell != "/usr/sbin/nologin":
+            command[1:1] = ["--password", "*"]
         if groups:
             command[1:1] = ["--groups", ",".join(groups)]
         subprocess.run(command, check=True, capture_output=True, timeout=30)
