@@ -8,6 +8,7 @@ service user's, so a viewer reads alerts without being able to read either.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shlex
@@ -328,4 +329,36 @@ def test_the_viewers_console_attaches_through_the_socket(room: ServedRoom) -> No
         assert "attached viewer" in screen
         assert "Traceback" not in screen
     finally:
-        subprocess.run(["tmux", "-L", server, "kill-server"], capture_output=True, timeout=30, check=False)
+        end_tmux_session(server, "viewer")
+
+
+def end_tmux_session(server: str, session: str) -> None:
+    """Quit the console in `session`, then end the tmux server. runuser does not pass the hangup of a closed
+    terminal on to its child, so the console is asked to quit, and stopped by its pid if it does not."""
+    panes = subprocess.run(
+        ["tmux", "-L", server, "list-panes", "-t", session, "-F", "#{pane_pid}"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    pane = int(panes.stdout.split()[0]) if panes.returncode == 0 and panes.stdout.split() else None
+    if pane is not None:
+        quit_keys = ["tmux", "-L", server, "send-keys", "-t", session, "q"]
+        subprocess.run(quit_keys, capture_output=True, timeout=30, check=False)
+        try:
+            wait_for(lambda: not Path(f"/proc/{pane}").exists(), "the console to quit", seconds=10)
+        except AssertionError:
+            for child in (*_children(pane), pane):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(child, signal.SIGTERM)
+    subprocess.run(["tmux", "-L", server, "kill-server"], capture_output=True, timeout=30, check=False)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+    return found

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_service_api_users import ROOT, ServedRoom, fingerprint, room  # noqa: F401 (fixture)
+from test_service_api_users import ROOT, ServedRoom, end_tmux_session, fingerprint, room  # noqa: F401 (fixture)
 from unix_users import python_for_everyone, shared_directory
 from waiting import wait_for
 
@@ -159,4 +159,4 @@ def test_an_operators_console_over_ssh_is_attached_through_the_socket(
         assert f"{sshd.user} (operator)" in screen, screen
         assert "attached viewer" in screen, screen
     finally:
-        subprocess.run(["tmux", "-L", server, "kill-server"], capture_output=True, timeout=30, check=False)
+        end_tmux_session(server, "ssh")
