@@ -154,7 +154,8 @@ class PollResult:
 
 @dataclass(frozen=True, slots=True)
 class Identity:
-    """Who did something: the login user, who they sudo'ed from, and where they came in from."""
+    """Who did something: `user` is the kernel's word (a uid's name); `sudo_user` and `ssh_client` are what the
+    client's environment reported, kept as unverified context."""
 
     user: str
     sudo_user: str = ""
@@ -164,7 +165,7 @@ class Identity:
     def describe(self) -> str:
         text = self.user
         if self.sudo_user and self.sudo_user != self.user:
-            text = f"{self.sudo_user} (as {self.user})"
+            text += f" (SUDO_USER {self.sudo_user}, unverified)"
         if self.ssh_client:
             text += f" from {self.ssh_client}"
         return text

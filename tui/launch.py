@@ -6,7 +6,8 @@ default (`dutyroom` in a directory with a checks.toml). On a state directory `du
 while the service is down it shows the poller-down banner and keeps reading, and the service starts again
 cleanly. The owner runs the Poller in the console's own event loop and holds the lock; a viewer only reads
 the store and writes operator actions into it. Either way the console watches the poller's liveness
-(`dutyroom.store.liveness`) every tick.
+(`dutyroom.store.liveness`) every tick. When the service answers on its socket, the console is its client
+instead (`run_console_through_service`): no store, no secret, the roles applied by the service.
 """
 
 from __future__ import annotations
@@ -21,17 +22,20 @@ from typing import TYPE_CHECKING
 from collectors.service.poller import Poller
 from collectors.service.reload import publish_room
 from dutyroom.handover.writer import HandoverError, write_handover
+from dutyroom.model import Identity
 from dutyroom.operators.desk import StoreDesk
 from dutyroom.operators.identity import current_identity
 from dutyroom.room import Room
 from dutyroom.store.database import Store
 from dutyroom.store.liveness import read_poller_liveness
 from dutyroom.store.lock import PollerLock, StateLocked, is_service_directory, poller_is_running
+from dutyroom.views.store_source import StoreSource
 from tui.screens.terminal_profile import prepare_environment
 
 if TYPE_CHECKING:
     from textual.app import App
-from dutyroom.views.store_source import StoreSource
+
+    from tui.service_client import ServiceClient
 
 
 @dataclass(frozen=True)
@@ -159,4 +163,40 @@ def run_console(
     finally:
         if lock is not None:
             lock.release()
+    return 0
+
+
+def run_console_through_service(room: Room, client: ServiceClient, options: ConsoleOptions) -> int:
+    """The console as a client of `dutyroom serve`: reads and actions through its socket, as the user the
+    kernel names; nothing of the state directory is opened here (`tui.service_source`)."""
+    from tui.app import create_app
+    from tui.service_client import ServiceClient
+    from tui.service_source import CONSOLE_TIMEOUT_S, ServiceDesk, ServiceSource
+
+    remote = prepare_environment(options.remote)
+    language = options.language or room.config.parsed.site.language
+    caller = client.whoami()
+    identity = Identity(caller.user, caller.reported.get("sudo_user", ""), caller.reported.get("ssh_client", ""))
+    client.timeout_s = CONSOLE_TIMEOUT_S
+    source = ServiceSource(client, room, language)
+    desk = ServiceDesk(ServiceClient(client.path), identity)  # its own connection: a submit never waits on a read
+    liveness = ServiceSource(ServiceClient(client.path, timeout_s=CONSOLE_TIMEOUT_S), room, language)
+    app = create_app(
+        source,
+        desk,
+        language=language,
+        remote=remote,
+        ascii_only=options.ascii_only,
+        bell=options.bell is not False,
+        mouse=options.mouse,
+        live_clock=options.live_clock,
+        sixteen_colors=options.sixteen_colors,
+        on_handover=None,
+        poller_liveness=liveness.poller_liveness,
+    )
+    try:
+        app.run()
+    finally:
+        for each in (client, desk.client, liveness.client):
+            each.close()
     return 0

@@ -1,7 +1,8 @@
-"""Who is at the keyboard: the login user, who they sudo'ed from, and the SSH client address.
+"""Who is at the keyboard: the user the kernel names, plus what the environment reports (SUDO_USER, SSH address).
 
-The user name comes from the effective uid (the kernel's word); SUDO_USER and SSH_CONNECTION come from the
-environment, which the user controls, so they are recorded as reported context, not as proof.
+The person is always a uid's name: this process's effective uid, or the peer uid `dutyroom serve` reads from a
+client's socket (SO_PEERCRED). SUDO_USER and SSH_CONNECTION come from an environment the user controls, so they
+are recorded as reported context and never decide a person or a role.
 """
 
 from __future__ import annotations
@@ -22,25 +23,29 @@ NAME_LIMIT = 64
 def current_identity(environ: Mapping[str, str] | None = None) -> Identity:
     """The identity of this process's operator (roles are assigned later, from the configuration)."""
     env = os.environ if environ is None else environ
+    return identity_of_uid(os.geteuid(), reported_context(env))
+
+
+def identity_of_uid(uid: int, context: Mapping[str, str]) -> Identity:
+    """The person a uid is, with the context its process reported (`reported_context`) kept as unverified."""
     return Identity(
-        user=login_user(env),
-        sudo_user=clean_text(env.get("SUDO_USER", ""), NAME_LIMIT),
-        ssh_client=ssh_client_address(env),
+        user=user_name(uid),
+        sudo_user=clean_text(context.get("sudo_user", ""), NAME_LIMIT),
+        ssh_client=_clean_address(context.get("ssh_client", "")) if context.get("ssh_client") else "",
     )
 
 
-def login_user(environ: Mapping[str, str]) -> str:
-    """The effective user's name; LOGNAME or USER when the uid has no passwd entry (e.g. in a container)."""
-    uid = os.geteuid()
+def reported_context(environ: Mapping[str, str]) -> dict[str, str]:
+    """What a process's environment says about where it came from: recorded, never trusted."""
+    return {"sudo_user": environ.get("SUDO_USER", ""), "ssh_client": ssh_client_address(environ)}
+
+
+def user_name(uid: int) -> str:
+    """The uid's passwd name, or `uid-N` when it has none: LOGNAME and USER are the user's to set, so never used."""
     try:
         return pwd.getpwuid(uid).pw_name
     except KeyError:
-        pass
-    for variable in ("LOGNAME", "USER"):
-        name = clean_text(environ.get(variable, ""), NAME_LIMIT)
-        if name:
-            return name
-    return f"uid-{uid}"
+        return f"uid-{uid}"
 
 
 def ssh_client_address(environ: Mapping[str, str]) -> str:

@@ -1,4 +1,8 @@
-"""Roles from config: operators act, viewers look. Users are named directly or as `@unixgroup`."""
+"""Roles from config: operators act, viewers look. Users are named directly or as `@unixgroup`.
+
+Only the verified user (`Identity.user`, a uid's name) is looked up: SUDO_USER is reported context and a
+viewer cannot become an operator by setting it.
+"""
 
 from __future__ import annotations
 
@@ -21,10 +25,8 @@ def _listed(user: str, entries: list[str], groups_of: Callable[[str], set[str]])
 
 def role_of(identity: Identity, roles: Roles, groups_of: Callable[[str], set[str]] = user_groups) -> Role:
     """A listed viewer is a viewer; otherwise an operator if listed (or if no operators are configured)."""
-    user = identity.sudo_user or identity.user
-    names = {identity.user, user}
-    if any(_listed(name, roles.viewers, groups_of) for name in names):
+    if _listed(identity.user, roles.viewers, groups_of):
         return "viewer"
-    if not roles.operators or any(_listed(name, roles.operators, groups_of) for name in names):
+    if not roles.operators or _listed(identity.user, roles.operators, groups_of):
         return "operator"
     return "viewer"

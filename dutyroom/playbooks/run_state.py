@@ -9,8 +9,8 @@ from dutyroom.model import Identity
 
 
 def person_of(identity: Identity) -> str:
-    """The human behind an identity: the sudo'ing user where there is one, else the login user."""
-    return identity.sudo_user or identity.user
+    """The human behind an identity: the kernel-verified user (SUDO_USER is reported context, never a person)."""
+    return identity.user
 
 
 class StepStatus(StrEnum):

@@ -2,7 +2,7 @@
 
 The mains-failure run is started the way it happens (the poller sees UPS A on battery; its runtime alert
 joins); every change is a `dutyroom` process, through the same desk as the console. Operators are told apart
-by SUDO_USER, as when two people sudo to the service account. One test runs next to a real `dutyroom serve`.
+by their uid (real Unix users, `unix_users`): SUDO_USER names nobody. One test runs next to a real `dutyroom serve`.
 """
 
 from __future__ import annotations
@@ -20,6 +20,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from test_joined_run_tick import ROOT, FedRoom, write_room
+from unix_users import (
+    UnixUsers,
+    python_for_everyone,
+    readable_by_everyone,
+    share_tree,
+    shared_directory,
+    unix_users,
+)
 from waiting import wait_for
 
 from dutyroom.room import load_room
@@ -31,24 +39,24 @@ RUN_ID = "20260302T020200Z-mains-failure"
 
 
 class Shell:
-    """`dutyroom` commands on one room, as the operator named by SUDO_USER (none: the login user)."""
+    """`dutyroom` commands on one room, as the Unix user `who` (none: the login user running the tests)."""
 
-    def __init__(self, config: Path, state: Path) -> None:
-        self.config, self.state = config, state
+    def __init__(self, config: Path, state: Path, users: UnixUsers) -> None:
+        self.config, self.state, self.users = config, state, users
+
+    def name(self, who: str) -> str:
+        """The real account name of test user `who` (`alice` -> `dr1a2b3c-alice`)."""
+        return self.users[who]
 
     def __call__(self, *args: str, who: str = "") -> subprocess.CompletedProcess[str]:
         environ = {key: value for key, value in os.environ.items() if key not in ("SUDO_USER", "SSH_CONNECTION")}
+        argv = [sys.executable, "-m", "tui.cli.main", *args, "--config", str(self.config), "--state", str(self.state)]
+        environ = {**environ, "PYTHONPATH": str(ROOT)}
         if who:
-            environ["SUDO_USER"] = who
-        return subprocess.run(
-            [sys.executable, "-m", "tui.cli.main", *args, "--config", str(self.config), "--state", str(self.state)],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-            cwd=ROOT,
-            env={**environ, "PYTHONPATH": str(ROOT)},
-        )
+            python, packages = python_for_everyone()
+            environ["PYTHONPATH"] = os.pathsep.join((str(ROOT), packages))
+            return self.users.run_as(who, [python, *argv[1:]], environ, shared_files=True, cwd=ROOT)
+        return subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False, cwd=ROOT, env=environ)
 
     def ok(self, *args: str, who: str = "") -> str:
         result = self(*args, who=who)
@@ -67,14 +75,26 @@ class Shell:
         return block
 
 
+@pytest.fixture(scope="module")
+def users() -> Iterator[UnixUsers]:
+    with unix_users() as made:
+        for short in ("alice", "bob", "mallory"):
+            made.add(short)
+        yield made
+
+
 @pytest.fixture
-def shell(tmp_path: Path) -> Shell:
-    config = write_room(tmp_path)
-    with Store.open(tmp_path / "state") as store:
-        fed = FedRoom(load_room(config), store)
-        fed.sample("ups.on_battery", 1.0, after_s=0.0)
-        fed.sample("ups.runtime_min", 8.0, after_s=180.0)
-    return Shell(config, tmp_path / "state")
+def shell(users: UnixUsers) -> Iterator[Shell]:
+    with shared_directory() as room:
+        config = write_room(room)
+        with Store.open(room / "state") as store:
+            fed = FedRoom(load_room(config), store)
+            fed.sample("ups.on_battery", 1.0, after_s=0.0)
+            fed.sample("ups.runtime_min", 8.0, after_s=180.0)
+        share_tree(room / "state")  # the operators below are other Unix users writing this standalone room
+        readable_by_everyone(config)
+        readable_by_everyone(room / "playbooks")
+        yield Shell(config, room / "state", users)
 
 
 def test_run_list_and_show_name_the_run_its_alerts_and_every_step(shell: Shell) -> None:
@@ -102,20 +122,20 @@ def test_a_tick_with_a_note_and_the_two_person_rule(shell: Shell) -> None:
     assert "step 3 is now done: Call the building power duty room" in out
     step = shell.step_lines(3)
     assert step[0].startswith("  [x]  3. Call the building power duty room")
-    assert re.fullmatch(r"done: ticked by alice at [\d:-]+ ?[\d:]*", step[1]), step
-    assert re.fullmatch(r"note: alice( \(as \w+\))? at .+: spoke to Wang, restoration 11:30", step[2]), step
+    assert re.fullmatch(r"done: ticked by \S*alice at [\d:-]+ ?[\d:]*", step[1]), step
+    assert re.fullmatch(r"note: \S*alice( \(as \w+\))? at .+: spoke to Wang, restoration 11:30", step[2]), step
 
     out = shell.ok("step", "tick", RUN_ID, "7", who="alice")
     assert "step 7 is now awaiting a second operator" in out
     assert f"dutyroom step confirm {RUN_ID} 7" in out
-    assert re.fullmatch(r"awaiting a second operator: ticked by alice at .+", shell.step_lines(7)[1])
+    assert re.fullmatch(r"awaiting a second operator: ticked by \S*alice at .+", shell.step_lines(7)[1])
     assert "1 awaiting a second operator" in shell.ok("run", "list")
 
     same = shell("step", "confirm", RUN_ID, "7", who="alice")
     assert same.returncode == 1
-    assert "refused: step 7 was ticked by alice: a different operator must confirm" in same.stderr
+    assert f"refused: step 7 was ticked by {shell.name('alice')}: a different operator must confirm" in same.stderr
     shell.ok("step", "confirm", RUN_ID, "7", who="bob")
-    assert re.fullmatch(r"done: ticked by alice at .+, confirmed by bob at .+", shell.step_lines(7)[1])
+    assert re.fullmatch(r"done: ticked by \S*alice at .+, confirmed by \S*bob at .+", shell.step_lines(7)[1])
 
 
 def test_skip_needs_a_reason_and_undo_reopens_the_step(shell: Shell) -> None:
@@ -126,7 +146,7 @@ def test_skip_needs_a_reason_and_undo_reopens_the_step(shell: Shell) -> None:
     assert blank.returncode == 1
     assert "needs a reason" in blank.stderr
     shell.ok("step", "skip", RUN_ID, "6", "-m", "generator took the load at 10:04", who="alice")
-    assert re.fullmatch(r"skipped by alice at .+: generator took the load at 10:04", shell.step_lines(6)[1])
+    assert re.fullmatch(r"skipped by \S*alice at .+: generator took the load at 10:04", shell.step_lines(6)[1])
     assert "waived   Call the UPS vendor" in shell.ok("run", "show", RUN_ID)
     out = shell.ok("step", "undo", RUN_ID, "6", who="alice")
     assert "step 6 is now open" in out
@@ -157,7 +177,7 @@ def test_a_run_note_then_close_with_a_comment_ends_the_run_and_changes_the_verdi
 
     shell.ok("run", "note", RUN_ID, "-m", "runtime 8 min, inlet 24C", who="alice")
     notes = shell.ok("run", "show", RUN_ID).split("notes:\n", 1)[1]
-    assert re.match(r"  alice( \(as \w+\))? at .+: runtime 8 min, inlet 24C", notes)
+    assert re.match(r"  \S*alice( \(as \w+\))? at .+: runtime 8 min, inlet 24C", notes)
     assert "1 playbook run still open" in verdict()
 
     blank = shell("run", "close", RUN_ID, "-m", " ")
@@ -169,7 +189,7 @@ def test_a_run_note_then_close_with_a_comment_ends_the_run_and_changes_the_verdi
     assert shell.ok("run", "list") == "no open playbook runs\n"
     assert shell.ok("run", "list", "--all").startswith(f"{RUN_ID}  closed 0/11 done")
     closed = shell.ok("run", "show", RUN_ID)
-    assert re.search(r"state: closed .+ by bob( \(as \w+\))?: mains back 10:40, UPS online", closed)
+    assert re.search(r"state: closed .+ by \S*bob( \(as \w+\))?: mains back 10:40, UPS online", closed)
     after = shell("step", "tick", RUN_ID, "1", who="alice")
     assert after.returncode == 1
     assert "was closed" in after.stderr
@@ -190,7 +210,8 @@ def test_a_run_name_that_picks_no_run_or_several_is_refused(shell: Shell) -> Non
 
 
 def test_a_viewer_is_refused_and_nothing_is_recorded(shell: Shell) -> None:
-    shell.config.write_text(shell.config.read_text() + '\n[roles]\nviewers = ["mallory"]\n', encoding="utf-8")
+    viewers = f'\n[roles]\nviewers = ["{shell.name("mallory")}"]\n'
+    shell.config.write_text(shell.config.read_text() + viewers, encoding="utf-8")
     refused = shell("step", "tick", RUN_ID, "1", who="mallory")
     assert refused.returncode == 1
     assert "viewers can look but not act" in refused.stderr
@@ -243,7 +264,7 @@ def served(tmp_path: Path) -> Iterator[tuple[Shell, subprocess.Popen[str]]]:
     config.write_text(SERVED, encoding="utf-8")
     (tmp_path / "playbooks" / "en").mkdir(parents=True)
     (tmp_path / "playbooks" / "en" / "host-check.md").write_text(HOST_CHECK, encoding="utf-8")
-    shell = Shell(config, tmp_path / "state")
+    shell = Shell(config, tmp_path / "state", UnixUsers())
     process = subprocess.Popen(
         [sys.executable, "-m", "tui.cli.main", "serve", "--config", str(config), "--state", str(shell.state)],
         stdout=subprocess.PIPE,
@@ -264,9 +285,9 @@ def test_runs_started_by_a_live_poller_are_ticked_and_closed_from_the_shell(
     wait_for(lambda: "host-check" in shell("run", "list").stdout, "the poller to start a run")
     run_id = shell.ok("run", "list").split()[0]
     assert run_id.endswith("-host-check")
-    shell.ok("step", "tick", "host-check", "1", "-m", "load 0.4", who="alice")
-    assert re.fullmatch(r"done: ticked by alice at .+", shell.step_lines(1, run_id)[1])
-    shell.ok("run", "close", "host-check", "-m", "nothing to do: test host", who="alice")
+    shell.ok("step", "tick", "host-check", "1", "-m", "load 0.4")
+    assert re.fullmatch(r"done: ticked by \S+ at .+", shell.step_lines(1, run_id)[1])
+    shell.ok("run", "close", "host-check", "-m", "nothing to do: test host")
     time.sleep(3.0)  # several polls with the alert still firing: a closed run is not started again
     assert process.poll() is None, "the poller keeps running"
     assert shell.ok("run", "list") == "no open playbook runs\n"

@@ -199,13 +199,18 @@ def test_while_checks_toml_is_broken_alerts_and_ack_use_the_last_good_config_and
     wait_for(lambda: any(alert["rule"] == "disk-used" for alert in site.alerts()), "the first alert")
     site.write(BASE.format(name="room") + "\n[[rule]\n")
     wait_for(lambda: str(site.status().get("reload")).startswith("reload failed"), "the failed reload")
-    listed = site.cli("alerts", "--json", *site.args())
+    served = site.cli("alerts", "--json", *site.args())  # through serve's socket: its configuration in force
+    assert served.returncode == 0, served.stderr
+    assert any(alert["rule"] == "disk-used" for alert in json.loads(served.stdout)["alerts"])
+    assert "TOML syntax error" not in served.stderr
+    standalone = [*site.args(), "--socket", str(site.state / "no-service.sock")]  # reading the state directory
+    listed = site.cli("alerts", "--json", *standalone)
     assert listed.returncode == 0, listed.stderr
     assert any(alert["rule"] == "disk-used" for alert in json.loads(listed.stdout)["alerts"])
     assert f"{site.config}:24:7: TOML syntax error" in listed.stderr
     assert "using the last good configuration, published by the poller at" in listed.stderr
     fingerprint = str(json.loads(listed.stdout)["alerts"][0]["fingerprint"])
-    acked = site.cli("ack", fingerprint, "-m", "on it, config being fixed", *site.args())
+    acked = site.cli("ack", fingerprint, "-m", "on it, config being fixed", *standalone)
     assert acked.returncode == 0, acked.stderr
     assert acked.stderr.count("using the last good configuration") == 1
     assert any(alert["acknowledged_by"] for alert in site.alerts())

@@ -6,16 +6,20 @@ Chinese, Markdown and plain text, at 80 columns; the fixed file-name pattern; si
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 import sqlite3
 import stat
+import subprocess
 import time
 import unicodedata
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from test_handover_history import TZ, ShiftHistory, shift  # noqa: F401 (fixture)
+from test_handover_history import ROOT, TZ, ShiftHistory, shift  # noqa: F401 (fixture)
+from unix_users import python_for_everyone, readable_by_everyone, shared_directory, unix_users
 
 from dutyroom.handover.writer import write_handover
 from dutyroom.operators.identity import current_identity
@@ -250,53 +254,65 @@ def test_an_earlier_shift_is_chosen_with_shift_start(shift: ShiftHistory) -> Non
 
 
 def test_outgoing_then_incoming_sign_off(shift: ShiftHistory) -> None:
-    state = shift.copy_state("state-sign")
-    result = shift.cli("handover", state=state)
-    assert result.returncode == 0, result.stderr
-    path = Path(result.stdout.strip().removeprefix("handover written: "))
-    original = path.read_text(encoding="utf-8")
-    body = original[: original.index("## Sign-off")]
+    """Two verified people sign: a real Unix user (alice) owns the room's copy, root is the second person.
 
-    outgoing = shift.cli("handover", "--sign", state=state, SUDO_USER="alice")
-    assert outgoing.returncode == 0, outgoing.stderr
-    assert outgoing.stdout.startswith(f"signed {path} as outgoing (action #")
-    again = shift.cli("handover", "--sign", state=state, SUDO_USER="alice")
-    assert "as outgoing (signed before; file refreshed)" in again.stdout
-    incoming = shift.cli("handover", "--sign", "--out", str(path), state=state, SUDO_USER="bob")
-    assert incoming.returncode == 0, incoming.stderr
-    assert "as incoming" in incoming.stdout
-    third = shift.cli("handover", "--sign", state=state, SUDO_USER="carol")
-    assert third.returncode == 1
-    assert "already signed by both" in third.stderr
-    assert "Traceback" not in third.stderr
+    SUDO_USER names nobody, so the two signers are told apart by uid; a third signer is refused in
+    tests/unit/test_handover_signoff.py (only the owner and root can write this copy).
+    """
+    with unix_users() as users, shared_directory() as room:
+        alice = users.add("alice")
+        state, config = _room_owned_by(alice, shift, room)
+        result = shift.cli("handover", state=state)
+        assert result.returncode == 0, result.stderr
+        path = Path(result.stdout.strip().removeprefix("handover written: "))
+        shutil.chown(path, alice)
+        shutil.chown(path.parent, alice)
+        original = path.read_text(encoding="utf-8")
+        body = original[: original.index("## Sign-off")]
 
-    signed = path.read_text(encoding="utf-8")
-    assert signed.startswith(body), "signing must not change what was signed"
-    signoff = flat(signed[len(body) :])
-    assert re.search(r"Outgoing: alice \(as \w+\), signed \d{4}-\d\d-\d\d \d\d:\d\d:\d\d", signoff)
-    assert re.search(r"Incoming: bob \(as \w+\), signed", signoff)
-    assert "not signed yet" not in signoff
-    assert "changed between" not in signoff
-    assert not [line for line in signed.splitlines() if cells(line) > 80]
+        def as_alice(*args: str) -> subprocess.CompletedProcess[str]:
+            python, packages = python_for_everyone()
+            argv = [python, "-m", "tui.cli.main", *args, "--config", str(config), "--state", str(state)]
+            env = {**shift.env(), "PYTHONPATH": os.pathsep.join((str(ROOT), packages)), "SUDO_USER": "bob"}
+            return users.run_as("alice", argv, env, cwd=ROOT)
 
-    with Store.open(state) as store:
-        signs = [action for action in store.actions_after(0, 10_000) if action.kind == "handover-sign"]
-        assert store.verify_audit().ok
-    connection = sqlite3.connect(state / "dutyroom.db")
-    try:
-        written = [
-            detail for kind, detail in connection.execute("SELECT kind, detail FROM audit") if kind == "handover"
+        outgoing = as_alice("handover", "--sign")
+        assert outgoing.returncode == 0, outgoing.stderr
+        assert outgoing.stdout.startswith(f"signed {path} as outgoing (action #")
+        again = as_alice("handover", "--sign")
+        assert "as outgoing (signed before; file refreshed)" in again.stdout
+        incoming = shift.cli("handover", "--sign", "--out", str(path), state=state)
+        assert incoming.returncode == 0, incoming.stderr
+        assert "as incoming" in incoming.stdout
+
+        signed = path.read_text(encoding="utf-8")
+        assert signed.startswith(body), "signing must not change what was signed"
+        signoff = flat(signed[len(body) :])
+        outgoing_by = re.escape(f"{alice} (SUDO_USER bob, unverified)")
+        assert re.search(rf"Outgoing: {outgoing_by}, signed \d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d", signoff), signoff
+        assert re.search(r"Incoming: root, signed", signoff)
+        assert "not signed yet" not in signoff
+        assert "changed between" not in signoff
+        assert not [line for line in signed.splitlines() if cells(line) > 80]
+
+        with Store.open(state) as store:
+            signs = [action for action in store.actions_after(0, 10_000) if action.kind == "handover-sign"]
+            assert store.verify_audit().ok
+        connection = sqlite3.connect(state / "dutyroom.db")
+        try:
+            written = [
+                detail for kind, detail in connection.execute("SELECT kind, detail FROM audit") if kind == "handover"
+            ]
+        finally:
+            connection.close()
+        assert json.loads(written[-1])["file"] == path.name  # the write itself is audited too
+        assert [(action.actor.user, action.payload["role"], action.payload["file"]) for action in signs] == [
+            (alice, "outgoing", path.name),
+            ("root", "incoming", path.name),
         ]
-    finally:
-        connection.close()
-    assert json.loads(written[-1])["file"] == path.name  # the write itself is audited too
-    assert [(action.actor.sudo_user, action.payload["role"], action.payload["file"]) for action in signs] == [
-        ("alice", "outgoing", path.name),
-        ("bob", "incoming", path.name),
-    ]
-    assert signs[0].payload["sha256"] == signs[1].payload["sha256"]
-    audit = shift.cli("audit", "verify", state=state)
-    assert audit.returncode == 0, audit.stderr
+        assert signs[0].payload["sha256"] == signs[1].payload["sha256"]
+        audit = shift.cli("audit", "verify", state=state)
+        assert audit.returncode == 0, audit.stderr
 
 
 def test_screen_svg_is_written_beside_the_file_without_secrets(
@@ -315,3 +331,19 @@ def test_screen_svg_is_written_beside_the_file_without_secrets(
     assert result.svg_path.parent == result.path.parent
     picture = result.svg_path.read_text(encoding="utf-8")
     assert "ups-a token [redacted] &amp; [redacted]" in picture
+
+
+def _room_owned_by(user: str, shift: ShiftHistory, room: Path) -> tuple[Path, Path]:
+    """A copy of the shift's room in `room`: checks.toml and playbooks readable, state and secret owned by `user`."""
+    source = shift.config.parent
+    config = room / "checks.toml"
+    shutil.copy(shift.config, config)
+    shutil.copytree(source / "playbooks", room / "playbooks")
+    shutil.copy(source / "gw.token", room / "gw.token")
+    state = room / "state"
+    shutil.copytree(shift.state, state)
+    for path in [room / "gw.token", state, *state.rglob("*")]:
+        shutil.chown(path, user)
+    readable_by_everyone(config)
+    readable_by_everyone(room / "playbooks")
+    return state, config

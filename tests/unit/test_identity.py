@@ -10,7 +10,7 @@ from typing import NoReturn
 import pytest
 
 from dutyroom.operators import identity
-from dutyroom.operators.identity import current_identity, user_groups
+from dutyroom.operators.identity import current_identity, identity_of_uid, reported_context, user_groups
 
 THIS_USER = pwd.getpwuid(os.geteuid()).pw_name
 
@@ -63,12 +63,26 @@ def _no_passwd_entry(uid: int) -> NoReturn:
     raise KeyError(uid)
 
 
-def test_without_a_passwd_entry_logname_then_user_then_the_uid(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_a_passwd_entry_the_uid_names_the_person_never_logname_or_user(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(pwd, "getpwuid", _no_passwd_entry)
 
-    assert current_identity({"LOGNAME": "dave", "USER": "erin"}).user == "dave"
-    assert current_identity({"USER": "erin"}).user == "erin"
+    assert current_identity({"LOGNAME": "dave", "USER": "erin"}).user == f"uid-{os.geteuid()}"
     assert current_identity({}).user == f"uid-{os.geteuid()}"
+
+
+def test_a_peer_uid_names_the_person_and_its_reported_context_stays_context() -> None:
+    found = identity_of_uid(os.geteuid(), {"sudo_user": "alice", "ssh_client": "fe80::1%eth0"})
+
+    assert (found.user, found.sudo_user, found.ssh_client) == (THIS_USER, "alice", "fe80::1")
+    assert found.describe() == f"{THIS_USER} (SUDO_USER alice, unverified) from fe80::1"
+
+
+def test_reported_context_reads_sudo_user_and_the_ssh_address_only() -> None:
+    environ = {"SUDO_USER": "bob", "USER": "mallory", "SSH_CONNECTION": "192.0.2.9 5 192.0.2.1 22"}
+
+    assert reported_context(environ) == {"sudo_user": "bob", "ssh_client": "192.0.2.9"}
 
 
 def test_user_groups_of_a_real_user_include_the_primary_group() -> None:

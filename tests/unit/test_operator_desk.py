@@ -29,7 +29,7 @@ from dutyroom.store.database import ActionRecord, Store
 
 T0 = 1_767_225_600.0
 ALICE = Identity("alice", ssh_client="10.9.0.5")
-ALICE_VIA_SUDO = Identity("root", sudo_user="alice")
+ALICE_CLAIMING_BOB = Identity("alice", sudo_user="bob")
 BOB = Identity("bob")
 CAROL = Identity("carol")
 SYSTEM = Identity("dutyroom")
@@ -135,7 +135,7 @@ def test_one_person_cannot_tick_and_confirm_a_two_person_step_from_two_consoles(
 ) -> None:
     run = start_run(store)
     desk(store, config, ALICE).submit(StepTick(run=run, step=2), "fp-ups", T0 + 60)
-    alice_elsewhere = desk(store, config, ALICE_VIA_SUDO)
+    alice_elsewhere = desk(store, config, ALICE_CLAIMING_BOB)
 
     with pytest.raises(ActionRefused, match="a different operator must confirm"):
         alice_elsewhere.submit(StepConfirm(run=run, step=2), "fp-ups", T0 + 70)

@@ -166,7 +166,8 @@ def test_notes_are_kept_in_order(config: LoadedConfig) -> None:
         (Roles(viewers=["manager"]), Identity("manager"), "viewer"),
         (Roles(operators=["alice"]), Identity("bob"), "viewer"),
         (Roles(operators=["@duty"]), Identity("bob"), "operator"),
-        (Roles(operators=["alice"]), Identity("root", sudo_user="alice"), "operator"),
+        (Roles(operators=["alice"]), Identity("root", sudo_user="alice"), "viewer"),
+        (Roles(viewers=["bob"]), Identity("bob", sudo_user="alice"), "viewer"),
     ],
 )
 def test_roles_by_user_and_group(roles: Roles, identity: Identity, expected: str) -> None:

@@ -17,7 +17,7 @@ T0 = 1_767_225_600.0  # 2026-01-01T00:00:00Z
 SYSTEM = Identity("dutyroom")
 ALICE = Identity("alice", ssh_client="10.9.0.5")
 BOB = Identity("bob")
-ALICE_VIA_SUDO = Identity("root", sudo_user="alice")
+ALICE_CLAIMING_BOB = Identity("alice", sudo_user="bob")
 
 
 def make_playbook(
@@ -171,7 +171,7 @@ def test_two_person_step_needs_a_different_operator() -> None:
     recorder.commit(recorder.book.plan_tick(run.run_id, 2, ALICE, T0 + 10))
     assert recorder.run(run.run_id).steps[1].status is StepStatus.AWAITING_CONFIRMATION
     assert recorder.run(run.run_id).steps[1].done_at is None
-    for same_person in (ALICE, ALICE_VIA_SUDO, Identity("alice", ssh_client="10.9.0.77")):
+    for same_person in (ALICE, ALICE_CLAIMING_BOB, Identity("alice", ssh_client="10.9.0.77")):
         with pytest.raises(RunError, match="a different operator must confirm"):
             recorder.book.plan_confirm(run.run_id, 2, same_person, T0 + 20)
     recorder.commit(recorder.book.plan_confirm(run.run_id, 2, BOB, T0 + 30))

@@ -1,6 +1,8 @@
 """`dutyroom alerts | ack | silence | note | audit verify|list`: the shared state from a shell.
 
 Actions go through the same desk as the console's (`dutyroom.operators.desk.StoreDesk`): same checks, same log.
+When `dutyroom serve` answers on its socket (`tui.cli.common.client_socket`), they go through its API instead
+(`tui.service_client`): the service checks the roles for the user the kernel names; no store, no secret here.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from tui.cli import audit_list
 from tui.cli.common import CommandFailed, load_or_fail, open_existing_store
+from tui.cli.service_door import service_or_none, submit_to_service
 
 if TYPE_CHECKING:
     from dutyroom.operators.planning import Intent
@@ -117,19 +120,35 @@ def alert_json(alert: AlertView) -> dict[str, object]:
     }
 
 
-def cmd_alerts(args: argparse.Namespace) -> int:
+def _read_alerts(args: argparse.Namespace, now: float) -> tuple[list[AlertView], PollerLiveness, tzinfo]:
+    """The active alerts and the poller's liveness: from the service when one answers, else from the store."""
+    from zoneinfo import ZoneInfo
+
     from dutyroom.store.liveness import read_poller_liveness
     from dutyroom.views.snapshot import read_alerts
+    from tui.service_client import ServiceRefused, ServiceUnreachable
+
+    service = service_or_none(args)
+    if service is not None:
+        with service:
+            try:
+                snapshot = service.snapshot()
+            except (ServiceRefused, ServiceUnreachable) as error:
+                raise CommandFailed(f"dutyroom: {error}") from None
+        return snapshot.alerts, snapshot.poller, ZoneInfo(snapshot.timezone)
+    config = load_or_fail(args.config, args.state)
+    with open_existing_store(args.state) as store:
+        return read_alerts(store, config, now), read_poller_liveness(store, now), config.timezone
+
+
+def cmd_alerts(args: argparse.Namespace) -> int:
     from tui.text_format import alert_line
 
-    config = load_or_fail(args.config, args.state)
     now = time.time()
-    with open_existing_store(args.state) as store:
-        alerts = read_alerts(store, config, now)
-        liveness = read_poller_liveness(store, now)
+    alerts, liveness, timezone = _read_alerts(args, now)
     status = EXIT_POLLER_DOWN if liveness.down else 0
     if liveness.down:
-        since = _local_time(liveness.since, config.timezone) if liveness.since else "ever (no poller has run here)"
+        since = _local_time(liveness.since, timezone) if liveness.since else "ever (no poller has run here)"
         print(
             f"dutyroom alerts: POLLER DOWN since {since} ({liveness.reason}): nothing is being watched; "
             "the alerts below are as they were then",
@@ -166,15 +185,13 @@ def _local_time(at: float, timezone: tzinfo) -> str:
 def _select(args: argparse.Namespace) -> tuple[AlertView, float]:
     from dutyroom.operators.actions import ActionRefused
     from dutyroom.views.alerts import find_alert
-    from dutyroom.views.snapshot import read_alerts
 
-    config = load_or_fail(args.config, args.state)
     now = time.time()
-    with open_existing_store(args.state) as store:
-        try:
-            return find_alert(read_alerts(store, config, now), args.alert), now
-        except ActionRefused as refusal:
-            raise CommandFailed(str(refusal)) from None
+    alerts, _, _ = _read_alerts(args, now)
+    try:
+        return find_alert(alerts, args.alert), now
+    except ActionRefused as refusal:
+        raise CommandFailed(str(refusal)) from None
 
 
 def _submit(args: argparse.Namespace, intent: Intent, alert: str, done: str) -> int:
@@ -182,6 +199,10 @@ def _submit(args: argparse.Namespace, intent: Intent, alert: str, done: str) -> 
     from dutyroom.operators.desk import StoreDesk
     from dutyroom.operators.identity import current_identity
 
+    service = service_or_none(args)
+    if service is not None:
+        print(f"{done} (action #{submit_to_service(service, intent, alert).id})", flush=True)
+        return 0
     config = load_or_fail(args.config, args.state)
     with open_existing_store(args.state, read_only=False) as store:  # never a new, empty room by a typo
         try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,13 @@ if TYPE_CHECKING:
     from dutyroom.config.load import LoadedConfig
     from dutyroom.room import Room
     from dutyroom.store.database import Store
+
+
+SOCKET_NAME = "api.sock"
+SYSTEM_STATE = Path("/var/lib/dutyroom")
+SYSTEM_SOCKET = Path("/run/dutyroom") / SOCKET_NAME
+"""A system install's places (systemd's StateDirectory= and RuntimeDirectory=): a client on the system state
+directory finds the service's socket in the runtime directory."""
 
 
 class CommandFailed(Exception):  # noqa: N818 - carries the message and exit status of a failed command
@@ -39,6 +47,36 @@ def add_common_options(parser: argparse.ArgumentParser, *, for_subcommand: bool 
         default=state_default,
         help="state directory (default: ./.state or $DUTYROOM_STATE)",
     )
+    parser.add_argument(
+        "--socket",
+        type=Path,
+        default=argparse.SUPPRESS if for_subcommand else None,
+        help=f"the service's API socket (default: $DUTYROOM_SOCKET, else STATE/{SOCKET_NAME}, "
+        f"else {SYSTEM_SOCKET} for {SYSTEM_STATE})",
+    )
+
+
+def client_socket(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> Path:
+    """Where a client looks for `dutyroom serve`'s socket: --socket, $DUTYROOM_SOCKET, the state directory's,
+    or the system install's runtime directory when the state directory is the system one."""
+    env = os.environ if environ is None else environ
+    given = getattr(args, "socket", None) or env.get("DUTYROOM_SOCKET")
+    if given:
+        return Path(given)
+    state = Path(args.state)
+    if state.resolve() == SYSTEM_STATE and not (state / SOCKET_NAME).exists():
+        return SYSTEM_SOCKET
+    return state / SOCKET_NAME
+
+
+def service_socket(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> Path:
+    """Where `dutyroom serve` listens: --socket, $DUTYROOM_SOCKET, systemd's $RUNTIME_DIRECTORY, the state directory."""
+    env = os.environ if environ is None else environ
+    given = getattr(args, "socket", None) or env.get("DUTYROOM_SOCKET")
+    if given:
+        return Path(given)
+    runtime = env.get("RUNTIME_DIRECTORY", "").split(":")[0]
+    return Path(runtime) / SOCKET_NAME if runtime else Path(args.state) / SOCKET_NAME
 
 
 def load_or_fail(path: Path, state: Path | None = None) -> LoadedConfig:

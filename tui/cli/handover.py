@@ -103,6 +103,8 @@ def cmd_handover(args: argparse.Namespace) -> int:
     )
     from dutyroom.operators.identity import current_identity
 
+    if (args.sign or args.note is not None) and (signed_or_noted := _through_service(args)) is not None:
+        return signed_or_noted
     room = load_room_leniently(args.config, args.playbooks, args.state)
     actor = current_identity()
     now = time.time()
@@ -139,6 +141,28 @@ def cmd_handover(args: argparse.Namespace) -> int:
         sys.stdout.write(result.text)
     else:
         print(f"handover written: {result.path}")
+    return 0
+
+
+def _through_service(args: argparse.Namespace) -> int | None:
+    """`--sign` and `--note` through `dutyroom serve`'s API when it answers (it writes the file); None: standalone."""
+    from dutyroom.actions_model import HandoverNote
+    from tui.cli.service_door import service_or_none, submit_to_service
+    from tui.service_client import ServiceRefused, ServiceUnreachable
+
+    service = service_or_none(args)
+    if service is None:
+        return None
+    if args.note is not None:
+        print(f"noted for the next shift (action #{submit_to_service(service, HandoverNote(text=args.note)).id})")
+        return 0
+    with service:
+        try:
+            signed = service.sign_handover(args.out.name if args.out else "")
+        except (ServiceRefused, ServiceUnreachable) as error:
+            raise CommandFailed(f"handover: {error}") from None
+    done = f"action #{signed.id}" if signed.id else "signed before; file refreshed"
+    print(f"signed {signed.file} as {signed.role} ({done})")
     return 0
 
 

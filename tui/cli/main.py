@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from tui.cli import actions as cli_actions
 from tui.cli import calendar as cli_calendar
@@ -19,6 +20,9 @@ from tui.cli import runs as cli_runs
 from tui.cli import serve as cli_serve
 from tui.cli import status as cli_status
 from tui.cli.common import CommandFailed, add_common_options
+
+if TYPE_CHECKING:
+    from tui.service_client import ServiceClient
 
 
 class _PrintVersion(argparse.Action):
@@ -110,10 +114,21 @@ def cmd_console(args: argparse.Namespace) -> int:
         live_clock=args.live_clock,
         sixteen_colors=args.sixteen_colors,
     )
+    if not args.poll and (service := _service_for_console(args)) is not None:
+        from tui.launch import run_console_through_service
+
+        return run_console_through_service(room, service, options)
     try:
         return run_console(room, args.state, options, poll=args.poll)
     except (StateLocked, StoreError) as error:
         raise CommandFailed(str(error)) from None
+
+
+def _service_for_console(args: argparse.Namespace) -> ServiceClient | None:
+    """The serve that owns the room, when one answers on its socket (see `tui.cli.common.client_socket`)."""
+    from tui.cli.service_door import service_or_none
+
+    return service_or_none(args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

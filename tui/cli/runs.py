@@ -9,7 +9,9 @@
 
 RUN is a run id or a part of one that picks one run (`mains-failure`, when one such run is open). Changes go
 through the console's door (`dutyroom.operators.desk.StoreDesk`: planned against the run book, then submitted),
-so the same rules hold: roles, a reason to skip, a different operator to confirm a two-person step.
+so the same rules hold: roles, a reason to skip, a different operator to confirm a two-person step. When
+`dutyroom serve` answers on its socket, changes go through its API (`tui.cli.service_door.submit_to_service`), which
+finds the run and checks the roles for the user the kernel names; `run list` and `run show` read the store.
 """
 
 from __future__ import annotations
@@ -21,11 +23,13 @@ from typing import TYPE_CHECKING
 from tui.cli.common import CommandFailed, open_existing_store
 
 if TYPE_CHECKING:
+    from dutyroom.actions_model import StepChange
     from dutyroom.operators.planning import Intent
     from dutyroom.playbooks.model import Playbook
     from dutyroom.playbooks.run_state import PlaybookRun
     from dutyroom.playbooks.runs import RunBook
     from dutyroom.room import Room
+    from dutyroom.views.wire import ActionDone
 
 RUN_HELP = "run id, or a part of one that picks one run (`dutyroom run list` lists them)"
 STEP_VERBS = {
@@ -131,13 +135,24 @@ def cmd_run_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _through_service(args: argparse.Namespace, change: Intent) -> ActionDone | None:
+    """`change` (naming the run as given on the command line) submitted through the service, or None: no serve."""
+    from tui.cli.service_door import service_or_none, submit_to_service
+
+    service = service_or_none(args)
+    return submit_to_service(service, change, run=args.run) if service is not None else None
+
+
 def cmd_run_note(args: argparse.Namespace) -> int:
     from dutyroom.actions_model import StepNote
 
+    where = f"step {args.step} of run" if args.step else "run"
+    if done := _through_service(args, StepNote(run=args.run, text=args.text, step=args.step)):
+        print(f"noted on {where} {done.run} (action #{done.id})")
+        return 0
     runs = _Runs(args)
     run = runs.find(args.run)
     action_id = runs.submit(StepNote(run=run.run_id, text=args.text, step=args.step), run)
-    where = f"step {args.step} of run" if args.step else "run"
     print(f"noted on {where} {run.run_id} (action #{action_id})")
     return 0
 
@@ -148,6 +163,9 @@ def cmd_run_close(args: argparse.Namespace) -> int:
 
     if not args.comment.strip():
         raise CommandFailed("closing a run needs a comment saying why (-m)")
+    if done := _through_service(args, RunClose(run=args.run, reason=args.comment)):
+        print(f"closed run {done.run} (action #{done.id})")
+        return 0
     runs = _Runs(args)
     run = runs.find(args.run)
     action_id = runs.submit(RunClose(run=run.run_id, reason=args.comment), run)
@@ -158,29 +176,45 @@ def cmd_run_close(args: argparse.Namespace) -> int:
     return 0
 
 
+def _step_change(verb: str, run: str, number: int, text: str) -> StepChange:
+    from dutyroom.actions_model import StepConfirm, StepSkip, StepTick, StepUndo
+
+    match verb:
+        case "tick":
+            return StepTick(run=run, step=number)
+        case "confirm":
+            return StepConfirm(run=run, step=number)
+        case "undo":
+            return StepUndo(run=run, step=number)
+        case _:
+            return StepSkip(run=run, step=number, reason=text)
+
+
 def cmd_step(args: argparse.Namespace) -> int:
-    from dutyroom.actions_model import StepChange, StepConfirm, StepNote, StepSkip, StepTick, StepUndo
+    from dutyroom.actions_model import StepNote, StepSkip
     from dutyroom.playbooks.run_state import StepStatus
     from dutyroom.textclean import clean_text
     from tui.cli.run_text import STATE_WORDS
 
+    number, text = args.step, (args.text or "").strip()
+    if args.step_verb == "skip" and not text:
+        raise CommandFailed("skipping a step needs a reason (-m)")
+    change = _step_change(args.step_verb, args.run, number, text)
+    done = {"tick": "ticked", "confirm": "confirmed", "undo": "took back", "skip": "skipped"}[args.step_verb]
+    if served := _through_service(args, change):
+        print(f"{done} step {number} of run {served.run} (action #{served.id})")
+        if text and not isinstance(change, StepSkip):
+            noted = _through_service(args, StepNote(run=served.run, text=text, step=number))
+            print(f"noted on step {number} (action #{noted.id if noted else '?'})")
+        if served.step_status:
+            print(f"step {number} is now {STATE_WORDS[StepStatus(served.step_status)]}")
+        if served.step_status == StepStatus.AWAITING_CONFIRMATION:
+            print(f"a different operator confirms it: dutyroom step confirm {served.run} {number}")
+        return 0
     runs = _Runs(args)
     run = runs.find(args.run)
-    number, text = args.step, (args.text or "").strip()
-    change: StepChange
-    match args.step_verb:
-        case "tick":
-            change = StepTick(run=run.run_id, step=number)
-        case "confirm":
-            change = StepConfirm(run=run.run_id, step=number)
-        case "undo":
-            change = StepUndo(run=run.run_id, step=number)
-        case _:
-            if not text:
-                raise CommandFailed("skipping a step needs a reason (-m)")
-            change = StepSkip(run=run.run_id, step=number, reason=text)
+    change = _step_change(args.step_verb, run.run_id, number, text)
     action_id = runs.submit(change, run)
-    done = {"tick": "ticked", "confirm": "confirmed", "undo": "took back", "skip": "skipped"}[args.step_verb]
     print(f"{done} step {number} of run {run.run_id} (action #{action_id})")
     if text and not isinstance(change, StepSkip):
         note_id = runs.submit(StepNote(run=run.run_id, text=text, step=number), run)

@@ -1,5 +1,8 @@
 """`dutyroom serve`: the headless poller and rule engine on a state directory, fit for a service manager.
 
+It answers the API (`collectors.service.api`, docs/api.md) on a Unix socket: consoles and commands of other
+users read the room and submit actions through it, as the users the kernel says they are.
+
 It logs one line per event with its level (journald priorities under systemd, see `collectors.service.logs`),
 speaks systemd's notify protocol when started with `Type=notify` (READY, STATUS, WATCHDOG, RELOADING, STOPPING:
 `collectors.service.notify`), and does not exit for what is expected to go wrong while it runs (a full disk, a
@@ -14,9 +17,10 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.cli.common import CommandFailed, open_store
+from tui.cli.common import CommandFailed, open_store, service_socket
 
 if TYPE_CHECKING:
+    from collectors.service.api.server import SocketPlace
     from collectors.service.poller import Poller
 
 log = logging.getLogger("dutyroom.serve")
@@ -26,10 +30,17 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
     serve = commands.add_parser("serve", parents=[common], help="poll and evaluate without a console")
     serve.add_argument("--seconds", type=float, help="stop after this many seconds (scripts and tests)")
     serve.add_argument("--playbooks", type=Path, help="playbooks directory (default: beside checks.toml)")
+    serve.add_argument(
+        "--socket-group",
+        default="",
+        help="Unix group given the API socket (mode 0660): the duty team (default: the service user's group)",
+    )
+    serve.add_argument("--no-api", action="store_true", help="do not listen on the API socket")
     serve.set_defaults(handler=cmd_serve)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from collectors.service.api.server import SocketPlace
     from collectors.service.logs import configure_service_logging
     from collectors.service.notify import ServiceNotifier
     from collectors.service.poller import Poller
@@ -63,7 +74,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             log.info("dutyroom serve started: %s from %s, state in %s", targets, room.config.path, args.state)
             import asyncio  # here, not at the top: building the parser for any command must stay cheap
 
-            asyncio.run(_serve(poller, args.seconds))
+            place = None if args.no_api else SocketPlace(service_socket(args), args.socket_group)
+            asyncio.run(_serve(poller, args.seconds, place))
     except CommandFailed as failure:
         log.error("%s", failure)
         return 1
@@ -73,10 +85,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _serve(poller: Poller, seconds: float | None) -> None:
+async def _serve(poller: Poller, seconds: float | None, place: SocketPlace | None) -> None:
     import asyncio
     import signal
 
+    from collectors.service.api.server import ApiServer, SocketSetupError, api_for
     from collectors.service.audit_head import publish_audit_heads
 
     stop = asyncio.Event()
@@ -93,4 +106,17 @@ async def _serve(poller: Poller, seconds: float | None) -> None:
     loop.add_signal_handler(signal.SIGHUP, poller.request_reload)
     if seconds is not None:
         loop.call_later(seconds, stop_because, f"--seconds {seconds:g} elapsed")
-    await asyncio.gather(poller.run(stop), publish_audit_heads(poller.store.audit_head, stop))
+    api: ApiServer | None = None
+    if place is not None:
+        api = api_for(poller, place)
+        try:
+            await api.start()
+        except (SocketSetupError, OSError) as error:
+            log.error("API socket not opened: %s; polling goes on, clients read the state directory", error)
+            poller.listener_problems["API socket"] = str(error)
+            api = None
+    try:
+        await asyncio.gather(poller.run(stop), publish_audit_heads(poller.store.audit_head, stop))
+    finally:
+        if api is not None:
+            await api.close()

@@ -1,7 +1,9 @@
 """`dutyroom status`: is a poller alive on this state directory, did the last reload work, how is polling.
 
-The exit status follows the Nagios plugin convention, so cron, Nagios/Icinga, Zabbix or another dutyroom can
-watch the watcher; the first line of the text output is a plugin's status line.
+With `dutyroom serve` answering on its socket, the service's own reading comes through the API (a viewer
+needs no access to the state directory); otherwise the state directory is read. The exit status follows the
+Nagios plugin convention, so cron, Nagios/Icinga, Zabbix or another dutyroom can watch the watcher; the first
+line of the text output is a plugin's status line.
 """
 
 from __future__ import annotations
@@ -89,6 +91,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     from dutyroom.store.liveness import read_poller_liveness
     from dutyroom.views.alerts import collector_health
     from dutyroom.views.snapshot import read_engine_state
+    from tui.cli.service_door import service_or_none
+    from tui.service_client import ServiceRefused, ServiceUnreachable
 
     now = time.time()
     try:
@@ -98,15 +102,38 @@ def cmd_status(args: argparse.Namespace) -> int:
     else:
         config_problem = ""
     try:
-        with open_existing_store(args.state) as store:
-            liveness = read_poller_liveness(store, now)
-            reload_status = store.get_meta("reload_status") or ""
-            health = collector_health(config, read_engine_state(store).health, now) if config else None
+        service = service_or_none(args)
     except CommandFailed as failure:
         return _unknown(str(failure), as_json=args.json)
-    duties = _duties(config, args.state, now) if config else []
-    beacon = read_beacon(args.state)
-    store_problems = (beacon.store_problem, *beacon.listener_problems) if beacon else ()
+    served, unanswered = None, ""
+    if service is not None:
+        try:
+            with service:
+                served = service.status()
+        except (ServiceRefused, ServiceUnreachable) as error:
+            unanswered = str(error)  # a hung service: its heartbeat in the state directory says so, if readable
+    if served is not None:
+        liveness, reload_status = served.poller, served.reload_status
+        health: CollectorHealth | None = served.health
+        store_problems: tuple[str, ...] = (served.store_problem, *served.listener_problems)
+        store_problem, listener_problems = served.store_problem, tuple(served.listener_problems)
+    else:
+        now = time.time()  # after any wait for the service: a hung one is judged by its heartbeat's age now
+        try:
+            with open_existing_store(args.state) as store:
+                liveness = read_poller_liveness(store, now)
+                reload_status = store.get_meta("reload_status") or ""
+                health = collector_health(config, read_engine_state(store).health, now) if config else None
+        except CommandFailed as failure:
+            return _unknown(f"{unanswered}; {failure}" if service is not None else str(failure), as_json=args.json)
+        beacon = read_beacon(args.state)
+        store_problems = (beacon.store_problem, *beacon.listener_problems) if beacon else ()
+        store_problem = beacon.store_problem if beacon else ""
+        listener_problems = beacon.listener_problems if beacon else ()
+    try:
+        duties = _duties(config, args.state, now) if config else []
+    except CommandFailed as failure:  # a client of the service may not read the store: say so, keep the verdict
+        duties = [f"not read here ({failure})"]
     verdict = judge(liveness, reload_status, config_problem, health, store_problems)
     report = {
         "status": verdict.word,
@@ -118,8 +145,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         "heartbeat_age_s": round(now - liveness.heartbeat_at, 1) if liveness.heartbeat_at is not None else None,
         "reload": reload_status or "ok",
         "config": config_problem or "ok",
-        "store": (beacon.store_problem if beacon else "") or "ok",
-        "listeners": "; ".join(beacon.listener_problems if beacon else ()) or "ok",
+        "store": store_problem or "ok",
+        "listeners": "; ".join(listener_problems) or "ok",
         "targets": health.targets if health else None,
         "on_time": health.on_time if health else None,
         "stale": health.stale if health else None,

@@ -1,0 +1,43 @@
+"""The door to a running serve for the commands: a client of its socket, or None to read the state directory.
+
+Here, apart from any one command, so that every command that may act through the service (actions, runs,
+handover, status) imports it without importing the others.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from tui.cli.common import CommandFailed, client_socket
+
+if TYPE_CHECKING:
+    from dutyroom.operators.planning import Intent
+    from dutyroom.views.wire import ActionDone
+    from tui.service_client import ServiceClient
+
+
+def service_or_none(args: argparse.Namespace) -> ServiceClient | None:
+    """A client of the serve that owns this room, or None to read the state directory (standalone)."""
+    from tui.service_client import ServiceUnreachable, connect
+
+    try:
+        return connect(client_socket(args))
+    except ServiceUnreachable as error:
+        raise CommandFailed(f"dutyroom: {error}") from None
+
+
+def submit_to_service(service: ServiceClient, action: Intent, alert: str = "", run: str = "") -> ActionDone:
+    """Submit through the service; its refusal becomes the command's one-line error."""
+    from dutyroom.operators.planning import StartDrill
+    from tui.service_client import ServiceRefused, ServiceUnreachable
+
+    if isinstance(action, StartDrill):
+        raise CommandFailed("a drill is started from the console")
+    with service:
+        try:
+            return service.submit(action, alert, run)
+        except ServiceRefused as refusal:
+            raise CommandFailed(f"refused: {refusal}") from None
+        except ServiceUnreachable as error:
+            raise CommandFailed(f"dutyroom: {error}") from None
