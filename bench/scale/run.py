@@ -134,7 +134,9 @@ def run_serve(config: Path, state: Path, seconds: float, interval: int) -> None:
     if not (state / "dutyroom.db").exists():
         print((config.parent / "serve.log").read_text()[-2000:])
         return
-    report(rows, listener.statuses, started, state / "dutyroom.db", started_wall, interval)
+    text = config.read_text()
+    v3_targets = set(re.findall(r'id = "([^"]+)"\ngroup = "room"\nkind = "snmp"\n[^\n]*\ncredentials = "v3"', text))
+    report(rows, listener.statuses, started, state / "dutyroom.db", started_wall, interval, v3_targets)
 
 
 def report(
@@ -144,13 +146,15 @@ def report(
     database: Path,
     started_wall: float,
     interval: int,
+    v3_targets: set[str],
 ) -> None:
-    polled, first_pass, total = samples_by_interval(database, started_wall, interval, len(rows))
-    print(f"{'t (s)':>6} {'CPU % of a core':>16} {'RSS MB':>8} {'targets polled':>15} {'stale (service)':>16}")
+    polled, first_pass, total = samples_by_interval(database, started_wall, interval, len(rows), v3_targets)
+    header = f"{'t (s)':>6} {'CPU % of a core':>16} {'RSS MB':>8} {'targets polled':>15} {'of them v3':>11}"
+    print(f"{header} {'stale (service)':>16}")
     for position, (at, cpu, rss) in enumerate(rows):
         stale = [int(m.group(1)) for t, s in statuses if t - started <= at and (m := re.search(r"(\d+) stale", s))]
-        count = polled[position] if position < len(polled) else 0
-        print(f"{at:6.0f} {cpu:16.1f} {rss:8.0f} {count:15d} {stale[-1] if stale else 0:16d}")
+        count, v3 = polled[position] if position < len(polled) else (0, 0)
+        print(f"{at:6.0f} {cpu:16.1f} {rss:8.0f} {count:15d} {v3:11d} {stale[-1] if stale else 0:16d}")
     settled = started + (first_pass if first_pass is not None else float("inf"))
     after = [int(m.group(1)) for t, s in statuses if t > settled and (m := re.search(r"(\d+) stale", s))]
     first = f"{first_pass:.1f} s" if first_pass is not None else f"not finished ({total} targets answered)"
@@ -161,9 +165,9 @@ def report(
 
 
 def samples_by_interval(
-    database: Path, started_wall: float, interval: int, buckets: int
-) -> tuple[list[int], float | None, int]:
-    """Targets with a sample in each interval since start, when the last target got its first sample."""
+    database: Path, started_wall: float, interval: int, buckets: int, v3_targets: set[str]
+) -> tuple[list[tuple[int, int]], float | None, int]:
+    """Targets (all, v3) with a sample in each interval since start; when the last got its first sample."""
     with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as connection:
         rows = connection.execute(
             "SELECT series.target, MIN(samples_raw.at) FROM samples_raw JOIN series ON series.id = samples_raw.series "
@@ -173,12 +177,13 @@ def samples_by_interval(
         counts = []
         for bucket in range(buckets):
             low = started_wall + bucket * interval
-            (count,) = connection.execute(
-                "SELECT COUNT(DISTINCT series.target) FROM samples_raw JOIN series ON series.id = samples_raw.series "
+            polled = connection.execute(
+                "SELECT DISTINCT series.target FROM samples_raw JOIN series ON series.id = samples_raw.series "
                 "WHERE samples_raw.at >= ? AND samples_raw.at < ?",
                 (low, low + interval),
-            ).fetchone()
-            counts.append(int(count))
+            ).fetchall()
+            v3 = sum(1 for (target,) in polled if target in v3_targets)
+            counts.append((len(polled), v3))
         (targets,) = connection.execute("SELECT COUNT(DISTINCT target) FROM series").fetchone()
     return counts, (max(firsts) - started_wall) if firsts else None, int(targets)
 
