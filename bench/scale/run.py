@@ -160,8 +160,9 @@ def report(
     first = f"{first_pass:.1f} s" if first_pass is not None else f"not finished ({total} targets answered)"
     print(f"first pass over every target (from the process start, imports included): {first}")
     print(f"false stale after the first pass: at most {max(after, default=0)} targets at once")
-    if statuses:
-        print(f"last status: {statuses[-1][1]}")
+    polling = [status for _, status in statuses if "polling" in status]
+    if polling:
+        print(f"last status: {polling[-1]}")
 
 
 def samples_by_interval(
