@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 import pytest
 
 from collectors.snmp.ber import GET, OCTETS, REPORT, RESPONSE, SEQUENCE, encode_oid, integer_tlv, tlv
-from collectors.snmp.errors import SnmpTimeoutError
+from collectors.snmp.errors import SnmpAuthError, SnmpTimeoutError
 from collectors.snmp.runtime import SnmpRuntime, acquire_runtime, release_runtime
 from collectors.snmp.spec import SnmpTargetSpec
 from collectors.snmp.transport import PduKind
 from collectors.snmp.usm import FLAG_PRIV, UNKNOWN_ENGINE_ID, Credentials, Outgoing, encode, open_pdu, parse
-from collectors.snmp.usm_transport import UsmTransport, usm_endpoint
+from collectors.snmp.usm_transport import MAX_EXCHANGES, UsmTransport, usm_endpoint
 
 SYS_DESCR = (1, 3, 6, 1, 2, 1, 1, 1, 0)
 USER = ("ops", "SHA-256", "auth-key-for-tests", "AES-128", "priv-key-for-tests")
@@ -40,6 +40,9 @@ class Engine(asyncio.DatagramProtocol):
     engine_time: int = 1000
     tamper: Tamper = lambda data: data
     sent: list[bytes] = field(default_factory=list)
+    received: int = 0
+    forgetful: bool = False
+    """Answer every request with an unknownEngineID REPORT under a new engine ID (a card that keeps resetting)."""
     transport: asyncio.DatagramTransport | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -48,6 +51,10 @@ class Engine(asyncio.DatagramProtocol):
     def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
         incoming = parse(data)
         assert self.transport is not None
+        self.received += 1
+        if self.forgetful and incoming.engine_id:
+            self.engine_id += b"x"
+            incoming = parse(encode(Outgoing(incoming.msg_id, b"", 0, 0), b"", None))
         if not incoming.engine_id:  # discovery
             report = _pdu(REPORT, 0, UNKNOWN_ENGINE_ID, tlv(0x41, b"\x01"))
             outgoing = Outgoing(incoming.msg_id, self.engine_id, self.boots, self.engine_time)
@@ -156,3 +163,14 @@ async def test_a_replayed_reply_after_its_request_is_unmatched(
             break
         await asyncio.sleep(0.01)
     assert endpoint.rejected["unmatched"] == before + 1
+
+
+async def test_an_engine_that_never_settles_is_an_authentication_state_not_a_loop(
+    engine: tuple[Engine, int], runtime: SnmpRuntime
+) -> None:
+    agent, port = engine
+    agent.forgetful = True
+    transport = _transport(port, runtime)
+    with pytest.raises(SnmpAuthError, match="does not settle"):
+        await transport.request(PduKind.GET, [SYS_DESCR], timeout_s=2.0)
+    assert agent.received <= 3 * MAX_EXCHANGES  # per exchange: a discovery, the request and its privacy probe
