@@ -22,7 +22,8 @@ from collectors.http_spec import HttpTargetSpec
 from collectors.prom import PromSelector
 from collectors.setup_failure import SetupFailureCollector
 from collectors.snmp.collector import SnmpCollector, auto_transport
-from collectors.snmp.profiles import load_profile, site_profile_dirs
+from collectors.snmp.profile_model import Profile
+from collectors.snmp.profiles import parse_profile_file, profile_path, site_profile_dirs
 from collectors.snmp.spec import SnmpTargetSpec
 from collectors.tcp import TcpCollector, TcpTargetSpec
 from collectors.trap_spec import TrapReceiverSpec, TrapV3User
@@ -157,9 +158,29 @@ def snmp_spec(config: LoadedConfig, target: SnmpTarget) -> SnmpTargetSpec:
         timeout_s=timing.timeout_s,
         retries=timing.retries,
         interval_s=timing.interval_s,
-        profile=load_profile(target.profile, profile_dirs(config)),
+        profile=_shared_profile(target.profile, profile_dirs(config)),
         interfaces=tuple(target.interfaces),
     )
+
+
+_PROFILES: dict[tuple[Path, int, int], Profile] = {}
+_MAX_PROFILES = 256
+
+
+def _shared_profile(name: str, dirs: Iterable[str | Path]) -> Profile:
+    """One parse per profile file and version, not per target: 2,000 targets share a few profiles, and
+    parsing each target's copy was a third of the poller's first pass (bench/scale). A changed file is
+    read again (its mtime and size are the key), so a reload still picks an edited profile up."""
+    path = profile_path(name, dirs)
+    stat = path.stat()
+    key = (path, stat.st_mtime_ns, stat.st_size)
+    profile = _PROFILES.get(key)
+    if profile is None:
+        profile = parse_profile_file(path)
+        if len(_PROFILES) >= _MAX_PROFILES:
+            _PROFILES.clear()
+        _PROFILES[key] = profile
+    return profile
 
 
 def build_trap_receiver(

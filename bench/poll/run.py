@@ -1,10 +1,12 @@
 """SNMP poller benchmark: dutyroom's poller vs net-snmp's tools vs prometheus-snmp-exporter, same snmpd.
 
-    python bench/poll/run.py [--seconds 4] [--concurrency 32]
+    python bench/poll/run.py [--seconds 4] [--concurrency 32] [--v3-seconds 1.5] [--v3 all|some|none]
 
 Starts net-snmp's snmpd on a free loopback port and asks each poller for the same 10 scalar OIDs
 (one GET PDU) as fast as it goes for a few seconds, measuring GETs/s and CPU per GET (the poller's own
 process, plus the agent's share). The machine is shared and noisy: read the ratios, not the numbers.
+Then SNMPv3: a row per auth/priv pair snmpd supports, the fast path next to pysnmp, and the exporter at
+authPriv SHA-256/AES-128 (`--v3 some` keeps one pair per privacy protocol).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "integration")]
 
-from snmp_agents import Agent, free_udp_port, start_snmpd  # type: ignore[import-not-found]  # noqa: E402
+from snmp_agents import MATRIX_USERS, Agent, free_udp_port, start_snmpd  # type: ignore[import-not-found]  # noqa: E402
 
 from collectors.snmp.client import SnmpClient  # noqa: E402
 from collectors.snmp.collector import TransportFactory, auto_transport, pysnmp_transport  # noqa: E402
@@ -75,18 +77,34 @@ def measure(name: str, agent: Agent, run: Callable[[], int], cpu: Callable[[], f
     return Outcome(name, gets, seconds, cpu() - cpu_before, process_cpu_s(agent.process.pid) - agent_before, note)
 
 
-def dutyroom_poller(agent: Agent, seconds: float, concurrency: int, factory: TransportFactory) -> int:
+def v2c_spec(agent: Agent) -> SnmpTargetSpec:
+    return SnmpTargetSpec("bench", agent.host, agent.port, community="public", timeout_s=2.0, retries=0)
+
+
+def v3_spec(agent: Agent, user: str) -> SnmpTargetSpec:
+    auth, auth_key, priv, priv_key = MATRIX_USERS[user]
+    return SnmpTargetSpec(
+        "bench", agent.host, agent.port, version="3", v3_user=user, auth_protocol=auth, auth_key=auth_key,
+        priv_protocol=priv, priv_key=priv_key, timeout_s=2.0, retries=0,
+    )  # fmt: skip
+
+
+def dutyroom_poller(
+    agent: Agent, seconds: float, concurrency: int, factory: TransportFactory, spec: SnmpTargetSpec | None = None
+) -> int:
     """`concurrency` targets (clients), each with one GET in flight at a time, on one engine."""
     oids = [parse_oid(text) for text in OIDS]
+    spec = spec or v2c_spec(agent)
 
     async def main() -> int:
         runtime = acquire_runtime()
-        spec = SnmpTargetSpec("bench", agent.host, agent.port, community="public", timeout_s=2.0, retries=0)
         transports = [factory(spec, runtime) for _ in range(concurrency)]
         clients = [
-            SnmpClient(t, version="2c", timeout_s=2.0, retries=0, semaphore=runtime.semaphore) for t in transports
+            SnmpClient(t, version=spec.version, timeout_s=2.0, retries=0, semaphore=runtime.semaphore)
+            for t in transports
         ]
-        await clients[0].get(oids)  # engine set-up and first-request costs are not the steady state
+        # engine set-up, discovery and first-request costs are not the steady state
+        await asyncio.gather(*(client.get(oids) for client in clients))
         deadline = time.monotonic() + seconds
         counts = [0] * len(clients)
 
@@ -116,8 +134,21 @@ def netsnmp_tool(agent: Agent, seconds: float, tool: str) -> int:
     return gets
 
 
-def exporter_config() -> str:
-    lines = ["bench:", "  version: 2", "  auth:", "    community: public", "  get:"]
+EXPORTER_NAMES = {"SHA-224": "SHA224", "SHA-256": "SHA256", "SHA-384": "SHA384", "SHA-512": "SHA512"}
+EXPORTER_NAMES |= {"AES-192": "AES192", "AES-256": "AES256"}
+
+
+def exporter_config(user: str = "") -> str:
+    if user:
+        auth, auth_key, priv, priv_key = MATRIX_USERS[user]
+        level = "authPriv" if priv else "authNoPriv"
+        lines = ["bench:", "  version: 3", "  auth:", f"    username: {user}", f"    security_level: {level}"]
+        lines += [f"    password: {auth_key}", f"    auth_protocol: {EXPORTER_NAMES.get(auth, auth)}"]
+        if priv:
+            lines += [f"    priv_protocol: {EXPORTER_NAMES.get(priv, priv)}", f"    priv_password: {priv_key}"]
+        lines += ["  get:"]
+    else:
+        lines = ["bench:", "  version: 2", "  auth:", "    community: public", "  get:"]
     lines += [f"    - {oid}" for oid in OIDS]
     lines += ["  metrics:"]
     for position, oid in enumerate(OIDS):
@@ -126,9 +157,9 @@ def exporter_config() -> str:
     return "\n".join(lines) + "\n"
 
 
-def exporter(agent: Agent, seconds: float, concurrency: int, workdir: Path) -> tuple[int, float, str]:
+def exporter(agent: Agent, seconds: float, concurrency: int, workdir: Path, user: str = "") -> tuple[int, float, str]:
     config = workdir / "snmp.yml"
-    config.write_text(exporter_config())
+    config.write_text(exporter_config(user))
     port = free_udp_port()
     command = [str(EXPORTER), f"--config.file={config}", f"--web.listen-address=127.0.0.1:{port}"]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -167,11 +198,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=4.0)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--v3-seconds", type=float, default=1.5)
+    parser.add_argument("--v3", choices=("all", "some", "none"), default="all")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="dutyroom-bench-") as temp:
-        agent = start_snmpd(Path(temp))
+        agent = start_snmpd(Path(temp), users=MATRIX_USERS)
         try:
             outcomes = run_all(agent, args.seconds, args.concurrency, Path(temp))
+            if args.v3 != "none":
+                outcomes += run_v3(agent, args.v3_seconds, args.concurrency, Path(temp), args.v3 == "all")
         finally:
             agent.stop()
     report(outcomes)
@@ -199,6 +234,35 @@ def run_all(agent: Agent, seconds: float, concurrency: int, workdir: Path) -> li
         outcome = measure("prometheus-snmp-exporter 0.21", agent, run_exporter, lambda: 0.0)
         outcome.cpu_s = box.get("cpu", 0.0)
         outcome.note = "per HTTP scrape of the 10 OIDs; exporter CPU only"
+        outcomes.append(outcome)
+    return outcomes
+
+
+def run_v3(agent: Agent, seconds: float, concurrency: int, workdir: Path, every_pair: bool) -> list[Outcome]:
+    own = lambda: time.process_time()  # noqa: E731
+    outcomes = []
+    users = [user for user, (auth, _, _, _) in MATRIX_USERS.items() if auth]
+    if not every_pair:
+        users = ["u-md5-des", "u-sha-aes", "u-sha-256-aes", "u-sha-512-aes-256", "u-sha-256-nopriv"]
+    for user in users:
+        auth, _, priv, _ = MATRIX_USERS[user]
+        pair = f"{auth}/{priv or 'noPriv'}"
+        for label, factory in (("fast path", auto_transport), ("pysnmp", pysnmp_transport)):
+            run = lambda factory=factory, user=user: dutyroom_poller(  # noqa: E731
+                agent, seconds, concurrency, factory, v3_spec(agent, user)
+            )
+            outcomes.append(measure(f"v3 {pair} dutyroom {label}", agent, run, own))
+    if EXPORTER.exists():
+        box: dict[str, float] = {}
+
+        def run_exporter() -> int:
+            gets, cpu, _ = exporter(agent, seconds, concurrency, workdir, "u-sha-256-aes")
+            box["cpu"] = cpu
+            return gets
+
+        outcome = measure("v3 SHA-256/AES prometheus-snmp-exporter", agent, run_exporter, lambda: 0.0)
+        outcome.cpu_s = box.get("cpu", 0.0)
+        outcome.note = "per HTTP scrape; exporter CPU only"
         outcomes.append(outcome)
     return outcomes
 

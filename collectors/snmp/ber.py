@@ -1,6 +1,7 @@
-"""A small, strict BER codec for SNMP v1/v2c messages: requests out, responses in.
+"""A small, strict BER codec for SNMP messages: requests out, responses in.
 
-Only what a poller needs: GET/GETNEXT/GETBULK requests and Response PDUs with the SMIv2 value types.
+Only what a poller needs: GET/GETNEXT/GETBULK requests and Response PDUs with the SMIv2 value types. The
+v1/v2c message wrapper is here; the SNMPv3 wrapper (collectors/snmp/usm.py) reuses the PDU codec and Reader.
 Decoding checks every length against the bytes actually there; anything malformed raises BerError.
 """
 
@@ -46,12 +47,12 @@ def _length(length: int) -> bytes:
     return bytes((0x80 | len(body),)) + body
 
 
-def _tlv(tag: int, body: bytes) -> bytes:
+def tlv(tag: int, body: bytes) -> bytes:
     return bytes((tag,)) + _length(len(body)) + body
 
 
-def _integer(value: int) -> bytes:
-    return _tlv(INTEGER, value.to_bytes(max(1, (value.bit_length() + 8) // 8), "big", signed=True))
+def integer_tlv(value: int) -> bytes:
+    return tlv(INTEGER, value.to_bytes(max(1, (value.bit_length() + 8) // 8), "big", signed=True))
 
 
 def encode_oid(oid: Oid) -> bytes:
@@ -65,7 +66,7 @@ def encode_oid(oid: Oid) -> bytes:
             chunk.append(0x80 | (sub & 0x7F))
             sub >>= 7
         body.extend(reversed(chunk))
-    return _tlv(OID_TAG, bytes(body))
+    return tlv(OID_TAG, bytes(body))
 
 
 def encode_request(
@@ -77,12 +78,18 @@ def encode_request(
     repeat: tuple[int, int] = (0, 0),
 ) -> bytes:
     """A GET/GETNEXT (repeat unused) or GETBULK (repeat = non-repeaters, max-repetitions) request."""
-    varbinds = b"".join(_tlv(SEQUENCE, encode_oid(oid) + b"\x05\x00") for oid in oids)
-    pdu = _integer(request_id) + _integer(repeat[0]) + _integer(repeat[1]) + _tlv(SEQUENCE, varbinds)
-    return _tlv(SEQUENCE, _integer(version) + _tlv(OCTETS, community) + _tlv(pdu_type, pdu))
+    pdu = encode_pdu(pdu_type, request_id, oids, repeat)
+    return tlv(SEQUENCE, integer_tlv(version) + tlv(OCTETS, community) + pdu)
 
 
-class _Reader:
+def encode_pdu(pdu_type: int, request_id: int, oids: Sequence[Oid], repeat: tuple[int, int] = (0, 0)) -> bytes:
+    """One request PDU with NULL values, whatever message carries it."""
+    varbinds = b"".join(tlv(SEQUENCE, encode_oid(oid) + b"\x05\x00") for oid in oids)
+    body = integer_tlv(request_id) + integer_tlv(repeat[0]) + integer_tlv(repeat[1]) + tlv(SEQUENCE, varbinds)
+    return tlv(pdu_type, body)
+
+
+class Reader:
     __slots__ = ("data", "end", "position")
 
     def __init__(self, data: bytes, position: int = 0, end: int | None = None) -> None:
@@ -107,11 +114,11 @@ class _Reader:
         self.position = position + length
         return tag, position, position + length
 
-    def expect(self, tag: int) -> _Reader:
+    def expect(self, tag: int) -> Reader:
         found, start, end = self.tlv()
         if found != tag:
             raise BerError(f"expected tag 0x{tag:02x}, got 0x{found:02x}")
-        return _Reader(self.data, start, end)
+        return Reader(self.data, start, end)
 
     def integer(self) -> int:
         found, start, end = self.tlv()
@@ -171,7 +178,7 @@ def _value(tag: int, body: bytes) -> SnmpValue:
 
 def decode_message(data: bytes) -> Message:
     """A v1/v2c Response (or Report) message; BerError for anything else or anything malformed."""
-    outer = _Reader(data)
+    outer = Reader(data)
     message = outer.expect(SEQUENCE)
     if not outer.done:
         raise BerError("trailing bytes")
@@ -181,9 +188,27 @@ def decode_message(data: bytes) -> Message:
         raise BerError("bad community")
     community = data[start:end]
     pdu_type, start, end = message.tlv()
-    if pdu_type not in (RESPONSE, REPORT) or not message.done:
+    if not message.done:
+        raise BerError("trailing bytes")
+    return decode_pdu(data, pdu_type, start, end, version, community)
+
+
+@dataclass(frozen=True, slots=True)
+class Pdu:
+    """A Response or Report PDU, whatever message carried it."""
+
+    pdu_type: int
+    request_id: int
+    error_status: int
+    error_index: int
+    varbinds: tuple[tuple[Oid, SnmpValue], ...]
+
+
+def read_pdu(data: bytes, pdu_type: int, start: int, end: int, accepted: tuple[int, ...] = (RESPONSE, REPORT)) -> Pdu:
+    """The PDU whose body is data[start:end]; BerError if malformed or not one of `accepted`."""
+    if pdu_type not in accepted:
         raise BerError("not a response")
-    pdu = _Reader(data, start, end)
+    pdu = Reader(data, start, end)
     request_id, error_status, error_index = pdu.integer(), pdu.integer(), pdu.integer()
     varbinds = []
     listing = pdu.expect(SEQUENCE)
@@ -197,4 +222,9 @@ def decode_message(data: bytes) -> Message:
         varbinds.append((oid, _value(tag, data[value_start:value_end])))
     if not pdu.done:
         raise BerError("trailing bytes in PDU")
-    return Message(version, community, pdu_type, request_id, error_status, error_index, tuple(varbinds))
+    return Pdu(pdu_type, request_id, error_status, error_index, tuple(varbinds))
+
+
+def decode_pdu(data: bytes, pdu_type: int, start: int, end: int, version: int, community: bytes) -> Message:
+    pdu = read_pdu(data, pdu_type, start, end)
+    return Message(version, community, pdu.pdu_type, pdu.request_id, pdu.error_status, pdu.error_index, pdu.varbinds)

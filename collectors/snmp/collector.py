@@ -32,11 +32,15 @@ def pysnmp_transport(spec: SnmpTargetSpec, runtime: SnmpRuntime) -> SnmpTranspor
 
 
 def auto_transport(spec: SnmpTargetSpec, runtime: SnmpRuntime) -> SnmpTransport:
-    """The small BER codec for v1/v2c over IPv4 (about 10x less CPU per GET, see bench/poll), else pysnmp."""
+    """The small BER codec for v1/v2c and its USM for v3 over IPv4 (see bench/poll), else pysnmp."""
     if spec.version in ("1", "2c") and ":" not in spec.host:
         from collectors.snmp.ber_transport import BerTransport
 
         return BerTransport(spec, runtime)
+    from collectors.snmp.usm_transport import UsmTransport, fast_path_supports
+
+    if fast_path_supports(spec):
+        return UsmTransport(spec, runtime)
     return pysnmp_transport(spec, runtime)
 
 

@@ -64,24 +64,48 @@ def _wait_ready(agent: Agent, community: str, log: Path) -> None:
     raise RuntimeError(f"agent not answering after {READY_TIMEOUT_S:g} s; see {log}")
 
 
+AUTH_PROTOCOLS = ("MD5", "SHA", "SHA-224", "SHA-256", "SHA-384", "SHA-512")
+PRIV_PROTOCOLS = ("DES", "AES", "AES-192", "AES-256")
+"""What Debian's net-snmp 5.9 snmpd supports (`snmpget -h`: -a and -x); 3DES and draft-reeder AES are not."""
+MATRIX_USERS = {
+    f"u-{auth}-{priv or 'nopriv'}".lower(): (auth, f"auth-{auth}-key", priv, f"priv-{priv}-key" if priv else "")
+    for auth in AUTH_PROTOCOLS
+    for priv in ("", *PRIV_PROTOCOLS)
+} | {"u-noauth": ("", "", "", "")}
+"""Every auth/priv combination snmpd supports, and noAuthNoPriv."""
+
+
 def snmpd_config(
-    port: int, community: str = "public", users: dict[str, tuple[str, str, str, str]] | None = None
+    port: int,
+    community: str = "public",
+    users: dict[str, tuple[str, str, str, str]] | None = None,
+    engine_id: str = "",
 ) -> str:
     lines = [f"agentAddress udp:127.0.0.1:{port}", f"rocommunity {community} 127.0.0.1"]
+    if engine_id:
+        lines.append(f"engineID {engine_id}")
     for user, (auth, auth_key, priv, priv_key) in (V3_USERS if users is None else users).items():
         privacy = f" {priv} {priv_key}" if priv else ""
-        lines.append(f"createUser {user} {auth} {auth_key}{privacy}")
-        lines.append(f"rouser {user} {'priv' if priv else 'auth'}")
+        lines.append(f"createUser {user} {auth} {auth_key}{privacy}" if auth else f"createUser {user}")
+        lines.append(f"rouser {user} {'priv' if priv else 'auth' if auth else 'noauth'}")
     return "\n".join(lines) + "\n"
 
 
-def start_snmpd(workdir: Path, port: int | None = None, *, community: str = "public") -> Agent:
-    """Debian's net-snmp snmpd on 127.0.0.1:port with v2c `community` and the V3_USERS, state in `workdir`."""
+def start_snmpd(
+    workdir: Path,
+    port: int | None = None,
+    *,
+    community: str = "public",
+    users: dict[str, tuple[str, str, str, str]] | None = None,
+    engine_id: str = "",
+) -> Agent:
+    """Debian's net-snmp snmpd on 127.0.0.1:port with v2c `community` and `users` (V3_USERS unless given),
+    state in `workdir`; `engine_id` is snmpd.conf's `engineID` text (snmpd derives the engine ID from it)."""
     port = port or free_udp_port()
     persistent = workdir / "persist"
     persistent.mkdir(parents=True, exist_ok=True)
     config = workdir / "snmpd.conf"
-    config.write_text(snmpd_config(port, community))
+    config.write_text(snmpd_config(port, community, users, engine_id))
     log = workdir / "snmpd.log"
     env = {**os.environ, "SNMP_PERSISTENT_DIR": str(persistent), "MIBS": "", "MIBDIRS": str(persistent)}
     command = [str(SNMPD), "-f", "-Lf", str(log), "-C", "-c", str(config), "-p", str(workdir / "snmpd.pid")]
