@@ -165,12 +165,23 @@ class AlertRowBuilder:
         self._translate = translate
         self._ascii_only = ascii_only
         self.precise_ages = precise_ages
+        self.exact_key = ""
+        """The one alert whose age is exact while `precise_ages` is off: the selected one (see `select`)."""
         self._built: dict[str, _Built] = {}
         self._context: tuple[str, date, str] | None = None
         self._alerts: tuple[AlertView, ...] | None = None
         self._rows: list[LazyRow] = []
         self._next_change = 0.0
         """No age shown changes before this time (each entry's `until` is at or after it)."""
+
+    def select(self, key: str) -> None:
+        """Give alert `key` an exact age (the others stay coarse); its row and the one selected before are
+        built again by the next `rows`."""
+        if key == self.exact_key:
+            return
+        for changed in (self.exact_key, key):
+            self._built.pop(changed, None)
+        self.exact_key, self._alerts = key, None
 
     def rows(self, alerts: Iterable[AlertView], now: float, timezone: str, *, needle: str = "") -> list[LazyRow]:
         """Rows in the snapshot's order (what needs a human first), filtered by `needle`; a row's cells are
@@ -204,8 +215,9 @@ class AlertRowBuilder:
         return rows
 
     def _entry(self, alert: AlertView, old: _Built | None, now: float, today: date, timezone: str) -> _Built:
-        age = value_age(alert, now, precise=self.precise_ages)
-        if self.precise_ages:
+        precise = self.precise_ages or alert.fingerprint == self.exact_key
+        age = value_age(alert, now, precise=precise)
+        if precise:
             until = now if age else math.inf
         else:
             until = coarse_age_changes_at(alert.value_at, now) if age and alert.value_at > 0 else math.inf
