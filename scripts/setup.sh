@@ -21,6 +21,10 @@ if [ "$want_system" = 1 ]; then
   command -v prometheus-alertmanager >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
   [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
   command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
+  # The benchmarks' peers: bench/terminal prints the console's first frame, bytes/s and CPU next to htop's and
+  # Glances' in the same pty on the same loaded room (without them it prints this project's figures alone).
+  command -v htop >/dev/null 2>&1 || missing+=(htop)
+  command -v glances >/dev/null 2>&1 || missing+=(glances)
   if [ "${#missing[@]}" -gt 0 ]; then
     echo "setup: installing Debian packages: ${missing[*]}"
     sudo_cmd=()
