@@ -35,7 +35,8 @@ test-fast:
 screenshots: setup
 	$(BIN)/python scripts/screenshots.py
 
-bench: setup-system
+bench:
+	bash scripts/setup.sh --bench
 	$(BIN)/python bench/poll/run.py
 
 bench-cli:

@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # Install what dutyroom needs into ./.venv (the versions pinned in constraints.txt); with --system also the
-# Debian packages the tests use.
+# Debian packages the tests use; with --bench also the benchmarks' peers (htop, Glances).
 # Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want_system=0
-[ "${1:-}" = "--system" ] && want_system=1
+want_bench=0
+for option in "$@"; do
+  case "$option" in
+    --system) want_system=1 ;;
+    --bench) want_system=1; want_bench=1 ;;  # also the benchmarks' peers (not needed by the tests)
+  esac
+done
 
 if [ "$want_system" = 1 ]; then
   missing=()
@@ -21,6 +27,12 @@ if [ "$want_system" = 1 ]; then
   command -v prometheus-alertmanager >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
   [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
   command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
+  # The benchmarks' peers: bench/terminal prints the console's first frame, bytes/s and CPU next to htop's and
+  # Glances' in the same pty on the same loaded room (without them it prints this project's figures alone).
+  if [ "$want_bench" = 1 ]; then
+    command -v htop >/dev/null 2>&1 || missing+=(htop)
+    command -v glances >/dev/null 2>&1 || missing+=(glances)
+  fi
   if [ "${#missing[@]}" -gt 0 ]; then
     echo "setup: installing Debian packages: ${missing[*]}"
     sudo_cmd=()

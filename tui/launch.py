@@ -19,13 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from collectors.service.poller import Poller
-from collectors.service.reload import publish_room
-from dutyroom.handover.writer import HandoverError, write_handover
 from dutyroom.model import Identity
 from dutyroom.operators.desk import StoreDesk
 from dutyroom.operators.identity import current_identity
-from dutyroom.room import Room
 from dutyroom.store.database import Store
 from dutyroom.store.liveness import read_poller_liveness
 from dutyroom.store.lock import PollerLock, StateLocked, is_service_directory, poller_is_running
@@ -35,6 +31,8 @@ from tui.screens.terminal_profile import prepare_environment
 if TYPE_CHECKING:
     from textual.app import App
 
+    from collectors.service.poller import Poller
+    from dutyroom.room import Room
     from tui.service_client import ServiceClient
 
 
@@ -59,6 +57,8 @@ HandoverWriter = Callable[[StoreSource, str | None], str]
 
 def write_console_handover(source: StoreSource, screen_svg: str | None) -> str:
     """`h` in the console: the handover file for the current shift, with a picture of the screen beside it."""
+    from dutyroom.handover.writer import HandoverError, write_handover  # only when asked: not before the first frame
+
     try:
         result = write_handover(source.room, source.store, time.time(), actor=source.identity, screen_svg=screen_svg)
     except HandoverError as error:
@@ -156,8 +156,12 @@ def run_console(
     lock = claim_polling(state_dir, poll=poll)
     try:
         with Store.open(state_dir) as store:
-            poller = Poller(room, store, playbooks_dir=playbooks_dir) if lock is not None else None
-            if poller is not None:
+            poller = None
+            if lock is not None:  # only the owner loads the poller and the collectors; a viewer starts without them
+                from collectors.service.poller import Poller
+                from collectors.service.reload import publish_room
+
+                poller = Poller(room, store, playbooks_dir=playbooks_dir)
                 publish_room(room, state_dir, time.time())  # what other consoles start from if checks.toml breaks
             asyncio.run(run_console_async(room, store, poller=poller, options=options, handover=handover))
     finally:

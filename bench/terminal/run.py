@@ -14,11 +14,14 @@ Nothing is asserted: the machine is shared; read the ratios of one run.
 --profile remote (the default) is the console as remote staff get it over SSH; --idle measures a room where
 nothing changes (every target alive, only the reachability rule); --compare also measures the console of
 another checkout of dutyroom (e.g. the commit before a change) on the same room, interleaved with this one.
+Each checkout's bytecode is compiled first, as an installed console has it: under PYTHONDONTWRITEBYTECODE
+(set in many sandboxes and CI images) every start would otherwise compile the whole project again.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import contextlib
 import selectors
 import shutil
@@ -131,6 +134,13 @@ def median_of(name: str, runs: list[Measurement]) -> Measurement:
     )
 
 
+def compile_bytecode(checkout: Path) -> None:
+    """The checkout's modules compiled into __pycache__, as pip leaves an installed package."""
+    for package in ("dutyroom", "collectors", "tui"):
+        if (checkout / package).is_dir():
+            compileall.compile_dir(checkout / package, quiet=2, workers=1)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--targets", type=int, default=1000)
@@ -162,6 +172,9 @@ def main() -> int:
         programs.append((f"dutyroom-{args.profile}", console, markers, ROOT))
         if args.compare is not None:
             programs.append((f"dutyroom-{args.compare.name or 'other'}", console, markers, args.compare.resolve()))
+        for *_, checkout in programs:
+            if checkout is not None:
+                compile_bytecode(checkout)
         for name, (argv, peer_markers) in PEERS.items():
             if shutil.which(argv[0]):
                 programs.append((name, argv, peer_markers, None))

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 import tomllib
 from bisect import bisect_right
-from dataclasses import dataclass
 
 KeyPath = tuple[str | int, ...]
 Position = tuple[int, int]
@@ -22,12 +21,16 @@ _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _SCALAR_END = re.compile(r"[,\]}#\r\n]")
 
 
-@dataclass
 class TomlPositions:
-    """Positions of keys (`key`) and their values (`value`) by key path."""
+    """Positions of keys (`keys`) and their values (`values`) by key path.
 
-    keys: dict[KeyPath, Position]
-    values: dict[KeyPath, Position]
+    `scan` reads the text only when a position is first asked for: a file without problems (the console's every
+    start) never needs one, and scanning a room of a thousand targets is a tenth of a second.
+    """
+
+    def __init__(self, keys: dict[KeyPath, Position], values: dict[KeyPath, Position]) -> None:
+        self._keys, self._values = keys, values
+        self._unscanned: tuple[str, int] | None = None
 
     @classmethod
     def empty(cls) -> TomlPositions:
@@ -36,8 +39,28 @@ class TomlPositions:
     @classmethod
     def scan(cls, text: str, *, first_line: int = 1) -> TomlPositions:
         positions = cls({}, {})
-        _Scanner(text, first_line, positions).document()
+        positions._unscanned = (text, first_line)
         return positions
+
+    @property
+    def keys(self) -> dict[KeyPath, Position]:
+        self._scan()
+        return self._keys
+
+    @property
+    def values(self) -> dict[KeyPath, Position]:
+        self._scan()
+        return self._values
+
+    def _scan(self) -> None:
+        if self._unscanned is not None:
+            (text, first_line), self._unscanned = self._unscanned, None
+            _Scanner(text, first_line, self).document()
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, TomlPositions):
+            return NotImplemented
+        return (self.keys, self.values) == (other.keys, other.values)
 
     def locate(self, path: KeyPath, *, value: bool = False) -> Position:
         """The position of `path`, or of its nearest known ancestor, or the file's start."""

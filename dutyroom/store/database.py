@@ -218,10 +218,8 @@ class Store:
             )
 
     def load_alert_states(self) -> dict[str, str]:
-        with self._reading("load alert states") as connection:
-            return {
-                str(fp): str(state) for fp, state in connection.execute("SELECT fingerprint, state FROM alert_states")
-            }
+        with self._reading("load alert states") as connection:  # both columns TEXT: rows are (str, str) pairs
+            return dict(connection.execute("SELECT fingerprint, state FROM alert_states"))
 
     def set_meta(self, key: str, value: str) -> None:
         with self._writing(f"set {key}", durable=False) as connection:

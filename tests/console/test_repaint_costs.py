@@ -1,7 +1,9 @@
 """What a tick costs on screen: rows never drawn are never built, the scroll indicator stays put while rows
-come and go, remote ages change once a minute, one-line labels repaint without a layout."""
+come and go, ages other than the selected alert's change once a minute, one-line labels repaint without a layout."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from rich.text import Text
@@ -132,11 +134,36 @@ async def test_remote_ages_repaint_once_a_minute_not_every_second() -> None:
         assert table.lines_refreshed == before + len(fresh)
 
 
-async def test_local_ages_show_seconds() -> None:
-    app = console_app(FakeSource(), remote=False)
-    async with app.run_test(size=(120, 40)):
-        texts = [" ".join(cell.plain for cell in row.cells) for row in app.main_screen.query_one(AlertTable).rows]
-        assert any("12s" in text for text in texts), texts
+def seconds_ages(table: AlertTable) -> dict[str, str]:
+    """Rows whose value age is shown to the second (`12s`), by key."""
+    texts = {row.key: " ".join(cell.plain for cell in row.cells) for row in table.rows}
+    return {key: text for key, text in texts.items() if re.search(r"\b\d+s\b", text)}
+
+
+async def test_on_site_only_the_selected_alerts_age_ticks_and_a_second_repaints_only_its_line() -> None:
+    now = [FIXED_NOW]
+    source = FakeSource()
+    app = console_app(source, remote=False)
+    app.context = type(app.context)(
+        app.context.source, app.context.settings, app.context.translate, lambda: now[0], app.context.record
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.main_screen.alert_table
+        app.refresh_snapshot()
+        assert list(seconds_ages(table)) == [table.cursor_key], "the selected alert only"
+        assert "12s" in seconds_ages(table)[table.cursor_key]
+        before = table.lines_refreshed
+        for second in range(1, 6):
+            now[0] = FIXED_NOW + second
+            app.refresh_snapshot()
+        assert table.lines_refreshed == before + 5, "one line a second: the selected alert's"
+        assert "17s" in seconds_ages(table)[table.cursor_key]
+        for _ in range(len(table.rows)):  # down to another alert with a value (a3: 87.5 %, 12 s before the start)
+            if table.cursor_key == "a3":
+                break
+            await pilot.press("down")
+        app.refresh_snapshot()
+        assert list(seconds_ages(table)) == ["a3"], "the exact age follows the selection"
 
 
 async def test_a_one_line_label_repaints_without_a_layout(monkeypatch: pytest.MonkeyPatch) -> None:

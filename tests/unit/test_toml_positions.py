@@ -11,11 +11,13 @@ from __future__ import annotations
 import json
 import tomllib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dutyroom.config.load import load_config
 from dutyroom.config.toml_positions import KeyPath, Position, TomlPositions
 
 TRICKY_TEXT = [
@@ -276,3 +278,20 @@ def test_a_key_inside_an_array_of_inline_tables_is_placed() -> None:
 
 def test_first_line_offsets_every_position() -> None:
     assert TomlPositions.scan("a = 1\n", first_line=5).locate(("a",)) == (5, 1)
+
+
+def test_a_document_is_scanned_only_when_a_position_is_first_asked_for() -> None:
+    """A config without problems (every console start) never pays for the scan."""
+    positions = TomlPositions.scan('[site]\nname = "room"\n')
+    assert positions._unscanned is not None
+    assert positions.locate(("site", "name"), value=True) == (2, 8)
+    assert positions._unscanned is None
+    assert positions == TomlPositions.scan('[site]\nname = "room"\n')
+
+
+def test_loading_a_clean_room_scans_no_positions(tmp_path: Path) -> None:
+    config = tmp_path / "checks.toml"
+    config.write_text(
+        '[site]\nname = "room"\n\n[[target]]\nid = "a"\ngroup = "g"\nkind = "tcp"\naddress = "tcp://127.0.0.1:9"\n'
+    )
+    assert load_config(config).positions._unscanned is not None

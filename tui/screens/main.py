@@ -82,7 +82,13 @@ class MainScreen(Screen[None]):
         translate, settings = self.context.translate, self.context.settings
         yield StatusBar(translate, ascii_only=settings.ascii_only, live_clock=settings.live_clock, id="status")
         with Vertical(id="body"):
-            yield AlertTable(translate, ascii_only=settings.ascii_only, precise_ages=not settings.remote, id="alerts")
+            yield AlertTable(
+                translate,
+                ascii_only=settings.ascii_only,
+                precise_ages=False,  # both profiles: coarse ages, so a tick repaints only the lines that changed
+                exact_selected=not settings.remote,  # on site, the selected alert's age to the second
+                id="alerts",
+            )
             with Vertical(id="side"):
                 yield PlaybookPane(translate, precise_times=not settings.remote, id="playbook")
                 yield SiteOverview(translate, ascii_only=settings.ascii_only, id="overview")

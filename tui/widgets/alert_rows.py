@@ -222,12 +222,25 @@ class AlertRowBuilder:
         self._ascii_only = ascii_only
         self._words = FlagWords(translate("value.flag_cleared"))
         self.precise_ages = precise_ages
+        self.exact_key = ""
+        """The one alert whose age is exact while `precise_ages` is off: the selected one (see `select`)."""
         self._built: dict[str, _Built] = {}
         self._context: tuple[str, date, str] | None = None
         self._alerts: tuple[AlertView, ...] | None = None
         self._rows: list[LazyRow] = []
+        self._exact_index: int | None = None
+        """Where the selected alert's row is in `_rows` (None: not shown, or every age is exact)."""
         self._next_change = 0.0
         """No age shown changes before this time (each entry's `until` is at or after it)."""
+
+    def select(self, key: str) -> None:
+        """Give alert `key` an exact age (the others stay coarse); its row and the one selected before are
+        built again by the next `rows`."""
+        if key == self.exact_key:
+            return
+        for changed in (self.exact_key, key):
+            self._built.pop(changed, None)
+        self.exact_key, self._alerts = key, None
 
     def rows(self, alerts: Iterable[AlertView], now: float, timezone: str, *, needle: str = "") -> list[LazyRow]:
         """Rows in the snapshot's order (what needs a human first), filtered by `needle`; a row's cells are
@@ -237,10 +250,11 @@ class AlertRowBuilder:
         if context != self._context:
             self._built, self._context, self._next_change = {}, context, 0.0
         if alerts is self._alerts and now < self._next_change:
-            return self._rows
+            return self._exact_row_now(now, timezone)
         look_at_all = now >= self._next_change
         next_change = math.inf if look_at_all else self._next_change
         built, rows = self._built, []
+        self._exact_index = None
         for alert in alerts:
             entry = built.get(alert.fingerprint)
             if entry is not None and entry.alert is alert and not (look_at_all and now >= entry.until):
@@ -254,15 +268,33 @@ class AlertRowBuilder:
             entry = built[alert.fingerprint] = self._entry(alert, entry, now, context[1], timezone)
             next_change = min(next_change, entry.until)
             rows.append(entry.row)
+        if self.exact_key in built and not self.precise_ages:
+            self._exact_index = next((i for i, row in enumerate(rows) if row.key == self.exact_key), None)
         if len(built) > 2 * len(rows) + 64:  # forget alerts that went away
             self._built = {row.key: built[row.key] for row in rows}
         self._alerts = alerts if isinstance(alerts, tuple) else None
         self._rows, self._next_change = rows, next_change
-        return rows
+        return self._exact_row_now(now, timezone)
+
+    def _exact_row_now(self, now: float, timezone: str) -> list[LazyRow]:
+        """The rows, with the selected alert's exact age brought up to `now` (only its row is looked at: its
+        age changes every second, the others' once a minute)."""
+        index, context = self._exact_index, self._context
+        if index is None or context is None:
+            return self._rows
+        old = self._built[self.exact_key]
+        entry = self._built[self.exact_key] = self._entry(old.alert, old, now, context[1], timezone)
+        if entry.row is not old.row:
+            self._rows = [*self._rows]  # a new list: the table compares rows against the list it was given
+            self._rows[index] = entry.row
+        return self._rows
 
     def _entry(self, alert: AlertView, old: _Built | None, now: float, today: date, timezone: str) -> _Built:
-        age = value_age(alert, now, precise=self.precise_ages)
-        if self.precise_ages:
+        exact_only = not self.precise_ages and alert.fingerprint == self.exact_key
+        age = value_age(alert, now, precise=self.precise_ages or exact_only)
+        if exact_only:
+            until = math.inf  # brought up to date by `_exact_row_now` every call, not by looking at every row
+        elif self.precise_ages:
             until = now if age else math.inf
         else:
             until = coarse_age_changes_at(alert.value_at, now) if age and alert.value_at > 0 else math.inf

@@ -21,8 +21,9 @@ ABOVE, ASCII_ABOVE = "▲", "^"
 class AlertTable(LineTable):
     """Alerts in the snapshot's order; `show` applies one snapshot and repaints only changed lines.
 
-    With `precise_ages` off (remote sessions) value ages are coarse (`<1m`, `5m`, `2h`), so a row repaints when
-    its value changes, not every second because its age ticked.
+    With `precise_ages` off value ages are coarse (`<1m`, `5m`, `2h`), so a row repaints when its value changes,
+    not every second because its age ticked; `exact_selected` then keeps the selected alert's age exact (one
+    line a second, where a precise table repaints every visible line).
     """
 
     DEFAULT_CSS = """
@@ -51,7 +52,13 @@ class AlertTable(LineTable):
     }
 
     def __init__(
-        self, translate: Translator, *, ascii_only: bool = False, precise_ages: bool = True, id: str | None = None
+        self,
+        translate: Translator,
+        *,
+        ascii_only: bool = False,
+        precise_ages: bool = True,
+        exact_selected: bool = False,
+        id: str | None = None,
     ) -> None:
         super().__init__(
             alert_columns(translate, ascii_only=ascii_only),
@@ -67,12 +74,17 @@ class AlertTable(LineTable):
         self._firing: frozenset[str] = frozenset()
         self._firing_of: Sequence[AlertView] | None = None
         self.needle = ""
+        self._exact_selected = exact_selected
 
     def show(self, alerts: Sequence[AlertView], now: float, timezone: str) -> int:
         if alerts is not self._firing_of:
             self._firing_of = alerts
             self._firing = frozenset(alert.fingerprint for alert in alerts if alert.phase is AlertPhase.FIRING)
-        return self.set_rows(self._builder.rows(alerts, now, timezone, needle=self.needle))
+        repainted = self.set_rows(self._builder.rows(alerts, now, timezone, needle=self.needle))
+        if self._exact_selected and self.cursor_key != self._builder.exact_key:  # moved, or a first show
+            self._builder.select(self.cursor_key)  # rebuilds two rows: the one selected now and the one before
+            repainted += self.set_rows(self._builder.rows(alerts, now, timezone, needle=self.needle))
+        return repainted
 
     def set_title(self, title: Text) -> None:
         """The border title; the table adds how many firing alerts are scrolled out of view above."""
