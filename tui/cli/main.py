@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from tui.cli import actions as cli_actions
+from tui.cli import api_bridge as cli_api_bridge
 from tui.cli import calendar as cli_calendar
 from tui.cli import check as cli_check
 from tui.cli import demo as cli_demo
@@ -92,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_duties.register(commands, common)
     cli_demo.register(commands, common)
     cli_init.register(commands, common)
+    cli_api_bridge.register(commands, common)
     return parser
 
 
