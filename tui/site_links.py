@@ -146,8 +146,8 @@ class SshSiteClient(ServiceClient):
         try:
             return super()._call(method, path, kind, body, extra_s=extra_s)
         except ServiceUnreachable as error:
-            said = f" (ssh: {self.bridge.ssh_said})" if self.bridge.ssh_said else ""
-            raise ServiceUnreachable(f"{self.link.url}: {error}{said}") from None
+            why = self.bridge.ssh_said or str(error)  # ssh's own words say more than a reset connection
+            raise ServiceUnreachable(f"{self.link.url}: {why}") from None
 
 
 class SshBridgeConnection(http.client.HTTPConnection):

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 from tui.cli import audit_list
 from tui.cli.alert_document import alert_json, poller_json
 from tui.cli.common import CommandFailed, load_or_fail, open_existing_store
-from tui.cli.service_door import service_or_none, submit_to_service
+from tui.cli.service_door import submit_to_service
+from tui.cli.site_door import add_site_option, service_of_site_or_room
 
 if TYPE_CHECKING:
     from dutyroom.operators.planning import Intent
@@ -60,6 +61,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
         action="store_true",
         help="keep the ack if the alert's severity rises (a normal ack is then cleared and escalation resumes)",
     )
+    add_site_option(ack)
     ack.set_defaults(handler=cmd_ack)
 
     silence = commands.add_parser("silence", parents=[common], help="silence matching alerts for a while")
@@ -68,11 +70,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
     silence.add_argument("--group", default="")
     silence.add_argument("--for", dest="duration", required=True, help="how long, e.g. 2h")
     silence.add_argument("-m", "--comment", required=True)
+    add_site_option(silence)
     silence.set_defaults(handler=cmd_silence)
 
     note = commands.add_parser("note", parents=[common], help="attach a note to an alert")
     note.add_argument("alert")
     note.add_argument("-m", "--text", required=True)
+    add_site_option(note)
     note.set_defaults(handler=cmd_note)
 
     audit = commands.add_parser("audit", parents=[common], help="the audit log: verify it, list it")
@@ -96,7 +100,7 @@ def _read_alerts(args: argparse.Namespace, now: float) -> tuple[list[AlertView],
     from dutyroom.views.snapshot import read_alerts
     from tui.service_client import ServiceRefused, ServiceUnreachable
 
-    service = service_or_none(args)
+    service = service_of_site_or_room(args)
     if service is not None:
         with service:
             try:
@@ -160,7 +164,7 @@ def _submit(args: argparse.Namespace, intent: Intent, alert: str, done: str) -> 
     from dutyroom.operators.desk import StoreDesk
     from dutyroom.operators.identity import current_identity
 
-    service = service_or_none(args)
+    service = service_of_site_or_room(args)
     if service is not None:
         print(f"{done} (action #{submit_to_service(service, intent, alert).id})", flush=True)
         return 0

@@ -98,5 +98,5 @@ def cmd_site_alerts(args: argparse.Namespace) -> int:
             print(f"{reading.link.name:<{width}}  {alert_line(alert, now)}")
             listed += 1
     if not listed:
-        print("no active alerts")
+        print("no active alerts" if status == 0 else "no active alerts on the sites that answered")
     return status
