@@ -19,6 +19,7 @@ from tui.cli import probe as cli_probe
 from tui.cli import profile as cli_profile
 from tui.cli import runs as cli_runs
 from tui.cli import serve as cli_serve
+from tui.cli import site_status as cli_site_status
 from tui.cli import status as cli_status
 from tui.cli.common import CommandFailed, add_common_options
 
@@ -90,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_probe.register(commands, common)
     cli_profile.register(commands, common)
     cli_status.register(commands, common)
+    cli_site_status.extend(commands.choices["status"])
     cli_duties.register(commands, common)
     cli_demo.register(commands, common)
     cli_init.register(commands, common)
