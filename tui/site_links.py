@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 
 import msgspec
 
+from dutyroom.textclean import clean_text
 from tui.service_client import TIMEOUT_S, ServiceClient, ServiceUnreachable, connect
 
 T = TypeVar("T")
@@ -195,6 +196,6 @@ class SshBridgeConnection(http.client.HTTPConnection):
         if self._errors is not None:
             self._errors.seek(0)
             lines = self._errors.read()[-4096:].decode("utf-8", "replace").strip().splitlines()
-            self.ssh_said = lines[-1] if lines else self.ssh_said
+            self.ssh_said = clean_text(lines[-1], 300) if lines else self.ssh_said  # the remote host's words
             self._errors.close()
             self._errors = None

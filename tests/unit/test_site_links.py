@@ -79,3 +79,18 @@ def test_the_bridge_relays_both_ways_and_passes_the_end_of_input_on() -> None:
         assert ours_out.recv(100) == b"HTTP/1.1 200 OK"
         relaying.join(timeout=10)
         assert not relaying.is_alive()  # the service's end ends the bridge
+
+
+def test_a_broken_link_says_what_ssh_said_made_safe_to_show() -> None:
+    from tui.service_client import ServiceUnreachable
+    from tui.site_links import open_site
+
+    link = parse_site_link("dr=ssh://duty@dr.example/run/dutyroom/api.sock")
+    fake_ssh = "sh -c 'printf \"\\033[2Jssh: Permission denied (publickey).\\n\" >&2' ssh"
+    client = open_site(link, {"DUTYROOM_SSH_COMMAND": fake_ssh}, timeout_s=10)
+    assert client is not None
+    with client, pytest.raises(ServiceUnreachable) as raised:
+        client.version()
+    said = str(raised.value)
+    assert said == "ssh://duty@dr.example/run/dutyroom/api.sock: \\x1b[2Jssh: Permission denied (publickey)."
+    assert "\x1b" not in said
