@@ -75,12 +75,21 @@ class _UnixConnection(http.client.HTTPConnection):
 class ServiceClient:
     """One connection to the service, kept open between requests."""
 
-    def __init__(self, path: Path, environ: Mapping[str, str] | None = None, *, timeout_s: float = TIMEOUT_S) -> None:
+    def __init__(
+        self,
+        path: Path,
+        environ: Mapping[str, str] | None = None,
+        *,
+        timeout_s: float = TIMEOUT_S,
+        connection: http.client.HTTPConnection | None = None,
+    ) -> None:
+        """`connection` replaces the Unix socket with another byte stream to the same API (a site over SSH:
+        `tui.site_links`); `path` is then the socket at the other end, for messages."""
         self.path = path
         self.timeout_s = timeout_s
         context = reported_context(os.environ if environ is None else environ)
         self._headers = {header: context[name] for name, header in CONTEXT_HEADERS.items() if context.get(name)}
-        self._connection = _UnixConnection(path, timeout_s)
+        self._connection: http.client.HTTPConnection = connection or _UnixConnection(path, timeout_s)
         self._lock = threading.Lock()
         """One request at a time on the connection (a console may ask from a worker thread)."""
 

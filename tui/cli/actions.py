@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.cli import audit_list
+from tui.cli.alert_document import alert_json, poller_json
 from tui.cli.common import CommandFailed, load_or_fail, open_existing_store
-from tui.cli.service_door import service_or_none, submit_to_service
+from tui.cli.service_door import submit_to_service
+from tui.cli.site_door import add_site_option, service_of_site_or_room
 
 if TYPE_CHECKING:
     from dutyroom.operators.planning import Intent
@@ -41,6 +43,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
         action="store_true",
         help='one JSON object: {"poller": {"state": "alive|starting|down", ...}, "alerts": [...]}',
     )
+    alerts.add_argument(
+        "--site",
+        action="append",
+        metavar="NAME=URL",
+        help="list this site's alerts too, with a site column/field (repeatable); URL is a socket, a state "
+        "directory or ssh://user@host[:port]/path/to/api.sock",
+    )
     alerts.set_defaults(handler=cmd_alerts)
 
     ack = commands.add_parser("ack", parents=[common], help="acknowledge an alert (a comment is required)")
@@ -52,6 +61,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
         action="store_true",
         help="keep the ack if the alert's severity rises (a normal ack is then cleared and escalation resumes)",
     )
+    add_site_option(ack)
     ack.set_defaults(handler=cmd_ack)
 
     silence = commands.add_parser("silence", parents=[common], help="silence matching alerts for a while")
@@ -60,11 +70,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
     silence.add_argument("--group", default="")
     silence.add_argument("--for", dest="duration", required=True, help="how long, e.g. 2h")
     silence.add_argument("-m", "--comment", required=True)
+    add_site_option(silence)
     silence.set_defaults(handler=cmd_silence)
 
     note = commands.add_parser("note", parents=[common], help="attach a note to an alert")
     note.add_argument("alert")
     note.add_argument("-m", "--text", required=True)
+    add_site_option(note)
     note.set_defaults(handler=cmd_note)
 
     audit = commands.add_parser("audit", parents=[common], help="the audit log: verify it, list it")
@@ -80,46 +92,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
     audit_list.register(audit_verbs, common)
 
 
-def alert_json(alert: AlertView) -> dict[str, object]:
-    from tui.text_format import severity_text
-
-    ack = alert.ack
-    return {
-        "fingerprint": alert.fingerprint,
-        "rule": alert.rule,
-        "target": alert.target,
-        "group": alert.group,
-        "labels": dict(alert.labels),
-        "phase": str(alert.phase),
-        "state": str(alert.state),
-        "severity": alert.severity,
-        "severity_text": severity_text(alert),
-        "capped_from": alert.capped_from or None,
-        "capped_in": alert.capped_in or None,
-        "value": alert.value,
-        "unit": alert.unit,
-        "value_at": alert.value_at,
-        "reason": alert.reason,
-        "since": alert.since,
-        "fired_at": alert.fired_at or None,
-        "resolved_at": alert.resolved_at or None,
-        "suppressed_by": alert.suppressed_by or None,
-        "flapping": alert.flapping,
-        "acknowledged_by": ack.by.describe() if ack else None,
-        "ack_comment": ack.comment if ack else None,
-        "acknowledged_at": ack.at if ack else None,
-        "ack_expires_at": ack.expires_at if ack else None,
-        "ack_sticky": ack.sticky if ack else None,
-        "ack_severity": (ack.severity or None) if ack else None,
-        "silenced_by": alert.silenced_by or None,
-        "escalated": alert.escalated,
-        "playbook": alert.playbook,
-        "notes": [{"by": note.by.describe(), "at": note.at, "text": note.text} for note in alert.notes],
-        "drill": alert.drill,
-        "provisional_calendar": alert.provisional_calendar,
-    }
-
-
 def _read_alerts(args: argparse.Namespace, now: float) -> tuple[list[AlertView], PollerLiveness, tzinfo]:
     """The active alerts and the poller's liveness: from the service when one answers, else from the store."""
     from zoneinfo import ZoneInfo
@@ -128,7 +100,7 @@ def _read_alerts(args: argparse.Namespace, now: float) -> tuple[list[AlertView],
     from dutyroom.views.snapshot import read_alerts
     from tui.service_client import ServiceRefused, ServiceUnreachable
 
-    service = service_or_none(args)
+    service = service_of_site_or_room(args)
     if service is not None:
         with service:
             try:
@@ -144,6 +116,10 @@ def _read_alerts(args: argparse.Namespace, now: float) -> tuple[list[AlertView],
 def cmd_alerts(args: argparse.Namespace) -> int:
     from tui.text_format import alert_line
 
+    if getattr(args, "site", None):
+        from tui.cli.site_alerts import cmd_site_alerts
+
+        return cmd_site_alerts(args)
     now = time.time()
     alerts, liveness, timezone = _read_alerts(args, now)
     status = EXIT_POLLER_DOWN if liveness.down else 0
@@ -167,17 +143,6 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     return status
 
 
-def poller_json(liveness: PollerLiveness) -> dict[str, object]:
-    """`alerts --json`'s verdict on the poller: a top-level field, so it is there even when no alert is."""
-    return {
-        "state": str(liveness.state),
-        "reason": liveness.reason,
-        "down_since": (liveness.since or None) if liveness.down else None,
-        "heartbeat_at": liveness.heartbeat_at,
-        "pid": liveness.pid,
-    }
-
-
 def _local_time(at: float, timezone: tzinfo) -> str:
     return datetime.fromtimestamp(at, timezone).strftime("%Y-%m-%d %H:%M:%S %z")
 
@@ -199,7 +164,7 @@ def _submit(args: argparse.Namespace, intent: Intent, alert: str, done: str) -> 
     from dutyroom.operators.desk import StoreDesk
     from dutyroom.operators.identity import current_identity
 
-    service = service_or_none(args)
+    service = service_of_site_or_room(args)
     if service is not None:
         print(f"{done} (action #{submit_to_service(service, intent, alert).id})", flush=True)
         return 0

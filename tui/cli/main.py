@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from tui.cli import actions as cli_actions
+from tui.cli import api_bridge as cli_api_bridge
 from tui.cli import calendar as cli_calendar
 from tui.cli import check as cli_check
 from tui.cli import demo as cli_demo
@@ -18,6 +19,7 @@ from tui.cli import probe as cli_probe
 from tui.cli import profile as cli_profile
 from tui.cli import runs as cli_runs
 from tui.cli import serve as cli_serve
+from tui.cli import site_status as cli_site_status
 from tui.cli import status as cli_status
 from tui.cli.common import CommandFailed, add_common_options
 
@@ -89,9 +91,11 @@ def build_parser() -> argparse.ArgumentParser:
     cli_probe.register(commands, common)
     cli_profile.register(commands, common)
     cli_status.register(commands, common)
+    cli_site_status.extend(commands.choices["status"])
     cli_duties.register(commands, common)
     cli_demo.register(commands, common)
     cli_init.register(commands, common)
+    cli_api_bridge.register(commands, common)
     return parser
 
 
