@@ -7,18 +7,18 @@ request id and community; anything else, or anything malformed, is dropped and c
 from __future__ import annotations
 
 import asyncio
-import random
 import socket
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from collectors.snmp.ber import GET, GETBULK, GETNEXT, REPORT, BerError, Message, decode_message, encode_request
 from collectors.snmp.errors import SnmpProtocolError, SnmpTimeoutError, SnmpUnreachableError
 from collectors.snmp.oids import Oid
-from collectors.snmp.runtime import RECEIVE_BUFFER_BYTES, SnmpRuntime
+from collectors.snmp.runtime import SnmpRuntime
 from collectors.snmp.spec import SnmpTargetSpec
 from collectors.snmp.transport import PduKind, Response
+from collectors.snmp.udp_endpoint import UdpEndpoint, shared_endpoint
 
 _PDU_TYPES = {PduKind.GET: GET, PduKind.GETNEXT: GETNEXT, PduKind.GETBULK: GETBULK}
 _ENDPOINT_KEY = "ber-endpoint"
@@ -31,17 +31,12 @@ class _Pending:
     future: asyncio.Future[Message]
 
 
-class BerEndpoint(asyncio.DatagramProtocol):
+class BerEndpoint(UdpEndpoint[_Pending]):
     """The loop's UDP socket for BER targets, with the requests waiting for a reply."""
 
     def __init__(self) -> None:
-        self.transport: asyncio.DatagramTransport | None = None
-        self.pending: dict[int, _Pending] = {}
+        super().__init__()
         self.dropped = 0
-        self._next_id = random.randrange(1, 2**30)
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = cast(asyncio.DatagramTransport, transport)
 
     def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
         try:
@@ -56,31 +51,9 @@ class BerEndpoint(asyncio.DatagramProtocol):
         if not pending.future.done():
             pending.future.set_result(message)
 
-    def error_received(self, exc: Exception) -> None:
-        """ICMP port unreachable and the like: the request simply times out."""
-
-    def request_id(self) -> int:
-        while True:
-            self._next_id = self._next_id % (2**31 - 1) + 1
-            if self._next_id not in self.pending:
-                return self._next_id
-
-    def close(self) -> None:
-        if self.transport is not None:
-            self.transport.close()
-
 
 async def _endpoint(runtime: SnmpRuntime) -> BerEndpoint:
-    endpoint = runtime.shared.get(_ENDPOINT_KEY)
-    if endpoint is None:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER_BYTES)
-        sock.bind(("0.0.0.0", 0))
-        sock.setblocking(False)
-        loop = asyncio.get_running_loop()
-        _, endpoint = await loop.create_datagram_endpoint(BerEndpoint, sock=sock)
-        runtime.shared[_ENDPOINT_KEY] = endpoint
-    return cast(BerEndpoint, endpoint)
+    return await shared_endpoint(runtime, _ENDPOINT_KEY, BerEndpoint)
 
 
 class BerTransport:
@@ -114,7 +87,7 @@ class BerTransport:
         await self.prepare()
         assert self._address is not None
         endpoint = await _endpoint(self._runtime)
-        request_id = endpoint.request_id()
+        request_id = endpoint.next_id()
         repeat = (0, max_repetitions) if kind == PduKind.GETBULK else (0, 0)
         try:
             payload = encode_request(self._version, self._community, _PDU_TYPES[kind], request_id, oids, repeat)

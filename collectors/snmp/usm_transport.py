@@ -18,14 +18,15 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from collectors.snmp.ber import GET, GETBULK, GETNEXT, REPORT, RESPONSE, BerError, Pdu, encode_pdu
 from collectors.snmp.errors import SnmpAuthError, SnmpProtocolError, SnmpTimeoutError, SnmpUnreachableError
 from collectors.snmp.oids import Oid
-from collectors.snmp.runtime import RECEIVE_BUFFER_BYTES, SnmpRuntime
+from collectors.snmp.runtime import SnmpRuntime
 from collectors.snmp.spec import SnmpTargetSpec
 from collectors.snmp.transport import PduKind, Response
+from collectors.snmp.udp_endpoint import UdpEndpoint, shared_endpoint
 from collectors.snmp.usm import (
     FLAG_AUTH,
     FLAG_PRIV,
@@ -68,17 +69,12 @@ class _Pending:
     future: asyncio.Future[tuple[Incoming, Pdu]]
 
 
-class UsmEndpoint(asyncio.DatagramProtocol):
+class UsmEndpoint(UdpEndpoint[_Pending]):
     """The loop's UDP socket for SNMPv3 targets; counts every message it drops, by why."""
 
     def __init__(self) -> None:
-        self.transport: asyncio.DatagramTransport | None = None
-        self.pending: dict[int, _Pending] = {}
+        super().__init__()
         self.rejected: Counter[str] = Counter()
-        self._next_id = random.randrange(1, 2**30)
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = cast(asyncio.DatagramTransport, transport)
 
     def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
         try:
@@ -96,30 +92,9 @@ class UsmEndpoint(asyncio.DatagramProtocol):
             return
         pending.future.set_result((incoming, pdu))
 
-    def error_received(self, exc: Exception) -> None:
-        """ICMP port unreachable and the like: the request simply times out."""
-
-    def message_id(self) -> int:
-        while True:
-            self._next_id = self._next_id % (2**31 - 1) + 1
-            if self._next_id not in self.pending:
-                return self._next_id
-
-    def close(self) -> None:
-        if self.transport is not None:
-            self.transport.close()
-
 
 async def usm_endpoint(runtime: SnmpRuntime) -> UsmEndpoint:
-    endpoint = runtime.shared.get(_ENDPOINT_KEY)
-    if endpoint is None:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER_BYTES)
-        sock.bind(("0.0.0.0", 0))
-        sock.setblocking(False)
-        _, endpoint = await asyncio.get_running_loop().create_datagram_endpoint(UsmEndpoint, sock=sock)
-        runtime.shared[_ENDPOINT_KEY] = endpoint
-    return cast(UsmEndpoint, endpoint)
+    return await shared_endpoint(runtime, _ENDPOINT_KEY, UsmEndpoint)
 
 
 class UsmTransport:
@@ -195,7 +170,7 @@ class UsmTransport:
     async def _engine(self, endpoint: UsmEndpoint) -> tuple[EngineClock, Credentials]:
         if self._clock is not None and self._credentials is not None:
             return self._clock, self._credentials
-        outgoing = Outgoing(endpoint.message_id(), b"", 0, 0)
+        outgoing = Outgoing(endpoint.next_id(), b"", 0, 0)
         incoming, pdu = await self._send(endpoint, encode(outgoing, encode_pdu(GET, outgoing.msg_id, []), None),
                                          outgoing.msg_id, self._check_discovery)  # fmt: skip
         if pdu.pdu_type != REPORT or not incoming.engine_id:
@@ -219,14 +194,14 @@ class UsmTransport:
         oids: Sequence[Oid],
         repeat: tuple[int, int],
     ) -> Pdu:
-        msg_id = endpoint.message_id()
+        msg_id = endpoint.next_id()
         message = self._message(clock, credentials, msg_id, encode_pdu(pdu_type, msg_id, oids, repeat))
         check = self._checker(clock, credentials, msg_id)
         if credentials.privacy is None or self._decrypted or self._probe_credentials is None:
             return (await self._send(endpoint, message, msg_id, check))[1]
         # Until an encrypted request is answered, an authenticated but unencrypted probe goes with it: if
         # only the probe is answered, the agent knows us but cannot read what we encrypt.
-        probe_id = endpoint.message_id()
+        probe_id = endpoint.next_id()
         probe = self._message(clock, self._probe_credentials, probe_id, encode_pdu(GET, probe_id, []))
         probe_task = asyncio.ensure_future(
             self._send(endpoint, probe, probe_id, self._checker(clock, self._probe_credentials, probe_id))
