@@ -7,6 +7,8 @@ handover, status) imports it without importing the others.
 from __future__ import annotations
 
 import argparse
+import contextlib
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from tui.cli.common import CommandFailed, client_socket
@@ -41,3 +43,14 @@ def submit_to_service(service: ServiceClient, action: Intent, alert: str = "", r
             raise CommandFailed(f"refused: {refusal}") from None
         except ServiceUnreachable as error:
             raise CommandFailed(f"dutyroom: {error}") from None
+
+
+@contextlib.contextmanager
+def service_failure(command: str) -> Iterator[None]:
+    """A refusal or a service that stops answering, as `command`'s one-line error (never a traceback)."""
+    from tui.service_client import ServiceRefused, ServiceUnreachable
+
+    try:
+        yield
+    except (ServiceRefused, ServiceUnreachable) as error:
+        raise CommandFailed(f"{command}: {error}") from None
