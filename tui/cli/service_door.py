@@ -24,7 +24,7 @@ def service_or_none(args: argparse.Namespace) -> ServiceClient | None:
     from tui.service_client import ServiceUnreachable, connect
 
     try:
-        return connect(client_socket(args))
+        return connect(client_socket(args, configured=_configured_socket(args)))
     except ServiceUnreachable as error:
         raise CommandFailed(f"dutyroom: {error}") from None
 
@@ -54,3 +54,17 @@ def service_failure(command: str) -> Iterator[None]:
         yield
     except (ServiceRefused, ServiceUnreachable) as error:
         raise CommandFailed(f"{command}: {error}") from None
+
+
+def _configured_socket(args: argparse.Namespace) -> str:
+    """checks.toml's `[service] socket` ("" when it names none or does not load: the other places still count)."""
+    import os
+
+    from tui.cli.common import load_or_fail
+
+    if getattr(args, "socket", None) or os.environ.get("DUTYROOM_SOCKET"):
+        return ""
+    try:
+        return load_or_fail(args.config).parsed.service.socket
+    except CommandFailed:
+        return ""
