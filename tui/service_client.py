@@ -48,6 +48,7 @@ from dutyroom.views.wire_documents import (
     ReportAnswer,
     RunsAnswer,
 )
+from dutyroom.views.wire_drills import DrillPost, DrillStarted
 
 T = TypeVar("T")
 TIMEOUT_S = 10.0
@@ -129,6 +130,11 @@ class ServiceClient:
     def sign_handover(self, file: str = "") -> HandoverSigned:
         """Sign the service's newest handover (or `file`, a bare name) as the caller."""
         return self._call("POST", "/v1/handover/sign", HandoverSigned, HandoverSignPost(file=file))
+
+    def start_drill(self, playbook: str, alert: str = "") -> DrillStarted:
+        """A drill of `playbook` started as the caller (on `alert`, the console's selection); ServiceRefused says
+        why not."""
+        return self._call("POST", "/v1/drills", DrillStarted, DrillPost(playbook=playbook, alert=alert))
 
     def runs(self) -> RunsAnswer:
         """Every playbook run, open and closed (`dutyroom run list|show`)."""
