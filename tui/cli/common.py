@@ -179,6 +179,10 @@ def open_existing_store(state: Path, *, read_only: bool = True) -> Store:
         return Store.open_existing(state, read_only=read_only)
     except StoreError as error:
         raise CommandFailed(f"{error} (give the room's state directory with --state or $DUTYROOM_STATE)") from None
+    except PermissionError as error:  # a client of the service's room, without the team's read access
+        raise CommandFailed(
+            f"{state}: cannot read the state directory ({error.strerror}): read the room through its serve's socket"
+        ) from None
 
 
 def fail(message: str) -> int:
