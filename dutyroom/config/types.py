@@ -421,7 +421,7 @@ class Service(Strict, frozen=True):
     socket: Annotated[
         str,
         Meta(
-            pattern=r"^/",
+            pattern=r"^(/.*)?$",
             description="Absolute path of the API's Unix socket (default: $RUNTIME_DIRECTORY/api.sock under systemd,"
             " else STATE/api.sock).",
         ),
@@ -429,7 +429,7 @@ class Service(Strict, frozen=True):
     socket_group: Annotated[
         str,
         Meta(
-            pattern=r"^[A-Za-z_][A-Za-z0-9_.-]*\$?$",
+            pattern=r"^([A-Za-z_][A-Za-z0-9_.-]*\$?)?$",
             max_length=32,
             description="Unix group given the socket (mode 0660): the duty team; the service user must be a member.",
         ),
