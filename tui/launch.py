@@ -175,7 +175,7 @@ def run_console_through_service(room: Room, client: ServiceClient, options: Cons
     kernel names; nothing of the state directory is opened here (`tui.service_source`)."""
     from tui.app import create_app
     from tui.service_client import ServiceClient
-    from tui.service_source import CONSOLE_TIMEOUT_S, ServiceDesk, ServiceSource
+    from tui.service_source import CONSOLE_TIMEOUT_S, ServiceDesk, ServiceSource, write_handover_through
 
     remote = prepare_environment(options.remote)
     language = options.language or room.config.parsed.site.language
@@ -195,7 +195,7 @@ def run_console_through_service(room: Room, client: ServiceClient, options: Cons
         mouse=options.mouse,
         live_clock=options.live_clock,
         sixteen_colors=options.sixteen_colors,
-        on_handover=None,
+        on_handover=lambda: write_handover_through(desk.client),
         poller_liveness=liveness.poller_liveness,
     )
     try:

@@ -15,6 +15,7 @@ import os
 import socket
 import threading
 from collections.abc import Mapping
+from dataclasses import asdict
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlencode
@@ -23,6 +24,7 @@ import msgspec
 
 from dutyroom.actions_model import OperatorAction
 from dutyroom.operators.identity import reported_context
+from dutyroom.store.audit_verify import AuditReport, RecordedHead
 from dutyroom.views.wire import (
     CONTEXT_HEADERS,
     ActionDone,
@@ -38,10 +40,21 @@ from dutyroom.views.wire import (
     decode,
     encode,
 )
+from dutyroom.views.wire_documents import (
+    AuditListed,
+    AuditVerdict,
+    HandoverPost,
+    HandoverWritten,
+    ReportAnswer,
+    RunsAnswer,
+)
+from dutyroom.views.wire_drills import DrillPost, DrillStarted
 
 T = TypeVar("T")
 TIMEOUT_S = 10.0
 """How long one request may take (a long poll adds its own wait)."""
+DOCUMENT_S = 50.0
+"""What a document (a handover, a period's report, the audit chain checked) may add: it reads much history."""
 
 
 class ServiceUnreachable(Exception):  # noqa: N818 - a state of the world, reported in one line
@@ -126,6 +139,37 @@ class ServiceClient:
     def sign_handover(self, file: str = "") -> HandoverSigned:
         """Sign the service's newest handover (or `file`, a bare name) as the caller."""
         return self._call("POST", "/v1/handover/sign", HandoverSigned, HandoverSignPost(file=file))
+
+    def start_drill(self, playbook: str, alert: str = "") -> DrillStarted:
+        """A drill of `playbook` started as the caller (on `alert`, the console's selection); ServiceRefused says
+        why not."""
+        return self._call("POST", "/v1/drills", DrillStarted, DrillPost(playbook=playbook, alert=alert))
+
+    def runs(self) -> RunsAnswer:
+        """Every playbook run, open and closed (`dutyroom run list|show`)."""
+        return self._call("GET", "/v1/runs", RunsAnswer)
+
+    def write_handover(self, request: HandoverPost) -> HandoverWritten:
+        """The handover written by the service as the caller (kept in its handover directory unless asked not to)."""
+        return self._call("POST", "/v1/handover", HandoverWritten, request, extra_s=DOCUMENT_S)
+
+    def report(self, since: float, until: float | None, fmt: str, lang: str = "") -> str:
+        """The period's operations report, rendered by the service (it scrubs the secrets it alone reads)."""
+        query = {"since": since, "format": fmt} | ({"until": until} if until is not None else {})
+        query |= {"lang": lang} if lang else {}
+        return self._call("GET", f"/v1/report?{urlencode(query)}", ReportAnswer, extra_s=DOCUMENT_S).text
+
+    def audit(self, since: float | None, until: float | None, user: str, kinds: list[str]) -> AuditListed:
+        """The audit records `dutyroom audit list` prints, with what each is about."""
+        query: dict[str, object] = {"user": user, "kind": ",".join(kinds)}
+        query |= {"since": since} if since is not None else {}
+        query |= {"until": until} if until is not None else {}
+        return self._call("GET", f"/v1/audit?{urlencode(query)}", AuditListed, extra_s=DOCUMENT_S)
+
+    def verify_audit(self, recorded: RecordedHead | None = None) -> AuditReport:
+        """The audit chain checked by the service with its key (and against a head a handover recorded)."""
+        query = "" if recorded is None else "?" + urlencode(asdict(recorded))
+        return self._call("GET", f"/v1/audit/verify{query}", AuditVerdict, extra_s=DOCUMENT_S).report
 
     def get(self, path: str, kind: type[T]) -> T:
         """Any GET of the API, decoded as `kind` (the console's reads: `tui.service_source`)."""

@@ -20,6 +20,7 @@ from dutyroom.room import Room
 from dutyroom.store.liveness import PollerLiveness, PollerState
 from dutyroom.store.records import StoredAction
 from dutyroom.views.console_source import ConsoleSnapshot, TargetDetail, TimelineEntry
+from dutyroom.views.wire_documents import HandoverPost
 from tui.service_client import ServiceClient, ServiceRefused, ServiceUnreachable
 
 CONSOLE_TIMEOUT_S = 1.0
@@ -95,10 +96,21 @@ class ServiceDesk:
         self.identity = identity
 
     def submit(self, intent: Intent, alert: str, now: float) -> StoredAction:
-        if isinstance(intent, StartDrill):
-            raise ActionRefused("drills are started from a console that owns the room, not through the service")
         try:
+            if isinstance(intent, StartDrill):  # planned by the service, against its run book
+                drill = self.client.start_drill(intent.playbook, alert)
+                return StoredAction(drill.id, drill.action, self.identity, now, alert, drill=True)
             done = self.client.submit(intent, alert)
         except ServiceRefused as refusal:
             raise ActionRefused(str(refusal)) from None
         return StoredAction(done.id, intent, self.identity, now, alert)
+
+
+def write_handover_through(client: ServiceClient) -> str:
+    """`h` on a console of the service: the handover written by the service as the caller, in its handover
+    directory (without the screen's picture: the API takes small bodies). What to tell the operator."""
+    try:
+        written = client.write_handover(HandoverPost())
+    except (ServiceRefused, ServiceUnreachable) as error:
+        return str(error)
+    return f"handover written: {written.file}"

@@ -415,6 +415,27 @@ class Duty(Strict, frozen=True):
     check: Annotated[list[DutyCheck], Meta(description="Steps the machine verifies ([[duty.check]]).")] = []
 
 
+class Service(Strict, frozen=True):
+    """Where `dutyroom serve` answers its API (docs/api.md); the command line (--socket, --socket-group) wins."""
+
+    socket: Annotated[
+        str,
+        Meta(
+            pattern=r"^(/.*)?$",
+            description="Absolute path of the API's Unix socket (default: $RUNTIME_DIRECTORY/api.sock under systemd,"
+            " else STATE/api.sock).",
+        ),
+    ] = ""
+    socket_group: Annotated[
+        str,
+        Meta(
+            pattern=r"^([A-Za-z_][A-Za-z0-9_.-]*\$?)?$",
+            max_length=32,
+            description="Unix group given the socket (mode 0660): the duty team; the service user must be a member.",
+        ),
+    ] = ""
+
+
 class Config(Strict, frozen=True):
     site: Site
     defaults: Defaults = Defaults()
@@ -428,6 +449,7 @@ class Config(Strict, frozen=True):
     exporter: Exporter = Exporter()
     duty: list[Duty] = []
     alertmanager: Alertmanager | None = None
+    service: Service = Service()
 
 
 ParentGroups = tuple[tuple[str, ...], ...]

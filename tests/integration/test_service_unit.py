@@ -107,7 +107,7 @@ def test_sysusers_and_tmpfiles_make_the_user_and_directories(tmp_path: Path) -> 
     expected = {
         "etc/dutyroom": (0o750, 0, gid),
         "var/lib/dutyroom": (0o750, uid, gid),
-        "var/lib/dutyroom/handovers": (0o750, uid, gid),
+        "var/lib/dutyroom/handovers": (0o2750, uid, gid),  # setgid: handover files 0640, for the team
     }
     for path, (mode, owner, group) in expected.items():
         info = (tmp_path / path).stat()

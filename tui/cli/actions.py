@@ -208,11 +208,18 @@ def cmd_note(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from tui.cli.audit_verify import verify_lines
+    from tui.cli.audit_verify import read_recorded_head, verdict_lines
+    from tui.cli.served_documents import verify_through_service
 
-    with open_existing_store(args.state) as store:
-        for line in verify_lines(store, args.against):
-            print(line)
+    recorded = None if args.against is None else read_recorded_head(args.against)
+    served = verify_through_service(args, recorded)  # the service holds the audit key
+    if served is not None:
+        lines = verdict_lines(served, recorded)
+    else:
+        with open_existing_store(args.state) as store:
+            lines = verdict_lines(store.verify_audit(recorded), recorded)
+    for line in lines:
+        print(line)
     return 0
 
 

@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
     from dutyroom.store.audit_trail import AuditRecord
-    from dutyroom.store.database import Store
     from dutyroom.store.timeline import ActionSubject
 
 DETAIL_LIMIT = 200
@@ -50,7 +49,9 @@ def register(audit_verbs: argparse._SubParsersAction[argparse.ArgumentParser], c
 
 def cmd_audit_list(args: argparse.Namespace) -> int:
     from dutyroom.store.audit_trail import AuditFilter
+    from dutyroom.views.audit_subjects import audit_subjects
     from tui.cli.handover import parse_time
+    from tui.cli.served_documents import audit_through_service
 
     timezone = load_or_fail(args.config, args.state).timezone
     chosen = AuditFilter(
@@ -59,32 +60,18 @@ def cmd_audit_list(args: argparse.Namespace) -> int:
         user=args.user,
         kinds=tuple(args.kind),
     )
-    with open_existing_store(args.state) as store:
-        records = store.audit_records(chosen)
-        subjects = _subjects(store, records)
+    listed: list[tuple[AuditRecord, ActionSubject | None]] | None = audit_through_service(args, chosen)
+    if listed is None:
+        with open_existing_store(args.state) as store:
+            records = store.audit_records(chosen)
+            subjects = audit_subjects(store, records)
+        listed = [(record, subjects.get(record.seq)) for record in records]
     if args.json:
-        listed = [record_json(record, subjects.get(record.seq), timezone) for record in records]
-        print(json.dumps(listed, ensure_ascii=False, indent=1))
+        print(json.dumps([record_json(*pair, timezone) for pair in listed], ensure_ascii=False, indent=1))
     else:
-        for record in records:
-            print(record_line(record, subjects.get(record.seq), timezone))
+        for record, subject in listed:
+            print(record_line(record, subject, timezone))
     return 0
-
-
-def _subjects(store: Store, records: list[AuditRecord]) -> dict[int, ActionSubject]:
-    """The target and rule of each action's record and each refused attempt's alert, by audit seq."""
-    if not records:
-        return {}
-    times = [record.at for record in records]  # in seq order; two processes' clocks need not agree
-    actions = store.actions_between(min(times), max(times) + 1.0)
-    wanted = {record.seq for record in records}
-    listed = [action for action in actions if action.audit_seq in wanted]
-    by_action = store.action_subjects(listed)
-    subjects = {action.audit_seq: by_action[action.id] for action in listed if action.id in by_action}
-    refused = {record.seq: str(record.detail.get("alert", "")) for record in records if record.kind == "refused"}
-    by_alert = store.alert_subjects({alert for alert in refused.values() if alert})
-    subjects.update({seq: by_alert[alert] for seq, alert in refused.items() if alert in by_alert})
-    return subjects
 
 
 def record_line(record: AuditRecord, subject: ActionSubject | None, timezone: ZoneInfo) -> str:

@@ -17,7 +17,11 @@ from tui.cli.common import CommandFailed
 def verify_lines(store: Store, against: Path | None) -> list[str]:
     """What to print for an intact log; CommandFailed (one line) for anything else."""
     recorded = None if against is None else read_recorded_head(against)
-    report = store.verify_audit(recorded)
+    return verdict_lines(store.verify_audit(recorded), recorded)
+
+
+def verdict_lines(report: AuditReport, recorded: RecordedHead | None) -> list[str]:
+    """What to print for `report` (checked here or by the service); CommandFailed unless intact."""
     if not report.ok:
         verdict = "damaged" if report.checked else "not checked"
         raise CommandFailed(f"audit log {verdict}: {report.problem}")

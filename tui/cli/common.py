@@ -31,21 +31,22 @@ class CommandFailed(Exception):  # noqa: N818 - carries the message and exit sta
 
 def add_common_options(parser: argparse.ArgumentParser, *, for_subcommand: bool = False) -> None:
     """--config and --state; a subcommand's copies default to 'not given' so the top level's values stand."""
-    config_default: object = Path(os.environ.get("DUTYROOM_CONFIG", "checks.toml"))
-    state_default: object = Path(os.environ.get("DUTYROOM_STATE", ".state"))
+    config_default: object = default_config()
+    state_default: object = default_state()
     if for_subcommand:
         config_default = state_default = argparse.SUPPRESS
     parser.add_argument(
         "--config",
         type=Path,
         default=config_default,
-        help="checks.toml to use (default: ./checks.toml or $DUTYROOM_CONFIG)",
+        help="checks.toml to use (default: $DUTYROOM_CONFIG, else $CONFIGURATION_DIRECTORY/checks.toml under "
+        "systemd, else ./checks.toml)",
     )
     parser.add_argument(
         "--state",
         type=Path,
         default=state_default,
-        help="state directory (default: ./.state or $DUTYROOM_STATE)",
+        help="state directory (default: $DUTYROOM_STATE, else $STATE_DIRECTORY under systemd, else ./.state)",
     )
     parser.add_argument(
         "--socket",
@@ -56,11 +57,32 @@ def add_common_options(parser: argparse.ArgumentParser, *, for_subcommand: bool 
     )
 
 
-def client_socket(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> Path:
-    """Where a client looks for `dutyroom serve`'s socket: --socket, $DUTYROOM_SOCKET, the state directory's,
-    or the system install's runtime directory when the state directory is the system one."""
+def default_config(environ: Mapping[str, str] | None = None) -> Path:
+    """$DUTYROOM_CONFIG, else checks.toml in systemd's ConfigurationDirectory= (/etc/dutyroom), else ./checks.toml."""
     env = os.environ if environ is None else environ
-    given = getattr(args, "socket", None) or env.get("DUTYROOM_SOCKET")
+    if given := env.get("DUTYROOM_CONFIG"):
+        return Path(given)
+    configuration = _systemd_directory(env, "CONFIGURATION_DIRECTORY")
+    return Path(configuration) / "checks.toml" if configuration else Path("checks.toml")
+
+
+def default_state(environ: Mapping[str, str] | None = None) -> Path:
+    """$DUTYROOM_STATE, else systemd's StateDirectory= (/var/lib/dutyroom), else ./.state."""
+    env = os.environ if environ is None else environ
+    return Path(env.get("DUTYROOM_STATE") or _systemd_directory(env, "STATE_DIRECTORY") or ".state")
+
+
+def _systemd_directory(env: Mapping[str, str], name: str) -> str:
+    """The first of the directories systemd names in `name` (set only for a unit asking for them), or ""."""
+    return env.get(name, "").split(":")[0]
+
+
+def client_socket(args: argparse.Namespace, environ: Mapping[str, str] | None = None, configured: str = "") -> Path:
+    """Where a client looks for `dutyroom serve`'s socket: --socket, $DUTYROOM_SOCKET, checks.toml's
+    `[service] socket`, the state directory's, or the system install's runtime directory when the state
+    directory is the system one."""
+    env = os.environ if environ is None else environ
+    given = getattr(args, "socket", None) or env.get("DUTYROOM_SOCKET") or configured
     if given:
         return Path(given)
     state = Path(args.state)
@@ -69,13 +91,14 @@ def client_socket(args: argparse.Namespace, environ: Mapping[str, str] | None = 
     return state / SOCKET_NAME
 
 
-def service_socket(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> Path:
-    """Where `dutyroom serve` listens: --socket, $DUTYROOM_SOCKET, systemd's $RUNTIME_DIRECTORY, the state directory."""
+def service_socket(args: argparse.Namespace, environ: Mapping[str, str] | None = None, configured: str = "") -> Path:
+    """Where `dutyroom serve` listens: --socket, $DUTYROOM_SOCKET, checks.toml's `[service] socket`, systemd's
+    $RUNTIME_DIRECTORY, the state directory."""
     env = os.environ if environ is None else environ
-    given = getattr(args, "socket", None) or env.get("DUTYROOM_SOCKET")
+    given = getattr(args, "socket", None) or env.get("DUTYROOM_SOCKET") or configured
     if given:
         return Path(given)
-    runtime = env.get("RUNTIME_DIRECTORY", "").split(":")[0]
+    runtime = _systemd_directory(env, "RUNTIME_DIRECTORY")
     return Path(runtime) / SOCKET_NAME if runtime else Path(args.state) / SOCKET_NAME
 
 
@@ -156,6 +179,10 @@ def open_existing_store(state: Path, *, read_only: bool = True) -> Store:
         return Store.open_existing(state, read_only=read_only)
     except StoreError as error:
         raise CommandFailed(f"{error} (give the room's state directory with --state or $DUTYROOM_STATE)") from None
+    except PermissionError as error:  # a client of the service's room, without the team's read access
+        raise CommandFailed(
+            f"{state}: cannot read the state directory ({error.strerror}): read the room through its serve's socket"
+        ) from None
 
 
 def fail(message: str) -> int:

@@ -109,6 +109,8 @@ def cmd_handover(args: argparse.Namespace) -> int:
     actor = current_identity()
     now = time.time()
     shift_start = parse_time(args.shift_start, room.config.timezone, "--shift-start") if args.shift_start else None
+    if not args.sign and args.note is None and (written := _write_through_service(args, room, shift_start)) is not None:
+        return written
     with open_existing_store(args.state, read_only=False) as store:
         try:
             if args.note is not None:
@@ -141,6 +143,31 @@ def cmd_handover(args: argparse.Namespace) -> int:
         sys.stdout.write(result.text)
     else:
         print(f"handover written: {result.path}")
+    return 0
+
+
+def _write_through_service(args: argparse.Namespace, room: Room, shift_start: float | None) -> int | None:
+    """The handover written by `dutyroom serve` as the caller when it answers; None: standalone."""
+    from dutyroom.atomic import document_mode, write_atomically
+    from dutyroom.views.wire_documents import HandoverPost
+    from tui.cli.served_documents import handover_through_service
+
+    out: Path | None = args.out
+    fmt = args.format or ("txt" if out is not None and out.suffix == ".txt" else "md")
+    asked = HandoverPost(format=fmt, lang=args.lang or "", shift_start=shift_start, keep=out is None)
+    written = handover_through_service(args, asked)
+    if written is None:
+        return None
+    if out is None:  # kept by the service, in its handover directory under the state directory
+        print(f"handover written: {args.state / room.config.parsed.site.handover_dir / written.file}")
+    elif out == Path("-"):
+        sys.stdout.write(written.text)
+    else:
+        try:
+            write_atomically(out, written.text, mode=document_mode(out.parent))
+        except OSError as error:
+            raise CommandFailed(f"handover: cannot write {out}: {error.strerror or error}") from None
+        print(f"handover written: {out}")
     return 0
 
 
@@ -182,6 +209,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     until = parse_time(args.until, timezone, "--until") if args.until else now
     to_file = args.out is not None and args.out != Path("-")
     fmt = args.format or ("csv" if to_file and args.out.suffix == ".csv" else "md")
+    if (served := _report_through_service(args, since, until, fmt, to_file)) is not None:
+        return served
     with open_existing_store(args.state) as store:
         try:
             report = build_report(room, store, since, until, now, args.lang)
@@ -192,4 +221,25 @@ def cmd_report(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
     else:
         print(f"report written: {args.out}")
+    return 0
+
+
+def _report_through_service(
+    args: argparse.Namespace, since: float, until: float, fmt: str, to_file: bool
+) -> int | None:
+    """The report rendered by `dutyroom serve` when it answers (printed, or written by the caller); None: standalone."""
+    from dutyroom.atomic import document_mode, write_atomically
+    from tui.cli.served_documents import report_through_service
+
+    text = report_through_service(args, since, until, fmt)
+    if text is None:
+        return None
+    if not to_file:
+        sys.stdout.write(text)
+        return 0
+    try:
+        write_atomically(args.out, text, mode=document_mode(args.out.parent))
+    except OSError as error:
+        raise CommandFailed(f"report: cannot write {args.out}: {error.strerror or error}") from None
+    print(f"report written: {args.out}")
     return 0

@@ -11,7 +11,8 @@ RUN is a run id or a part of one that picks one run (`mains-failure`, when one s
 through the console's door (`dutyroom.operators.desk.StoreDesk`: planned against the run book, then submitted),
 so the same rules hold: roles, a reason to skip, a different operator to confirm a two-person step. When
 `dutyroom serve` answers on its socket, changes go through its API (`tui.cli.service_door.submit_to_service`), which
-finds the run and checks the roles for the user the kernel names; `run list` and `run show` read the store.
+finds the run and checks the roles for the user the kernel names; `run list` and `run show` read its run book
+(`GET /v1/runs`), so a viewer needs no access to the state directory.
 """
 
 from __future__ import annotations
@@ -81,8 +82,15 @@ class _Runs:
         self.now = time.time()
 
     def book(self) -> RunBook:
+        """The run book: from the service when one answers (a viewer may not read the store), else the store."""
+        from dutyroom.playbooks.runs import RunBook
         from dutyroom.views.runs import read_run_book
+        from tui.cli.service_door import service_failure, service_or_none
 
+        service = service_or_none(self.args)
+        if service is not None:
+            with service, service_failure("run"):
+                return RunBook(runs={run.run_id: run for run in service.runs().runs})
         with open_existing_store(self.args.state) as store:
             return read_run_book(store)
 

@@ -33,7 +33,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
     serve.add_argument(
         "--socket-group",
         default="",
-        help="Unix group given the API socket (mode 0660): the duty team (default: the service user's group)",
+        help="Unix group given the API socket (mode 0660): the duty team (default: [service] socket_group in "
+        "checks.toml, else the service user's group)",
     )
     serve.add_argument("--no-api", action="store_true", help="do not listen on the API socket")
     serve.set_defaults(handler=cmd_serve)
@@ -74,7 +75,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
             log.info("dutyroom serve started: %s from %s, state in %s", targets, room.config.path, args.state)
             import asyncio  # here, not at the top: building the parser for any command must stay cheap
 
-            place = None if args.no_api else SocketPlace(service_socket(args), args.socket_group)
+            service = room.config.parsed.service  # [service]; the command line wins
+            socket_path = service_socket(args, configured=service.socket)
+            place = None if args.no_api else SocketPlace(socket_path, args.socket_group or service.socket_group)
             asyncio.run(_serve(poller, args.seconds, place))
     except CommandFailed as failure:
         log.error("%s", failure)

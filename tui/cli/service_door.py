@@ -7,6 +7,8 @@ handover, status) imports it without importing the others.
 from __future__ import annotations
 
 import argparse
+import contextlib
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from tui.cli.common import CommandFailed, client_socket
@@ -22,7 +24,7 @@ def service_or_none(args: argparse.Namespace) -> ServiceClient | None:
     from tui.service_client import ServiceUnreachable, connect
 
     try:
-        return connect(client_socket(args))
+        return connect(client_socket(args, configured=_configured_socket(args)))
     except ServiceUnreachable as error:
         raise CommandFailed(f"dutyroom: {error}") from None
 
@@ -41,3 +43,28 @@ def submit_to_service(service: ServiceClient, action: Intent, alert: str = "", r
             raise CommandFailed(f"refused: {refusal}") from None
         except ServiceUnreachable as error:
             raise CommandFailed(f"dutyroom: {error}") from None
+
+
+@contextlib.contextmanager
+def service_failure(command: str) -> Iterator[None]:
+    """A refusal or a service that stops answering, as `command`'s one-line error (never a traceback)."""
+    from tui.service_client import ServiceRefused, ServiceUnreachable
+
+    try:
+        yield
+    except (ServiceRefused, ServiceUnreachable) as error:
+        raise CommandFailed(f"{command}: {error}") from None
+
+
+def _configured_socket(args: argparse.Namespace) -> str:
+    """checks.toml's `[service] socket` ("" when it names none or does not load: the other places still count)."""
+    import os
+
+    from tui.cli.common import load_or_fail
+
+    if getattr(args, "socket", None) or os.environ.get("DUTYROOM_SOCKET"):
+        return ""
+    try:
+        return load_or_fail(args.config).parsed.service.socket
+    except CommandFailed:
+        return ""

@@ -15,6 +15,8 @@ from importlib.metadata import PackageNotFoundError, version
 import msgspec
 
 from collectors.service.api.changes import ChangeFeed
+from collectors.service.api.documents import DOCUMENT_PATHS, DocumentRoutes
+from collectors.service.api.drills import DRILL_PATH, DrillRoutes
 from collectors.service.api.http_connection import Handler, Request, Response
 from collectors.service.api.peer import PeerCredentials
 from dutyroom.actions_model import OperatorAction, kind_of
@@ -86,6 +88,8 @@ class ServiceRoutes:
         self.feed = feed
         self.clock = clock
         self.groups_of = groups_of
+        self.documents = DocumentRoutes(room, store, clock)
+        self.drills = DrillRoutes(room, store, feed, clock, groups_of)
 
     def handler_for(self, peer: PeerCredentials) -> Handler:
         """The handler of one connection: a console on it gets its own reader of the store (its own bell cursor)."""
@@ -118,6 +122,10 @@ class ServiceRoutes:
                 return self._act(request, caller)
             if route == ("POST", "/v1/handover/sign"):
                 return self._sign(request, caller)
+            if request.path == DRILL_PATH:
+                return self.drills.answer(request, caller)
+            if request.path in DOCUMENT_PATHS:
+                return self.documents.answer(request, caller)
             if request.method == "GET" and request.path.startswith("/v1/console/"):
                 return self._console(request, caller, {} if consoles is None else consoles)
         except StoreError as error:
