@@ -160,11 +160,12 @@ def test_prometheus_endpoint_is_scraped_with_the_real_parser(room: Room) -> None
 
 
 def test_a_viewer_is_refused_with_a_reason_and_the_attempt_is_audited(room: Room) -> None:
+    # The roles are the service's own, read when it starts (acts go through its socket, as the kernel's user).
+    viewers = BASE.format(port=room.port) + f'\n[roles]\nviewers = ["{pwd.getpwuid(os.geteuid()).pw_name}"]\n'
+    room.config.write_text(viewers)
     room.serve()
     wait_for(lambda: any(alert["rule"] == "disk-used" for alert in room.alerts()), "the first alert")
     fingerprint = str(room.alerts()[0]["fingerprint"])
-    viewers = BASE.format(port=room.port) + f'\n[roles]\nviewers = ["{pwd.getpwuid(os.geteuid()).pw_name}"]\n'
-    room.config.write_text(viewers)
     refused = cli("ack", fingerprint, "-m", "I am only watching", *room.args())
     assert refused.returncode == 1
     assert "is a viewer: viewers can look but not act" in refused.stderr
