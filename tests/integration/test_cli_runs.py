@@ -17,14 +17,13 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from test_joined_run_tick import ROOT, FedRoom, write_room
-from unix_users import UnixUsers, python_for_everyone, readable_by_everyone, shared_directory, unix_users
+from unix_users import UnixUsers, python_for_everyone, readable_by_everyone, serving, shared_directory, unix_users
 from waiting import wait_for
 
 from dutyroom.room import load_room
@@ -103,31 +102,8 @@ def shell(users: UnixUsers) -> Iterator[Shell]:
         readable_by_everyone(config)
         readable_by_everyone(room / "playbooks")
         socket = run / "api.sock"
-        with serving(users, config, state, socket, duty):
+        with serving(users, "svc", config, state, socket, duty):
             yield Shell(config, state, users, socket)
-
-
-@contextmanager
-def serving(users: UnixUsers, config: Path, state: Path, socket: Path, group: str) -> Iterator[None]:
-    """`dutyroom serve` as `svc` on `state`, its socket given to `group`; stopped at the end."""
-    python, packages = python_for_everyone()
-    environ = {"PATH": "/usr/bin:/bin", "PYTHONPATH": os.pathsep.join((str(ROOT), packages))}
-    argv = [python, "-m", "tui.cli.main", "serve", "--config", str(config), "--state", str(state)]
-    argv += ["--socket", str(socket), "--socket-group", group]
-    command = ["runuser", "-u", users["svc"], "--", "/usr/bin/env", "-i", *(f"{k}={v}" for k, v in environ.items())]
-    serve = subprocess.Popen([*command, *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd="/")
-    try:
-        wait_for(lambda: socket.is_socket() or serve.poll() is not None, "the service's socket", seconds=30)
-        assert serve.poll() is None, serve.communicate(timeout=10)
-        yield
-    finally:
-        if serve.poll() is None:
-            serve.send_signal(signal.SIGTERM)
-            try:
-                serve.communicate(timeout=30)
-            except subprocess.TimeoutExpired:
-                serve.kill()
-                serve.communicate(timeout=10)
 
 
 def test_run_list_and_show_name_the_run_its_alerts_and_every_step(shell: Shell) -> None:
