@@ -39,12 +39,20 @@ class UnsafeDirectoryError(AtomicWriteError):
 
 
 def document_mode(directory: Path) -> int:
-    """0640 in a setgid (team) directory, so the group reads the handover; 0600 anywhere else."""
+    """0640 where the directory is shared with its group, so the team reads the handover; 0600 anywhere else.
+
+    Shared is: a setgid (team) directory, or a directory its group may list and others may not enter (the
+    service's state directory, 0750 with the service's group) whose group the file will carry (ours).
+    """
     try:
-        setgid = bool(directory.stat().st_mode & stat.S_ISGID)
+        info = directory.stat()
     except OSError:
-        setgid = False
-    return 0o640 if setgid else 0o600
+        return 0o600
+    if info.st_mode & stat.S_ISGID:
+        return 0o640
+    group_reads = info.st_mode & 0o050 == 0o050
+    others_shut_out = info.st_mode & 0o007 == 0
+    return 0o640 if group_reads and others_shut_out and info.st_gid == os.getegid() else 0o600
 
 
 def write_atomically(path: Path, data: bytes | str, *, mode: int | None = None) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from test_handover_history import ROOT, TZ, ShiftHistory, shift  # noqa: F401 (fixture)
-from unix_users import python_for_everyone, readable_by_everyone, shared_directory, unix_users
+from unix_users import python_for_everyone, readable_by_everyone, serving, shared_directory, unix_users
 
 from dutyroom.handover.writer import write_handover
 from dutyroom.operators.identity import current_identity
@@ -254,36 +254,47 @@ def test_an_earlier_shift_is_chosen_with_shift_start(shift: ShiftHistory) -> Non
 
 
 def test_outgoing_then_incoming_sign_off(shift: ShiftHistory) -> None:
-    """Two verified people sign: a real Unix user (alice) owns the room's copy, root is the second person.
+    """Two verified people sign through the service: a real Unix user (alice), then root as the second person.
 
-    SUDO_USER names nobody, so the two signers are told apart by uid; a third signer is refused in
-    tests/unit/test_handover_signoff.py (only the owner and root can write this copy).
+    The room is served the way several people share it: `serve` runs as the service's user (svc), which owns
+    the state directory and wrote the handover; the signers act through its socket, told apart by the uid the
+    kernel gives the service (SUDO_USER names nobody). A third signer is refused in
+    tests/unit/test_handover_signoff.py.
     """
     with unix_users() as users, shared_directory() as room:
-        alice = users.add("alice")
-        state, config = _room_owned_by(alice, shift, room)
-        result = shift.cli("handover", state=state)
+        duty = users.group("duty")
+        service = users.add("svc", groups=[duty])
+        alice = users.add("alice", groups=[duty])
+        state, config = _room_owned_by(service, shift, room)
+        run = room / "run"
+        run.mkdir(mode=0o750)
+        shutil.chown(run, service, duty)
+        socket = run / "api.sock"
+        python, packages = python_for_everyone()
+
+        def as_user(who: str, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+            argv = [python, "-m", "tui.cli.main", *args, "--config", str(config), "--state", str(state)]
+            argv += ["--socket", str(socket)]
+            environ = {**shift.env(), "PYTHONPATH": os.pathsep.join((str(ROOT), packages)), **env}
+            return users.run_as(who, argv, environ, cwd="/")
+
+        result = as_user("svc", "handover")  # the service's user writes it, before anyone signs
         assert result.returncode == 0, result.stderr
         path = Path(result.stdout.strip().removeprefix("handover written: "))
-        shutil.chown(path, alice)
-        shutil.chown(path.parent, alice)
+        assert path.parent == state / "handovers"
         original = path.read_text(encoding="utf-8")
         body = original[: original.index("## Sign-off")]
 
-        def as_alice(*args: str) -> subprocess.CompletedProcess[str]:
-            python, packages = python_for_everyone()
-            argv = [python, "-m", "tui.cli.main", *args, "--config", str(config), "--state", str(state)]
-            env = {**shift.env(), "PYTHONPATH": os.pathsep.join((str(ROOT), packages)), "SUDO_USER": "bob"}
-            return users.run_as("alice", argv, env, cwd=ROOT)
-
-        outgoing = as_alice("handover", "--sign")
-        assert outgoing.returncode == 0, outgoing.stderr
-        assert outgoing.stdout.startswith(f"signed {path} as outgoing (action #")
-        again = as_alice("handover", "--sign")
-        assert "as outgoing (signed before; file refreshed)" in again.stdout
-        incoming = shift.cli("handover", "--sign", "--out", str(path), state=state)
-        assert incoming.returncode == 0, incoming.stderr
-        assert "as incoming" in incoming.stdout
+        community = {"DUTYROOM_TEST_COMMUNITY": shift.env()["DUTYROOM_TEST_COMMUNITY"]}
+        with serving(users, "svc", config, state, socket, duty, env=community):
+            outgoing = as_user("alice", "handover", "--sign", SUDO_USER="bob")
+            assert outgoing.returncode == 0, outgoing.stderr
+            assert outgoing.stdout.startswith(f"signed {path.name} as outgoing (action #"), outgoing.stdout
+            again = as_user("alice", "handover", "--sign", SUDO_USER="bob")
+            assert "as outgoing (signed before; file refreshed)" in again.stdout, again.stdout + again.stderr
+            incoming = shift.cli("handover", "--sign", "--socket", str(socket), state=state)
+            assert incoming.returncode == 0, incoming.stderr
+            assert "as incoming" in incoming.stdout
 
         signed = path.read_text(encoding="utf-8")
         assert signed.startswith(body), "signing must not change what was signed"
@@ -295,10 +306,9 @@ def test_outgoing_then_incoming_sign_off(shift: ShiftHistory) -> None:
         assert "changed between" not in signoff
         assert not [line for line in signed.splitlines() if cells(line) > 80]
 
-        with Store.open(state) as store:
+        with Store.open_existing(state, read_only=True) as store:
             signs = [action for action in store.actions_after(0, 10_000) if action.kind == "handover-sign"]
-            assert store.verify_audit().ok
-        connection = sqlite3.connect(state / "dutyroom.db")
+        connection = sqlite3.connect(f"file:{state / 'dutyroom.db'}?mode=ro", uri=True)
         try:
             written = [
                 detail for kind, detail in connection.execute("SELECT kind, detail FROM audit") if kind == "handover"
@@ -311,8 +321,8 @@ def test_outgoing_then_incoming_sign_off(shift: ShiftHistory) -> None:
             ("root", "incoming", path.name),
         ]
         assert signs[0].payload["sha256"] == signs[1].payload["sha256"]
-        audit = shift.cli("audit", "verify", state=state)
-        assert audit.returncode == 0, audit.stderr
+        audit = as_user("svc", "audit", "verify")
+        assert audit.returncode == 0, audit.stdout + audit.stderr
 
 
 def test_screen_svg_is_written_beside_the_file_without_secrets(

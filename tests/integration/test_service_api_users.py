@@ -262,9 +262,11 @@ def test_no_socket_access_means_no_access_at_all(room: ServedRoom) -> None:
 def test_status_through_the_socket_needs_no_state_directory(room: ServedRoom) -> None:
     status = room.cli("view", "status", "--json")
     assert status.returncode in (0, 1), status.stdout + status.stderr  # ok, or degraded by the dead gateway
+    assert "Traceback" not in status.stderr, status.stderr
     report = json.loads(status.stdout)
     assert report["poller"] == "alive"
     assert report["targets"] == 2
+    assert report["duties"].startswith("not readable here"), report  # the viewer cannot read the store; said so
 
 
 def test_one_liners_through_the_socket_stay_light(room: ServedRoom) -> None:

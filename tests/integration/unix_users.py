@@ -13,11 +13,13 @@ import os
 import pwd
 import secrets
 import shutil
+import signal
 import site
 import stat
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -117,6 +119,43 @@ def shared_directory() -> Iterator[Path]:
         yield path
     finally:
         shutil.rmtree(path, ignore_errors=True)
+
+
+@contextmanager
+def serving(
+    users: UnixUsers,
+    who: str,
+    config: Path,
+    state: Path,
+    socket: Path,
+    group: str,
+    env: Mapping[str, str] | None = None,
+) -> Iterator[subprocess.Popen[str]]:
+    """`dutyroom serve` as test user `who` on `state` (which `who` owns), its socket given to `group` (a group
+    `who` is in): how several people share a room. Stopped at the end."""
+    root = Path(__file__).resolve().parents[2]
+    python, packages = python_for_everyone()
+    environ = {"PATH": "/usr/bin:/bin", **(env or {}), "PYTHONPATH": os.pathsep.join((str(root), packages))}
+    argv = [python, "-m", "tui.cli.main", "serve", "--config", str(config), "--state", str(state)]
+    argv += ["--socket", str(socket), "--socket-group", group]
+    command = [RUNUSER, "-u", users[who], "--", "/usr/bin/env", "-i", *_assignments(environ), *argv]
+    serve = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd="/")
+    try:
+        for _ in range(300):  # up to 30 s for the socket
+            if socket.is_socket() or serve.poll() is not None:
+                break
+            time.sleep(0.1)
+        assert serve.poll() is None, serve.communicate(timeout=10)
+        assert socket.is_socket(), f"no socket at {socket} after 30 s"
+        yield serve
+    finally:
+        if serve.poll() is None:
+            serve.send_signal(signal.SIGTERM)
+            try:
+                serve.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                serve.kill()
+                serve.communicate(timeout=10)
 
 
 def open_to_everyone(path: Path) -> None:

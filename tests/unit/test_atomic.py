@@ -143,6 +143,33 @@ def test_a_setgid_team_directory_is_written_and_the_team_can_read(tmp_path: Path
     assert (team / "report.csv").stat().st_gid == team.stat().st_gid
 
 
+def test_the_services_state_directory_shares_with_its_group_so_the_team_reads(tmp_path: Path) -> None:
+    """The unit's StateDirectoryMode=0750, group the service's own: the team (that group) reads the handover."""
+    state = tmp_path / "state"
+    state.mkdir()
+    state.chmod(0o750)
+    assert state.stat().st_gid == os.getegid()
+    assert document_mode(state) == 0o640
+
+
+@pytest.mark.parametrize("mode", [0o700, 0o710, 0o755, 0o751])
+def test_a_directory_others_may_enter_or_the_group_may_not_list_keeps_files_private(tmp_path: Path, mode: int) -> None:
+    directory = tmp_path / "out"
+    directory.mkdir()
+    directory.chmod(mode)
+    assert document_mode(directory) == 0o600
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a directory to another group needs root")
+def test_a_group_readable_directory_of_another_group_keeps_files_private(tmp_path: Path) -> None:
+    """Without setgid the file would carry the writer's group, not the directory's: 0640 would share it wrongly."""
+    directory = tmp_path / "theirs"
+    directory.mkdir()
+    directory.chmod(0o750)
+    os.chown(directory, -1, 65534)
+    assert document_mode(directory) == 0o600
+
+
 def test_the_mode_asked_for_holds_whatever_the_umask(tmp_path: Path) -> None:
     previous = os.umask(0o077)
     try:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_DEGRADED, EXIT_DOWN, EXIT_UNKNOWN = 0, 1, 2, 3
 VERDICTS = {EXIT_OK: "ok", EXIT_DEGRADED: "degraded", EXIT_DOWN: "down", EXIT_UNKNOWN: "unknown"}
+NOT_READ_THROUGH_SERVICE = "not readable here (the store is the service's)"
 EXIT_CODES_HELP = """\
 exit status (Nagios style):
   0  ok        a poller is alive and every target is polled on time
@@ -130,10 +131,13 @@ def cmd_status(args: argparse.Namespace) -> int:
         store_problems = (beacon.store_problem, *beacon.listener_problems) if beacon else ()
         store_problem = beacon.store_problem if beacon else ""
         listener_problems = beacon.listener_problems if beacon else ()
-    try:
-        duties = _duties(config, args.state, now) if config else []
-    except CommandFailed as failure:  # a client of the service may not read the store: say so, keep the verdict
-        duties = [f"not read here ({failure})"]
+    if served is not None:  # the store is the service's: a client (a viewer, say) need not be able to read it
+        duties = [NOT_READ_THROUGH_SERVICE]
+    else:
+        try:
+            duties = _duties(config, args.state, now) if config else []
+        except CommandFailed as failure:  # the verdict stands without the duties
+            duties = [f"not read here ({failure})"]
     verdict = judge(liveness, reload_status, config_problem, health, store_problems)
     report = {
         "status": verdict.word,
