@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install what dutyroom needs into ./.venv (the versions pinned in constraints.txt); with --system also the
-# Debian packages the tests use; with --bench also the benchmarks' peers (htop, Glances).
+# Debian packages the tests use; with --bench also the benchmarks' peers (htop, Glances, prometheus-snmp-exporter).
 # Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +32,7 @@ if [ "$want_system" = 1 ]; then
   if [ "$want_bench" = 1 ]; then
     command -v htop >/dev/null 2>&1 || missing+=(htop)
     command -v glances >/dev/null 2>&1 || missing+=(glances)
+    [ -x /usr/bin/prometheus-snmp-exporter ] || missing+=(prometheus-snmp-exporter)
   fi
   if [ "${#missing[@]}" -gt 0 ]; then
     echo "setup: installing Debian packages: ${missing[*]}"
