@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import time
@@ -18,8 +19,11 @@ class Tmux:
         self.socket = f"dutyroom-test-{uuid.uuid4().hex[:8]}"
 
     def run(self, *args: str) -> str:
+        # The server takes its environment from the first client: without COLUMNS and LINES (which pytest's
+        # terminal may export), a console in a pane draws at the pane's own size.
+        environment = {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES")}
         result = subprocess.run(
-            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=30, check=True
+            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=30, check=True, env=environment
         )
         return result.stdout
 
