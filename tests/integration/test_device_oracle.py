@@ -74,6 +74,7 @@ LGP = ".1.3.6.1.4.1.476.1.42.3.5.2"
 MGE = ".1.3.6.1.4.1.705.1"
 XUPS = ".1.3.6.1.4.1.534.1"
 XATS = ".1.3.6.1.4.1.318.1.1.17"
+COOL = ".1.3.6.1.4.1.318.1.1.27.1"
 
 
 def smu(rectifiers_sleep: str, sleep_word: str, monitor: str, monitor_word: str, string: str) -> dict[str, Reading]:
@@ -240,7 +241,26 @@ DEVICES: dict[str, Device] = {
         },
         ports=True,
     ),
-    "apc_uniflair-sp": Device("", todo="Uniflair SP: no profile yet"),
+    "apc_uniflair-sp": Device(
+        "apc-cooling",
+        {
+            f"{COOL}.4.1.2.1.3.1.5": r("cooling.value", ("sensor", "Commanded Evap. Fan Speed"), ("unit", "%")),
+            f"{COOL}.4.1.2.1.3.1.6": r("cooling.value", ("sensor", "Commanded Cond. Fan Speed"), ("unit", "%")),
+        },
+        explained={
+            **{
+                f"{COOL}.4.1.2.1.3.1.{n}": "LibreNMS's data shows the raw tenths as degrees (214 for 21.4 C); "
+                "dutyroom divides by the row's scale (test_uniflair_reads_the_units_own_words)"
+                for n in (4, 8, 12, 18)
+            },
+            **{
+                f"{COOL}.{table}.2.2.1.4.1.{n}": "LibreNMS files every word of the unit's 'No(0),Yes(1)' list "
+                "at code 0; the MIB's words are checked in test_uniflair_reads_the_units_own_words"
+                for table, rows in (("6", range(1, 9)), ("4", range(1, 5)))
+                for n in rows
+            },
+        },
+    ),
     "eaton-mgeups_5px": Device(
         "eaton-mge",
         {
@@ -447,3 +467,26 @@ async def test_rittal_status_words_are_the_units_own(snmpsim_agent: SnmpsimAgent
             assert word == own_words[text], f"{name} ({index}): {word} vs the unit's {text!r}"
             checked += 1
     assert checked >= 30
+
+
+async def test_uniflair_reads_the_units_own_words(snmpsim_agent: SnmpsimAgent) -> None:
+    """Each discrete input and state against the word the unit itself shows beside the code, and the tenths."""
+    raw = raw_values("apc_uniflair-sp")
+    result = await poll(snmpsim_agent, "apc_uniflair-sp", "apc-cooling")
+    assert result.ok, result.reason
+    ours = {(s.metric, dict(s.labels).get("sensor", "")): s.value for s in result.samples}
+    discrete = f"{COOL}.6.2.2.1"
+    inputs = [oid.removeprefix(f"{discrete}.2.") for oid in raw if oid.startswith(f"{discrete}.2.")]
+    assert len(inputs) == 8
+    for index in inputs:
+        name = raw[f"{discrete}.2.{index}"]
+        assert ours[("cooling.input", name)] == raw[f"{discrete}.3.{index}"].lower(), name
+    assert ours[("cooling.airflow_lost", "")] == 0.0  # Airflow Good: Yes
+    assert ours[("cooling.smoke", "")] == 0.0
+    states = f"{COOL}.4.2.2.1"
+    own = {raw[f"{states}.2.1.{n}"]: raw[f"{states}.3.1.{n}"] for n in range(1, 5)}
+    assert ours[("cooling.unit_state", "")] == own["Unit State"].lower().replace(" ", "-")
+    assert ours[("cooling.group_role", "")] == own["Group State"].lower()
+    assert ours[("cooling.compressor", "")] == own["Compressor"].lower()
+    assert ours[("cooling.unit_on", "")] == own["Unit"].lower()
+    assert ours[("cooling.supply_temp_c", "")] == pytest.approx(24.8)  # 248 tenths
