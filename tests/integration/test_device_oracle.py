@@ -75,6 +75,7 @@ MGE = ".1.3.6.1.4.1.705.1"
 XUPS = ".1.3.6.1.4.1.534.1"
 XATS = ".1.3.6.1.4.1.318.1.1.17"
 COOL = ".1.3.6.1.4.1.318.1.1.27.1"
+AFM = ".1.3.6.1.4.1.318.1.1.13.1"
 
 
 def smu(rectifiers_sleep: str, sleep_word: str, monitor: str, monitor_word: str, string: str) -> dict[str, Reading]:
@@ -211,7 +212,50 @@ DEVICES: dict[str, Device] = {
             ".1.3.6.1.4.1.318.1.1.25.1.2.1.6.2.1": "the UPS's external probes (uioSensor): not read yet",
         },
     ),
-    "apc_airfm": Device("", todo="APC/Uniflair AFM precision air: no profile yet"),
+    "apc_airfm": Device(
+        "apc-airfm",
+        {
+            f"{AFM}.6.3.0": r("cooling.active_alarms"),
+            f"{AFM}.5.5.2.1.3.1": r("cooling.humidifier_current_a", ("module", "1")),
+            f"{AFM}.5.5.2.1.4.1": r("cooling.humidifier_output_pct", ("module", "1")),
+            f"{AFM}.5.2.2.1.2.1": r("cooling.supply_temp_c", ("module", "1")),
+            f"{AFM}.5.2.2.1.5.1": r("cooling.return_temp_c", ("module", "1")),
+            f"{AFM}.5.2.2.1.4.1": r("cooling.supply_humidity_pct", ("module", "1")),
+            f"{AFM}.5.2.2.1.7.1": r("cooling.return_humidity_pct", ("module", "1")),
+            f"{AFM}.5.2.2.1.8.1": r("cooling.filter_dp_kpa", ("module", "1")),
+            f"{AFM}.5.2.2.1.10.1": r("cooling.coil_dp_kpa", ("module", "1")),
+            f"{AFM}.5.4.2.1.4.1": r("cooling.suction_pressure_kpa", ("module", "1")),
+            f"{AFM}.5.4.2.1.6.1": r("cooling.discharge_pressure_kpa", ("module", "1")),
+            f"{AFM}.5.4.2.1.2.1": r("cooling.compressor1", ("module", "1"), word="off", librenms="Off"),
+            f"{AFM}.5.4.2.1.3.1": r("cooling.compressor2", ("module", "1"), word="on", librenms="On"),
+            f"{AFM}.4.2.1.0": r("cooling.cooling_demand_pct"),
+            f"{AFM}.4.2.2.0": r("cooling.dehumidify_demand_pct"),
+            f"{AFM}.4.2.3.0": r("cooling.cooling_output_pct"),
+            f"{AFM}.4.2.7.0": r("cooling.heating_demand_pct"),
+            f"{AFM}.4.2.8.0": r("cooling.heating_output_pct"),
+            f"{AFM}.4.2.11.0": r("cooling.humidify_demand_pct"),
+            f"{AFM}.4.5.10.0": r("cooling.cooling_setpoint_c"),
+            f"{AFM}.4.8.3.0": r("cooling.heating_setpoint_c"),
+            f"{AFM}.4.6.3.0": r("cooling.humidify_setpoint_pct"),
+            f"{AFM}.4.7.3.0": r("cooling.dehumidify_setpoint_pct"),
+            f"{AFM}.4.5.8.0": r("cooling.cooling_function", word="enabled", librenms="Enabled"),
+            f"{AFM}.4.6.1.0": r("cooling.humidify_function", word="enabled", librenms="Enabled"),
+            f"{AFM}.4.7.1.0": r("cooling.dehumidify_function", word="enabled", librenms="Enabled"),
+            f"{AFM}.4.8.1.0": r("cooling.heating_function", word="enabled", librenms="Enabled"),
+            **{
+                f"{AFM}.5.{table}.2.1.{column}.1": r(f"cooling.blower{blower}_{metric}", ("module", "1"))
+                for table, blower in ((6, 1), (7, 2))
+                for column, metric in (
+                    (3, "requested_hz"),
+                    (4, "frequency_hz"),
+                    (8, "torque_pct"),
+                    (9, "current_pct"),
+                    (10, "voltage_v"),
+                    (14, "capacitor_life_pct"),
+                )
+            },
+        },
+    ),
     "apc_ats": Device(
         "apc-ats",
         {
