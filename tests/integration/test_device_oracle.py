@@ -117,6 +117,80 @@ def smu(rectifiers_sleep: str, sleep_word: str, monitor: str, monitor_word: str,
     }
 
 
+DCS_UPS = ".1.3.6.1.4.1.13400.3.4.491.1.1"
+DCS_PDU = ".1.3.6.1.4.1.13400.3.2.225.1.1"
+DCS_AC = ".1.3.6.1.4.1.13400.3.3.3031.1.1"
+DCS_ENV = ".1.3.6.1.4.1.13400.3.5.541.1.1"
+DCS_NOT_AVAILABLE = {
+    **{f"{DCS_UPS}.{n}.1": "UPS phase B/C" for n in (3, 4, 6, 7, 9, 10, 17, 18, 24, 25, 46, 47)},
+    **{f"{DCS_PDU}.7.{pdu}": "PDU branch 3" for pdu in "12"},
+    **{f"{DCS_AC}.{n}.1": "outside/exhaust air probe" for n in (58, 59)},
+}
+
+
+def dcs_readings() -> dict[str, Reading]:
+    """The DCS's UPS, PDUs, cooling unit and sensors as LibreNMS reads them (those it has a value for)."""
+    ups = ("ups", "1")
+    readings = {
+        f"{DCS_UPS}.2.1": r("ups.input_voltage_v", ("phase", "A"), ups),
+        f"{DCS_UPS}.5.1": r("ups.output_voltage_v", ("phase", "A"), ups),
+        f"{DCS_UPS}.8.1": r("ups.output_current_a", ("phase", "A"), ups),
+        f"{DCS_UPS}.16.1": r("ups.input_current_a", ("phase", "A"), ups),
+        f"{DCS_UPS}.23.1": r("ups.bypass_voltage_v", ("phase", "A"), ups),
+        f"{DCS_UPS}.45.1": r("ups.load_pct", ("phase", "A"), ups),
+        f"{DCS_UPS}.11.1": r("ups.output_frequency_hz", ups),
+        f"{DCS_UPS}.19.1": r("ups.input_frequency_hz", ups),
+        f"{DCS_UPS}.29.1": r("ups.bypass_frequency_hz", ups),
+        f"{DCS_UPS}.30.1": r("ups.bus_voltage_positive_v", ups),
+        f"{DCS_UPS}.31.1": r("ups.bus_voltage_negative_v", ups),
+        f"{DCS_UPS}.59.1": r("ups.battery_voltage_v", ups),
+        f"{DCS_UPS}.65.1": r("ups.runtime_min", ups),
+        f"{DCS_UPS}.67.1": r("env.ambient_temperature_c", ups),
+        f"{DCS_UPS}.68.1": r("ups.charge_pct", ups),
+        f"{DCS_UPS}.75.1": r("ups.output_source", ups, word="normal", librenms="utilityonline"),
+        f"{DCS_UPS}.76.1": r("ups.input_power", ups, word="utility", librenms="utilityonline"),
+        f"{DCS_UPS}.77.1": r("ups.battery_state", ups, word="full", librenms="full"),
+        f"{DCS_UPS}.79.1": r("ups.charger", ups, word="on", librenms="chargeron"),
+        f"{DCS_AC}.56.1": r("cooling.supply_temp_c", ("unit", "1")),
+        f"{DCS_AC}.57.1": r("cooling.return_temp_c", ("unit", "1")),
+        f"{DCS_AC}.64.1": r("cooling.voltage_v", ("unit", "1")),
+        f"{DCS_AC}.76.1": r("cooling.compressor_load_pct", ("unit", "1")),
+        f"{DCS_AC}.77.1": r("cooling.fan_speed_pct", ("unit", "1")),
+        f"{DCS_AC}.78.1": r("cooling.valve_opening_pct", ("unit", "1")),
+        f"{DCS_ENV}.2.1": r("env.temperature_c", ("sensor", "front"), ("unit", "1")),
+        f"{DCS_ENV}.3.1": r("env.temperature_c", ("sensor", "rear"), ("unit", "1")),
+        f"{DCS_ENV}.19.1": r("env.temperature_c", ("sensor", "outside cabinet"), ("unit", "1")),
+        f"{DCS_ENV}.20.1": r("env.humidity_pct", ("sensor", "outside cabinet"), ("unit", "1")),
+        f"{DCS_ENV}.4.1": r("env.door", ("sensor", "front door"), ("unit", "1"), word="closed", librenms="close"),
+        f"{DCS_ENV}.5.1": r("env.door", ("sensor", "rear door"), ("unit", "1"), word="closed", librenms="close"),
+        f"{DCS_ENV}.6.1": r("env.water_leak", ("unit", "1"), word="0", librenms="normal"),
+        # LibreNMS reads column 2 twice, as the alarm and as the DI comm status: both "normal" at 0
+        ".1.3.6.1.4.1.13400.3.5.559.1.1.2.1": r("env.fire_alarm", ("unit", "1"), word="0", librenms="normal"),
+    }
+    for pdu in "12":
+        at = ("pdu", pdu)
+        readings |= {
+            f"{DCS_PDU}.3.{pdu}": r("pdu.voltage_v", at),
+            f"{DCS_PDU}.4.{pdu}": r("pdu.current_a", at),
+            f"{DCS_PDU}.5.{pdu}": r("pdu.branch_current_a", ("branch", "1"), at),
+            f"{DCS_PDU}.6.{pdu}": r("pdu.branch_current_a", ("branch", "2"), at),
+            f"{DCS_PDU}.8.{pdu}": r("pdu.power_kw", at),
+            f"{DCS_PDU}.11.{pdu}": r("pdu.frequency_hz", at),
+            f"{DCS_PDU}.12.{pdu}": r("pdu.load_pct", at),
+            f"{DCS_PDU}.13.{pdu}": r("pdu.energy_kwh", at),
+            f"{DCS_PDU}.51.{pdu}": r("pdu.communication", at, word="normal", librenms="normal"),
+        }
+        for outlet in range(1, 17):
+            where = f"{DCS_PDU}.{51 + outlet}.{pdu}"
+            readings[where] = r("pdu.outlet_state", ("outlet", f"{outlet:02d}"), at, word="on", librenms="poweron")
+    return readings
+
+
+def dcs_not_available() -> dict[str, str]:
+    explained = {oid: f"{what}: 9999, the unit's 'not available' (ignored)" for oid, what in DCS_NOT_AVAILABLE.items()}
+    return explained | {f"{DCS_PDU}.2.{pdu}": "the PDU's product type: a model, not a state" for pdu in "12"}
+
+
 DEVICES: dict[str, Device] = {
     # First batch: no LibreNMS JSON; their decoded values are checked against the raw OIDs in
     # test_snmp_recordings.py, and the profile discover picks here.
@@ -459,7 +533,7 @@ DEVICES: dict[str, Device] = {
         ports=True,
     ),
     "ruijie": Device("", todo="Ruijie switch health: no profile yet (if-mib covers the ports)"),
-    "vertiv-dcs": Device("", todo="Vertiv DCS: no profile yet"),
+    "vertiv-dcs": Device("vertiv-dcs", dcs_readings(), explained=dcs_not_available()),
 }
 
 
@@ -602,3 +676,15 @@ async def test_uniflair_reads_the_units_own_words(snmpsim_agent: SnmpsimAgent) -
     assert ours[("cooling.compressor", "")] == own["Compressor"].lower()
     assert ours[("cooling.unit_on", "")] == own["Unit"].lower()
     assert ours[("cooling.supply_temp_c", "")] == pytest.approx(24.8)  # 248 tenths
+
+
+async def test_dcs_not_available_is_no_value(snmpsim_agent: SnmpsimAgent) -> None:
+    """9999 on the DCS (phases B/C of a single-phase UPS, an unwired branch, an absent probe) is no sample:
+    LibreNMS shows 999.9 A and 99.99 C, which a threshold would read as real."""
+    raw = raw_values("vertiv-dcs")
+    assert {raw[oid] for oid in DCS_NOT_AVAILABLE} == {"9999"}
+    result = await poll(snmpsim_agent, "vertiv-dcs", "vertiv-dcs")
+    assert result.ok, result.reason
+    phases = {dict(s.labels).get("phase") for s in result.samples if s.metric == "ups.input_voltage_v"}
+    assert phases == {"A"}
+    assert not [s for s in result.samples if isinstance(s.value, float) and s.value in (999.9, 99.99, 9999.0)]
