@@ -506,7 +506,7 @@ DEVICES: dict[str, Device] = {
         },
         also=("ups-mib",),
     ),
-    "raritan-pdu_px2-temp": Device("", todo="Raritan PDU2-MIB: no profile yet"),
+    "raritan-pdu_px2-temp": Device("raritan-pdu2"),  # no LibreNMS data: test_raritan_reads_the_raw_oids
     "rittal-cmc-iii-pu": Device(
         "rittal-cmc3",
         {
@@ -688,3 +688,31 @@ async def test_dcs_not_available_is_no_value(snmpsim_agent: SnmpsimAgent) -> Non
     phases = {dict(s.labels).get("phase") for s in result.samples if s.metric == "ups.input_voltage_v"}
     assert phases == {"A"}
     assert not [s for s in result.samples if isinstance(s.value, float) and s.value in (999.9, 99.99, 9999.0)]
+
+
+async def test_raritan_reads_the_raw_oids(snmpsim_agent: SnmpsimAgent) -> None:
+    """PDU2-MIB values over 10 ** their decimal digits, each read beside its digits in the recording."""
+    raw = raw_values("raritan-pdu_px2-temp")
+    base = ".1.3.6.1.4.1.13742.6"
+
+    def inlet(sensor_type: int) -> float:
+        return int(raw[f"{base}.5.2.3.1.4.1.1.{sensor_type}"]) / 10 ** int(raw[f"{base}.3.3.4.1.7.1.1.{sensor_type}"])
+
+    def external(row: int) -> float:
+        return int(raw[f"{base}.5.5.3.1.4.1.{row}"]) / 10 ** int(raw[f"{base}.3.6.3.1.17.1.{row}"])
+
+    result = await poll(snmpsim_agent, "raritan-pdu_px2-temp", "raritan-pdu2")
+    assert result.ok, result.reason
+    ours = {(s.metric, dict(s.labels).get("sensor", "")): s.value for s in result.samples}
+    assert ours[("pdu.current_a", "")] == pytest.approx(inlet(1)) == pytest.approx(3.497)
+    assert ours[("pdu.voltage_v", "")] == inlet(4) == 209
+    assert ours[("pdu.power_kw", "")] == pytest.approx(inlet(5) / 1000) == pytest.approx(0.673)
+    assert ours[("pdu.frequency_hz", "")] == pytest.approx(inlet(23)) == pytest.approx(60.0)
+    assert ours[("env.temperature_c", "Temperature 1")] == pytest.approx(external(1)) == pytest.approx(22.9)
+    assert ours[("env.temperature_c", "Temperature 3")] == pytest.approx(external(4))
+    assert ours[("env.humidity_pct", "Relative Humidity 1")] == external(2) == 15
+    assert ours[("env.absolute_humidity_gm3", "Absolute Humidity 1")] == pytest.approx(external(7))
+    assert ours[("env.sensor_state", "Relative Humidity 1")] == "below-lower-warning"
+    assert ours[("env.sensor_state", "On/Off 1")] == "unavailable"  # listed, not connected: no value
+    assert ("env.temperature_c", "On/Off 1") not in ours
+    assert sum(1 for metric, _ in ours if metric == "env.temperature_c") == 3
