@@ -1,0 +1,77 @@
+"""Switch health profiles against hand-made walks (tests/unit/snmprec/) built from each MIB's OIDs, for the
+parts no recorded device answers: states as words, divisors, and an optic with no light reported as such,
+never as -100 dBm (a value a threshold would read as a real, very low, reading)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from collectors.snmp.decode import decode
+from collectors.snmp.decode_common import Fetched, Index
+from collectors.snmp.oids import Oid, parse_oid
+from collectors.snmp.profile_model import Profile
+from collectors.snmp.profiles import load_profile
+from collectors.snmp.values import Kind, SnmpValue
+
+WALKS = Path(__file__).parent / "snmprec"
+KINDS = {"2": Kind.INTEGER, "4": Kind.OCTETS, "6": Kind.OID, "66": Kind.GAUGE32}
+Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float | str]
+
+
+def walk(name: str) -> dict[Oid, SnmpValue]:
+    values = {}
+    for line in (WALKS / f"{name}.snmprec").read_text().splitlines():
+        oid, tag, text = line.split("|", 2)
+        kind = KINDS[tag]
+        payload: int | bytes | str = text.encode() if kind == Kind.OCTETS else text if kind == Kind.OID else int(text)
+        values[parse_oid(oid)] = SnmpValue(kind, payload)
+    return values
+
+
+def fetched(profile: Profile, values: dict[Oid, SnmpValue]) -> Fetched:
+    """What a poll fetches from an agent serving `values`: the scalars by GET, each column by a walk."""
+    scalars = {name: values.get(oid, SnmpValue(Kind.NO_SUCH_OBJECT)) for name, oid in profile.scalars.items()}
+    tables: dict[str, dict[Index, dict[str, SnmpValue]]] = {}
+    for table in profile.tables:
+        rows: dict[Index, dict[str, SnmpValue]] = {}
+        for column, prefix in table.columns.items():
+            for oid, value in values.items():
+                if oid[: len(prefix)] == prefix and len(oid) > len(prefix):
+                    rows.setdefault(oid[len(prefix) :], {})[column] = value
+        tables[table.name] = rows
+    return Fetched(scalars, tables)
+
+
+def decoded(walk_name: str, profile_name: str) -> Samples:
+    profile = load_profile(profile_name)
+    result = decode(profile, fetched(profile, walk(walk_name)), target="t", at=0.0)
+    assert not result.problem, result.problem
+    return {(sample.metric, sample.labels): sample.value for sample in result.samples}
+
+
+def test_ruijie_health() -> None:
+    ours = decoded("ruijie-health", "ruijie")
+    assert ours[("switch.fan_status", (("fan", "1.1"),))] == "normal"
+    assert ours[("switch.fan_status", (("fan", "1.2"),))] == "abnormal"
+    assert ours[("switch.fan_fault", (("fan", "1.2"),))] == 1.0
+    assert ours[("sensor.fan_rpm", (("fan", "1.1"),))] == 6120
+    assert ("sensor.fan_rpm", (("fan", "1.2"),)) not in ours  # a failed fan's 0 rpm is its status's job
+    assert ours[("switch.psu_status", (("psu", "1.2"),))] == "no-power"
+    assert ours[("switch.psu_fault", (("psu", "1.2"),))] == 1.0
+    assert ours[("sensor.voltage_v", (("psu", "1.1"),))] == 220
+    assert ours[("sensor.power_w", (("psu", "1.1"),))] == 87
+    assert ours[("sensor.temperature_c", (("sensor", "1.1"),))] == 41
+    assert ours[("switch.cpu_pct", (("cpu", "1"),))] == 7
+    assert ours[("if.oper_status", (("ifname", "Te0/1"),))] == "up"  # the ports, through if-mib
+
+
+def test_ruijie_optic_without_light_is_no_light_not_minus_100_dbm() -> None:
+    ours = decoded("ruijie-health", "ruijie")
+    assert ours[("optic.rx_dbm", (("port", "1"),))] == -3.12
+    assert ours[("optic.tx_dbm", (("port", "1"),))] == -2.45
+    assert ours[("optic.no_light", (("port", "1"),))] == 0.0
+    assert ours[("optic.no_light", (("port", "2"),))] == 1.0
+    assert ("optic.rx_dbm", (("port", "2"),)) not in ours
+    assert ours[("optic.tx_dbm", (("port", "2"),))] == -2.41  # still sending
+    assert ours[("optic.temperature_c", (("port", "1"),))] == 35
+    assert ("optic.temperature_c", (("port", "2"),)) not in ours
