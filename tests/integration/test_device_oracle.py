@@ -203,7 +203,7 @@ DEVICES: dict[str, Device] = {
     "liebert_apm": Device("ups-mib"),
     "linux_powermon": Device("ucd"),
     "netvision-rfc": Device("ups-mib"),
-    "vrp_ar169sfp": Device("if-mib"),
+    "vrp_ar169sfp": Device("huawei-vrp"),  # LibreNMS data not in the fixtures: test_vrp_health_as_librenms
     # Second batch, against LibreNMS.
     "hwg-ste2": Device(
         "hwg-ste2",
@@ -718,3 +718,26 @@ async def test_raritan_reads_the_raw_oids(snmpsim_agent: SnmpsimAgent) -> None:
     assert ours[("env.sensor_state", "On/Off 1")] == "unavailable"  # listed, not connected: no value
     assert ("env.temperature_c", "On/Off 1") not in ours
     assert sum(1 for metric, _ in ours if metric == "env.temperature_c") == 3
+
+
+async def test_vrp_health_as_librenms(snmpsim_agent: SnmpsimAgent) -> None:
+    """The AR169F's board and SFP readings as LibreNMS's test data for this walk has them
+    (librenms/librenms tests/data/vrp_ar169sfp.json: processors, mempools, sensors)."""
+    result = await poll(snmpsim_agent, "vrp_ar169sfp", "huawei-vrp")
+    assert result.ok, result.reason
+    ours = {(s.metric, s.labels): s.value for s in result.samples}
+    board = (("entity", "SRU Board 0"),)
+    sfp = (("port", "GigabitEthernet0/0/4"),)
+    assert ours[("switch.cpu_pct", board)] == 24
+    assert ours[("switch.memory_pct", board)] == 58
+    assert ours[("sensor.temperature_c", board)] == 44
+    assert ours[("optic.temperature_c", sfp)] == 51
+    assert ours[("optic.voltage_v", sfp)] == pytest.approx(3.208)
+    assert ours[("optic.bias_ma", sfp)] == pytest.approx(2.195)
+    assert ours[("optic.rx_dbm", sfp)] == pytest.approx(-8.49)
+    assert ours[("optic.tx_dbm", sfp)] == pytest.approx(-5.75)
+    assert ours[("optic.no_light", sfp)] == 0.0
+    # one board and one module: the chassis, slot and empty ports give nothing LibreNMS does not
+    assert [labels for metric, labels in ours if metric == "switch.cpu_pct"] == [board]
+    assert [labels for metric, labels in ours if metric == "optic.rx_dbm"] == [sfp]
+    assert ("if.oper_status", (("ifname", "GigabitEthernet0/0/4"),)) in ours

@@ -75,3 +75,16 @@ def test_ruijie_optic_without_light_is_no_light_not_minus_100_dbm() -> None:
     assert ours[("optic.tx_dbm", (("port", "2"),))] == -2.41  # still sending
     assert ours[("optic.temperature_c", (("port", "1"),))] == 35
     assert ("optic.temperature_c", (("port", "2"),)) not in ours
+
+
+def test_huawei_vrp_no_light_and_empty_cage() -> None:
+    """Rx -4000 (-40 dBm) is no light; a cage without a module (mode 1, notSupported) reports nothing."""
+    ours = decoded("huawei-vrp-no-light", "huawei-vrp")
+    dark, lit, empty = ((("port", f"XGigabitEthernet0/0/{n}"),) for n in (1, 2, 3))
+    assert ours[("optic.no_light", dark)] == 1.0
+    assert ("optic.rx_dbm", dark) not in ours
+    assert ours[("optic.tx_dbm", dark)] == -2.21
+    assert ours[("optic.no_light", lit)] == 0.0
+    assert ours[("optic.rx_dbm", lit)] == -5.12
+    assert not [metric for metric, labels in ours if labels == empty]
+    assert ours[("switch.cpu_pct", (("entity", "MPU Board 0"),))] == 31
