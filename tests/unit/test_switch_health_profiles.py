@@ -88,3 +88,32 @@ def test_huawei_vrp_no_light_and_empty_cage() -> None:
     assert ours[("optic.rx_dbm", lit)] == -5.12
     assert not [metric for metric, labels in ours if labels == empty]
     assert ours[("switch.cpu_pct", (("entity", "MPU Board 0"),))] == 31
+
+
+def test_cisco_envmon_states_and_readings() -> None:
+    ours = decoded("cisco-envmon", "cisco-envmon")
+    inlet, outlet = (("sensor", "Switch 1 - Inlet Temp Sensor"),), (("sensor", "Switch 1 - Outlet Temp Sensor"),)
+    assert ours[("sensor.temperature_c", inlet)] == 27
+    assert ("sensor.temperature_c", outlet) not in ours  # notPresent: its 0 is no reading
+    assert ours[("switch.temperature_state", outlet)] == "absent"
+    assert ours[("switch.fan_status", (("fan", "Switch 1 - FAN - T1 2"),))] == "not-functioning"
+    assert ours[("switch.fan_fault", (("fan", "Switch 1 - FAN - T1 2"),))] == 1.0
+    assert ours[("switch.fan_fault", (("fan", "Switch 1 - FAN - T1 1"),))] == 0.0
+    assert ours[("switch.psu_status", (("psu", "Sw1, PS2 Critical, RPS NotExist"),))] == "critical"
+    assert ours[("switch.psu_fault", (("psu", "Sw1, PS1 Normal, RPS NotExist"),))] == 0.0
+    assert ours[("switch.cpu_pct", (("cpu", "1"),))] == 12
+
+
+def test_juniper_components() -> None:
+    ours = decoded("juniper-operating", "juniper")
+    names = ("Routing Engine 0", "Power Supply 1 @ 0/1/*", "FAN 0 @ 0/0/0")
+    engine, psu, fan = ((("component", name),) for name in names)
+    assert ours[("switch.component_state", psu)] == "down"
+    assert ours[("switch.component_down", psu)] == 1.0
+    assert ours[("switch.component_down", engine)] == 0.0
+    assert ours[("sensor.temperature_c", engine)] == 38
+    assert ("sensor.temperature_c", fan) not in ours  # 0 C: not measured
+    assert ours[("switch.cpu_pct", engine)] == 17
+    assert ours[("switch.memory_pct", engine)] == 61
+    assert ours[("switch.cpu_pct", (("component", "FPC: EX4300-48T @ 0/*/*"),))] == 21
+    assert ("switch.cpu_pct", fan) not in ours
