@@ -117,3 +117,12 @@ def test_juniper_components() -> None:
     assert ours[("switch.memory_pct", engine)] == 61
     assert ours[("switch.cpu_pct", (("component", "FPC: EX4300-48T @ 0/*/*"),))] == 21
     assert ("switch.cpu_pct", fan) not in ours
+
+
+def test_h3c_fans_and_power_supplies() -> None:
+    ours = decoded("h3c-devm", "h3c-comware")
+    assert ours[("switch.fan_status", (("fan", "2"),))] == "inactive"
+    assert ours[("switch.fan_fault", (("fan", "2"),))] == 1.0
+    assert ours[("switch.fan_fault", (("fan", "1"),))] == 0.0
+    assert ours[("switch.psu_status", (("psu", "2"),))] == "absent"
+    assert ours[("switch.psu_fault", (("psu", "2"),))] == 0.0  # not installed is no fault
