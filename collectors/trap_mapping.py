@@ -1,9 +1,9 @@
-"""What a received notification means: UPS-MIB and APC PowerNet traps as samples, others as events.
+"""What a received notification means: UPS-MIB, APC PowerNet and Eaton XUPS traps as samples, others as events.
 
 Pure functions over plain varbinds (`(oid, int | str | bytes)`), so they are tested without a network.
 Known power traps set the same metrics the SNMP poll profiles report (`ups.on_battery` 1/0,
-`ups.battery_status` normal/low/depleted, `ups.runtime_min`) at once, instead of at the next poll; every
-trap also leaves an Event (kind "trap") for the timeline; a trap nothing here decodes also sets
+`ups.on_bypass` 1/0, `ups.battery_status` normal/low/depleted, `ups.runtime_min`) at once, instead of
+at the next poll; every trap also leaves an Event (kind "trap") for the timeline; a trap nothing here decodes also sets
 `trap.unknown` (labelled by its OID), so a site can raise it as an alert. Samples are only emitted for a
 source mapped to a target; traps from other sources are events of the receiver's "unmapped" target.
 """
@@ -55,6 +55,31 @@ def _apc(number: int, name: str, message: str, severity: State, effects: Effects
 
 
 ON, OFF = (("ups.on_battery", 1.0),), (("ups.on_battery", 0.0),)
+BYPASS, INVERTER = (("ups.on_bypass", 1.0),), (("ups.on_bypass", 0.0),)
+LOW, NOT_LOW = (("ups.battery_status", "low"),), (("ups.battery_status", "normal"),)
+
+XUPS_TRAPS: dict[int, tuple[str, str, State, Effects]] = {
+    3: ("OnBattery", "UPS on battery", State.CRITICAL, ON),
+    4: ("LowBattery", "UPS battery low", State.CRITICAL, LOW),
+    5: ("UtilityPowerRestored", "UPS back on mains power", State.OK, OFF),
+    6: ("ReturnFromLowBattery", "UPS battery no longer low", State.OK, NOT_LOW),
+    11: ("OnBypass", "UPS on bypass", State.CRITICAL, BYPASS),
+    17: ("OnInverter", "UPS back on inverter (off bypass)", State.OK, INVERTER),
+}
+"""Eaton XUPS-MIB (Powerware, 9PX/9SX/93PM cards): the v2 notifications xupstdN (534.1.11.4.1.0.N) and
+the v1 traps xupstbN (enterprise 534.1, specific N; 534.1.0.0.0.N once converted) with the same numbers."""
+
+
+def _xups() -> list[tuple[str, TrapMeaning]]:
+    meanings = []
+    for number, (name, message, severity, effects) in XUPS_TRAPS.items():
+        meanings.append(
+            (f"1.3.6.1.4.1.534.1.11.4.1.0.{number}", TrapMeaning(f"xupstd{name}", message, severity, effects))
+        )
+        meanings.append((f"1.3.6.1.4.1.534.1.0.0.0.{number}", TrapMeaning(f"xupstb{name}", message, severity, effects)))
+    return meanings
+
+
 KNOWN_TRAPS: dict[str, TrapMeaning] = dict(
     [
         ("1.3.6.1.2.1.33.2.0.1", TrapMeaning("upsTrapOnBattery", "UPS on battery", State.CRITICAL, ON)),
@@ -73,7 +98,7 @@ KNOWN_TRAPS: dict[str, TrapMeaning] = dict(
         _apc(4, "upsDischarged", "UPS batteries discharged", State.WARNING),
         _apc(5, "upsOnBattery", "UPS on battery", State.CRITICAL, ON),
         _apc(6, "smartBoostOn", "UPS boosting low input voltage", State.WARNING),
-        _apc(7, "lowBattery", "UPS battery low", State.CRITICAL, (("ups.battery_status", "low"),)),
+        _apc(7, "lowBattery", "UPS battery low", State.CRITICAL, LOW),
         _apc(8, "communicationEstablished", "UPS communication restored", State.OK),
         _apc(9, "powerRestored", "UPS back on mains power", State.OK, OFF),
         _apc(10, "upsDiagnosticsPassed", "UPS self-test passed", State.OK),
@@ -82,18 +107,19 @@ KNOWN_TRAPS: dict[str, TrapMeaning] = dict(
             "returnFromLowBattery",
             "UPS battery no longer low",
             State.OK,
-            (("ups.battery_status", "normal"),),
+            NOT_LOW,
         ),
         _apc(12, "upsTurnedOff", "UPS turned off", State.CRITICAL),
         _apc(13, "upsSleeping", "UPS entering sleep mode", State.WARNING),
         _apc(14, "upsWokeUp", "UPS woke up", State.OK),
         _apc(15, "upsRebootStarted", "UPS reboot started", State.WARNING),
         _apc(17, "upsBatteryNeedsReplacement", "UPS battery needs replacement", State.WARNING),
-        _apc(20, "hardwareFailureBypass", "UPS on bypass after a hardware failure", State.CRITICAL),
-        _apc(21, "softwareBypass", "UPS on bypass (software)", State.WARNING),
-        _apc(22, "switchedBypass", "UPS on bypass (switch)", State.WARNING),
-        _apc(23, "returnFromBypass", "UPS back from bypass", State.OK),
+        _apc(20, "hardwareFailureBypass", "UPS on bypass after a hardware failure", State.CRITICAL, BYPASS),
+        _apc(21, "softwareBypass", "UPS on bypass (software)", State.WARNING, BYPASS),
+        _apc(22, "switchedBypass", "UPS on bypass (switch)", State.WARNING, BYPASS),
+        _apc(23, "returnFromBypass", "UPS back from bypass", State.OK, INVERTER),
         _apc(25, "baseFanFailure", "UPS fan failure", State.WARNING),
+        *_xups(),
     ]
 )
 
@@ -106,9 +132,9 @@ UPS_ALARM_NAMES = {
 }  # fmt: skip
 CRITICAL_UPS_ALARMS = frozenset({1, 2, 3, 4, 7, 8, 14, 15, 22, 23})
 UPS_ALARM_ADDED_EFFECTS: dict[int, Effects] = {
-    2: ON, 3: (("ups.battery_status", "low"),), 4: (("ups.battery_status", "depleted"),),
+    2: ON, 3: LOW, 4: (("ups.battery_status", "depleted"),), 9: BYPASS,
 }  # fmt: skip
-UPS_ALARM_REMOVED_EFFECTS: dict[int, Effects] = {2: OFF, 3: (("ups.battery_status", "normal"),)}
+UPS_ALARM_REMOVED_EFFECTS: dict[int, Effects] = {2: OFF, 3: NOT_LOW, 9: INVERTER}
 
 
 def value_text(value: TrapValue) -> str:

@@ -123,6 +123,8 @@ def _labels(specs: LabelSpecs, row: _Row) -> Labels:
 
 
 def _label_value(source: LabelSource, row: _Row) -> str:
+    if source.text:
+        return source.text
     for column in source.columns:
         if column == "index":
             return _index_text(row.index)

@@ -48,10 +48,12 @@ class Condition:
 @dataclass(frozen=True, slots=True)
 class LabelSource:
     """Where a label's value comes from: the first non-empty of `columns` ("index" = the row index),
-    through `words` when the column holds an enumeration."""
+    through `words` when the column holds an enumeration; or fixed `text`, for what a MIB keeps in
+    separate columns of one row (phases A, B, C) and a rule reads as one labelled metric."""
 
     columns: tuple[str, ...]
     words: Mapping[int, str] = field(default_factory=lambda: MappingProxyType({}))
+    text: str = ""
 
 
 LabelSpecs = tuple[tuple[str, LabelSource], ...]

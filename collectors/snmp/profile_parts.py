@@ -53,8 +53,9 @@ def _condition(column: str, spec: Any, where: str) -> Condition:
 def parse_labels(entry: Any, columns: set[str], where: str) -> LabelSpecs:
     """`{ sensor = ["name", "descr"], type = { column = "type", words = { 8 = "celsius" } } }`.
 
-    A label is a column, a list of columns (the first non-empty wins) or a column with words for its
-    numbers; "index" means the row index, which is also the fallback when every column is empty.
+    A label is a column, a list of columns (the first non-empty wins), a column with words for its
+    numbers, or `{ text = "A" }` (fixed); "index" means the row index, which is also the fallback when
+    every column is empty.
     """
     if not isinstance(entry, Mapping):
         raise ProfileError(f"{where}: `labels` must be a table of label = column")
@@ -68,6 +69,11 @@ def parse_labels(entry: Any, columns: set[str], where: str) -> LabelSpecs:
 
 def _label_source(spec: Any, columns: set[str], where: str) -> LabelSource:
     words: Mapping[int, str] = {}
+    if isinstance(spec, Mapping) and "text" in spec:
+        check_keys(spec, {"text"}, where)
+        if not isinstance(spec["text"], str) or not spec["text"]:
+            raise ProfileError(f"{where}: `text` must be a non-empty string")
+        return LabelSource((), text=spec["text"])
     if isinstance(spec, Mapping):
         check_keys(spec, {"column", "words"}, where)
         words = spec.get("words", {})

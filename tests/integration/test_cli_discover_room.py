@@ -38,7 +38,7 @@ def room(tmp_path: Path) -> Path:
     [
         ("socomec", "socomec-pdu", 0),  # no rule to propose: no `rule = []` to land inside the last table
         ("apc_smart1500", "apc-ups", 5),
-        ("vertiv-dcs", "snmp-agent", 0),  # nothing recognises it: watched for reachability
+        ("vertiv-dcs", "vertiv-dcs", 7),  # every suggestion has its playbook in the shipped room
     ],
 )
 def test_the_printed_stanza_appended_to_the_room_passes_check(

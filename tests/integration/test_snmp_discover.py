@@ -54,7 +54,7 @@ async def test_stanza_for_a_switch_lists_its_up_interfaces(snmpsim_agent: Snmpsi
     stanza = checks_stanza(result, target_id="edge-r1", credentials="ops-v3", known_playbooks={"core-switch-down"})
     document = tomllib.loads(tomli_w.dumps(stanza))
     [target] = document["target"]
-    assert target["profile"] == "if-mib"
+    assert target["profile"] == "huawei-vrp"  # its ports through if-mib, which it extends
     assert target["address"] == f"udp://127.0.0.1:{snmpsim_agent.port}"
     assert target["credentials"] == "ops-v3"
     rules = {rule["id"]: rule for rule in document["rule"]}

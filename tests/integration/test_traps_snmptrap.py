@@ -180,3 +180,48 @@ async def test_port_in_use_fails_at_start() -> None:
             await second.start()
     finally:
         await first.aclose()
+
+
+async def test_v2c_eaton_on_bypass_then_back_on_inverter(room: Room) -> None:
+    for trap, expected in (("11", 1.0), ("17", 0.0)):
+        code, err = await room.send(
+            "snmptrap", "-v2c", "-c", COMMUNITY, room.agent, "", f"1.3.6.1.4.1.534.1.11.4.1.0.{trap}",
+            "1.3.6.1.4.1.534.1.7.1.0", "s", "UPS on bypass",
+        )  # fmt: skip
+        assert code == 0, err
+        result = await room.next_result()
+        assert metrics(result) == {"ups.on_bypass": expected}
+
+
+async def test_v1_eaton_basic_on_battery_and_low_battery(room: Room) -> None:
+    """A v1 xupstb trap (enterprise xupsTrapBasic 534.1.0.0) arrives as 534.1.0.0.0.N (RFC 3584)."""
+    for specific, expected in (("3", {"ups.on_battery": 1.0}), ("4", {"ups.battery_status": "low"})):
+        code, err = await room.send(
+            "snmptrap", "-v1", "-c", COMMUNITY, room.agent, "1.3.6.1.4.1.534.1.0.0", "127.0.0.1", "6", specific, "",
+        )  # fmt: skip
+        assert code == 0, err
+        result = await room.next_result()
+        assert metrics(result) == expected
+
+
+async def test_v1_apc_hardware_failure_bypass(room: Room) -> None:
+    code, err = await room.send(
+        "snmptrap", "-v1", "-c", COMMUNITY, room.agent, "1.3.6.1.4.1.318", "127.0.0.1", "6", "20", "",
+        "1.3.6.1.4.1.318.2.3.3.0", "s", "UPS: On bypass in response to an internal hardware fault.",
+    )  # fmt: skip
+    assert code == 0, err
+    result = await room.next_result()
+    assert metrics(result) == {"ups.on_bypass": 1.0}
+    assert result.events[0].message.startswith("UPS on bypass after a hardware failure (hardwareFailureBypass)")
+
+
+async def test_v2c_ups_mib_on_bypass_alarm(room: Room) -> None:
+    code, err = await room.send(
+        "snmptrap", "-v2c", "-c", COMMUNITY, room.agent, "", "1.3.6.1.2.1.33.2.0.3",
+        "1.3.6.1.2.1.33.1.6.2.1.1.7", "i", "7",
+        "1.3.6.1.2.1.33.1.6.2.1.2.7", "o", "1.3.6.1.2.1.33.1.6.3.9",
+    )  # fmt: skip
+    assert code == 0, err
+    result = await room.next_result()
+    assert metrics(result) == {"ups.on_bypass": 1.0}
+    assert result.events[0].message == "UPS alarm raised: onBypass (upsTrapAlarmEntryAdded)"

@@ -190,3 +190,35 @@ def test_expressions_are_arithmetic_only() -> None:
     for hostile in ("a.b", "f(a)", "a[0]", "lambda: 1", "'x'", "a if b else c"):
         with pytest.raises(ValueError, match=r"not allowed|cannot parse"):
             parse_expression(hostile)
+
+
+def phase_labels(phase: str) -> dict[str, object]:
+    return {"ups": "index", "phase": {"text": phase}}
+
+
+def test_a_label_can_be_fixed_text() -> None:
+    """Phases kept in columns of one row (a DCS's UPS: input volts A, B, C) still become one labelled metric."""
+    document: dict[str, object] = {
+        "name": "phases",
+        "detect": {"oids": ["1.3.6.1.4.1.99999.1"]},
+        "table": [
+            {
+                "name": "ups",
+                "labels": {"ups": "index"},
+                "columns": {"a": "1.3.6.1.4.1.99999.1.2", "b": "1.3.6.1.4.1.99999.1.3"},
+                "metric": [
+                    {"name": "ups.input_voltage_v", "value": f"{phase.lower()} / 10", "labels": phase_labels(phase)}
+                    for phase in "AB"
+                ],
+            }
+        ],
+    }
+    profile = parse_profile(document)
+    row = {"a": SnmpValue(Kind.INTEGER, 2392), "b": SnmpValue(Kind.INTEGER, 2401)}
+    result = decode(profile, Fetched({}, {"ups": {(1,): row}}), target="t", at=0.0)
+    assert {s.labels: s.value for s in result.samples} == {
+        (("phase", "A"), ("ups", "1")): pytest.approx(239.2),
+        (("phase", "B"), ("ups", "1")): pytest.approx(240.1),
+    }
+    with pytest.raises(ProfileError, match="text"):
+        parse_profile(document | {"table": [{**document["table"][0], "labels": {"phase": {"text": 3}}}]})  # type: ignore[index]

@@ -139,3 +139,38 @@ def test_the_v1_agent_address_is_read_from_raw_octets_or_text() -> None:
     assert agent_address([(SNMP_TRAP_ADDRESS, "10.20.30.40")]) == "10.20.30.40"
     assert agent_address([(SNMP_TRAP_ADDRESS, b"\x01\x02")]) is None
     assert agent_address([]) is None
+
+
+@pytest.mark.parametrize(
+    ("trap", "expected", "severity"),
+    [
+        # APC PowerNet: the three bypass causes and the way back set the metric apc-ups polls
+        ("1.3.6.1.4.1.318.0.20", {"ups.on_bypass": 1.0}, State.CRITICAL),
+        ("1.3.6.1.4.1.318.0.21", {"ups.on_bypass": 1.0}, State.WARNING),
+        ("1.3.6.1.4.1.318.0.22", {"ups.on_bypass": 1.0}, State.WARNING),
+        ("1.3.6.1.4.1.318.0.23", {"ups.on_bypass": 0.0}, State.OK),
+        # Eaton XUPS-MIB, as xupstd (v2 notification) and xupstb (v1 trap converted, RFC 3584)
+        ("1.3.6.1.4.1.534.1.11.4.1.0.3", {"ups.on_battery": 1.0}, State.CRITICAL),
+        ("1.3.6.1.4.1.534.1.11.4.1.0.4", {"ups.battery_status": "low"}, State.CRITICAL),
+        ("1.3.6.1.4.1.534.1.11.4.1.0.5", {"ups.on_battery": 0.0}, State.OK),
+        ("1.3.6.1.4.1.534.1.11.4.1.0.6", {"ups.battery_status": "normal"}, State.OK),
+        ("1.3.6.1.4.1.534.1.11.4.1.0.11", {"ups.on_bypass": 1.0}, State.CRITICAL),
+        ("1.3.6.1.4.1.534.1.11.4.1.0.17", {"ups.on_bypass": 0.0}, State.OK),
+        ("1.3.6.1.4.1.534.1.0.0.0.3", {"ups.on_battery": 1.0}, State.CRITICAL),
+        ("1.3.6.1.4.1.534.1.0.0.0.11", {"ups.on_bypass": 1.0}, State.CRITICAL),
+    ],
+)
+def test_vendor_bypass_battery_traps(trap: str, expected: dict[str, float | str], severity: State) -> None:
+    samples, _, got_severity = decode(notification(trap))
+    assert samples == expected
+    assert got_severity is severity
+
+
+def test_ups_mib_on_bypass_alarm_sets_and_clears_on_bypass() -> None:
+    alarm = ("1.3.6.1.2.1.33.1.6.2.1.2.7", "1.3.6.1.2.1.33.1.6.3.9")
+    raised, message, _ = decode(notification("1.3.6.1.2.1.33.2.0.3", alarm))
+    assert raised == {"ups.on_bypass": 1.0}
+    assert message == "UPS alarm raised: onBypass (upsTrapAlarmEntryAdded)"
+    cleared, _, severity = decode(notification("1.3.6.1.2.1.33.2.0.4", alarm))
+    assert cleared == {"ups.on_bypass": 0.0}
+    assert severity is State.OK
