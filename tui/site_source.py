@@ -141,7 +141,7 @@ class MultiSiteSource:
         for name, snapshot in live:
             assert snapshot is not None
             alerts.extend(_tagged_alert(name, alert) for alert in snapshot.alerts)
-            overview.extend(replace(group, group=site_key(name, group.group)) for group in snapshot.overview)
+            overview.extend(_tagged_group(name, group) for group in snapshot.overview)
             runs.update({site_key(name, key): run for key, run in snapshot.runs.items()})
             transitions.extend(
                 replace(each, fingerprint=site_key(name, each.fingerprint), target=site_key(name, each.target))
@@ -221,6 +221,12 @@ def _tagged_alert(site: str, alert: AlertView) -> AlertView:
         fingerprint=site_key(site, alert.fingerprint),
         target=site_key(site, alert.target),
         target_name=f"{site} {shown}",
+    )
+
+
+def _tagged_group(site: str, group: GroupCount) -> GroupCount:
+    return replace(
+        group, group=site_key(site, group.group), label=f"{site} {group.label}", label_zh=f"{site} {group.label_zh}"
     )
 
 
