@@ -38,6 +38,7 @@ def site_client(link: SiteLink, timeout_s: float) -> ServiceClient:
 def run_console_on_sites(room: Room, links: list[SiteLink], options: ConsoleOptions) -> int:
     """The console on every site of `links`; `room` gives the language and the playbooks (documents)."""
     from tui.app import create_app
+    from tui.site_app import sites_app
 
     remote = prepare_environment(options.remote)
     language = options.language or room.config.parsed.site.language
@@ -62,9 +63,10 @@ def run_console_on_sites(room: Room, links: list[SiteLink], options: ConsoleOpti
     source = MultiSiteSource(sites, ServiceSource(clients[0], room, lang))
     for site in sites:
         site.feed.start()
-    app = create_app(
+    desk = SiteDesk(desks)
+    like = create_app(
         source,
-        SiteDesk(desks),
+        desk,
         language=language,
         remote=remote,
         ascii_only=options.ascii_only,
@@ -73,8 +75,8 @@ def run_console_on_sites(room: Room, links: list[SiteLink], options: ConsoleOpti
         live_clock=options.live_clock,
         sixteen_colors=options.sixteen_colors,
         on_handover=None,
-        poller_liveness=source.poller_liveness,
     )
+    app = sites_app(source, desk, like)  # the settings `create_app` works out; the app that names lost sites
     try:
         app.run()
     finally:

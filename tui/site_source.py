@@ -172,7 +172,7 @@ class MultiSiteSource:
             elif lost_since is None:
                 words.append(f"{name} connecting")
             else:
-                words.append(f"{name} UNREACHABLE since {_clock_time(lost_since, timezone)}")
+                words.append(f"{name} UNREACHABLE since {clock_time(lost_since, timezone)}")
         return " · ".join(words)
 
     def lost(self) -> dict[str, float]:
@@ -230,7 +230,7 @@ def _tagged_group(site: str, group: GroupCount) -> GroupCount:
     )
 
 
-def _clock_time(at: float, timezone: str) -> str:
+def clock_time(at: float, timezone: str) -> str:
     try:
         zone = ZoneInfo(timezone) if timezone else None
     except (KeyError, ValueError):

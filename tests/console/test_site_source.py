@@ -15,8 +15,11 @@ from dutyroom.operators.actions import ActionRefused
 from dutyroom.store.liveness import PollerState
 from dutyroom.views.console_source import ConsoleSnapshot
 from tui.service_client import ServiceUnreachable
+from tui.site_app import sites_app
 from tui.site_source import BACKOFF_S, READ_EVERY_S, MultiSiteSource, Site, SiteDesk, SiteFeed, split_key
+from tui.widgets.poller_banner import PollerBanner
 
+from .apps import console_app, notification_messages
 from .fakes import FIXED_NOW, FakeSource, make_transition, sample_detail
 
 
@@ -133,3 +136,30 @@ def test_detail_asks_the_targets_site() -> None:
     assert shown.name == f"SH-DR {detail.name}"
     assert source.detail(f"main:{detail.target}", FIXED_NOW) is None
     assert replace(shown, target=detail.target, name=detail.name) == detail
+
+
+async def test_a_lost_site_is_a_banner_and_one_bell_while_the_other_is_shown() -> None:
+    source, reads, rooms = two_sites()
+    read_all(source)
+    app = sites_app(source, SiteDesk(rooms), console_app(rooms["main"]))
+    async with app.run_test(size=(120, 40)) as pilot:
+        banner = app.query_one(PollerBanner)
+        assert not banner.has_class("-down")
+        reads["SH-DR"].failure = ServiceUnreachable("ssh: Connection refused")
+        read_all(source)
+        for _ in range(3):
+            app.refresh_snapshot()
+        await pilot.pause()
+        assert app.bells_rung == 1
+        assert banner.has_class("-down")
+        assert "SITE SH-DR UNREACHABLE since " in banner.text.plain
+        assert "main" not in banner.text.plain
+        assert notification_messages(app) == [banner.text.plain]
+        reads["SH-DR"].failure = None
+        read_all(source)
+        app.refresh_snapshot()
+        assert not banner.has_class("-down")
+        reads["SH-DR"].failure = ServiceUnreachable("again")
+        read_all(source)
+        app.refresh_snapshot()
+        assert app.bells_rung == 2, "a second loss rings again"

@@ -99,6 +99,7 @@ def test_one_console_on_a_local_and_an_ssh_site(
     room.serve.communicate(timeout=30)
     tmux.wait_for("sites", lambda s: "SH-DR UNREACHABLE since " in s, "the lost site in the status line", 60)
     lost = tmux.screen("sites")
+    assert "✖ SITE SH-DR UNREACHABLE since " in lost.splitlines()[0]  # the banner across the top
     assert not row(lost, "SH-DR console")
     assert row(lost, "MAIN console-local")
     acked = local_cli("ack", local_fingerprint(local), "-m", "still watching", "--site", local)
