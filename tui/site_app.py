@@ -7,8 +7,15 @@ no site answers at all, the console's own poller-down banner stands (nothing is 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from functools import partial
+from typing import Any, ClassVar
+
 from rich.text import Text
+from textual.app import SystemCommand
+from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
+from textual.screen import Screen
 
 from dutyroom.model import State
 from dutyroom.operators.desk import ActionDesk
@@ -18,13 +25,36 @@ from tui.widgets.poller_banner import PollerBanner
 
 
 class SitesApp(DutyroomApp):
-    """DutyroomApp whose banner names the lost sites; a site newly lost rings once and leaves a notice."""
+    """DutyroomApp whose banner names the lost sites; a site newly lost rings once and leaves a notice.
+
+    `]` shows the next site alone (and then all again), as `:site NAME` / `:site all` do from the palette."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *DutyroomApp.BINDINGS,
+        Binding("right_square_bracket", "next_site", show=False),
+    ]
 
     def __init__(self, source: MultiSiteSource, desk: ActionDesk, like: DutyroomApp) -> None:
         context = like.context
         super().__init__(source, desk, context.settings, context.clock, None, source.poller_liveness)
         self.sites = source
         self._lost: set[str] = set()
+
+    def narrow(self, name: str | None) -> None:
+        """Show site `name` alone (None: every site) from this tick on."""
+        self.sites.narrow(name)
+        self.refresh_snapshot()
+        self.notify(f"site {name}" if name is not None else "every site", markup=False)
+
+    def action_next_site(self) -> None:
+        names: list[str | None] = [*self.sites.sites, None]
+        self.narrow(names[(names.index(self.sites.only) + 1) % len(names)])
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for name in self.sites.sites:
+            yield SystemCommand(f"site {name}", f"show only site {name}", partial(self.narrow, name))
+        yield SystemCommand("site all", "show every site", partial(self.narrow, None))
 
     def refresh_snapshot(self) -> None:
         super().refresh_snapshot()

@@ -163,3 +163,21 @@ async def test_a_lost_site_is_a_banner_and_one_bell_while_the_other_is_shown() -
         read_all(source)
         app.refresh_snapshot()
         assert app.bells_rung == 2, "a second loss rings again"
+
+
+async def test_the_site_key_and_command_narrow_to_one_site_and_back() -> None:
+    source, _, rooms = two_sites()
+    read_all(source)
+    app = sites_app(source, SiteDesk(rooms), console_app(rooms["main"]))
+    async with app.run_test(size=(120, 40)) as pilot:
+        seen = []
+        for _ in range(3):
+            await pilot.press("right_square_bracket")
+            seen.append(source.only)
+        assert seen == ["main", "SH-DR", None]
+        assert {split_key(alert.fingerprint)[0] for alert in app.main_screen.snapshot.alerts} == {"main", "SH-DR"}
+        commands = {command.title: command for command in app.get_system_commands(app.screen)}
+        assert {"site main", "site SH-DR", "site all"} <= set(commands)
+        commands["site SH-DR"].callback()
+        await pilot.pause()
+        assert {split_key(alert.fingerprint)[0] for alert in app.main_screen.snapshot.alerts} == {"SH-DR"}
