@@ -5,6 +5,9 @@ may take seconds to leave, and a lost site must not freeze the others. The conso
 got. Alerts, targets, runs and groups are named `SITE:key` in the merged view, so two rooms with the same
 devices (the same fingerprints) stay apart and an action goes back to the site it came from (`SiteDesk`).
 
+The status line names every site and counts the collectors of all the live ones; its trading phase is the
+first live site's (the rooms of one brokerage follow the same exchanges' calendar).
+
 A lost site is not shown as current: its rows leave the list and the status line says
 `SH-DR UNREACHABLE since 10:02` until its feed reads again (with backoff, off the UI loop).
 """
@@ -14,7 +17,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import astuple, dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -25,7 +28,7 @@ from dutyroom.operators.planning import Intent
 from dutyroom.playbooks.model import Playbook
 from dutyroom.store.liveness import PollerLiveness, PollerState
 from dutyroom.store.records import StoredAction
-from dutyroom.views.alerts import AlertView, GroupCount
+from dutyroom.views.alerts import AlertView, CollectorHealth, GroupCount
 from dutyroom.views.console_source import ConsoleSnapshot, ConsoleSource, TargetDetail, TimelineEntry
 from tui.service_client import ServiceRefused, ServiceUnreachable
 
@@ -147,7 +150,10 @@ class MultiSiteSource:
                 replace(each, fingerprint=site_key(name, each.fingerprint), target=site_key(name, each.target))
                 for each in taken[name][1]
             )
-        status = replace(first.status, now=now, site=self._sites_text(taken, shown, first.status.timezone))
+        healths = [snapshot.status.health for _, snapshot in live if snapshot is not None]
+        health = CollectorHealth(*(sum(numbers) for numbers in zip(*(astuple(each) for each in healths), strict=True)))
+        site = self._sites_text(taken, shown, first.status.timezone)
+        status = replace(first.status, now=now, site=site, health=health)
         return replace(
             first,
             status=status,

@@ -13,6 +13,7 @@ import pytest
 from dutyroom.actions_model import Ack
 from dutyroom.operators.actions import ActionRefused
 from dutyroom.store.liveness import PollerState
+from dutyroom.views.alerts import CollectorHealth
 from dutyroom.views.console_source import ConsoleSnapshot
 from tui.service_client import ServiceUnreachable
 from tui.site_app import sites_app
@@ -60,6 +61,7 @@ def test_alerts_of_both_sites_carry_their_site_and_stay_apart() -> None:
     assert remote.target_name.startswith("SH-DR ")
     assert set(snapshot.runs) == {"main:a1", "SH-DR:a1"}
     assert snapshot.status.site == "main · SH-DR"
+    assert snapshot.status.health == CollectorHealth(84, 80, 2, 2), "the collectors of every site shown"
 
 
 def test_a_lost_site_leaves_the_list_is_named_with_since_when_and_comes_back() -> None:
