@@ -20,7 +20,7 @@ from textual.screen import Screen
 from dutyroom.model import State
 from dutyroom.operators.desk import ActionDesk
 from tui.app import OUTAGE_NOTICE_S, DutyroomApp
-from tui.site_source import MultiSiteSource, clock_time
+from tui.site_source import MultiSiteSource
 from tui.widgets.poller_banner import PollerBanner
 
 
@@ -67,7 +67,7 @@ class SitesApp(DutyroomApp):
         timezone = shown.status.timezone if shown is not None else ""
         ascii_only = self.context.settings.ascii_only
         symbol = State.CRITICAL.ascii_symbol if ascii_only else State.CRITICAL.symbol
-        words = "; ".join(f"SITE {name} UNREACHABLE since {clock_time(at, timezone)}" for name, at in lost.items())
+        words = "; ".join(f"SITE {self.sites.lost_text(name, at, timezone)}" for name, at in lost.items())
         text = f"{symbol} {words}: its alerts are not shown"
         try:
             banner = self.query_one(PollerBanner)

@@ -16,7 +16,7 @@ from tui.screens.terminal_profile import prepare_environment
 from tui.service_client import ServiceClient
 from tui.service_source import CONSOLE_TIMEOUT_S, ServiceDesk, ServiceSource
 from tui.site_links import SOCKET_NAME, LinkKind, SiteLink, SshSiteClient
-from tui.site_source import MultiSiteSource, Site, SiteDesk, SiteFeed
+from tui.site_source import MultiSiteSource, Site, SiteDesk, SiteFeed, SitePollerDown
 
 if TYPE_CHECKING:
     from dutyroom.room import Room
@@ -55,6 +55,9 @@ def run_console_on_sites(room: Room, links: list[SiteLink], options: ConsoleOpti
         feed_client = client(link, SITE_READ_TIMEOUT_S)
 
         def read(feed_client: ServiceClient = feed_client) -> ConsoleSnapshot:
+            poller = feed_client.status().poller  # first: a snapshot read hands out its transitions once
+            if poller.down:
+                raise SitePollerDown(f"its poller is down ({poller.reason})")
             return feed_client.get(f"/v1/console/snapshot?lang={lang}", ConsoleSnapshot)
 
         reads = ServiceSource(client(link, CONSOLE_TIMEOUT_S), room, lang)

@@ -40,6 +40,10 @@ BACKOFF_S = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
 """Waits before reading a lost site again, one per failed read in a row (the last repeats)."""
 
 
+class SitePollerDown(ServiceUnreachable):
+    """The site's serve answers but its poller is down: nothing there is watched, so its alerts are not current."""
+
+
 def site_key(site: str, key: str) -> str:
     return f"{site}{SEPARATOR}{key}"
 
@@ -66,6 +70,8 @@ class SiteFeed:
         self.lost_since: float | None = None
         """When a read first failed, of the failures in a row now; None while the site answers."""
         self.why = ""
+        self.poller_down = False
+        """Whether the site answers but says its poller is down (else, while lost, it does not answer)."""
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"site-{name}", daemon=True)
 
@@ -85,6 +91,7 @@ class SiteFeed:
                 self._failures += 1
                 self.lost_since = self.lost_since or self._clock()
                 self.why = str(error)
+                self.poller_down = isinstance(error, SitePollerDown)
                 return BACKOFF_S[min(self._failures, len(BACKOFF_S)) - 1]
         with self._lock:
             self._latest = snapshot
@@ -92,6 +99,7 @@ class SiteFeed:
             self._failures = 0
             self.lost_since = None
             self.why = ""
+            self.poller_down = False
         return READ_EVERY_S
 
     def take(self) -> tuple[ConsoleSnapshot | None, tuple[Transition, ...], float | None]:
@@ -178,8 +186,13 @@ class MultiSiteSource:
             elif lost_since is None:
                 words.append(f"{name} connecting")
             else:
-                words.append(f"{name} UNREACHABLE since {clock_time(lost_since, timezone)}")
+                words.append(self.lost_text(name, lost_since, timezone))
         return " · ".join(words)
+
+    def lost_text(self, name: str, since: float, timezone: str) -> str:
+        """`SH-DR UNREACHABLE since 10:02`, or `SH-DR POLLER DOWN since 10:02` when its serve says so."""
+        what = "POLLER DOWN" if self.sites[name].feed.poller_down else "UNREACHABLE"
+        return f"{name} {what} since {clock_time(since, timezone)}"
 
     def lost(self) -> dict[str, float]:
         """The sites that do not answer, with since when."""

@@ -17,7 +17,16 @@ from dutyroom.views.alerts import CollectorHealth
 from dutyroom.views.console_source import ConsoleSnapshot
 from tui.service_client import ServiceUnreachable
 from tui.site_app import sites_app
-from tui.site_source import BACKOFF_S, READ_EVERY_S, MultiSiteSource, Site, SiteDesk, SiteFeed, split_key
+from tui.site_source import (
+    BACKOFF_S,
+    READ_EVERY_S,
+    MultiSiteSource,
+    Site,
+    SiteDesk,
+    SiteFeed,
+    SitePollerDown,
+    split_key,
+)
 from tui.widgets.poller_banner import PollerBanner
 
 from .apps import console_app, notification_messages
@@ -183,3 +192,13 @@ async def test_the_site_key_and_command_narrow_to_one_site_and_back() -> None:
         commands["site SH-DR"].callback()
         await pilot.pause()
         assert {split_key(alert.fingerprint)[0] for alert in app.main_screen.snapshot.alerts} == {"SH-DR"}
+
+
+def test_a_site_whose_poller_is_down_is_lost_and_says_so() -> None:
+    source, reads, _ = two_sites()
+    read_all(source)
+    reads["SH-DR"].failure = SitePollerDown("its poller is down (no heartbeat for 42 s)")
+    read_all(source)
+    snapshot = source.snapshot(FIXED_NOW)
+    assert "SH-DR POLLER DOWN since " in snapshot.status.site
+    assert {split_key(alert.fingerprint)[0] for alert in snapshot.alerts} == {"main"}
