@@ -44,7 +44,8 @@ class SitesApp(DutyroomApp):
         """Show site `name` alone (None: every site) from this tick on."""
         self.sites.narrow(name)
         self.refresh_snapshot()
-        self.notify(f"site {name}" if name is not None else "every site", markup=False)
+        translate = self.context.translate
+        self.notify(translate("site.only", site=name) if name is not None else translate("site.all"), markup=False)
 
     def action_next_site(self) -> None:
         names: list[str | None] = [*self.sites.sites, None]
@@ -67,8 +68,8 @@ class SitesApp(DutyroomApp):
         timezone = shown.status.timezone if shown is not None else ""
         ascii_only = self.context.settings.ascii_only
         symbol = State.CRITICAL.ascii_symbol if ascii_only else State.CRITICAL.symbol
-        words = "; ".join(f"SITE {self.sites.lost_text(name, at, timezone)}" for name, at in lost.items())
-        text = f"{symbol} {words}: its alerts are not shown"
+        words = "; ".join(self.sites.lost_text(name, at, timezone) for name, at in lost.items())
+        text = f"{symbol} {words}{self.context.translate('site.hidden')}"
         try:
             banner = self.query_one(PollerBanner)
         except NoMatches:

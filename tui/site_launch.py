@@ -63,7 +63,7 @@ def run_console_on_sites(room: Room, links: list[SiteLink], options: ConsoleOpti
         reads = ServiceSource(client(link, CONSOLE_TIMEOUT_S), room, lang)
         sites.append(Site(link.name, SiteFeed(link.name, read), reads))
         desks[link.name] = ServiceDesk(client(link, SITE_READ_TIMEOUT_S), current_identity())
-    source = MultiSiteSource(sites, ServiceSource(clients[0], room, lang))
+    source = MultiSiteSource(sites, ServiceSource(clients[0], room, lang), lang)
     for site in sites:
         site.feed.start()
     desk = SiteDesk(desks)

@@ -30,6 +30,7 @@ from dutyroom.store.liveness import PollerLiveness, PollerState
 from dutyroom.store.records import StoredAction
 from dutyroom.views.alerts import AlertView, CollectorHealth, GroupCount
 from dutyroom.views.console_source import ConsoleSnapshot, ConsoleSource, TargetDetail, TimelineEntry
+from tui.i18n import Translator, language_of
 from tui.service_client import ServiceRefused, ServiceUnreachable
 
 SEPARATOR = ":"
@@ -126,8 +127,9 @@ class Site:
 class MultiSiteSource:
     """A ConsoleSource over several sites; `narrow` shows one of them, `narrow(None)` all again."""
 
-    def __init__(self, sites: Sequence[Site], playbooks: ConsoleSource) -> None:
+    def __init__(self, sites: Sequence[Site], playbooks: ConsoleSource, language: str = "en") -> None:
         self.sites = {site.name: site for site in sites}
+        self.translate = Translator(language_of(language))
         self._playbooks = playbooks
         self.only: str | None = None
 
@@ -184,15 +186,15 @@ class MultiSiteSource:
             if lost_since is None and taken[name][0] is not None:
                 words.append(name)
             elif lost_since is None:
-                words.append(f"{name} connecting")
+                words.append(self.translate("site.connecting", site=name))
             else:
                 words.append(self.lost_text(name, lost_since, timezone))
         return " · ".join(words)
 
     def lost_text(self, name: str, since: float, timezone: str) -> str:
-        """`SH-DR UNREACHABLE since 10:02`, or `SH-DR POLLER DOWN since 10:02` when its serve says so."""
-        what = "POLLER DOWN" if self.sites[name].feed.poller_down else "UNREACHABLE"
-        return f"{name} {what} since {clock_time(since, timezone)}"
+        """`SITE SH-DR UNREACHABLE since 10:02`, or `... POLLER DOWN since 10:02` when its serve says so."""
+        key = "site.poller_down" if self.sites[name].feed.poller_down else "site.lost"
+        return self.translate(key, site=name, since=clock_time(since, timezone))
 
     def lost(self) -> dict[str, float]:
         """The sites that do not answer, with since when."""

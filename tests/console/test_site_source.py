@@ -46,12 +46,12 @@ class Switch:
         return self.source.snapshot(FIXED_NOW)
 
 
-def two_sites() -> tuple[MultiSiteSource, dict[str, Switch], dict[str, FakeSource]]:
+def two_sites(language: str = "en") -> tuple[MultiSiteSource, dict[str, Switch], dict[str, FakeSource]]:
     rooms = {"main": FakeSource(), "SH-DR": FakeSource()}
     reads = {name: Switch(room) for name, room in rooms.items()}
     clock = iter(FIXED_NOW + step for step in range(1000))
     sites = [Site(name, SiteFeed(name, reads[name], clock=lambda: next(clock)), rooms[name]) for name in rooms]
-    return MultiSiteSource(sites, rooms["main"]), reads, rooms
+    return MultiSiteSource(sites, rooms["main"], language), reads, rooms
 
 
 def read_all(source: MultiSiteSource) -> None:
@@ -202,3 +202,11 @@ def test_a_site_whose_poller_is_down_is_lost_and_says_so() -> None:
     snapshot = source.snapshot(FIXED_NOW)
     assert "SH-DR POLLER DOWN since " in snapshot.status.site
     assert {split_key(alert.fingerprint)[0] for alert in snapshot.alerts} == {"main"}
+
+
+def test_a_lost_site_is_named_in_chinese_too() -> None:
+    source, reads, _ = two_sites("zh")
+    read_all(source)
+    reads["SH-DR"].failure = ServiceUnreachable("gone")
+    read_all(source)
+    assert "站点 SH-DR 无法连接（自 " in source.snapshot(FIXED_NOW).status.site
