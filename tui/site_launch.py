@@ -84,7 +84,9 @@ def run_console_on_sites(room: Room, links: list[SiteLink], options: ConsoleOpti
         app.run()
     finally:
         for site in sites:
-            site.feed.stop()
+            site.feed.stop(0.0)  # every feed told at once: a quit waits for no link in turn
+        for site in sites:
+            site.feed.stop(1.0)
         for each in clients:
             each.close()
     return 0
