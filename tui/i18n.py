@@ -119,6 +119,12 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "POLLER DOWN: nothing is being watched (no poller has run here yet)",
         "采集服务停止：当前没有任何监控（此处尚无采集服务运行过）",
     ),
+    "site.lost": ("SITE {site} UNREACHABLE since {since}", "站点 {site} 无法连接（自 {since} 起）"),
+    "site.poller_down": ("SITE {site} POLLER DOWN since {since}", "站点 {site} 采集服务停止（自 {since} 起）"),
+    "site.connecting": ("{site} connecting", "{site} 连接中"),
+    "site.hidden": (": its alerts are not shown", "：其告警未显示"),
+    "site.only": ("showing site {site} only (] next)", "仅显示站点 {site}（] 下一个）"),
+    "site.all": ("showing every site", "显示全部站点"),
     "hint.back": ("esc back  ? help", "esc 返回  ? 帮助"),
     "hint.timeline": (
         "esc back  enter open  / filter  1 2 3 kinds  ? help",

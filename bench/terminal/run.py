@@ -10,10 +10,13 @@ Nothing is asserted: the machine is shared; read the ratios of one run.
 
     .venv/bin/python bench/terminal/run.py [--targets 1000] [--seconds 20] [--size 120x40]
         [--profile remote|local] [--idle] [--warmup S] [--compare OTHER_CHECKOUT] [--rounds N] [--dump DIR]
+        [--sites N]
 
 --profile remote (the default) is the console as remote staff get it over SSH; --idle measures a room where
 nothing changes (every target alive, only the reachability rule); --compare also measures the console of
-another checkout of dutyroom (e.g. the commit before a change) on the same room, interleaved with this one.
+another checkout of dutyroom (e.g. the commit before a change) on the same room, interleaved with this one;
+--sites N (issue 17) runs N rooms of --targets each, one serve each, and also measures one console watching
+all of them (`dutyroom --site site1=STATE ...`, over their local sockets) beside the one-site console.
 Each checkout's bytecode is compiled first, as an installed console has it: under PYTHONDONTWRITEBYTECODE
 (set in many sandboxes and CI images) every start would otherwise compile the whole project again.
 """
@@ -106,6 +109,12 @@ def console_argv(config: Path, state: Path, profile: str) -> list[str]:
     ]
 
 
+def sites_argv(config: Path, states: list[Path], profile: str) -> list[str]:
+    """The console on every room's serve (`--site siteN=STATE`); the first room's config gives its language."""
+    sites = [f"--site=site{number}={state}" for number, state in enumerate(states, 1)]
+    return [*console_argv(config, states[0], profile), *sites]
+
+
 def print_results(results: list[Measurement]) -> None:
     print(f"{'program':<16} {'first frame':>12} {'first KB':>9} {'steady B/s':>11} {'CPU %':>6}")
     for item in results:
@@ -152,6 +161,7 @@ def main() -> int:
     parser.add_argument("--compare", type=Path, help="another dutyroom checkout to measure on the same room")
     parser.add_argument("--rounds", type=int, default=1, help="measure every program this many times, interleaved")
     parser.add_argument("--dump", type=Path, help="write each program's raw output here")
+    parser.add_argument("--sites", type=int, default=1, help="also one console on this many rooms' serves")
     args = parser.parse_args()
     columns, rows = (int(part) for part in args.size.split("x"))
     listening = Listeners(4)
@@ -172,6 +182,15 @@ def main() -> int:
         programs.append((f"dutyroom-{args.profile}", console, markers, ROOT))
         if args.compare is not None:
             programs.append((f"dutyroom-{args.compare.name or 'other'}", console, markers, args.compare.resolve()))
+        rooms = [(config, state)]
+        for number in range(2, args.sites + 1):
+            (directory / f"site{number}").mkdir()
+            room = write_room(directory / f"site{number}", args.targets, listeners, dead_port, idle=args.idle)
+            rooms.append((room, directory / f"site{number}" / "state"))
+        if args.sites > 1:
+            site_markers = ["site1", "line-0"] if not args.idle else ["site1", "links"]
+            argv = sites_argv(config, [room_state for _, room_state in rooms], args.profile)
+            programs.append((f"dutyroom-{args.sites}-sites", argv, site_markers, ROOT))
         for *_, checkout in programs:
             if checkout is not None:
                 compile_bytecode(checkout)
@@ -180,8 +199,15 @@ def main() -> int:
                 programs.append((name, argv, peer_markers, None))
             else:
                 print(f"{name}: not installed (apt-get install {name}); no ratio against it")
-        serve_argv = [sys.executable, "-m", "tui.cli.main", "--config", str(config), "--state", str(state), "serve"]
-        serve = subprocess.Popen(serve_argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        serves = [
+            subprocess.Popen(
+                [sys.executable, "-m", "tui.cli.main", "--config", str(room), "--state", str(room_state), "serve"],
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for room, room_state in rooms
+        ]
         try:
             time.sleep(args.warmup)
             for number in range(args.rounds):
@@ -193,11 +219,15 @@ def main() -> int:
                     results.append(measure(name, argv, markers=program_markers, **options))
                 rounds.append(results)
         finally:
-            serve.terminate()
-            serve.wait(timeout=30)
+            for serve in serves:
+                serve.terminate()
+            for serve in serves:
+                serve.wait(timeout=30)
     listening.close()
     scenario = "idle room" if args.idle else "live room, 10 % dead"
-    print(f"{args.targets} targets ({scenario}), {args.size}, {args.seconds:g} s each, warm-up {args.warmup:g} s")
+    rooms_text = f"{args.sites} rooms of " if args.sites > 1 else ""
+    timing = f"{args.seconds:g} s each, warm-up {args.warmup:g} s"
+    print(f"{rooms_text}{args.targets} targets ({scenario}), {args.size}, {timing}")
     for number, results in enumerate(rounds, 1):
         if len(rounds) > 1:
             print(f"-- round {number}")

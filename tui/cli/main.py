@@ -24,6 +24,8 @@ from tui.cli import status as cli_status
 from tui.cli.common import CommandFailed, add_common_options
 
 if TYPE_CHECKING:
+    from dutyroom.room import Room
+    from tui.launch import ConsoleOptions
     from tui.service_client import ServiceClient
 
 
@@ -81,6 +83,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="use the 16-colour theme (default: from TERM)",
     )
+    parser.add_argument(
+        "--site",
+        dest="console_sites",
+        action="append",
+        metavar="NAME=URL",
+        help="watch this site's serve (repeatable): a socket, a state directory or ssh://user@host/path/api.sock",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     cli_check.register(commands, common)
     cli_calendar.register(commands, common)
@@ -118,6 +127,8 @@ def cmd_console(args: argparse.Namespace) -> int:
         live_clock=args.live_clock,
         sixteen_colors=args.sixteen_colors,
     )
+    if getattr(args, "console_sites", None):
+        return _console_on_sites(room, args.console_sites, options)
     if not args.poll and (service := _service_for_console(args)) is not None:
         from tui.launch import run_console_through_service
 
@@ -126,6 +137,18 @@ def cmd_console(args: argparse.Namespace) -> int:
         return run_console(room, args.state, options, poll=args.poll)
     except (StateLocked, StoreError) as error:
         raise CommandFailed(str(error)) from None
+
+
+def _console_on_sites(room: Room, texts: list[str], options: ConsoleOptions) -> int:
+    """The console on several sites' services (`tui.site_source`); a bad `--site` is one line."""
+    from tui.site_launch import run_console_on_sites
+    from tui.site_links import SiteLinkInvalid, parse_site_links
+
+    try:
+        links = parse_site_links(texts)
+    except SiteLinkInvalid as error:
+        raise CommandFailed(f"dutyroom: --site {error}") from None
+    return run_console_on_sites(room, links, options)
 
 
 def _service_for_console(args: argparse.Namespace) -> ServiceClient | None:

@@ -1,0 +1,86 @@
+"""The console on several sites: the one-site console, plus a banner and one bell for each site that is lost.
+
+The red banner the console has for a poller down says, here, which site cannot be reached and since when
+("✖ SITE SH-DR UNREACHABLE since 10:02"); the other sites keep updating under it, so nothing is greyed. When
+no site answers at all, the console's own poller-down banner stands (nothing is watched from this seat).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import SystemCommand
+from textual.binding import Binding, BindingType
+from textual.css.query import NoMatches
+from textual.screen import Screen
+
+from dutyroom.model import State
+from dutyroom.operators.desk import ActionDesk
+from tui.app import OUTAGE_NOTICE_S, DutyroomApp
+from tui.site_source import MultiSiteSource
+from tui.widgets.poller_banner import PollerBanner
+
+
+class SitesApp(DutyroomApp):
+    """DutyroomApp whose banner names the lost sites; a site newly lost rings once and leaves a notice.
+
+    `]` shows the next site alone (and then all again), as `:site NAME` / `:site all` do from the palette."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *DutyroomApp.BINDINGS,
+        Binding("right_square_bracket", "next_site", show=False),
+    ]
+
+    def __init__(self, source: MultiSiteSource, desk: ActionDesk, like: DutyroomApp) -> None:
+        context = like.context
+        super().__init__(source, desk, context.settings, context.clock, None, source.poller_liveness)
+        self.sites = source
+        self._lost: set[str] = set()
+
+    def narrow(self, name: str | None) -> None:
+        """Show site `name` alone (None: every site) from this tick on."""
+        self.sites.narrow(name)
+        self.refresh_snapshot()
+        translate = self.context.translate
+        self.notify(translate("site.only", site=name) if name is not None else translate("site.all"), markup=False)
+
+    def action_next_site(self) -> None:
+        names: list[str | None] = [*self.sites.sites, None]
+        self.narrow(names[(names.index(self.sites.only) + 1) % len(names)])
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for name in self.sites.sites:
+            yield SystemCommand(f"site {name}", f"show only site {name}", partial(self.narrow, name))
+        yield SystemCommand("site all", "show every site", partial(self.narrow, None))
+
+    def refresh_snapshot(self) -> None:
+        super().refresh_snapshot()
+        lost = self.sites.lost()
+        newly = set(lost) - self._lost
+        self._lost = set(lost)
+        if not lost or (self.poller is not None and self.poller.down):
+            return  # the console's own banner: hidden, or saying that nothing is watched
+        shown = self.main_screen.snapshot if self.screen_stack else None
+        timezone = shown.status.timezone if shown is not None else ""
+        ascii_only = self.context.settings.ascii_only
+        symbol = State.CRITICAL.ascii_symbol if ascii_only else State.CRITICAL.symbol
+        words = "; ".join(self.sites.lost_text(name, at, timezone) for name, at in lost.items())
+        text = f"{symbol} {words}{self.context.translate('site.hidden')}"
+        try:
+            banner = self.query_one(PollerBanner)
+        except NoMatches:
+            return
+        banner.set_class(True, "-down")
+        banner.show(Text(text, end=""))
+        if newly:
+            self.ring_bell()
+            self.notify(text, severity="error", timeout=OUTAGE_NOTICE_S, markup=False)
+
+
+def sites_app(source: MultiSiteSource, desk: ActionDesk, like: DutyroomApp) -> SitesApp:
+    """The console on `source`'s sites, with the settings (terminal, language, bell) `like` was made with."""
+    return SitesApp(source, desk, like)

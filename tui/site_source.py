@@ -1,0 +1,274 @@
+"""One console on several sites (issue 17): a ConsoleSource merging each site's service, and a desk routing to it.
+
+Each site's snapshots are read by a thread of its own (`SiteFeed`), never on the UI loop: an SSH link that broke
+may take seconds to leave, and a lost site must not freeze the others. The console reads whatever each feed last
+got. Alerts, targets, runs and groups are named `SITE:key` in the merged view, so two rooms with the same
+devices (the same fingerprints) stay apart and an action goes back to the site it came from (`SiteDesk`).
+
+The status line names every site and counts the collectors of all the live ones; its trading phase is the
+first live site's (the rooms of one brokerage follow the same exchanges' calendar).
+
+A lost site is not shown as current: its rows leave the list and the status line says
+`SH-DR UNREACHABLE since 10:02` until its feed reads again (with backoff, off the UI loop).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import astuple, dataclass, replace
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from dutyroom.model import Transition
+from dutyroom.operators.actions import ActionRefused
+from dutyroom.operators.desk import ActionDesk
+from dutyroom.operators.planning import Intent
+from dutyroom.playbooks.model import Playbook
+from dutyroom.store.liveness import PollerLiveness, PollerState
+from dutyroom.store.records import StoredAction
+from dutyroom.views.alerts import AlertView, CollectorHealth, GroupCount
+from dutyroom.views.console_source import ConsoleSnapshot, ConsoleSource, TargetDetail, TimelineEntry
+from tui.i18n import Translator, language_of
+from tui.service_client import ServiceRefused, ServiceUnreachable
+
+SEPARATOR = ":"
+"""Between a site's name and a key of that site; a site's name has none (tui.site_links.SITE_NAME)."""
+READ_EVERY_S = 2.0
+"""How often a feed reads its site while the site answers."""
+BACKOFF_S = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
+"""Waits before reading a lost site again, one per failed read in a row (the last repeats)."""
+
+
+class SitePollerDown(ServiceUnreachable):
+    """The site's serve answers but its poller is down: nothing there is watched, so its alerts are not current."""
+
+
+def site_key(site: str, key: str) -> str:
+    return f"{site}{SEPARATOR}{key}"
+
+
+def split_key(key: str) -> tuple[str, str]:
+    """`SITE:key` as (SITE, key); ('', key) for a key no site names."""
+    site, separator, rest = key.partition(SEPARATOR)
+    return (site, rest) if separator else ("", key)
+
+
+class SiteFeed:
+    """One site's latest snapshot, read by its own thread; what it read since the console last took it."""
+
+    def __init__(
+        self, name: str, read: Callable[[], ConsoleSnapshot], *, clock: Callable[[], float] = time.time
+    ) -> None:
+        self.name = name
+        self._read = read
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._latest: ConsoleSnapshot | None = None
+        self._transitions: list[Transition] = []
+        self._failures = 0
+        self.lost_since: float | None = None
+        """When a read first failed, of the failures in a row now; None while the site answers."""
+        self.why = ""
+        self.poller_down = False
+        """Whether the site answers but says its poller is down (else, while lost, it does not answer)."""
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"site-{name}", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, timeout_s: float = 5.0) -> None:
+        self._stop.set()
+        self._thread.join(timeout_s)
+
+    def read_once(self) -> float:
+        """Read the site once; the wait before the next read (longer while the site stays lost)."""
+        try:
+            snapshot = self._read()
+        except (ServiceUnreachable, ServiceRefused) as error:
+            with self._lock:
+                self._failures += 1
+                self.lost_since = self.lost_since or self._clock()
+                self.why = str(error)
+                self.poller_down = isinstance(error, SitePollerDown)
+                return BACKOFF_S[min(self._failures, len(BACKOFF_S)) - 1]
+        with self._lock:
+            self._latest = snapshot
+            self._transitions.extend(snapshot.transitions)
+            self._failures = 0
+            self.lost_since = None
+            self.why = ""
+            self.poller_down = False
+        return READ_EVERY_S
+
+    def take(self) -> tuple[ConsoleSnapshot | None, tuple[Transition, ...], float | None]:
+        """The latest snapshot (None until one was read), the transitions read since the last take, and since
+        when the site is lost (None while it answers)."""
+        with self._lock:
+            transitions, self._transitions = tuple(self._transitions), []
+            return self._latest, transitions, self.lost_since
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._stop.wait(self.read_once())
+
+
+@dataclass(frozen=True)
+class Site:
+    """A site as the merged console sees it: its feed (snapshots) and its source (details, timeline)."""
+
+    name: str
+    feed: SiteFeed
+    source: ConsoleSource
+
+
+class MultiSiteSource:
+    """A ConsoleSource over several sites; `narrow` shows one of them, `narrow(None)` all again."""
+
+    def __init__(self, sites: Sequence[Site], playbooks: ConsoleSource, language: str = "en") -> None:
+        self.sites = {site.name: site for site in sites}
+        self.translate = Translator(language_of(language))
+        self._playbooks = playbooks
+        self.only: str | None = None
+
+    def narrow(self, name: str | None) -> None:
+        if name is not None and name not in self.sites:
+            raise KeyError(name)
+        self.only = name
+
+    def snapshot(self, now: float) -> ConsoleSnapshot:
+        taken = {name: site.feed.take() for name, site in self.sites.items()}
+        shown = [name for name in self.sites if self.only in (None, name)]
+        live = [(name, taken[name][0]) for name in shown if taken[name][0] is not None and taken[name][2] is None]
+        if not live:
+            why = "; ".join(f"{name}: {self.sites[name].feed.why or 'not read yet'}" for name in shown)
+            raise ServiceUnreachable(f"no site answers ({why})")
+        first = live[0][1]
+        assert first is not None
+        alerts: list[AlertView] = []
+        overview: list[GroupCount] = []
+        runs = {}
+        transitions: list[Transition] = []
+        for name, snapshot in live:
+            assert snapshot is not None
+            alerts.extend(_tagged_alert(name, alert) for alert in snapshot.alerts)
+            overview.extend(_tagged_group(name, group) for group in snapshot.overview)
+            runs.update({site_key(name, key): run for key, run in snapshot.runs.items()})
+            transitions.extend(
+                replace(each, fingerprint=site_key(name, each.fingerprint), target=site_key(name, each.target))
+                for each in taken[name][1]
+            )
+        healths = [snapshot.status.health for _, snapshot in live if snapshot is not None]
+        health = CollectorHealth(*(sum(numbers) for numbers in zip(*(astuple(each) for each in healths), strict=True)))
+        site = self._sites_text(taken, shown, first.status.timezone)
+        status = replace(first.status, now=now, site=site, health=health)
+        return replace(
+            first,
+            status=status,
+            alerts=tuple(alerts),
+            overview=tuple(overview),
+            runs=runs,
+            transitions=tuple(sorted(transitions, key=lambda each: each.at)),
+        )
+
+    def _sites_text(
+        self,
+        taken: Mapping[str, tuple[ConsoleSnapshot | None, tuple[Transition, ...], float | None]],
+        shown: list[str],
+        timezone: str,
+    ) -> str:
+        """`main · SH-DR UNREACHABLE since 10:02`: each shown site, and which are lost since when."""
+        words = []
+        for name in shown:
+            lost_since = taken[name][2]
+            if lost_since is None and taken[name][0] is not None:
+                words.append(name)
+            elif lost_since is None:
+                words.append(self.translate("site.connecting", site=name))
+            else:
+                words.append(self.lost_text(name, lost_since, timezone))
+        return " · ".join(words)
+
+    def lost_text(self, name: str, since: float, timezone: str) -> str:
+        """`SITE SH-DR UNREACHABLE since 10:02`, or `... POLLER DOWN since 10:02` when its serve says so."""
+        key = "site.poller_down" if self.sites[name].feed.poller_down else "site.lost"
+        return self.translate(key, site=name, since=clock_time(since, timezone))
+
+    def lost(self) -> dict[str, float]:
+        """The sites that do not answer, with since when."""
+        return {name: site.feed.lost_since for name, site in self.sites.items() if site.feed.lost_since is not None}
+
+    def poller_liveness(self, now: float) -> PollerLiveness:
+        """Down (the console's banner and bell) when no shown site answers: nothing is watched from here then.
+        One lost site among others is in the status line, and its rows are gone from the list."""
+        shown = [name for name in self.sites if self.only in (None, name)]
+        lost = self.lost()
+        if shown and all(name in lost for name in shown):
+            since = min(lost[name] for name in shown)
+            return PollerLiveness(PollerState.DOWN, "no site answers", since, None, None)
+        return PollerLiveness(PollerState.ALIVE, "a site answers", 0.0, None, None)
+
+    def playbook(self, playbook_id: str, language: str) -> Playbook | None:
+        return self._playbooks.playbook(playbook_id, language)
+
+    def detail(self, target_id: str, now: float) -> TargetDetail | None:
+        name, target = split_key(target_id)
+        site = self.sites.get(name)
+        if site is None or site.feed.lost_since is not None:
+            return None
+        detail = site.source.detail(target, now)
+        return replace(detail, target=target_id, name=f"{name} {detail.name}") if detail is not None else None
+
+    def timeline(self, since: float, until: float, kinds: Sequence[str] = ()) -> list[TimelineEntry]:
+        entries: list[TimelineEntry] = []
+        for name, site in self.sites.items():
+            if self.only not in (None, name) or site.feed.lost_since is not None:
+                continue
+            try:
+                found = site.source.timeline(since, until, kinds)
+            except (ServiceUnreachable, ServiceRefused):
+                continue  # the status line says the site is lost
+            entries.extend(replace(entry, target=site_key(name, entry.target)) for entry in found)
+        return sorted(entries, key=lambda entry: entry.at)
+
+
+def _tagged_alert(site: str, alert: AlertView) -> AlertView:
+    """The alert under its site's name: its keys namespaced, its target shown as `SITE target`."""
+    shown = alert.target_name or alert.target
+    return replace(
+        alert,
+        fingerprint=site_key(site, alert.fingerprint),
+        target=site_key(site, alert.target),
+        target_name=f"{site} {shown}",
+    )
+
+
+def _tagged_group(site: str, group: GroupCount) -> GroupCount:
+    return replace(
+        group, group=site_key(site, group.group), label=f"{site} {group.label}", label_zh=f"{site} {group.label_zh}"
+    )
+
+
+def clock_time(at: float, timezone: str) -> str:
+    try:
+        zone = ZoneInfo(timezone) if timezone else None
+    except (KeyError, ValueError):
+        zone = None
+    return datetime.fromtimestamp(at, zone).strftime("%H:%M")
+
+
+class SiteDesk:
+    """An ActionDesk that sends each action to the desk of the alert's site, with the site's own key."""
+
+    def __init__(self, desks: Mapping[str, ActionDesk]) -> None:
+        self.desks = dict(desks)
+
+    def submit(self, intent: Intent, alert: str, now: float) -> StoredAction:
+        name, key = split_key(alert)
+        desk = self.desks.get(name)
+        if desk is None:
+            raise ActionRefused(f"{alert!r} belongs to no site of this console")
+        stored = desk.submit(intent, key, now)
+        return replace(stored, alert=alert)
