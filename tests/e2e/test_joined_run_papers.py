@@ -78,8 +78,10 @@ def mains_restored(state: Path) -> bool:
 
 
 def step_on_screen(screen: str, number: int) -> str:
-    """Step `number` as the pane draws it: from its "[x]  N." line to the next step or the "ticked by" line."""
-    pane = [line.split(PANE_EDGE, 1)[1].strip() for line in screen.splitlines() if PANE_EDGE in line]
+    """Step `number` as the pane draws it: from its "[x]  N." line to the next step or the "ticked by" line.
+
+    The pane sits below the alert list at every width; a pane drawn beside the list is read past its edge."""
+    pane = [line.split(PANE_EDGE, 1)[1].strip() if PANE_EDGE in line else line.strip() for line in screen.splitlines()]
     start = next(index for index, line in enumerate(pane) if re.match(rf"\[x\]\s+{number}\. ", line))
     lines = [pane[start]]
     for line in pane[start + 1 :]:
