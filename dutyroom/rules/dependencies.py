@@ -36,6 +36,19 @@ class DependencyGraph:
     def __init__(self, parents: Mapping[str, ParentGroups]) -> None:
         self._parents = {target: groups for target, groups in parents.items() if groups}
         self._order = _parents_first(self._parents)
+        self._dependents: dict[str, frozenset[str]] = {}
+
+    def dependents(self, target: str) -> frozenset[str]:
+        """Every target below `target`: its children, theirs, and so on (worked out once per target)."""
+        known = self._dependents.get(target)
+        if known is None:
+            below: set[str] = set()
+            for child in self._order:  # parents come first, so a grandchild follows its parent here
+                groups = self._parents.get(child, ())
+                if any(member == target or member in below for group in groups for member in group):
+                    below.add(child)
+            known = self._dependents[target] = frozenset(below)
+        return known
 
     @property
     def empty(self) -> bool:

@@ -81,6 +81,9 @@ class Engine:
         self._rule_by_id = {rule.id: rule for rule in config.rules}
         self._marks_down = {rule.id for rule in config.rules if rule.spec.marks_down}
         self._graph = DependencyGraph({target.id: parent_groups(target.depends_on) for target in config.parsed.target})
+        self._was_down: frozenset[str] = frozenset()
+        self._recovered_at: dict[str, float] = {}
+        """A parent that came back -> when: it still explains its dependents until each has been polled since."""
         self._clock = ListeningClock(
             min((timing.stale_after_s for timing in config.timings.values()), default=math.inf)
         )
@@ -342,7 +345,36 @@ class Engine:
         if self._marks_down:
             marked = (check for check in self.checks.values() if check.firing and check.rule in self._marks_down)
             down.update(check.target for check in marked)
+        down |= self._recovering(down, now)
         return self._graph.view(down, being_checked(self.health, self.config.timings, now) - down)
+
+    def _recovering(self, down: set[str], now: float) -> set[str]:
+        """Parents back up whose dependents have not been polled since: they still explain them.
+
+        A UPS's output returns a poll or two before the switch behind it answers again; without this grace the
+        switch's alert would stop being explained for that moment and page on its own (one root cause, two
+        pages). A dependent still failing at its first poll after the parent came back is its own problem. The
+        grace ends there, or after the dependent's staleness limit, whichever comes first.
+        """
+        for target in self._was_down - down:
+            self._recovered_at[target] = now
+        self._was_down = frozenset(down)
+        recovering: set[str] = set()
+        for parent, since in list(self._recovered_at.items()):
+            if parent in down or not self._dependents_behind(parent, since, now):
+                del self._recovered_at[parent]
+            else:
+                recovering.add(parent)
+        return recovering
+
+    def _dependents_behind(self, parent: str, since: float, now: float) -> bool:
+        for target in self._graph.dependents(parent):
+            health, timing = self.health.get(target), self.config.timings.get(target)
+            if health is None or timing is None or now - since > timing.stale_after_s:
+                continue
+            if health.consecutive_failures and health.last_result_at < since:
+                return True
+        return False
 
     def _settle_dependents(self, now: float, phase_kind: str | None, view: DependencyView, out: Evaluation) -> None:
         """Suppression as it stands after the whole batch; an alert that waited on a parent now known fires."""

@@ -38,12 +38,6 @@ def demo_room_sending_to(url: str, directory: Path) -> Path:
     return path
 
 
-@pytest.mark.xfail(
-    reason="known defect: when UPS A's output comes back, its children are still down for a poll or two and are "
-    "no longer suppressed (the parent recovered first), so they fire and are sent; suppression needs a grace "
-    "until each child's first poll after its parent recovers. Reported in the session note.",
-    strict=False,
-)
 def test_the_demo_incident_pages_once_per_root_cause_and_resolves(tmp_path: Path, alertmanager: Alertmanager) -> None:
     config = demo_room_sending_to(alertmanager.url, tmp_path)
     arguments = ["--config", str(config), "--playbooks", str(PROJECT / "playbooks")]
