@@ -2,21 +2,18 @@
 
 `build_report(room, store, since, until, now, lang)` reads the period (see `dutyroom.report.data`);
 `render_report` makes Markdown for reading (80 columns, English or Chinese, `dutyroom.report.markdown`) or one
-CSV for spreadsheets (`dutyroom.report.csv_export` documents its columns); `write_report` writes either atomically.
+CSV for spreadsheets (`dutyroom.report.csv_export` documents its columns); `tui/cli/papers.py` prints or writes either.
 Config secrets never appear in either (`dutyroom.documents.scrub`).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from dutyroom.atomic import document_mode, write_atomically
 from dutyroom.report import REPORT_FORMATS
 from dutyroom.report.csv_export import as_csv
 from dutyroom.report.data import PeriodReport, ReportError, build_report
 from dutyroom.report.markdown import as_markdown
 
-__all__ = ["REPORT_FORMATS", "PeriodReport", "ReportError", "build_report", "render_report", "write_report"]
+__all__ = ["REPORT_FORMATS", "PeriodReport", "ReportError", "build_report", "render_report"]
 
 
 def render_report(report: PeriodReport, fmt: str) -> str:
@@ -25,10 +22,3 @@ def render_report(report: PeriodReport, fmt: str) -> str:
     if fmt == "csv":
         return as_csv(report)
     raise ReportError(f"unknown report format {fmt!r} (use md or csv)")
-
-
-def write_report(report: PeriodReport, fmt: str, out: Path) -> str:
-    """Render `report` as `fmt` and write it to `out` atomically; returns the text written."""
-    text = render_report(report, fmt)
-    write_atomically(out, text, mode=document_mode(out.parent))
-    return text

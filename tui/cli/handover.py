@@ -148,8 +148,8 @@ def cmd_handover(args: argparse.Namespace) -> int:
 
 def _write_through_service(args: argparse.Namespace, room: Room, shift_start: float | None) -> int | None:
     """The handover written by `dutyroom serve` as the caller when it answers; None: standalone."""
-    from dutyroom.atomic import document_mode, write_atomically
     from dutyroom.views.wire_documents import HandoverPost
+    from tui.cli.papers import deliver
     from tui.cli.served_documents import handover_through_service
 
     out: Path | None = args.out
@@ -160,14 +160,8 @@ def _write_through_service(args: argparse.Namespace, room: Room, shift_start: fl
         return None
     if out is None:  # kept by the service, in its handover directory under the state directory
         print(f"handover written: {args.state / room.config.parsed.site.handover_dir / written.file}")
-    elif out == Path("-"):
-        sys.stdout.write(written.text)
     else:
-        try:
-            write_atomically(out, written.text, mode=document_mode(out.parent))
-        except OSError as error:
-            raise CommandFailed(f"handover: cannot write {out}: {error.strerror or error}") from None
-        print(f"handover written: {out}")
+        deliver("handover", written.text, out)
     return 0
 
 
@@ -200,46 +194,22 @@ def cmd_report(args: argparse.Namespace) -> int:
         return cmd_holiday_report(args)
     if args.since is None:
         raise CommandFailed("report: give the period with --since (and --until), or --holiday [DATE]")
-    from dutyroom.report.writer import build_report, render_report, write_report
+    from dutyroom.report.writer import build_report, render_report
+    from tui.cli.papers import deliver, report_format
+    from tui.cli.served_documents import report_through_service
 
     room = load_room_leniently(args.config, args.playbooks, args.state)
     timezone = room.config.timezone
     now = time.time()
     since = parse_time(args.since, timezone, "--since")
     until = parse_time(args.until, timezone, "--until") if args.until else now
-    to_file = args.out is not None and args.out != Path("-")
-    fmt = args.format or ("csv" if to_file and args.out.suffix == ".csv" else "md")
-    if (served := _report_through_service(args, since, until, fmt, to_file)) is not None:
-        return served
-    with open_existing_store(args.state) as store:
-        try:
-            report = build_report(room, store, since, until, now, args.lang)
-            text = write_report(report, fmt, args.out) if to_file else render_report(report, fmt)
-        except _failures() as error:
-            raise CommandFailed(f"report: {error}") from None
-    if not to_file:
-        sys.stdout.write(text)
-    else:
-        print(f"report written: {args.out}")
-    return 0
-
-
-def _report_through_service(
-    args: argparse.Namespace, since: float, until: float, fmt: str, to_file: bool
-) -> int | None:
-    """The report rendered by `dutyroom serve` when it answers (printed, or written by the caller); None: standalone."""
-    from dutyroom.atomic import document_mode, write_atomically
-    from tui.cli.served_documents import report_through_service
-
-    text = report_through_service(args, since, until, fmt)
+    fmt = report_format(args.format, args.out)
+    text = report_through_service(args, since, until, fmt)  # rendered by `dutyroom serve` when it answers
     if text is None:
-        return None
-    if not to_file:
-        sys.stdout.write(text)
-        return 0
-    try:
-        write_atomically(args.out, text, mode=document_mode(args.out.parent))
-    except OSError as error:
-        raise CommandFailed(f"report: cannot write {args.out}: {error.strerror or error}") from None
-    print(f"report written: {args.out}")
+        with open_existing_store(args.state) as store:
+            try:
+                text = render_report(build_report(room, store, since, until, now, args.lang), fmt)
+            except _failures() as error:
+                raise CommandFailed(f"report: {error}") from None
+    deliver("report", text, args.out)
     return 0
