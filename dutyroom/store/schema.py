@@ -1,11 +1,15 @@
 """Opening dutyroom.db: the state directory, WAL mode, and the schema, versioned with `PRAGMA user_version`.
 
 A new version appends its statements to MIGRATIONS; opening a store applies the missing ones in one
-transaction, so several processes opening a fresh state directory at once still agree on one schema.
+transaction, so several processes opening a fresh state directory at once still agree on one schema. A new
+database is made whole under a private name and linked into place, so no reader ever sees it half made.
 """
 
 from __future__ import annotations
 
+import errno
+import os
+import secrets
 import sqlite3
 import stat
 import time
@@ -159,6 +163,8 @@ def open_database(state_dir: Path) -> tuple[sqlite3.Connection, Path]:
     """Connect to the state directory's database, creating directory (0700), file and schema if needed."""
     db_path = state_dir / DB_NAME
     created = _prepare_state_dir(state_dir)
+    if not db_path.exists():
+        created = _make_whole(db_path) or created
     try:
         connection = sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
     except sqlite3.Error as exc:
@@ -233,6 +239,39 @@ def _require_current_schema(connection: sqlite3.Connection, db_path: Path) -> No
     else:
         return
     raise StoreError(f"{db_path}: cannot open: {problem}")
+
+
+def _make_whole(db_path: Path) -> bool:
+    """Build a new database under a private name and link it into place only once its schema is in.
+
+    A reader (`alerts`, `status`) looking while serve makes the room finds either no database or a whole one,
+    never an empty file with schema version 0. Linking refuses to replace: when another process made the
+    database first, this one's copy is dropped and theirs is used. True when this process put it in place.
+    """
+    making = db_path.with_name(f".{db_path.name}.making-{os.getpid()}-{secrets.token_hex(4)}")
+    try:
+        connection = sqlite3.connect(making, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        try:
+            _switch_to_wal(connection, making)
+            ensure_schema(connection)
+        finally:
+            connection.close()  # the last connection checkpoints the WAL into the file and removes it
+        with making.open("rb") as made:
+            os.fsync(made.fileno())
+        try:
+            os.link(making, db_path)
+        except FileExistsError:
+            return False
+        except OSError as exc:
+            if exc.errno in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+                return False  # no hard links here: make it in place, as before
+            raise
+        return True
+    except (sqlite3.Error, SchemaTooNewError, OSError) as exc:
+        raise StoreError(f"{db_path}: cannot create: {getattr(exc, 'strerror', None) or exc}") from exc
+    finally:
+        for leftover in (making, Path(f"{making}-wal"), Path(f"{making}-shm")):
+            leftover.unlink(missing_ok=True)
 
 
 def ensure_schema(connection: sqlite3.Connection) -> int:

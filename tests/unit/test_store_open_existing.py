@@ -67,3 +67,35 @@ def test_read_write_opens_an_existing_room_for_commands_that_record(tmp_path: Pa
     with Store.open_existing(state, read_only=False) as store:
         store.set_meta("k", "v")
         assert store.get_meta("k") == "v"
+
+
+def test_a_reader_never_sees_a_database_that_is_still_being_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CI saw `alerts` read serve's dutyroom.db between its creation and its schema ("schema version 0 is older"):
+    the database appears under its name only once whole, so a reader at that moment finds no database yet."""
+    import dutyroom.store.schema as schema
+
+    state = tmp_path / "state"
+    seen: list[str] = []
+    real_ensure = schema.ensure_schema
+
+    def ensure_while_a_reader_looks(connection: sqlite3.Connection) -> int:
+        if seen:  # only while the schema is first being made
+            return real_ensure(connection)
+        try:
+            Store.open_existing(state).close()
+            seen.append("opened")
+        except StoreError as error:
+            seen.append(str(error))
+        return real_ensure(connection)
+
+    monkeypatch.setattr(schema, "ensure_schema", ensure_while_a_reader_looks)
+    with Store.open(state) as writer:
+        writer.set_meta("made", "yes")
+    assert seen == [f"{state} is not a dutyroom state directory (no {DB_NAME})"]
+    assert sorted(p.name for p in state.iterdir() if p.name.startswith(DB_NAME)) == [DB_NAME]
+    with Store.open_existing(state) as reader:
+        assert reader.get_meta("made") == "yes"
+    with Store.open(state) as again:  # an existing database opens in place
+        assert again.get_meta("made") == "yes"
