@@ -166,3 +166,25 @@ async def test_starting_is_not_down(source: FakeSource) -> None:
         assert banner_text(app) == ""
         assert app.bells_rung == 0
         assert "◌ STALE" not in state_cells(app.main_screen.alert_table)[:5]
+
+
+async def test_while_down_the_status_line_counts_no_collector_as_on_time(source: FakeSource) -> None:
+    """Nothing polls: the status line must not go on saying "N on time" under the POLLER DOWN banner."""
+    poller = FakePoller()
+    app = console_app(source, poller_liveness=poller)
+    async with app.run_test(size=(120, 40)):
+        status = app.main_screen.snapshot.status if app.main_screen.snapshot else None
+        assert status is not None
+        assert status.health.on_time > 0, "the fake room has targets polled on time"
+        targets = status.health.targets
+        poller.now_says = DOWN
+        app.refresh_snapshot()
+        shown = app.main_screen.snapshot
+        assert shown is not None
+        assert (shown.status.health.on_time, shown.status.health.stale) == (0, targets)
+        assert f"collectors 0 on time, {targets} stale" in str(app.main_screen.query_one("#status-main").render())
+        poller.now_says = ALIVE
+        app.refresh_snapshot()
+        shown = app.main_screen.snapshot
+        assert shown is not None
+        assert shown.status.health.on_time > 0

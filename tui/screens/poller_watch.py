@@ -2,7 +2,7 @@
 
 With the poller down the store still holds the last states (`✔ OK` rows included) but none of them is being
 checked any more; the console then shows every alert and every group count as STALE, values kept with their
-ages, until a heartbeat comes back.
+ages, and the status line counts every collector stale (none "on time"), until a heartbeat comes back.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from dutyroom.model import State
 from dutyroom.store.liveness import PollerLiveness
-from dutyroom.views.alerts import AlertView, GroupCount
+from dutyroom.views.alerts import AlertView, CollectorHealth, GroupCount
 from dutyroom.views.console_source import ConsoleSnapshot
 
 LivenessReader = Callable[[float], PollerLiveness]
@@ -51,7 +51,14 @@ class StaleWhileDown:
         if snapshot.overview is not self._overview_in:
             self._overview_in = snapshot.overview
             self._overview_out = tuple(_stale_group(group) for group in snapshot.overview)
-        return replace(snapshot, alerts=self._alerts_out, overview=self._overview_out)
+        health = snapshot.status.health
+        unwatched = CollectorHealth(health.targets, 0, health.targets, 0)
+        return replace(
+            snapshot,
+            alerts=self._alerts_out,
+            overview=self._overview_out,
+            status=replace(snapshot.status, health=unwatched),
+        )
 
 
 def _stale_alert(alert: AlertView) -> AlertView:
