@@ -38,7 +38,8 @@ class Bullets:
 
 @dataclass(frozen=True, slots=True)
 class Table:
-    """Rows of cells; `align` per column ("left"/"right"); `flexible` columns are cut to fit the page."""
+    """Rows of cells; `align` per column ("left"/"right"); `flexible` columns narrow to fit the page; a table
+    that would fit only by cutting a cell is written as bullets instead (a record never cuts a name)."""
 
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]

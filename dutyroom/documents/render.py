@@ -104,8 +104,10 @@ class _Renderer:
         natural = [max(self.cells(cell) for cell in column) for column in zip(headers, *rows, strict=True)]
         overhead = 3 * len(natural) + 1 if self.md else 2 * (len(natural) - 1)
         widths = _fit(natural, self.width - overhead, table.flexible, [self.cells(header) for header in headers])
-        if widths is None:
-            return self.table_as_bullets(table)
+        if widths is None or any(
+            self.cells(cell) > width for row in rows for cell, width in zip(row, widths, strict=True)
+        ):
+            return self.table_as_bullets(table)  # a record never cuts a name: whole cells, as bullets
         align = [table.align[index] if index < len(table.align) else "left" for index in range(len(widths))]
         lines = [self.row(headers, widths, align)]
         if self.md:
@@ -128,7 +130,7 @@ class _Renderer:
         return "  ".join(fitted).rstrip()
 
     def table_as_bullets(self, table: Table) -> list[str]:
-        """A table too wide for the page even with its flexible columns cut: one bullet per row."""
+        """A table that would fit the page only with a cell cut: one bullet per row, every cell whole."""
         items = []
         for row in table.rows:
             pairs = [f"{header}: {cell}" for header, cell in zip(table.headers[1:], row[1:], strict=True) if cell]
@@ -137,7 +139,9 @@ class _Renderer:
 
 
 def _fit(widths: list[int], room: int, flexible: tuple[int, ...], minimums: list[int]) -> list[int] | None:
-    """Column widths that fit `room` by narrowing flexible columns (widest first), or None when impossible."""
+    """Column widths that fit `room` by narrowing flexible columns (widest first), or None when impossible.
+
+    The caller writes the table as bullets when a narrowed column would cut a cell."""
     fitted = list(widths)
     excess = sum(fitted) - room
     candidates = [index for index in flexible if 0 <= index < len(fitted)]

@@ -67,13 +67,21 @@ def test_markdown_escapes_device_text_and_keeps_intraword_underscores() -> None:
 
 
 def test_markdown_table_is_a_pipe_table_with_aligned_cells() -> None:
-    text = render(sample_document(), "md")
+    doc = Document("t")
+    doc.table(
+        ("Target", "Rule", "Headroom", "Peak", "Status"),
+        [("报盘网关 1 号机", "orders-capacity", "2.73x", "1,100", "BELOW"), ("oms", "orders", "4.00x", "750", "ok")],
+        align=("left", "left", "right", "right", "left"),
+        flexible=(0, 1),
+    )
+    text = render(doc, "md")
     table = [line for line in text.splitlines() if line.startswith("|")]
     assert len(table) == 4
     assert len({cells(line) for line in table}) == 1, "rows of one table must line up"
     assert re.fullmatch(r"\|-+\|-+\|-+:\|-+:\|-+\|", table[1])
-    assert "报盘网关" in table[2]
-    assert table[2].split("|")[1].strip().endswith("...")
+    assert table[2].split("|")[1].strip() == "报盘网关 1 号机"
+    long_rows = render(sample_document(), "md")
+    assert "- 报盘网关 1 号机 trade-gateway-primary-01" in long_rows, "too long to fit whole: bullets"
 
 
 def test_plain_text_headings_are_underlined_to_their_width() -> None:
@@ -102,3 +110,26 @@ def test_wrapped_markdown_lines_cannot_start_a_list() -> None:
 def test_unknown_format_is_an_error() -> None:
     with pytest.raises(ValueError, match="unknown format"):
         render(Document("t"), "html")
+
+
+@pytest.mark.parametrize("fmt", ["md", "txt"])
+def test_a_table_never_cuts_a_name_it_would_have_to_shorten(fmt: str) -> None:
+    """A handover is a record: a target name cut to fit 80 columns ("trade-gateway-prim…") names no device.
+    A table that fits only by cutting a cell is written as one bullet per row, every cell whole."""
+    doc = Document("Handover")
+    long_target = "trade-gateway-primary-01 (报盘网关 1 号机, Zhangjiang room A, row 3)"
+    doc.table(
+        ("Target", "Rule", "Worst", "Times", "First", "Total", "Session", "Trading"),
+        [(long_target, "orders-capacity-for-the-main-gateway", "critical", "3", "09:31", "12 min", "trading", "7 min")],
+        align=("left", "left", "left", "right", "left", "right", "left", "right"),
+        flexible=(0, 1),
+    )
+    text = render(doc, fmt).replace("\\", "")
+    flat = " ".join(line.strip() for line in text.splitlines())
+    assert "trade-gateway-primary-01 (报盘网关 1 号机, Zhangjiang room A, row 3)" in flat
+    assert "orders-capacity-for-the-main-gateway" in flat
+    assert "…" not in text
+    short = Document("Handover")
+    short.table(("Target", "Rule"), [("ups-a", "ups-runtime-low")])
+    assert "…" not in render(short, fmt)
+    assert "| ups-a" in render(short, "md") or fmt == "txt"
