@@ -23,7 +23,8 @@ from collectors.prom import PromSelector
 from collectors.setup_failure import SetupFailureCollector
 from collectors.snmp.collector import SnmpCollector, auto_transport
 from collectors.snmp.profile_model import Profile
-from collectors.snmp.profiles import parse_profile_file, profile_path, site_profile_dirs
+from collectors.snmp.profile_parts import ProfileError
+from collectors.snmp.profiles import parse_profile_file, profile_path, read_profile_document, site_profile_dirs
 from collectors.snmp.spec import SnmpTargetSpec
 from collectors.tcp import TcpCollector, TcpTargetSpec
 from collectors.trap_spec import TrapReceiverSpec, TrapV3User
@@ -163,24 +164,51 @@ def snmp_spec(config: LoadedConfig, target: SnmpTarget) -> SnmpTargetSpec:
     )
 
 
-_PROFILES: dict[tuple[Path, int, int], Profile] = {}
+FileVersion = tuple[Path, int, int]
+"""A file, its mtime (ns) and size: a change to either means 'read it again'."""
+
+_PROFILES: dict[tuple[FileVersion, ...], Profile] = {}
 _MAX_PROFILES = 256
+_EXTENDS: dict[FileVersion, str] = {}
+"""The profile each file version extends ('' for none): read once per version, not per target."""
+_MAX_EXTENDS = 16
+"""A chain of `extends` longer than this is not followed for the cache key (parsing reports a loop itself)."""
 
 
 def _shared_profile(name: str, dirs: Iterable[str | Path]) -> Profile:
     """One parse per profile file and version, not per target: 2,000 targets share a few profiles, and
-    parsing each target's copy was a third of the poller's first pass (bench/scale). A changed file is
-    read again (its mtime and size are the key), so a reload still picks an edited profile up."""
+    parsing each target's copy was a third of the poller's first pass (bench/scale). The key is the version of
+    the file and of every profile it `extends`, so a reload picks up an edit to any of them."""
     path = profile_path(name, dirs)
-    stat = path.stat()
-    key = (path, stat.st_mtime_ns, stat.st_size)
+    key = _versions(path)
     profile = _PROFILES.get(key)
     if profile is None:
         profile = parse_profile_file(path)
         if len(_PROFILES) >= _MAX_PROFILES:
             _PROFILES.clear()
+            _EXTENDS.clear()
         _PROFILES[key] = profile
     return profile
+
+
+def _versions(path: Path) -> tuple[FileVersion, ...]:
+    """The version of `path` and of each profile up its `extends` chain (looked up beside it, as parsing does)."""
+    versions: list[FileVersion] = []
+    for _ in range(_MAX_EXTENDS):
+        stat = path.stat()
+        version = (path, stat.st_mtime_ns, stat.st_size)
+        versions.append(version)
+        try:
+            base = _EXTENDS.get(version)
+            if base is None:
+                found = read_profile_document(path).get("extends", "")
+                base = _EXTENDS[version] = found if isinstance(found, str) else ""
+            if not base:
+                break
+            path = profile_path(base, (path.parent,))
+        except ProfileError:
+            break  # parsing the profile says what is wrong, at its file
+    return tuple(versions)
 
 
 def build_trap_receiver(
