@@ -128,7 +128,7 @@ def test_run_list_and_show_name_the_run_its_alerts_and_every_step(shell: Shell) 
 def test_a_tick_with_a_note_and_the_two_person_rule(shell: Shell) -> None:
     out = shell.ok("step", "tick", "mains", "3", "-m", "spoke to Wang, restoration 11:30", who="alice")
     assert f"ticked step 3 of run {RUN_ID}" in out
-    assert "step 3 is now done" in out  # through the service: the state only (the step's text is in run show)
+    assert "step 3 is now done: Call the building power duty room: cause, scope" in out  # as without a service
     step = shell.step_lines(3)
     assert step[0].startswith("  [x]  3. Call the building power duty room")
     assert re.fullmatch(r"done: ticked by \S*alice at [\d:-]+ ?[\d:]*", step[1]), step
@@ -191,7 +191,7 @@ def test_a_run_note_then_close_with_a_comment_ends_the_run_and_changes_the_verdi
     assert "needs a comment" in blank.stderr
     out = shell.ok("run", "close", "mains", "-m", "mains back 10:40, UPS online", who="bob")
     assert f"closed run {RUN_ID}" in out
-    # through the service the answer names the run and its action; the steps left undone show in the list:
+    assert "; 11 of 11 steps were not done" in out  # through the service as without one
     assert shell.ok("run", "list") == "no open playbook runs\n"
     assert shell.ok("run", "list", "--all").startswith(f"{RUN_ID}  closed 0/11 done")
     closed = shell.ok("run", "show", RUN_ID)

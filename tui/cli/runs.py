@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from tui.cli.common import CommandFailed, open_existing_store
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
     from dutyroom.playbooks.run_state import PlaybookRun
     from dutyroom.playbooks.runs import RunBook
     from dutyroom.room import Room
-    from dutyroom.views.wire import ActionDone
 
 RUN_HELP = "run id, or a part of one that picks one run (`dutyroom run list` lists them)"
 STEP_VERBS = {
@@ -143,24 +143,27 @@ def cmd_run_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _through_service(args: argparse.Namespace, change: Intent) -> ActionDone | None:
-    """`change` (naming the run as given on the command line) submitted through the service, or None: no serve."""
+def _record(
+    args: argparse.Namespace, runs: _Runs, wanted: str, change: Callable[[str], Intent]
+) -> tuple[int, PlaybookRun]:
+    """Record `change(run id)` on the run `wanted` names: through the service's API when `dutyroom serve` answers,
+    else through the store's desk. The action's id and the run as it was before, whichever the door, so every
+    command prints the same lines either way."""
     from tui.cli.service_door import service_or_none, submit_to_service
 
+    run = runs.find(wanted)
     service = service_or_none(args)
-    return submit_to_service(service, change, run=args.run) if service is not None else None
+    if service is not None:
+        return submit_to_service(service, change(run.run_id), run=run.run_id).id, run
+    return runs.submit(change(run.run_id), run), run
 
 
 def cmd_run_note(args: argparse.Namespace) -> int:
     from dutyroom.actions_model import StepNote
 
     where = f"step {args.step} of run" if args.step else "run"
-    if done := _through_service(args, StepNote(run=args.run, text=args.text, step=args.step)):
-        print(f"noted on {where} {done.run} (action #{done.id})")
-        return 0
     runs = _Runs(args)
-    run = runs.find(args.run)
-    action_id = runs.submit(StepNote(run=run.run_id, text=args.text, step=args.step), run)
+    action_id, run = _record(args, runs, args.run, lambda run_id: StepNote(run=run_id, text=args.text, step=args.step))
     print(f"noted on {where} {run.run_id} (action #{action_id})")
     return 0
 
@@ -171,12 +174,8 @@ def cmd_run_close(args: argparse.Namespace) -> int:
 
     if not args.comment.strip():
         raise CommandFailed("closing a run needs a comment saying why (-m)")
-    if done := _through_service(args, RunClose(run=args.run, reason=args.comment)):
-        print(f"closed run {done.run} (action #{done.id})")
-        return 0
     runs = _Runs(args)
-    run = runs.find(args.run)
-    action_id = runs.submit(RunClose(run=run.run_id, reason=args.comment), run)
+    action_id, run = _record(args, runs, args.run, lambda run_id: RunClose(run=run_id, reason=args.comment))
     waiting = (StepStatus.OPEN, StepStatus.AWAITING_CONFIRMATION)
     not_done = sum(1 for step in run.steps if step.status in waiting)
     left = f"; {not_done} of {len(run.steps)} steps were not done" if not_done else ""
@@ -199,7 +198,7 @@ def _step_change(verb: str, run: str, number: int, text: str) -> StepChange:
 
 
 def cmd_step(args: argparse.Namespace) -> int:
-    from dutyroom.actions_model import StepNote, StepSkip
+    from dutyroom.actions_model import StepNote
     from dutyroom.playbooks.run_state import StepStatus
     from dutyroom.textclean import clean_text
     from tui.cli.run_text import STATE_WORDS
@@ -207,25 +206,12 @@ def cmd_step(args: argparse.Namespace) -> int:
     number, text = args.step, (args.text or "").strip()
     if args.step_verb == "skip" and not text:
         raise CommandFailed("skipping a step needs a reason (-m)")
-    change = _step_change(args.step_verb, args.run, number, text)
     done = {"tick": "ticked", "confirm": "confirmed", "undo": "took back", "skip": "skipped"}[args.step_verb]
-    if served := _through_service(args, change):
-        print(f"{done} step {number} of run {served.run} (action #{served.id})")
-        if text and not isinstance(change, StepSkip):
-            noted = _through_service(args, StepNote(run=served.run, text=text, step=number))
-            print(f"noted on step {number} (action #{noted.id if noted else '?'})")
-        if served.step_status:
-            print(f"step {number} is now {STATE_WORDS[StepStatus(served.step_status)]}")
-        if served.step_status == StepStatus.AWAITING_CONFIRMATION:
-            print(f"a different operator confirms it: dutyroom step confirm {served.run} {number}")
-        return 0
     runs = _Runs(args)
-    run = runs.find(args.run)
-    change = _step_change(args.step_verb, run.run_id, number, text)
-    action_id = runs.submit(change, run)
+    action_id, run = _record(args, runs, args.run, lambda run_id: _step_change(args.step_verb, run_id, number, text))
     print(f"{done} step {number} of run {run.run_id} (action #{action_id})")
-    if text and not isinstance(change, StepSkip):
-        note_id = runs.submit(StepNote(run=run.run_id, text=text, step=number), run)
+    if text and args.step_verb != "skip":
+        note_id, _ = _record(args, runs, run.run_id, lambda run_id: StepNote(run=run_id, text=text, step=number))
         print(f"noted on step {number} (action #{note_id})")
     after = runs.find(run.run_id).step(number)
     if after is not None:
