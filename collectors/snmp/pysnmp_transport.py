@@ -75,10 +75,13 @@ class PysnmpTransport:
             async with asyncio.timeout(timeout_s):
                 indication, status, index, varbinds = await self._send(kind, object_types, max_repetitions)
         except TimeoutError:
+            self._forget_peer_engine()
             raise SnmpTimeoutError("timeout") from None
         except (PySnmpError, ValueError, TypeError, AttributeError, KeyError, IndexError) as error:
             raise SnmpProtocolError(f"bad reply ({type(error).__name__})") from None
         if indication:
+            if isinstance(indication, errind.RequestTimedOut):
+                self._forget_peer_engine()
             raise _indication_error(indication)
         return Response(int(status or 0), int(index or 0), tuple(_varbinds(varbinds)))
 
@@ -89,6 +92,21 @@ class PysnmpTransport:
         if kind == PduKind.GETNEXT:
             return await next_cmd(*common, *object_types, lookupMib=False)
         return await bulk_cmd(*common, 0, max_repetitions, *object_types, lookupMib=False)
+
+    def _forget_peer_engine(self) -> None:
+        """After a v3 request goes unanswered, make the next one discover the agent's engine again.
+
+        pysnmp keeps each peer's engine ID for 300 s. A replaced card (same address, a new engine ID) answers the
+        old ID with reports pysnmp drops, so every poll timed out ("no reply") for five minutes; forgetting the
+        peer costs one discovery round trip on a timeout, which a dead agent spends waiting anyway."""
+        if self._spec.version != "3":
+            return
+        address = (self._spec.host, self._spec.port)
+        for model in self._engine.message_processing_subsystems.values():
+            cache = getattr(model, "_SnmpV3MessageProcessingModel__engineIdCache", None)  # pysnmp 7.1: no public way
+            if isinstance(cache, dict):
+                for key in [key for key in cache if tuple(key[1])[:2] == address]:
+                    del cache[key]
 
     def _object_type(self, oid: Oid) -> Any:
         object_type = self._object_types.get(oid)

@@ -132,3 +132,30 @@ async def test_an_engine_id_change_heals_within_two_intervals(tmp_path: Path) ->
         await collector.aclose()
         release_runtime(runtime)
         agent.stop()
+
+
+async def test_an_engine_id_change_heals_on_the_pysnmp_path_too(tmp_path: Path) -> None:
+    """The path the fast one leaves to pysnmp (IPv6, 3DES, a context engine): a replaced card (same address, new
+    engine ID) must not stay UNKNOWN until serve restarts."""
+    if not SNMPD.exists():
+        pytest.skip(f"{SNMPD} is not installed")
+    users = {"u-sha-des": MATRIX_USERS["u-sha-des"]}
+    agent = start_snmpd(tmp_path / "card", users=users, engine_id="first-card")
+    profile = combine_profiles("linux", load_profile("ucd"))
+    spec = v3_spec(agent, "u-sha-des", retries=1, profile=profile)
+    collector = SnmpCollector(spec, transport_factory=pysnmp_transport)
+    try:
+        before = await collector.poll()
+        assert before.ok, before.reason
+        agent.stop()
+        agent = start_snmpd(tmp_path / "card", agent.port, users=users, engine_id="second-card")
+        results = []
+        for _interval in range(2):
+            results.append(await collector.poll())
+            if results[-1].ok:
+                break
+            await asyncio.sleep(spec.interval_s / 10)
+        assert results[-1].ok, [result.reason for result in results]
+    finally:
+        await collector.aclose()
+        agent.stop()
