@@ -13,9 +13,8 @@ from dutyroom.documents.model import Document, Item
 from dutyroom.handover.context import HandoverContext
 from dutyroom.model import State
 from dutyroom.operators.state import SilenceWindow
+from dutyroom.store.liveness import POLLER_DOWN_AFTER_S
 from dutyroom.views.alerts import all_silences, collector_health
-
-POLLER_SILENT_AFTER_S = 60.0
 
 
 def troubled_targets(doc: Document, ctx: HandoverContext) -> None:
@@ -80,7 +79,7 @@ def collectors(doc: Document, ctx: HandoverContext) -> None:
     if beat is None:
         items.append(Item(words("collectors.no_poller")))
     else:
-        key = "collectors.poller" if beat.is_fresh(ctx.now, POLLER_SILENT_AFTER_S) else "collectors.poller_stale"
+        key = "collectors.poller" if beat.is_fresh(ctx.now, POLLER_DOWN_AFTER_S) else "collectors.poller_stale"
         items.append(Item(words(key, age=words.duration(beat.age(ctx.now)), pid=beat.pid)))
     if line := calendar_line(ctx):
         items.append(Item(line))

@@ -155,3 +155,18 @@ def test_the_verdict_line_is_in_the_handover_header(log: RunLog) -> None:
     header = doc.blocks[0]
     assert isinstance(header, Bullets)
     assert header.items[-1].text == "Verdict: no alerts open; 1 playbook run still open; 1 deadline MISSED"
+
+
+def test_a_poller_silent_for_longer_than_the_consoles_bound_is_said_so(log: RunLog) -> None:
+    """The handover judges the poller with the bound every console, `status` and `alerts` use (10 s): a heartbeat
+    30 s old is POLLER SILENT, not 'poller alive' (it once waited 60 s)."""
+    from dutyroom.documents.render import render
+    from dutyroom.store.liveness import POLLER_DOWN_AFTER_S
+
+    now = at("2026-03-02T10:15")
+    log.store.write_heartbeat(now - 3 * POLLER_DOWN_AFTER_S, pid=4242)
+    doc, _ = build_handover(log.room, log.store, now, actor=ALICE, lang="en")
+    assert "POLLER SILENT for 30s (pid 4242)" in render(doc, "txt")
+    log.store.write_heartbeat(now - 1, pid=4242)
+    doc, _ = build_handover(log.room, log.store, now, actor=ALICE, lang="en")
+    assert "POLLER SILENT" not in render(doc, "txt")
