@@ -5,11 +5,18 @@ The OIDs here are written from each MIB's text (TRAP-TYPE enterprise + .0 + spec
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
+
 import pytest
+import tomli_w
 
 from collectors.trap_mapping import SNMP_TRAP_OID, SYS_UPTIME, decode_notification
 from collectors.ups_traps import VENDOR_UPS_TRAPS
+from dutyroom.config.load import load_config
 from dutyroom.model import State
+from dutyroom.rules.alert import AlertPhase
+from dutyroom.rules.engine import Engine
 
 DELTA = "1.3.6.1.4.1.2254.2.4.20.0"
 MGE = "1.3.6.1.4.1.705.1.11.0"
@@ -71,3 +78,41 @@ def test_every_vendor_trap_has_a_name_a_message_and_a_resume_that_is_ok() -> Non
         assert message, oid
         if "Resume" in name or "Return" in name or "NoLonger" in name or name.endswith("OK"):
             assert severity is State.OK, name
+
+
+SHIPPED_RULE = Path(__file__).resolve().parents[2] / "checks.toml"
+ROOM = """
+[site]
+name = "bypass traps"
+[defaults]
+interval = "10s"
+[[target]]
+id = "ups-a"
+group = "power"
+kind = "snmp"
+address = "udp://127.0.0.1:161"
+profile = "delta-ups"
+trap_sources = ["10.1.0.9"]
+"""
+
+
+@pytest.mark.parametrize(("on", "off"), [(f"{DELTA}.11", f"{DELTA}.12"), (f"{MGE}.13", f"{MGE}.14")])
+def test_a_bypass_trap_fires_the_shipped_ups_on_bypass_rule_and_its_return_resolves_it(
+    tmp_path: Path, on: str, off: str
+) -> None:
+    (rule,) = [rule for rule in tomllib.loads(SHIPPED_RULE.read_text())["rule"] if rule["id"] == "ups-on-bypass"]
+    rule.pop("playbook")  # the rule as shipped, without the playbook file this room has not got
+    path = tmp_path / "checks.toml"
+    path.write_text(ROOM + "\n" + tomli_w.dumps({"rule": [rule]}))
+    engine = Engine(load_config(path))
+    at = 1_800_000_000.0
+
+    def received(trap_oid: str, when: float) -> None:
+        varbinds = [(SYS_UPTIME, 1), (SNMP_TRAP_OID, trap_oid)]
+        engine.evaluate([decode_notification(varbinds, "10.1.0.9", "ups-a", "x", when)], when)
+
+    received(on, at)
+    (check,) = engine.checks.values()
+    assert (check.phase, check.state) == (AlertPhase.FIRING, State.CRITICAL)
+    received(off, at + 5)
+    assert check.phase is AlertPhase.RESOLVED
