@@ -1,11 +1,12 @@
-"""What a received notification means: UPS-MIB, APC PowerNet and Eaton XUPS traps as samples, others as events.
+"""What a received notification means: UPS-MIB, APC, Eaton XUPS and vendor UPS traps as samples, others as events.
 
 Pure functions over plain varbinds (`(oid, int | str | bytes)`), so they are tested without a network.
 Known power traps set the same metrics the SNMP poll profiles report (`ups.on_battery` 1/0,
-`ups.on_bypass` 1/0, `ups.battery_status` normal/low/depleted, `ups.runtime_min`) at once, instead of
-at the next poll; every trap also leaves an Event (kind "trap") for the timeline; a trap nothing here decodes also sets
-`trap.unknown` (labelled by its OID), so a site can raise it as an alert. Samples are only emitted for a
-source mapped to a target; traps from other sources are events of the receiver's "unmapped" target.
+`ups.on_bypass` 1/0 with `ups.output_source` "bypass"/"normal", `ups.battery_status` normal/low/depleted,
+`ups.runtime_min`) at once, instead of at the next poll (collectors.ups_traps says which); every trap also
+leaves an Event (kind "trap") for the timeline; a trap nothing here decodes also sets `trap.unknown`
+(labelled by its OID), so a site can raise it as an alert. Samples are only emitted for a source mapped to
+a target; traps from other sources are events of the receiver's "unmapped" target.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from dutyroom.model import Event, MetricValue, PollResult, Sample, State
+from collectors.ups_traps import BYPASS, INVERTER, LOW, NOT_LOW, OFF, ON, TRAP_TEXT_OIDS, VENDOR_UPS_TRAPS, Effects
+from dutyroom.model import Event, PollResult, Sample, State
 from dutyroom.textclean import clean_text
 
 TrapValue = int | str | bytes
@@ -33,9 +35,6 @@ UPS_ALARM_DESCR_PREFIX = "1.3.6.1.2.1.33.1.6.2.1.2."
 UPS_WELL_KNOWN_ALARMS = "1.3.6.1.2.1.33.1.6.3."
 UPS_TRAP_ALARM_ADDED = "1.3.6.1.2.1.33.2.0.3"
 UPS_TRAP_ALARM_REMOVED = "1.3.6.1.2.1.33.2.0.4"
-APC_TRAP_TEXT = "1.3.6.1.4.1.318.2.3.3.0"
-
-Effects = tuple[tuple[str, MetricValue], ...]
 
 UNKNOWN_TRAP_METRIC = "trap.unknown"
 """1, labelled by the trap's OID, when a mapped device sends a trap nothing here decodes: a rule on it
@@ -53,10 +52,6 @@ class TrapMeaning:
 def _apc(number: int, name: str, message: str, severity: State, effects: Effects = ()) -> tuple[str, TrapMeaning]:
     return f"1.3.6.1.4.1.318.0.{number}", TrapMeaning(name, message, severity, effects)
 
-
-ON, OFF = (("ups.on_battery", 1.0),), (("ups.on_battery", 0.0),)
-BYPASS, INVERTER = (("ups.on_bypass", 1.0),), (("ups.on_bypass", 0.0),)
-LOW, NOT_LOW = (("ups.battery_status", "low"),), (("ups.battery_status", "normal"),)
 
 XUPS_TRAPS: dict[int, tuple[str, str, State, Effects]] = {
     3: ("OnBattery", "UPS on battery", State.CRITICAL, ON),
@@ -120,6 +115,7 @@ KNOWN_TRAPS: dict[str, TrapMeaning] = dict(
         _apc(23, "returnFromBypass", "UPS back from bypass", State.OK, INVERTER),
         _apc(25, "baseFanFailure", "UPS fan failure", State.WARNING),
         *_xups(),
+        *((oid, TrapMeaning(*meaning)) for oid, meaning in VENDOR_UPS_TRAPS.items()),
     ]
 )
 
@@ -178,6 +174,14 @@ def _extra_samples(meaning: TrapMeaning, varbinds: VarBinds) -> Effects:
     return ()
 
 
+def device_text(varbinds: VarBinds) -> TrapValue | None:
+    """The device's own words for the trap (APC mtrapargsString, Huawei hwUpsTrapsText), if it sent them."""
+    for oid, value in varbinds:
+        if any(oid == text or oid == f"{text}.0" for text in TRAP_TEXT_OIDS):
+            return value
+    return None
+
+
 def describe_varbinds(varbinds: VarBinds) -> str:
     return "; ".join(f"{oid}={value_text(value)}" for oid, value in varbinds if oid not in HIDDEN_VARBINDS)
 
@@ -213,8 +217,8 @@ def decode_notification(
             return PollResult(owner, at, events=(event,))
         unknown = Sample(target, UNKNOWN_TRAP_METRIC, 1.0, at, labels=(("trap", shown),))
         return PollResult(target, at, samples=(unknown,), events=(event,))
-    apc_text = lookup.get(APC_TRAP_TEXT)
-    detail = f": {value_text(apc_text)}" if apc_text is not None else ""
+    text = device_text(varbinds)
+    detail = f": {value_text(text)}" if text is not None else ""
     message = clean_text(f"{meaning.message} ({meaning.name}){where}{detail}", 400)
     event = Event(at, "trap", owner, message, meaning.severity)
     if target is None:

@@ -183,14 +183,14 @@ async def test_port_in_use_fails_at_start() -> None:
 
 
 async def test_v2c_eaton_on_bypass_then_back_on_inverter(room: Room) -> None:
-    for trap, expected in (("11", 1.0), ("17", 0.0)):
+    for trap, expected in (("11", (1.0, "bypass")), ("17", (0.0, "normal"))):
         code, err = await room.send(
             "snmptrap", "-v2c", "-c", COMMUNITY, room.agent, "", f"1.3.6.1.4.1.534.1.11.4.1.0.{trap}",
             "1.3.6.1.4.1.534.1.7.1.0", "s", "UPS on bypass",
         )  # fmt: skip
         assert code == 0, err
         result = await room.next_result()
-        assert metrics(result) == {"ups.on_bypass": expected}
+        assert metrics(result) == {"ups.on_bypass": expected[0], "ups.output_source": expected[1]}
 
 
 async def test_v1_eaton_basic_on_battery_and_low_battery(room: Room) -> None:
@@ -211,7 +211,7 @@ async def test_v1_apc_hardware_failure_bypass(room: Room) -> None:
     )  # fmt: skip
     assert code == 0, err
     result = await room.next_result()
-    assert metrics(result) == {"ups.on_bypass": 1.0}
+    assert metrics(result) == {"ups.on_bypass": 1.0, "ups.output_source": "bypass"}
     assert result.events[0].message.startswith("UPS on bypass after a hardware failure (hardwareFailureBypass)")
 
 
@@ -223,5 +223,5 @@ async def test_v2c_ups_mib_on_bypass_alarm(room: Room) -> None:
     )  # fmt: skip
     assert code == 0, err
     result = await room.next_result()
-    assert metrics(result) == {"ups.on_bypass": 1.0}
+    assert metrics(result) == {"ups.on_bypass": 1.0, "ups.output_source": "bypass"}
     assert result.events[0].message == "UPS alarm raised: onBypass (upsTrapAlarmEntryAdded)"

@@ -16,6 +16,9 @@ from collectors.trap_spec import TrapReceiverSpec, TrapV3User, engine_id_bytes
 from dutyroom.model import State
 
 AT = 1_760_000_000.0
+BYPASS_WORD = {"ups.on_bypass": 1.0, "ups.output_source": "bypass"}
+"""A bypass trap sets the word the shipped ups-on-bypass rule reads, not only the flag."""
+BACK_WORD = {"ups.on_bypass": 0.0, "ups.output_source": "normal"}
 
 
 def notification(trap_oid: str, *extra: tuple[str, int | str | bytes]) -> VarBinds:
@@ -145,19 +148,19 @@ def test_the_v1_agent_address_is_read_from_raw_octets_or_text() -> None:
     ("trap", "expected", "severity"),
     [
         # APC PowerNet: the three bypass causes and the way back set the metric apc-ups polls
-        ("1.3.6.1.4.1.318.0.20", {"ups.on_bypass": 1.0}, State.CRITICAL),
-        ("1.3.6.1.4.1.318.0.21", {"ups.on_bypass": 1.0}, State.WARNING),
-        ("1.3.6.1.4.1.318.0.22", {"ups.on_bypass": 1.0}, State.WARNING),
-        ("1.3.6.1.4.1.318.0.23", {"ups.on_bypass": 0.0}, State.OK),
+        ("1.3.6.1.4.1.318.0.20", BYPASS_WORD, State.CRITICAL),
+        ("1.3.6.1.4.1.318.0.21", BYPASS_WORD, State.WARNING),
+        ("1.3.6.1.4.1.318.0.22", BYPASS_WORD, State.WARNING),
+        ("1.3.6.1.4.1.318.0.23", BACK_WORD, State.OK),
         # Eaton XUPS-MIB, as xupstd (v2 notification) and xupstb (v1 trap converted, RFC 3584)
         ("1.3.6.1.4.1.534.1.11.4.1.0.3", {"ups.on_battery": 1.0}, State.CRITICAL),
         ("1.3.6.1.4.1.534.1.11.4.1.0.4", {"ups.battery_status": "low"}, State.CRITICAL),
         ("1.3.6.1.4.1.534.1.11.4.1.0.5", {"ups.on_battery": 0.0}, State.OK),
         ("1.3.6.1.4.1.534.1.11.4.1.0.6", {"ups.battery_status": "normal"}, State.OK),
-        ("1.3.6.1.4.1.534.1.11.4.1.0.11", {"ups.on_bypass": 1.0}, State.CRITICAL),
-        ("1.3.6.1.4.1.534.1.11.4.1.0.17", {"ups.on_bypass": 0.0}, State.OK),
+        ("1.3.6.1.4.1.534.1.11.4.1.0.11", BYPASS_WORD, State.CRITICAL),
+        ("1.3.6.1.4.1.534.1.11.4.1.0.17", BACK_WORD, State.OK),
         ("1.3.6.1.4.1.534.1.0.0.0.3", {"ups.on_battery": 1.0}, State.CRITICAL),
-        ("1.3.6.1.4.1.534.1.0.0.0.11", {"ups.on_bypass": 1.0}, State.CRITICAL),
+        ("1.3.6.1.4.1.534.1.0.0.0.11", BYPASS_WORD, State.CRITICAL),
     ],
 )
 def test_vendor_bypass_battery_traps(trap: str, expected: dict[str, float | str], severity: State) -> None:
@@ -169,8 +172,8 @@ def test_vendor_bypass_battery_traps(trap: str, expected: dict[str, float | str]
 def test_ups_mib_on_bypass_alarm_sets_and_clears_on_bypass() -> None:
     alarm = ("1.3.6.1.2.1.33.1.6.2.1.2.7", "1.3.6.1.2.1.33.1.6.3.9")
     raised, message, _ = decode(notification("1.3.6.1.2.1.33.2.0.3", alarm))
-    assert raised == {"ups.on_bypass": 1.0}
+    assert raised == BYPASS_WORD
     assert message == "UPS alarm raised: onBypass (upsTrapAlarmEntryAdded)"
     cleared, _, severity = decode(notification("1.3.6.1.2.1.33.2.0.4", alarm))
-    assert cleared == {"ups.on_bypass": 0.0}
+    assert cleared == BACK_WORD
     assert severity is State.OK
