@@ -128,3 +128,14 @@ def test_configured_links_carry_their_ssh_options_into_argv(tmp_path: Path) -> N
     assert options[options.index("-J") + 1] == "ops@bastion.example:2200"
     assert "ConnectTimeout=5" in options
     assert argv[-2] == "duty@dr.example"
+
+
+def test_a_seat_needs_no_playbooks_directory_to_pass_the_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, SEAT)
+    assert not (tmp_path / "playbooks").exists()
+    assert main(["check", "--config", str(path)]) == 0, capsys.readouterr().out
+    room_without_links = write(tmp_path, '[site]\nname = "room"\n')
+    assert main(["check", "--config", str(room_without_links)]) == 1  # a room still needs its playbooks
+    assert "playbook directory not found" in capsys.readouterr().out
