@@ -4,7 +4,8 @@ A link is `NAME=URL`, the URL being a local socket path, a state directory (its 
 `ssh://[user@]host[:port]/path/to/api.sock`. Over SSH the link runs `dutyroom api-bridge` on the remote host,
 which relays the API between its standard input/output and the remote socket: the bridge process is the SSH
 login user, so the remote service names that person from the kernel (SO_PEERCRED), as it names a local caller,
-with no forwarded socket left on either host (docs/api.md, "Sites").
+with no forwarded socket left on either host (docs/api.md, "Sites"). The same links come from a seat's
+`[[site_link]]` (`dutyroom.config.site_links`, which reads names and URLs for both), with their ssh options.
 
 Standard library only at module level: `dutyroom alerts --site` stays a one-liner.
 """
