@@ -34,8 +34,10 @@ def check_room(
         config = load_config(config_path, require_env=require_env, resolve_secrets=resolve_secrets)
     except ConfigError as error:
         problems.extend(error.problems)
-    library, playbook_problems = read_playbooks(playbooks_dir_for(config_path, playbooks_dir))
-    problems.extend(playbook_problems)
+    directory = playbooks_dir_for(config_path, playbooks_dir)
+    library, playbook_problems = read_playbooks(directory)
+    if not (config is not None and config.parsed.site_link and not directory.exists()):
+        problems.extend(playbook_problems)  # a seat (with [[site_link]]) may have no playbooks of its own
     if config is not None:
         problems.extend(_reference_problems(config, library))
     if problems or config is None:

@@ -49,6 +49,7 @@ from dutyroom.views.wire_documents import (
     RunsAnswer,
 )
 from dutyroom.views.wire_drills import DrillPost, DrillStarted
+from dutyroom.views.wire_playbooks import PlaybookAnswer
 
 T = TypeVar("T")
 TIMEOUT_S = 10.0
@@ -152,6 +153,10 @@ class ServiceClient:
     def write_handover(self, request: HandoverPost) -> HandoverWritten:
         """The handover written by the service as the caller (kept in its handover directory unless asked not to)."""
         return self._call("POST", "/v1/handover", HandoverWritten, request, extra_s=DOCUMENT_S)
+
+    def playbook(self, playbook_id: str, lang: str) -> PlaybookAnswer:
+        """One of the room's playbooks as its file's text (ServiceRefused 404 when the room has none)."""
+        return self._call("GET", f"/v1/playbook?{urlencode({'id': playbook_id, 'lang': lang})}", PlaybookAnswer)
 
     def report(self, since: float, until: float | None, fmt: str, lang: str = "") -> str:
         """The period's operations report, rendered by the service (it scrubs the secrets it alone reads)."""

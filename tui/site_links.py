@@ -4,7 +4,8 @@ A link is `NAME=URL`, the URL being a local socket path, a state directory (its 
 `ssh://[user@]host[:port]/path/to/api.sock`. Over SSH the link runs `dutyroom api-bridge` on the remote host,
 which relays the API between its standard input/output and the remote socket: the bridge process is the SSH
 login user, so the remote service names that person from the kernel (SO_PEERCRED), as it names a local caller,
-with no forwarded socket left on either host (docs/api.md, "Sites").
+with no forwarded socket left on either host (docs/api.md, "Sites"). The same links come from a seat's
+`[[site_link]]` (`dutyroom.config.site_links`, which reads names and URLs for both), with their ssh options.
 
 Standard library only at module level: `dutyroom alerts --site` stays a one-liner.
 """
@@ -13,28 +14,27 @@ from __future__ import annotations
 
 import http.client
 import os
-import re
 import shlex
 import socket
 import subprocess
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, TypeVar
-from urllib.parse import urlsplit
 
 import msgspec
 
+from dutyroom.config.site_links import SITE_NAME as SITE_NAME  # the console reads these here
+from dutyroom.config.site_links import SiteLinkEntry, check_site_name, read_site_url, ssh_options
+from dutyroom.config.site_links import SiteLinkInvalid as SiteLinkInvalid
 from dutyroom.textclean import clean_text
 from tui.service_client import TIMEOUT_S, ServiceClient, ServiceUnreachable, connect
 
 T = TypeVar("T")
 
 SOCKET_NAME = "api.sock"
-SITE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}")
-"""What a site may be called: short, one word, safe to show in a column and a banner (SH-DR, main, bj.1)."""
 SSH_COMMAND_VARIABLE = "DUTYROOM_SSH_COMMAND"
 """The ssh to run (as git's GIT_SSH_COMMAND): default `ssh`; options such as `-i KEY` go here or in ~/.ssh/config."""
 REMOTE_COMMAND_VARIABLE = "DUTYROOM_REMOTE_COMMAND"
@@ -61,10 +61,8 @@ class SiteLink:
     host: str = ""
     user: str = ""
     port: int | None = None
-
-
-class SiteLinkInvalid(ValueError):  # noqa: N818 - a bad value, reported in one line
-    """A `--site` value (or a `[[site_link]]`) that names no site: the message says why, in one line."""
+    ssh_options: tuple[str, ...] = ()
+    """From `[[site_link]]` (`dutyroom.config.site_links.ssh_options`): a key file, a jump host, a timeout."""
 
 
 def parse_site_link(text: str) -> SiteLink:
@@ -72,38 +70,35 @@ def parse_site_link(text: str) -> SiteLink:
     name, equals, url = text.partition("=")
     if not equals or not url:
         raise SiteLinkInvalid(f"{text!r}: a site is NAME=URL (a socket, a state directory or ssh://user@host/sock)")
-    if not SITE_NAME.fullmatch(name):
-        raise SiteLinkInvalid(f"{name!r}: a site's name is up to 32 letters, digits, '-', '_' or '.'")
-    if url.startswith("ssh://"):
-        return _ssh_link(name, url)
-    if "://" in url:
-        raise SiteLinkInvalid(f"{url!r}: only ssh:// URLs, socket paths and state directories are sites")
-    path = Path(url).expanduser()
-    return SiteLink(name, url, LinkKind.STATE if path.is_dir() else LinkKind.SOCKET, path)
+    return site_link(name, url)
+
+
+def site_link(name: str, url: str, ssh_options: tuple[str, ...] = ()) -> SiteLink:
+    """The site `name` at `url`: a local path is a state directory when it is one now, else a socket."""
+    check_site_name(name)
+    address = read_site_url(url)
+    if address.host:
+        return SiteLink(name, url, LinkKind.SSH, address.path, address.host, address.user, address.port, ssh_options)
+    return SiteLink(name, url, LinkKind.STATE if address.path.is_dir() else LinkKind.SOCKET, address.path)
 
 
 def parse_site_links(texts: list[str]) -> list[SiteLink]:
     """Every `--site`, each name once."""
-    links = [parse_site_link(text) for text in texts]
+    return _named_once([parse_site_link(text) for text in texts])
+
+
+def configured_site_links(entries: Sequence[SiteLinkEntry], base_dir: Path) -> list[SiteLink]:
+    """checks.toml's `[[site_link]]` (checked when it loaded) as links; key files are relative to `base_dir`."""
+    return _named_once([site_link(entry.name, entry.url, ssh_options(entry, base_dir)) for entry in entries])
+
+
+def _named_once(links: list[SiteLink]) -> list[SiteLink]:
     seen: set[str] = set()
     for link in links:
         if link.name in seen:
             raise SiteLinkInvalid(f"site {link.name!r} is given twice")
         seen.add(link.name)
     return links
-
-
-def _ssh_link(name: str, url: str) -> SiteLink:
-    parts = urlsplit(url)
-    try:
-        port = parts.port
-    except ValueError:
-        raise SiteLinkInvalid(f"{url!r}: the port is not a number from 1 to 65535") from None
-    if not parts.hostname or not parts.path.startswith("/") or len(parts.path) < 2:
-        raise SiteLinkInvalid(f"{url!r}: an SSH site is ssh://user@host[:port]/absolute/path/to/api.sock")
-    if parts.query or parts.fragment or parts.password:
-        raise SiteLinkInvalid(f"{url!r}: no password, query or fragment in a site's URL (keys come from ssh)")
-    return SiteLink(name, url, LinkKind.SSH, Path(parts.path), parts.hostname, parts.username or "", port)
 
 
 def open_site(
@@ -130,7 +125,7 @@ def ssh_argv(link: SiteLink, environ: Mapping[str, str]) -> list[str]:
     destination = f"{link.user}@{link.host}" if link.user else link.host
     port = ["-p", str(link.port)] if link.port else []
     bridge = shlex.join([*remote, "api-bridge", "--socket", str(link.path)])
-    return [*ssh, "-T", "-o", "BatchMode=yes", *port, "--", destination, bridge]
+    return [*ssh, "-T", "-o", "BatchMode=yes", *port, *link.ssh_options, "--", destination, bridge]
 
 
 class SshSiteClient(ServiceClient):

@@ -21,6 +21,7 @@ from dutyroom.config.durations import DurationError, parse_duration
 from dutyroom.config.duty_check import CompiledDuty, check_duties, missed_duty_rule
 from dutyroom.config.problems import ConfigError, ProblemCollector
 from dutyroom.config.secrets import secret_problem
+from dutyroom.config.site_links import site_link_problems
 from dutyroom.config.toml_positions import KeyPath, TomlPositions
 from dutyroom.config.trading_calendar import TradingCalendar, load_calendars
 from dutyroom.config.typed_toml import convert_table, read_toml_file
@@ -226,6 +227,8 @@ class _Checker:
             found = alertmanager_problems(config.alertmanager, self.path.parent, self.environ, resolve_secrets=resolve)
             for key_path, message in found:
                 self.problems.at(key_path, message, value=len(key_path) > 1)
+        for key_path, message, at_value in site_link_problems(config.site_link):
+            self.problems.at(key_path, message, value=at_value)
         resolved_for = self._duration(config.defaults.resolved_visible_for, ("defaults", "resolved_visible_for"))
         escalate = self._duration(config.defaults.escalate_after, ("defaults", "escalate_after"))
         if self.problems.problems or timezone is None or defaults is None:

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal, TypeAlias, cast
 import msgspec
 from msgspec import Meta, Struct, field
 
+from dutyroom.config.site_links import SiteLinkEntry
 from dutyroom.config.typed_toml import DefaultTag
 
 Language = Literal["en", "zh"]
@@ -450,6 +451,8 @@ class Config(Strict, frozen=True):
     duty: list[Duty] = []
     alertmanager: Alertmanager | None = None
     service: Service = Service()
+    site_link: list[SiteLinkEntry] = []
+    """Other rooms' services this seat watches when no `--site` is given (`dutyroom.config.site_links`)."""
 
 
 ParentGroups = tuple[tuple[str, ...], ...]

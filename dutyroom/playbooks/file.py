@@ -28,6 +28,11 @@ def read_playbook_file(path: Path, folder_lang: str, collector: ProblemCollector
         reason = error.strerror if isinstance(error, OSError) else str(error)
         collector.add((1, 1), f"cannot read playbook: {reason}")
         return None
+    return read_playbook_text(text, path, folder_lang, collector)
+
+
+def read_playbook_text(text: str, path: Path, folder_lang: str, collector: ProblemCollector) -> Playbook | None:
+    """The playbook a file's `text` holds (a file here, or one a site's service sent: `path` names it)."""
     document = split_front_matter(text, collector)
     if document is None:
         return None

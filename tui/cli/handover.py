@@ -4,6 +4,7 @@
     dutyroom handover --note TEXT          # a note for the next shift, listed in the next handover
     dutyroom handover --sign [--out FILE]  # outgoing signs first, then incoming; default: the newest file
     dutyroom report --since ISO [--until ISO] [--format md|csv] [--out FILE|-]
+    dutyroom handover|report --site NAME=URL ... | --all-sites   # one document, a section per site
 
 Times without an offset are the site's local time; `--out -` is standard output. Files are 0600, or 0640 in a
 setgid team directory. Errors (disk full, unsafe place, refused action) are one line with the path, exit 1.
@@ -14,13 +15,13 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from dutyroom.report import REPORT_FORMATS
 from tui.cli.common import CommandFailed, load_or_fail, open_existing_store
+from tui.cli.local_time import parse_time as parse_time  # audit list reads it here
+from tui.cli.site_papers import add_sites_options, sites_asked
 
 if TYPE_CHECKING:
     from dutyroom.room import Room
@@ -49,6 +50,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
     action = handover.add_mutually_exclusive_group()
     action.add_argument("--sign", action="store_true", help="sign the newest handover (or --out FILE)")
     action.add_argument("--note", help="record a note for the next shift instead of writing the file")
+    add_sites_options(handover)
     handover.set_defaults(handler=cmd_handover)
 
     report = commands.add_parser("report", parents=[common], help="operations report for a period")
@@ -69,6 +71,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
     report.add_argument("--out", type=Path, help="file to write, - for standard output (default: -)")
     report.add_argument("--lang", choices=["en", "zh"], help="language (default: site.language)")
     report.add_argument("--playbooks", type=Path, help="playbooks directory (default: beside checks.toml)")
+    add_sites_options(report)
     report.set_defaults(handler=cmd_report)
 
 
@@ -80,15 +83,6 @@ def load_room_leniently(config_path: Path, playbooks: Path | None, state: Path |
     config = load_or_fail(config_path, state)
     library, _problems = read_playbooks(playbooks_dir_for(config.path, playbooks))
     return Room(config, library)
-
-
-def parse_time(text: str, timezone: ZoneInfo, option: str) -> float:
-    """An ISO date or date-time; without an offset it is local to the site."""
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise CommandFailed(f"{option}: bad time '{text}' (use e.g. 2026-10-01 or 2026-10-01T08:00)") from None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone)).timestamp()
 
 
 def cmd_handover(args: argparse.Namespace) -> int:
@@ -103,6 +97,10 @@ def cmd_handover(args: argparse.Namespace) -> int:
     )
     from dutyroom.operators.identity import current_identity
 
+    if sites_asked(args):
+        from tui.cli.site_papers import cmd_sites_handover
+
+        return cmd_sites_handover(args)
     if (args.sign or args.note is not None) and (signed_or_noted := _through_service(args)) is not None:
         return signed_or_noted
     room = load_room_leniently(args.config, args.playbooks, args.state)
@@ -188,6 +186,10 @@ def _through_service(args: argparse.Namespace) -> int | None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    if sites_asked(args):
+        from tui.cli.site_papers import cmd_sites_report
+
+        return cmd_sites_report(args)
     if args.holiday is not None:
         from tui.cli.holiday_report import cmd_holiday_report
 

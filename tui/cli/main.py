@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from dutyroom.room import Room
     from tui.launch import ConsoleOptions
     from tui.service_client import ServiceClient
+    from tui.site_links import SiteLink
 
 
 class _PrintVersion(argparse.Action):
@@ -114,10 +115,10 @@ def cmd_console(args: argparse.Namespace) -> int:
     poller's published configuration."""
     from dutyroom.store.lock import StateLocked
     from dutyroom.store.records import StoreError
-    from tui.cli.common import room_or_fail
+    from tui.cli.common import load_or_fail
+    from tui.cli.seat import room_or_fail, seat_config, seat_room, seat_sites
     from tui.launch import ConsoleOptions, run_console
 
-    room = room_or_fail(args.config, args.state)  # the poller's published configuration while checks.toml is broken
     options = ConsoleOptions(
         language=args.lang or "",
         ascii_only=args.ascii,
@@ -127,8 +128,11 @@ def cmd_console(args: argparse.Namespace) -> int:
         live_clock=args.live_clock,
         sixteen_colors=args.sixteen_colors,
     )
-    if getattr(args, "console_sites", None):
-        return _console_on_sites(room, args.console_sites, options)
+    # the poller's published configuration while checks.toml is broken; with --site, checks.toml is optional
+    config = seat_config(args.config, args.state) if args.console_sites else load_or_fail(args.config, args.state)
+    if args.console_sites or (config is not None and config.parsed.site_link):  # a seat: --site, else [[site_link]]
+        return _console_on_sites(seat_room(config), seat_sites(args.console_sites, config, "dutyroom"), options)
+    room = room_or_fail(config)
     if not args.poll and (service := _service_for_console(args)) is not None:
         from tui.launch import run_console_through_service
 
@@ -139,15 +143,10 @@ def cmd_console(args: argparse.Namespace) -> int:
         raise CommandFailed(str(error)) from None
 
 
-def _console_on_sites(room: Room, texts: list[str], options: ConsoleOptions) -> int:
-    """The console on several sites' services (`tui.site_source`); a bad `--site` is one line."""
+def _console_on_sites(room: Room, links: list[SiteLink], options: ConsoleOptions) -> int:
+    """The console on several sites' services (`tui.site_source`)."""
     from tui.site_launch import run_console_on_sites
-    from tui.site_links import SiteLinkInvalid, parse_site_links
 
-    try:
-        links = parse_site_links(texts)
-    except SiteLinkInvalid as error:
-        raise CommandFailed(f"dutyroom: --site {error}") from None
     return run_console_on_sites(room, links, options)
 
 

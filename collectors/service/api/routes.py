@@ -19,6 +19,7 @@ from collectors.service.api.documents import DOCUMENT_PATHS, DocumentRoutes
 from collectors.service.api.drills import DRILL_PATH, DrillRoutes
 from collectors.service.api.http_connection import Handler, Request, Response
 from collectors.service.api.peer import PeerCredentials
+from collectors.service.api.playbooks import PLAYBOOK_PATH, PlaybookRoutes
 from dutyroom.actions_model import OperatorAction, kind_of
 from dutyroom.handover.shifts import HANDOVER_NAME, latest_handover
 from dutyroom.handover.writer import HandoverError, handover_directory, sign_handover
@@ -90,6 +91,7 @@ class ServiceRoutes:
         self.groups_of = groups_of
         self.documents = DocumentRoutes(room, store, clock)
         self.drills = DrillRoutes(room, store, feed, clock, groups_of)
+        self.playbooks = PlaybookRoutes(room)
 
     def handler_for(self, peer: PeerCredentials) -> Handler:
         """The handler of one connection: a console on it gets its own reader of the store (its own bell cursor)."""
@@ -124,6 +126,8 @@ class ServiceRoutes:
                 return self._sign(request, caller)
             if request.path == DRILL_PATH:
                 return self.drills.answer(request, caller)
+            if request.path == PLAYBOOK_PATH:
+                return self.playbooks.answer(request)
             if request.path in DOCUMENT_PATHS:
                 return self.documents.answer(request, caller)
             if request.method == "GET" and request.path.startswith("/v1/console/"):
