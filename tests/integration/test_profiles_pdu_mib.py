@@ -1,0 +1,241 @@
+"""PDU profiles against recordings written from their MIBs (tests/fixtures/snmprec-mib/), served by snmpsim.
+
+No device of these families was ever recorded for the repository, so each recording is written from the
+MIB text (see the folder's README). Every sample a poll decodes is listed here with the raw OID it comes
+from: its value is the raw integer over the MIB's scale, its word the MIB's enumeration; a sentinel
+("not available") gives no sample, and nothing is decoded that is not listed. `discover`'s stanza for each
+recording must pass `dutyroom check` pasted into the shipped room.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import tomli_w
+
+from collectors.discover import checks_stanza, discover
+from collectors.snmp.collector import SnmpCollector
+from collectors.snmp.profiles import load_profile
+from collectors.snmp.spec import SnmpTargetSpec
+from dutyroom.playbooks.library import read_playbooks
+from tui.cli.check import validate_all
+from tui.demo.snmpsim_agent import SnmpsimAgent, start_snmpsim
+
+pytestmark = pytest.mark.integration
+
+RECORDINGS = Path(__file__).resolve().parents[1] / "fixtures" / "snmprec-mib"
+SHIPPED = Path(__file__).resolve().parents[2] / "tui" / "demo" / "shipped_room"
+PDU_RECORDINGS = {
+    "servertech-sentry3": "servertech-sentry3",
+    "servertech-sentry3-fahrenheit": "servertech-sentry3",
+}
+Labels = tuple[tuple[str, str], ...]
+
+
+@pytest.fixture(scope="module")
+def pdu_agent(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SnmpsimAgent]:
+    """snmpsim serving this task's recordings (community = file stem)."""
+    pytest.importorskip("snmpsim")
+    communities = {name: name for name in PDU_RECORDINGS}
+    agent = asyncio.run(start_snmpsim(RECORDINGS, tmp_path_factory.mktemp("snmpsim-pdu"), communities))
+    try:
+        yield agent
+    finally:
+        agent.stop()
+
+
+@dataclass(frozen=True)
+class From:
+    """A sample and the raw OID it decodes: `raw` is the recorded value, `value` what dutyroom reports."""
+
+    metric: str
+    labels: Labels
+    oid: str
+    raw: int
+    value: float | str | None
+    """None: a sentinel, no sample."""
+
+
+def raw_values(recording: str) -> dict[str, int | str]:
+    values: dict[str, int | str] = {}
+    for line in (RECORDINGS / f"{recording}.snmprec").read_text().splitlines():
+        oid, tag, text = line.split("|", 2)
+        values[oid] = int(text) if tag == "2" else text
+    return values
+
+
+def target(agent: SnmpsimAgent, recording: str, profile: str = "") -> SnmpTargetSpec:
+    options = {"profile": load_profile(profile)} if profile else {}
+    return SnmpTargetSpec(
+        recording, agent.host, agent.port, community=recording, timeout_s=3.0, retries=1, interval_s=30.0, **options
+    )
+
+
+async def decoded(agent: SnmpsimAgent, recording: str) -> dict[tuple[str, Labels], float | str]:
+    collector = SnmpCollector(target(agent, recording, PDU_RECORDINGS[recording]))
+    try:
+        result = await collector.poll()
+    finally:
+        await collector.aclose()
+    assert result.ok, result.reason
+    return {(sample.metric, sample.labels): sample.value for sample in result.samples}
+
+
+def assert_every_sample(recording: str, ours: dict[tuple[str, Labels], float | str], expected: list[From]) -> None:
+    raw = raw_values(recording)
+    for item in expected:
+        assert raw[item.oid] == item.raw, item
+        key = (item.metric, item.labels)
+        if item.value is None:
+            assert key not in ours, item
+        elif isinstance(item.value, str):
+            assert ours[key] == item.value, item
+        else:
+            assert ours[key] == pytest.approx(item.value), item
+    assert set(ours) == {(item.metric, item.labels) for item in expected if item.value is not None}
+
+
+S3 = "1.3.6.1.4.1.1718.3"
+
+
+def s3(metric: str, label: str, name: str, column: str, index: str, raw: int, value: float | str | None) -> From:
+    """A Sentry3 sample from systemTables.TABLE.1.COLUMN.INDEX (`column` = "TABLE.COLUMN")."""
+    table, number = column.split(".")
+    labels = ((label, name),) if label else ()
+    return From(metric, labels, f"{S3}.2.{table}.1.{number}.{index}", raw, value)
+
+
+SENTRY3 = [
+    From("pdu.device_power_kw", (), f"{S3}.1.6.0", 2130, 2.13),  # systemTotalPower, W
+    # towerTable: tower 2 has no name (labelled by its index); -1 = not available
+    s3("pdu.tower_status", "tower", "TowerA", "1.4", "1", 0, "normal"),
+    s3("pdu.tower_status", "tower", "2", "1.4", "2", 2, "fan-fail"),
+    s3("pdu.tower_load_pct", "tower", "TowerA", "1.10", "1", 284, 28.4),  # tenth percent
+    s3("pdu.tower_load_pct", "tower", "2", "1.10", "2", -1, None),
+    s3("pdu.tower_power_kw", "tower", "TowerA", "1.11", "1", 1250, 1.25),
+    s3("pdu.tower_power_kw", "tower", "2", "1.11", "2", 880, 0.88),
+    s3("pdu.energy_kwh", "tower", "TowerA", "1.14", "1", 5321, 5321),  # kWh
+    s3("pdu.energy_kwh", "tower", "2", "1.14", "2", -1, None),
+    s3("pdu.frequency_hz", "tower", "TowerA", "1.15", "1", 50, 50),
+    s3("pdu.frequency_hz", "tower", "2", "1.15", "2", 50, 50),
+    # infeedTable
+    s3("pdu.infeed_status", "infeed", "Feed A", "2.5", "1.1", 1, "on"),
+    s3("pdu.infeed_status", "infeed", "Feed B", "2.5", "2.1", 5, "on-error"),
+    s3("pdu.load_state", "infeed", "Feed A", "2.6", "1.1", 0, "normal"),
+    s3("pdu.load_state", "infeed", "Feed B", "2.6", "2.1", 4, "load-high"),
+    s3("pdu.current_a", "infeed", "Feed A", "2.7", "1.1", 362, 3.62),  # hundredth Amps
+    s3("pdu.current_a", "infeed", "Feed B", "2.7", "2.1", 1815, 18.15),
+    s3("pdu.voltage_v", "infeed", "Feed A", "2.11", "1.1", 2301, 230.1),  # tenth Volts
+    s3("pdu.voltage_v", "infeed", "Feed B", "2.11", "2.1", 2296, 229.6),
+    s3("pdu.power_kw", "infeed", "Feed A", "2.12", "1.1", 780, 0.78),
+    s3("pdu.power_kw", "infeed", "Feed B", "2.12", "2.1", -1, None),
+    s3("pdu.apparent_power_kva", "infeed", "Feed A", "2.13", "1.1", 830, 0.83),
+    s3("pdu.apparent_power_kva", "infeed", "Feed B", "2.13", "2.1", -1, None),
+    s3("pdu.power_factor", "infeed", "Feed A", "2.14", "1.1", 94, 0.94),  # hundredths
+    s3("pdu.power_factor", "infeed", "Feed B", "2.14", "2.1", -1, None),
+    s3("pdu.infeed_energy_kwh", "infeed", "Feed A", "2.16", "1.1", 123456, 12345.6),  # tenth kWh
+    s3("pdu.infeed_energy_kwh", "infeed", "Feed B", "2.16", "2.1", -1, None),
+    s3("pdu.load_pct", "infeed", "Feed A", "2.20", "1.1", 121, 12.1),
+    s3("pdu.load_pct", "infeed", "Feed B", "2.20", "2.1", 605, 60.5),
+    # outletTable: AA2 has no name (labelled by its ID)
+    s3("pdu.outlet_state", "outlet", "db-primary", "3.5", "1.1.1", 1, "on"),
+    s3("pdu.outlet_state", "outlet", "AA2", "3.5", "1.1.2", 0, "off"),
+    s3("pdu.outlet_state", "outlet", "md-feed-1", "3.5", "2.1.1", 9, "on-fuse"),
+    s3("pdu.outlet_load_state", "outlet", "db-primary", "3.6", "1.1.1", 0, "normal"),
+    s3("pdu.outlet_load_state", "outlet", "AA2", "3.6", "1.1.2", 1, "not-on"),
+    s3("pdu.outlet_load_state", "outlet", "md-feed-1", "3.6", "2.1.1", 6, "read-error"),
+    s3("pdu.outlet_current_a", "outlet", "db-primary", "3.7", "1.1.1", 112, 1.12),
+    s3("pdu.outlet_current_a", "outlet", "AA2", "3.7", "1.1.2", 0, 0.0),
+    s3("pdu.outlet_current_a", "outlet", "md-feed-1", "3.7", "2.1.1", -1, None),
+    s3("pdu.outlet_power_kw", "outlet", "db-primary", "3.14", "1.1.1", 245, 0.245),
+    s3("pdu.outlet_power_kw", "outlet", "AA2", "3.14", "1.1.2", 0, 0.0),
+    s3("pdu.outlet_power_kw", "outlet", "md-feed-1", "3.14", "2.1.1", -1, None),
+    # envMonTable water sensors
+    s3("env.water_sensor", "sensor", "Floor leak", "4.6", "1", 0, "normal"),
+    s3("env.water_sensor", "sensor", "2", "4.6", "2", 1, "alarm"),
+    s3("env.water_leak", "sensor", "Floor leak", "4.6", "1", 0, 0.0),
+    s3("env.water_leak", "sensor", "2", "4.6", "2", 1, 1.0),
+    # tempHumidSensorTable (Celsius: tempHumidSensorTempScale 0)
+    s3("env.sensor_status", "sensor", "Cold aisle 1", "5.4", "1.1", 0, "found"),
+    s3("env.sensor_status", "sensor", "Hot aisle 1", "5.4", "1.2", 0, "found"),
+    s3("env.sensor_status", "sensor", "Temp_Humid_Sensor_B1", "5.4", "2.1", 1, "not-found"),
+    s3("env.temperature_status", "sensor", "Cold aisle 1", "5.5", "1.1", 0, "normal"),
+    s3("env.temperature_status", "sensor", "Hot aisle 1", "5.5", "1.2", 4, "temp-high"),
+    s3("env.temperature_status", "sensor", "Temp_Humid_Sensor_B1", "5.5", "2.1", 1, "not-found"),
+    s3("env.temperature_c", "sensor", "Cold aisle 1", "5.6", "1.1", 231, 23.1),  # tenth degrees
+    s3("env.temperature_c", "sensor", "Hot aisle 1", "5.6", "1.2", 412, 41.2),
+    s3("env.temperature_c", "sensor", "Temp_Humid_Sensor_B1", "5.6", "2.1", -1, None),
+    s3("env.humidity_status", "sensor", "Cold aisle 1", "5.9", "1.1", 0, "normal"),
+    s3("env.humidity_status", "sensor", "Hot aisle 1", "5.9", "1.2", 4, "humid-high"),
+    s3("env.humidity_status", "sensor", "Temp_Humid_Sensor_B1", "5.9", "2.1", 1, "not-found"),
+    s3("env.humidity_pct", "sensor", "Cold aisle 1", "5.10", "1.1", 45, 45),
+    s3("env.humidity_pct", "sensor", "Hot aisle 1", "5.10", "1.2", 81, 81),
+    s3("env.humidity_pct", "sensor", "Temp_Humid_Sensor_B1", "5.10", "2.1", -1, None),
+    # contactClosureTable: C2 has no name
+    s3("env.contact", "sensor", "Rack door", "6.4", "1.1", 1, "alarm"),
+    s3("env.contact", "sensor", "C2", "6.4", "1.2", 0, "normal"),
+    s3("env.contact_alarm", "sensor", "Rack door", "6.4", "1.1", 1, 1.0),
+    s3("env.contact_alarm", "sensor", "C2", "6.4", "1.2", 0, 0.0),
+    # branchTable: BA1 has no name
+    s3("pdu.branch_status", "branch", "Branch A1", "7.5", "1.1.1", 1, "on"),
+    s3("pdu.branch_status", "branch", "BA1", "7.5", "2.1.1", 8, "off-fuse"),
+    s3("pdu.branch_load_state", "branch", "Branch A1", "7.6", "1.1.1", 0, "normal"),
+    s3("pdu.branch_load_state", "branch", "BA1", "7.6", "2.1.1", 1, "not-on"),
+    s3("pdu.branch_current_a", "branch", "Branch A1", "7.7", "1.1.1", 845, 8.45),
+    s3("pdu.branch_current_a", "branch", "BA1", "7.7", "2.1.1", -1, None),
+]
+
+SENTRY3_FAHRENHEIT = [
+    s3("pdu.current_a", "infeed", "1.1", "2.7", "1.1", 502, 5.02),  # no name, no ID: the index
+    s3("env.temperature_c", "sensor", "Inlet A", "5.6", "1.1", 680, 20.0),  # 68.0 F
+    s3("env.temperature_c", "sensor", "Inlet B", "5.6", "1.2", 745, (74.5 - 32) / 1.8),  # 23.61 C
+    s3("env.temperature_c", "sensor", "Old probe", "5.6", "2.1", 215, 21.5),  # no scale object: Celsius
+]
+
+
+@pytest.mark.parametrize(
+    ("recording", "expected"),
+    [("servertech-sentry3", SENTRY3), ("servertech-sentry3-fahrenheit", SENTRY3_FAHRENHEIT)],
+)
+async def test_every_decoded_value_comes_from_its_raw_oid(
+    pdu_agent: SnmpsimAgent, recording: str, expected: list[From]
+) -> None:
+    assert_every_sample(recording, await decoded(pdu_agent, recording), expected)
+
+
+@pytest.mark.parametrize("recording", sorted(PDU_RECORDINGS))
+async def test_discover_picks_the_profile(pdu_agent: SnmpsimAgent, recording: str) -> None:
+    result = await discover(target(pdu_agent, recording))
+    assert result.ok, result.reason
+    assert result.profiles[:1] == (PDU_RECORDINGS[recording],)
+
+
+@pytest.mark.parametrize("recording", sorted(PDU_RECORDINGS))
+async def test_the_stanza_passes_check_in_the_shipped_room(
+    pdu_agent: SnmpsimAgent, tmp_path: Path, recording: str
+) -> None:
+    result = await discover(target(pdu_agent, recording))
+    assert result.ok, result.reason
+    room = tmp_path / "room"
+    shutil.copytree(SHIPPED, room, symlinks=False)
+    config = room / "checks.toml"
+    library, _ = read_playbooks(room / "playbooks")
+    stanza = checks_stanza(
+        result,
+        target_id="found-" + re.sub(r"[^a-z0-9-]", "-", recording),
+        credentials="ups-a",
+        known_playbooks=library.ids(),
+        require_playbook=True,
+    )
+    assert stanza["target"][0]["profile"] == PDU_RECORDINGS[recording]
+    with config.open("a", encoding="utf-8") as pasted:
+        pasted.write("\n" + tomli_w.dumps(stanza))
+    report = validate_all(config, now=time.time())
+    assert not report.problems, "\n".join(map(str, report.problems))
