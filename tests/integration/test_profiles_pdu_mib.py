@@ -35,6 +35,7 @@ SHIPPED = Path(__file__).resolve().parents[2] / "tui" / "demo" / "shipped_room"
 PDU_RECORDINGS = {
     "servertech-sentry3": "servertech-sentry3",
     "servertech-sentry3-fahrenheit": "servertech-sentry3",
+    "servertech-sentry4": "servertech-sentry4",
 }
 Labels = tuple[tuple[str, str], ...]
 
@@ -200,9 +201,121 @@ SENTRY3_FAHRENHEIT = [
 ]
 
 
+S4 = "1.3.6.1.4.1.1718.4.1"
+
+
+def s4(metric: str, label: str, name: str, column: str, index: str, raw: int, value: float | str | None) -> From:
+    """A Sentry4 sample from st4Objects.COLUMN.INDEX (`column` = "GROUP.TABLE.1.COLUMN", e.g. "4.3.1.3")."""
+    return From(metric, ((label, name),), f"{S4}.{column}.{index}", raw, value)
+
+
+SENTRY4 = [
+    # st4UnitMonitorTable: unit B has no name (labelled by its ID)
+    s4("pdu.unit_status", "unit", "PDU-R14-B", "2.3.1.1", "1", 0, "normal"),
+    s4("pdu.unit_status", "unit", "B", "2.3.1.1", "2", 10, "no-comm"),
+    # st4InputCordMonitorTable: cord BA is off, its readings not available
+    s4("pdu.cord_state", "cord", "Master_Cord_A", "3.3.1.1", "1.1", 1, "on"),
+    s4("pdu.cord_state", "cord", "BA", "3.3.1.1", "2.1", 2, "off"),
+    s4("pdu.cord_status", "cord", "Master_Cord_A", "3.3.1.2", "1.1", 0, "normal"),
+    s4("pdu.cord_status", "cord", "BA", "3.3.1.2", "2.1", 11, "power-error"),
+    s4("pdu.cord_power_kw", "cord", "Master_Cord_A", "3.3.1.3", "1.1", 1701, 1.701),  # W
+    s4("pdu.cord_power_kw", "cord", "BA", "3.3.1.3", "2.1", -1, None),
+    s4("pdu.cord_power_status", "cord", "Master_Cord_A", "3.3.1.4", "1.1", 16, "high-warning"),
+    s4("pdu.cord_power_status", "cord", "BA", "3.3.1.4", "2.1", 0, "normal"),
+    s4("pdu.cord_apparent_power_kva", "cord", "Master_Cord_A", "3.3.1.5", "1.1", 1790, 1.79),
+    s4("pdu.cord_apparent_power_kva", "cord", "BA", "3.3.1.5", "2.1", -1, None),
+    s4("pdu.cord_load_pct", "cord", "Master_Cord_A", "3.3.1.7", "1.1", 165, 16.5),  # tenth percent
+    s4("pdu.cord_load_pct", "cord", "BA", "3.3.1.7", "2.1", -1, None),
+    s4("pdu.power_factor", "cord", "Master_Cord_A", "3.3.1.8", "1.1", 95, 0.95),
+    s4("pdu.power_factor", "cord", "BA", "3.3.1.8", "2.1", -1, None),
+    s4("pdu.energy_kwh", "cord", "Master_Cord_A", "3.3.1.10", "1.1", 8937, 893.7),  # tenth kWh
+    s4("pdu.energy_kwh", "cord", "BA", "3.3.1.10", "2.1", -1, None),
+    s4("pdu.frequency_hz", "cord", "Master_Cord_A", "3.3.1.11", "1.1", 500, 50.0),  # tenth Hz
+    s4("pdu.frequency_hz", "cord", "BA", "3.3.1.11", "2.1", -1, None),
+    s4("pdu.out_of_balance_pct", "cord", "Master_Cord_A", "3.3.1.12", "1.1", 26, 2.6),
+    s4("pdu.out_of_balance_pct", "cord", "BA", "3.3.1.12", "2.1", -1, None),
+    s4("pdu.out_of_balance_status", "cord", "Master_Cord_A", "3.3.1.13", "1.1", 0, "normal"),
+    s4("pdu.out_of_balance_status", "cord", "BA", "3.3.1.13", "2.1", 0, "normal"),
+    # st4LineMonitorTable, labelled by st4LineLabel
+    *(s4("pdu.line_state", "line", f"AA:L{n}", "4.3.1.1", f"1.1.{n}", 1, "on") for n in (1, 2, 3)),
+    *(s4("pdu.line_status", "line", f"AA:L{n}", "4.3.1.2", f"1.1.{n}", 0, "normal") for n in (1, 2, 3)),
+    s4("pdu.current_a", "line", "AA:L1", "4.3.1.3", "1.1.1", 1450, 14.5),  # hundredth A
+    s4("pdu.current_a", "line", "AA:L2", "4.3.1.3", "1.1.2", 369, 3.69),
+    s4("pdu.current_a", "line", "AA:L3", "4.3.1.3", "1.1.3", -1, None),
+    s4("pdu.current_status", "line", "AA:L1", "4.3.1.4", "1.1.1", 16, "high-warning"),
+    s4("pdu.current_status", "line", "AA:L2", "4.3.1.4", "1.1.2", 0, "normal"),
+    s4("pdu.current_status", "line", "AA:L3", "4.3.1.4", "1.1.3", 9, "read-error"),
+    s4("pdu.load_pct", "line", "AA:L1", "4.3.1.5", "1.1.1", 906, 90.6),
+    s4("pdu.load_pct", "line", "AA:L2", "4.3.1.5", "1.1.2", 230, 23.0),
+    s4("pdu.load_pct", "line", "AA:L3", "4.3.1.5", "1.1.3", -1, None),
+    # st4PhaseMonitorTable: phase AA2 has no label (labelled by its ID)
+    s4("pdu.phase_state", "phase", "AA:L1-L2", "5.3.1.1", "1.1.1", 1, "on"),
+    s4("pdu.phase_state", "phase", "AA2", "5.3.1.1", "1.1.2", 2, "off"),
+    s4("pdu.phase_status", "phase", "AA:L1-L2", "5.3.1.2", "1.1.1", 0, "normal"),
+    s4("pdu.phase_status", "phase", "AA2", "5.3.1.2", "1.1.2", 0, "normal"),
+    s4("pdu.voltage_v", "phase", "AA:L1-L2", "5.3.1.3", "1.1.1", 2301, 230.1),  # tenth V
+    s4("pdu.voltage_v", "phase", "AA2", "5.3.1.3", "1.1.2", -1, None),
+    s4("pdu.voltage_status", "phase", "AA:L1-L2", "5.3.1.4", "1.1.1", 0, "normal"),
+    s4("pdu.voltage_status", "phase", "AA2", "5.3.1.4", "1.1.2", 14, "low-alarm"),
+    s4("pdu.phase_current_a", "phase", "AA:L1-L2", "5.3.1.6", "1.1.1", 209, 2.09),
+    s4("pdu.phase_current_a", "phase", "AA2", "5.3.1.6", "1.1.2", -1, None),
+    s4("pdu.power_kw", "phase", "AA:L1-L2", "5.3.1.8", "1.1.1", 415, 0.415),
+    s4("pdu.power_kw", "phase", "AA2", "5.3.1.8", "1.1.2", -1, None),
+    # st4OcpMonitorTable
+    s4("pdu.ocp_status", "ocp", "AA:L1-L2-BR1", "6.3.1.1", "1.1.1", 0, "normal"),
+    s4("pdu.ocp_status", "ocp", "AA:L2-L3-BR2", "6.3.1.1", "1.1.2", 12, "breaker-tripped"),
+    # st4BranchMonitorTable
+    s4("pdu.branch_state", "branch", "AA:L1-L2-BR1", "7.3.1.1", "1.1.1", 1, "on"),
+    s4("pdu.branch_state", "branch", "AA:L2-L3-BR2", "7.3.1.1", "1.1.2", 2, "off"),
+    s4("pdu.branch_status", "branch", "AA:L1-L2-BR1", "7.3.1.2", "1.1.1", 0, "normal"),
+    s4("pdu.branch_status", "branch", "AA:L2-L3-BR2", "7.3.1.2", "1.1.2", 12, "breaker-tripped"),
+    s4("pdu.branch_current_a", "branch", "AA:L1-L2-BR1", "7.3.1.3", "1.1.1", 845, 8.45),
+    s4("pdu.branch_current_a", "branch", "AA:L2-L3-BR2", "7.3.1.3", "1.1.2", -1, None),
+    s4("pdu.branch_current_status", "branch", "AA:L1-L2-BR1", "7.3.1.4", "1.1.1", 0, "normal"),
+    s4("pdu.branch_current_status", "branch", "AA:L2-L3-BR2", "7.3.1.4", "1.1.2", 10, "no-comm"),
+    s4("pdu.branch_load_pct", "branch", "AA:L1-L2-BR1", "7.3.1.5", "1.1.1", 423, 42.3),
+    s4("pdu.branch_load_pct", "branch", "AA:L2-L3-BR2", "7.3.1.5", "1.1.2", -1, None),
+    # st4OutletMonitorTable: AA2 has no name
+    s4("pdu.outlet_state", "outlet", "db-primary", "8.3.1.1", "1.1.1", 1, "on"),
+    s4("pdu.outlet_state", "outlet", "AA2", "8.3.1.1", "1.1.2", 2, "off"),
+    s4("pdu.outlet_state", "outlet", "md-feed-1", "8.3.1.1", "1.1.3", 0, "unknown"),
+    s4("pdu.outlet_status", "outlet", "db-primary", "8.3.1.2", "1.1.1", 0, "normal"),
+    s4("pdu.outlet_status", "outlet", "AA2", "8.3.1.2", "1.1.2", 0, "normal"),
+    s4("pdu.outlet_status", "outlet", "md-feed-1", "8.3.1.2", "1.1.3", 13, "fuse-blown"),
+    s4("pdu.outlet_current_a", "outlet", "db-primary", "8.3.1.3", "1.1.1", 112, 1.12),
+    s4("pdu.outlet_current_a", "outlet", "AA2", "8.3.1.3", "1.1.2", 0, 0.0),
+    s4("pdu.outlet_current_a", "outlet", "md-feed-1", "8.3.1.3", "1.1.3", -1, None),
+    s4("pdu.outlet_current_status", "outlet", "db-primary", "8.3.1.4", "1.1.1", 0, "normal"),
+    s4("pdu.outlet_current_status", "outlet", "AA2", "8.3.1.4", "1.1.2", 0, "normal"),
+    s4("pdu.outlet_current_status", "outlet", "md-feed-1", "8.3.1.4", "1.1.3", 9, "read-error"),
+    s4("pdu.outlet_power_kw", "outlet", "db-primary", "8.3.1.7", "1.1.1", 245, 0.245),
+    s4("pdu.outlet_power_kw", "outlet", "AA2", "8.3.1.7", "1.1.2", 0, 0.0),
+    s4("pdu.outlet_power_kw", "outlet", "md-feed-1", "8.3.1.7", "1.1.3", -1, None),
+    # st4TempSensorMonitorTable, st4TempSensorScale = fahrenheit(1): 73.4 F = 23.0 C; -410 = invalid
+    s4("env.temperature_c", "sensor", "Cold aisle", "9.3.1.1", "1.1", 734, 23.0),
+    s4("env.temperature_c", "sensor", "A2", "9.3.1.1", "1.2", -410, None),
+    s4("env.temperature_status", "sensor", "Cold aisle", "9.3.1.2", "1.1", 0, "normal"),
+    s4("env.temperature_status", "sensor", "A2", "9.3.1.2", "1.2", 7, "not-found"),
+    s4("env.humidity_pct", "sensor", "Cold aisle", "10.3.1.1", "1.1", 45, 45),
+    s4("env.humidity_pct", "sensor", "A2", "10.3.1.1", "1.2", -1, None),
+    s4("env.humidity_status", "sensor", "Cold aisle", "10.3.1.2", "1.1", 0, "normal"),
+    s4("env.humidity_status", "sensor", "A2", "10.3.1.2", "1.2", 7, "not-found"),
+    s4("env.water_sensor", "sensor", "Under floor", "11.3.1.1", "1.1", 18, "alarm"),
+    s4("env.water_leak", "sensor", "Under floor", "11.3.1.1", "1.1", 18, 1.0),
+    s4("env.contact", "sensor", "Rack door", "12.3.1.1", "1.1", 0, "normal"),
+    s4("env.contact", "sensor", "Smoke", "12.3.1.1", "1.2", 18, "alarm"),
+    s4("env.contact_alarm", "sensor", "Rack door", "12.3.1.1", "1.1", 0, 0.0),
+    s4("env.contact_alarm", "sensor", "Smoke", "12.3.1.1", "1.2", 18, 1.0),
+]
+
+
 @pytest.mark.parametrize(
     ("recording", "expected"),
-    [("servertech-sentry3", SENTRY3), ("servertech-sentry3-fahrenheit", SENTRY3_FAHRENHEIT)],
+    [
+        ("servertech-sentry3", SENTRY3),
+        ("servertech-sentry3-fahrenheit", SENTRY3_FAHRENHEIT),
+        ("servertech-sentry4", SENTRY4),
+    ],
 )
 async def test_every_decoded_value_comes_from_its_raw_oid(
     pdu_agent: SnmpsimAgent, recording: str, expected: list[From]

@@ -79,6 +79,7 @@ async def discovered(monkeypatch: pytest.MonkeyPatch, values: dict[Oid, SnmpValu
     [
         ("servertech-sentry3", "servertech-sentry3"),
         ("servertech-sentry3-fahrenheit", "servertech-sentry3"),
+        ("servertech-sentry4", "servertech-sentry4"),
     ],
 )
 async def test_discover_picks_the_profile(monkeypatch: pytest.MonkeyPatch, recording: str, profile: str) -> None:
@@ -89,6 +90,7 @@ async def test_discover_picks_the_profile(monkeypatch: pytest.MonkeyPatch, recor
     ("recording", "profile"),
     [
         ("servertech-sentry3", "servertech-sentry3"),
+        ("servertech-sentry4", "servertech-sentry4"),
     ],
 )
 async def test_the_profile_is_found_by_its_oids_alone(
@@ -99,7 +101,9 @@ async def test_the_profile_is_found_by_its_oids_alone(
     assert (await discovered(monkeypatch, values))[:1] == (profile,)
 
 
-async def test_sentry3_is_not_taken_for_sentry4(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("recording", "other"), [("servertech-sentry3", "servertech-sentry4"), ("servertech-sentry4", "servertech-sentry3")]
+)
+async def test_sentry3_and_sentry4_are_told_apart(monkeypatch: pytest.MonkeyPatch, recording: str, other: str) -> None:
     """Both MIBs live under enterprise 1718: 1718.3 is Sentry3, 1718.4 Sentry4, each detected by its own branch."""
-    profiles = await discovered(monkeypatch, recorded("servertech-sentry3"))
-    assert "servertech-sentry4" not in profiles
+    assert other not in await discovered(monkeypatch, recorded(recording))
