@@ -36,8 +36,11 @@ PDU_RECORDINGS = {
     "servertech-sentry3": "servertech-sentry3",
     "servertech-sentry3-fahrenheit": "servertech-sentry3",
     "servertech-sentry4": "servertech-sentry4",
+    "vertiv-geist-v5": "vertiv-geist-v5",
+    "vertiv-geist-v5-celsius": "vertiv-geist-v5",
 }
 Labels = tuple[tuple[str, str], ...]
+NUMERIC_TAGS = {"2", "65", "66", "67"}  # snmprec: Integer32, Counter32, Gauge32, TimeTicks
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +71,7 @@ def raw_values(recording: str) -> dict[str, int | str]:
     values: dict[str, int | str] = {}
     for line in (RECORDINGS / f"{recording}.snmprec").read_text().splitlines():
         oid, tag, text = line.split("|", 2)
-        values[oid] = int(text) if tag == "2" else text
+        values[oid] = int(text) if tag in NUMERIC_TAGS else text
     return values
 
 
@@ -309,12 +312,88 @@ SENTRY4 = [
 ]
 
 
+V5 = "1.3.6.1.4.1.21239.5.2"
+
+
+def v5(metric: str, label: str, name: str, column: str, index: str, raw: int, value: float | str | None) -> From:
+    """A Vertiv/Geist V5 sample from imd.COLUMN.INDEX (`column` e.g. "3.2.1.4": pduPhaseVoltage)."""
+    labels = ((label, name),) if label else ()
+    return From(metric, labels, f"{V5}.{column}.{index}", raw, value)
+
+
+def fahrenheit(tenths: int) -> float:
+    return (tenths / 10 - 32) / 1.8
+
+
+GEIST = [
+    v5("pdu.alarm_count", "", "", "1.13", "0", 1, 1),  # productAlarmCount
+    v5("pdu.warning_count", "", "", "1.14", "0", 2, 2),
+    # pduMainTable: labelled by its user label
+    v5("pdu.availability", "pdu", "R12 left", "3.1.1.5", "1", 1, "available"),
+    v5("pdu.device_power_kw", "pdu", "R12 left", "3.1.1.9", "1", 2450, 2.45),  # W
+    v5("pdu.apparent_power_kva", "pdu", "R12 left", "3.1.1.10", "1", 2600, 2.6),
+    v5("pdu.power_factor", "pdu", "R12 left", "3.1.1.11", "1", 94, 0.94),  # percent
+    v5("pdu.energy_kwh", "pdu", "R12 left", "3.1.1.12", "1", 1234567, 1234.567),  # Wh
+    # pduPhaseTable: phase 2 has no user label (its factory name)
+    v5("pdu.voltage_v", "phase", "L1-N", "3.2.1.4", "1", 2312, 231.2),  # decivolts
+    v5("pdu.voltage_v", "phase", "Phase B", "3.2.1.4", "2", 2298, 229.8),
+    v5("pdu.phase_current_a", "phase", "L1-N", "3.2.1.8", "1", 645, 6.45),  # centiamps
+    v5("pdu.phase_current_a", "phase", "Phase B", "3.2.1.8", "2", 412, 4.12),
+    v5("pdu.power_kw", "phase", "L1-N", "3.2.1.12", "1", 1420, 1.42),
+    v5("pdu.power_kw", "phase", "Phase B", "3.2.1.12", "2", 930, 0.93),
+    v5("pdu.phase_balance_pct", "phase", "L1-N", "3.2.1.17", "1", 88, 88),
+    v5("pdu.phase_balance_pct", "phase", "Phase B", "3.2.1.17", "2", 91, 91),
+    v5("pdu.branch_current_a", "branch", "Breaker 1", "3.3.1.4", "1", 1290, 12.9),
+    v5("pdu.current_a", "line", "Line 1", "3.4.1.4", "1", 1310, 13.1),
+    v5("pdu.current_a", "line", "Line 2", "3.4.1.4", "2", 1705, 17.05),
+    # pduOutletSwitchTable: state words; relay failure TruthValue true(1) / false(2)
+    v5("pdu.outlet_state", "outlet", "db-primary", "3.5.1.4", "1", 1, "on"),
+    v5("pdu.outlet_state", "outlet", "Outlet 2", "3.5.1.4", "2", 2, "off"),
+    v5("pdu.outlet_state", "outlet", "md-feed-1", "3.5.1.4", "3", 7, "unavailable"),
+    v5("pdu.outlet_relay_failed", "outlet", "db-primary", "3.5.1.5", "1", 2, 0.0),
+    v5("pdu.outlet_relay_failed", "outlet", "Outlet 2", "3.5.1.5", "2", 2, 0.0),
+    v5("pdu.outlet_relay_failed", "outlet", "md-feed-1", "3.5.1.5", "3", 1, 1.0),
+    v5("pdu.outlet_current_a", "outlet", "db-primary", "3.6.1.8", "1", 112, 1.12),
+    v5("pdu.outlet_current_a", "outlet", "Outlet 2", "3.6.1.8", "2", 0, 0.0),
+    v5("pdu.outlet_power_kw", "outlet", "db-primary", "3.6.1.12", "1", 245, 0.245),
+    v5("pdu.outlet_power_kw", "outlet", "Outlet 2", "3.6.1.12", "2", 0, 0.0),
+    # temperatureUnits = fahrenheit(0): every temperature converted; an unavailable sensor gives none
+    v5("env.sensor_availability", "sensor", "Rack top", "4.1.4", "1", 1, "available"),
+    v5("env.sensor_availability", "sensor", "28D4E5F6", "4.1.4", "2", 0, "unavailable"),
+    v5("env.temperature_c", "sensor", "Rack top", "4.1.5", "1", 806, fahrenheit(806)),  # 80.6 F = 27.0 C
+    v5("env.temperature_c", "sensor", "28D4E5F6", "4.1.5", "2", 0, None),
+    # t3hdSensorTable: internal sensor by its internal label, external A by its own; B unavailable
+    v5("env.sensor_availability", "sensor", "Cold aisle probe", "8.1.4", "1", 1, "available"),
+    v5("env.temperature_c", "sensor", "Cold aisle", "8.1.6", "1", 734, fahrenheit(734)),
+    v5("env.humidity_pct", "sensor", "Cold aisle", "8.1.7", "1", 45, 45),
+    v5("env.dewpoint_c", "sensor", "Cold aisle", "8.1.8", "1", 500, fahrenheit(500)),
+    v5("env.temperature_c", "sensor", "Cold aisle low", "8.1.11", "1", 689, fahrenheit(689)),
+    v5("env.temperature_c", "sensor", "Cold aisle high", "8.1.14", "1", 0, None),
+    # thdSensorTable: no label (its serial); partially unavailable still reads
+    v5("env.sensor_availability", "sensor", "THD00042", "9.1.4", "1", 2, "partially-unavailable"),
+    v5("env.temperature_c", "sensor", "THD00042", "9.1.5", "1", 950, fahrenheit(950)),
+    v5("env.humidity_pct", "sensor", "THD00042", "9.1.6", "1", 38, 38),
+    v5("env.dewpoint_c", "sensor", "THD00042", "9.1.7", "1", 599, fahrenheit(599)),
+    v5("env.sensor_availability", "sensor", "Hot aisle", "12.1.4", "1", 1, "available"),
+    v5("env.humidity_pct", "sensor", "Hot aisle", "12.1.5", "1", 61, 61),
+]
+
+GEIST_CELSIUS = [  # temperatureUnits = celsius(1)
+    v5("env.sensor_availability", "sensor", "Room", "9.1.4", "1", 1, "available"),
+    v5("env.temperature_c", "sensor", "Room", "9.1.5", "1", 231, 23.1),
+    v5("env.humidity_pct", "sensor", "Room", "9.1.6", "1", 44, 44),
+    v5("env.dewpoint_c", "sensor", "Room", "9.1.7", "1", 104, 10.4),
+]
+
+
 @pytest.mark.parametrize(
     ("recording", "expected"),
     [
         ("servertech-sentry3", SENTRY3),
         ("servertech-sentry3-fahrenheit", SENTRY3_FAHRENHEIT),
         ("servertech-sentry4", SENTRY4),
+        ("vertiv-geist-v5", GEIST),
+        ("vertiv-geist-v5-celsius", GEIST_CELSIUS),
     ],
 )
 async def test_every_decoded_value_comes_from_its_raw_oid(

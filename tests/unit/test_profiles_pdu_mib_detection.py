@@ -80,6 +80,8 @@ async def discovered(monkeypatch: pytest.MonkeyPatch, values: dict[Oid, SnmpValu
         ("servertech-sentry3", "servertech-sentry3"),
         ("servertech-sentry3-fahrenheit", "servertech-sentry3"),
         ("servertech-sentry4", "servertech-sentry4"),
+        ("vertiv-geist-v5", "vertiv-geist-v5"),
+        ("vertiv-geist-v5-celsius", "vertiv-geist-v5"),
     ],
 )
 async def test_discover_picks_the_profile(monkeypatch: pytest.MonkeyPatch, recording: str, profile: str) -> None:
@@ -91,6 +93,7 @@ async def test_discover_picks_the_profile(monkeypatch: pytest.MonkeyPatch, recor
     [
         ("servertech-sentry3", "servertech-sentry3"),
         ("servertech-sentry4", "servertech-sentry4"),
+        ("vertiv-geist-v5-celsius", "vertiv-geist-v5"),
     ],
 )
 async def test_the_profile_is_found_by_its_oids_alone(
