@@ -38,6 +38,7 @@ PDU_RECORDINGS = {
     "servertech-sentry4": "servertech-sentry4",
     "vertiv-geist-v5": "vertiv-geist-v5",
     "vertiv-geist-v5-celsius": "vertiv-geist-v5",
+    "raritan-pdu2-outlets": "raritan-pdu2",
 }
 Labels = tuple[tuple[str, str], ...]
 NUMERIC_TAGS = {"2", "65", "66", "67"}  # snmprec: Integer32, Counter32, Gauge32, TimeTicks
@@ -190,6 +191,8 @@ SENTRY3 = [
     # branchTable: BA1 has no name
     s3("pdu.branch_status", "branch", "Branch A1", "7.5", "1.1.1", 1, "on"),
     s3("pdu.branch_status", "branch", "BA1", "7.5", "2.1.1", 8, "off-fuse"),
+    s3("pdu.breaker_tripped", "branch", "Branch A1", "7.5", "1.1.1", 1, 0.0),
+    s3("pdu.breaker_tripped", "branch", "BA1", "7.5", "2.1.1", 8, 1.0),  # offFuse: the fuse has opened
     s3("pdu.branch_load_state", "branch", "Branch A1", "7.6", "1.1.1", 0, "normal"),
     s3("pdu.branch_load_state", "branch", "BA1", "7.6", "2.1.1", 1, "not-on"),
     s3("pdu.branch_current_a", "branch", "Branch A1", "7.7", "1.1.1", 845, 8.45),
@@ -267,6 +270,8 @@ SENTRY4 = [
     # st4OcpMonitorTable
     s4("pdu.ocp_status", "ocp", "AA:L1-L2-BR1", "6.3.1.1", "1.1.1", 0, "normal"),
     s4("pdu.ocp_status", "ocp", "AA:L2-L3-BR2", "6.3.1.1", "1.1.2", 12, "breaker-tripped"),
+    s4("pdu.breaker_tripped", "ocp", "AA:L1-L2-BR1", "6.3.1.1", "1.1.1", 0, 0.0),
+    s4("pdu.breaker_tripped", "ocp", "AA:L2-L3-BR2", "6.3.1.1", "1.1.2", 12, 1.0),
     # st4BranchMonitorTable
     s4("pdu.branch_state", "branch", "AA:L1-L2-BR1", "7.3.1.1", "1.1.1", 1, "on"),
     s4("pdu.branch_state", "branch", "AA:L2-L3-BR2", "7.3.1.1", "1.1.2", 2, "off"),
@@ -386,6 +391,72 @@ GEIST_CELSIUS = [  # temperatureUnits = celsius(1)
 ]
 
 
+PX = "1.3.6.1.4.1.13742.6"
+
+
+def px(metric: str, label: str, name: str, column: str, index: str, raw: int, value: float | str | None) -> From:
+    """A Raritan PDU2-MIB sample from COLUMN.INDEX (`column` e.g. "5.4.3.1.4": measurementsOutletSensorValue)."""
+    labels = ((label, name),) if label else ()
+    return From(metric, labels, f"{PX}.{column}.{index}", raw, value)
+
+
+RARITAN_DIGITS = {  # the decimal digits each reading is scaled by, and where the MIB keeps them
+    "outlet current": (f"{PX}.3.5.4.1.7.1.1.1", 3),  # outletSensorDecimalDigits, rmsCurrent
+    "outlet power": (f"{PX}.3.5.4.1.7.1.1.5", 0),
+    "ocp current": (f"{PX}.3.4.4.1.7.1.1.1", 2),  # overCurrentProtectorSensorDecimalDigits
+    "inlet current": (f"{PX}.3.3.4.1.7.1.1.1", 3),
+}
+
+RARITAN = [
+    # inlet 1 (inletSensorMeasurementsTable, by sensor type in the index)
+    px("pdu.current_a", "", "", "5.2.3.1.4", "1.1.1", 5120, 5.12),
+    px("pdu.voltage_v", "", "", "5.2.3.1.4", "1.1.4", 230, 230),
+    px("pdu.power_kw", "", "", "5.2.3.1.4", "1.1.5", 1178, 1.178),
+    px("pdu.frequency_hz", "", "", "5.2.3.1.4", "1.1.23", 500, 50.0),
+    # outlets: named by outletName, else outletLabel ("2"); rmsCurrent 1, activePower 5, onOff 14
+    px("pdu.outlet_current_a", "outlet", "db-primary", "5.4.3.1.4", "1.1.1", 1120, 1.12),
+    px("pdu.outlet_current_a", "outlet", "2", "5.4.3.1.4", "1.2.1", 0, 0.0),
+    px("pdu.outlet_current_a", "outlet", "md-feed-1", "5.4.3.1.2", "1.3.1", 2, None),  # isAvailable false
+    px("pdu.outlet_current_state", "outlet", "db-primary", "5.4.3.1.3", "1.1.1", 4, "normal"),
+    px("pdu.outlet_current_state", "outlet", "2", "5.4.3.1.3", "1.2.1", 4, "normal"),
+    px("pdu.outlet_current_state", "outlet", "md-feed-1", "5.4.3.1.3", "1.3.1", -1, "unavailable"),
+    px("pdu.outlet_power_kw", "outlet", "db-primary", "5.4.3.1.4", "1.1.5", 245, 0.245),
+    px("pdu.outlet_power_kw", "outlet", "2", "5.4.3.1.4", "1.2.5", 0, 0.0),
+    px("pdu.outlet_power_kw", "outlet", "md-feed-1", "5.4.3.1.4", "1.3.5", 2210, 2.21),
+    px("pdu.outlet_state", "outlet", "db-primary", "5.4.3.1.3", "1.1.14", 7, "on"),
+    px("pdu.outlet_state", "outlet", "2", "5.4.3.1.3", "1.2.14", 8, "off"),
+    px("pdu.outlet_state", "outlet", "md-feed-1", "5.4.3.1.3", "1.3.14", 7, "on"),
+    # overcurrent protectors: named by overCurrentProtectorName, else its label ("C1"); trip 15
+    px("pdu.branch_current_a", "branch", "C1", "5.3.3.1.4", "1.1.1", 1290, 12.9),
+    px("pdu.branch_current_a", "branch", "Row B feed", "5.3.3.1.4", "1.2.1", 0, 0.0),
+    px("pdu.branch_current_state", "branch", "C1", "5.3.3.1.3", "1.1.1", 5, "above-upper-warning"),
+    px("pdu.branch_current_state", "branch", "Row B feed", "5.3.3.1.3", "1.2.1", 4, "normal"),
+    px("pdu.breaker_state", "branch", "C1", "5.3.3.1.3", "1.1.15", 1, "closed"),
+    px("pdu.breaker_state", "branch", "Row B feed", "5.3.3.1.3", "1.2.15", 0, "open"),
+    px("pdu.breaker_tripped", "branch", "C1", "5.3.3.1.3", "1.1.15", 1, 0.0),
+    px("pdu.breaker_tripped", "branch", "Row B feed", "5.3.3.1.3", "1.2.15", 0, 1.0),  # open = tripped
+    # external sensors
+    px("env.temperature_c", "sensor", "Temperature 1", "5.5.3.1.4", "1.1", 231, 23.1),  # 1 digit
+    px("env.water_leak", "sensor", "Floor leak", "5.5.3.1.3", "1.2", 11, 1.0),  # waterDetection alarmed
+    px("env.fire_alarm", "sensor", "Smoke", "5.5.3.1.3", "1.3", 4, 0.0),  # smokeDetection normal
+    px("env.door", "sensor", "Rear door", "5.5.3.1.3", "1.4", 0, "open"),  # doorContact
+    px("env.humidity_pct", "sensor", "Relative Humidity 1", "5.5.3.1.2", "1.5", 2, None),  # not available
+    px("env.sensor_state", "sensor", "Temperature 1", "5.5.3.1.3", "1.1", 4, "normal"),
+    px("env.sensor_state", "sensor", "Floor leak", "5.5.3.1.3", "1.2", 11, "alarmed"),
+    px("env.sensor_state", "sensor", "Smoke", "5.5.3.1.3", "1.3", 4, "normal"),
+    px("env.sensor_state", "sensor", "Rear door", "5.5.3.1.3", "1.4", 0, "open"),
+    px("env.sensor_state", "sensor", "Relative Humidity 1", "5.5.3.1.3", "1.5", -1, "unavailable"),
+]
+
+
+def test_raritan_digits_are_the_mibs() -> None:
+    """The outlet and protector readings above are over 10 ** the digits the recording gives for them."""
+    raw = raw_values("raritan-pdu2-outlets")
+    assert {name: raw[oid] for name, (oid, _) in RARITAN_DIGITS.items()} == {
+        name: digits for name, (_, digits) in RARITAN_DIGITS.items()
+    }
+
+
 @pytest.mark.parametrize(
     ("recording", "expected"),
     [
@@ -394,6 +465,7 @@ GEIST_CELSIUS = [  # temperatureUnits = celsius(1)
         ("servertech-sentry4", SENTRY4),
         ("vertiv-geist-v5", GEIST),
         ("vertiv-geist-v5-celsius", GEIST_CELSIUS),
+        ("raritan-pdu2-outlets", RARITAN),
     ],
 )
 async def test_every_decoded_value_comes_from_its_raw_oid(

@@ -82,6 +82,7 @@ async def discovered(monkeypatch: pytest.MonkeyPatch, values: dict[Oid, SnmpValu
         ("servertech-sentry4", "servertech-sentry4"),
         ("vertiv-geist-v5", "vertiv-geist-v5"),
         ("vertiv-geist-v5-celsius", "vertiv-geist-v5"),
+        ("raritan-pdu2-outlets", "raritan-pdu2"),
     ],
 )
 async def test_discover_picks_the_profile(monkeypatch: pytest.MonkeyPatch, recording: str, profile: str) -> None:
