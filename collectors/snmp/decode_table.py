@@ -86,13 +86,30 @@ def _label_columns(table: TableSpec, metric: MetricSpec) -> LabelSpecs:
 
 
 def _rows(table: TableSpec, rows: Mapping[Index, Mapping[str, SnmpValue]], scalars: Mapping[str, float]) -> list[_Row]:
-    """Rows in index order; a garbage cell is left out of `env`, so only metrics needing it are skipped."""
+    """Rows in index order; a garbage cell is left out of `env`, so only metrics needing it are skipped.
+    A row whose index is a prefix of another's lends that row its columns instead of being a row."""
     result = []
-    for index in sorted(rows):
-        values = rows[index]
+    parents = {index[:cut] for index in rows for cut in range(1, len(index)) if index[:cut] in rows}
+    for index in sorted(rows.keys() - parents):
+        values = _with_parent_columns(index, rows)
         numbers = {name: number for name, value in values.items() if (number := value.number()) is not None}
         result.append(_Row(index, values, {**scalars, **numbers}))
     return result
+
+
+def _with_parent_columns(index: Index, rows: Mapping[Index, Mapping[str, SnmpValue]]) -> Mapping[str, SnmpValue]:
+    """The row's columns, and those it lacks from the rows whose index is a prefix of its own (nearest
+    first): PDU2-MIB names an outlet by pduId.outletId and reads it by pduId.outletId.sensorType. Such a
+    parent row names its children and is not decoded itself (`_rows`)."""
+    values = rows[index]
+    parents = [rows[index[:cut]] for cut in range(len(index) - 1, 0, -1) if index[:cut] in rows]
+    if not parents:
+        return values
+    joined = dict(values)
+    for parent in parents:
+        for name, value in parent.items():
+            joined.setdefault(name, value)
+    return joined
 
 
 def _keep(table: TableSpec, row: _Row, selected: tuple[str, ...]) -> bool:
