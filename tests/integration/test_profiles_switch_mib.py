@@ -33,7 +33,12 @@ pytestmark = pytest.mark.integration
 
 RECORDINGS_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "snmprec-mib"
 SHIPPED = Path(__file__).resolve().parents[2] / "tui" / "demo" / "shipped_room"
-PROFILES = {"arista-eos": "arista", "h3c-comware-ext": "h3c-comware", "junos-dom": "juniper"}
+PROFILES = {
+    "arista-eos": "arista",
+    "cisco-dom": "cisco-envmon",
+    "h3c-comware-ext": "h3c-comware",
+    "junos-dom": "juniper",
+}
 UNDERFLOW, OVERFLOW = -1000000000, 1000000000
 """ENTITY-SENSOR-MIB's EntitySensorValue out of range: no reading."""
 Labels = tuple[tuple[str, str], ...]
@@ -194,7 +199,42 @@ def junos_expected(values: dict[str, str]) -> Expected:
     return expected
 
 
-EXPECTED = {"arista-eos": arista_expected, "h3c-comware-ext": h3c_expected, "junos-dom": junos_expected}
+def cisco_expected(values: dict[str, str]) -> Expected:
+    """CISCO-ENVMON states as words, CISCO-PROCESS CPU, CISCO-ENTITY-SENSOR optic Rx/Tx in dBm (ok sensors only)."""
+    expected: Expected = {}
+    words = {1: "normal", 2: "warning", 3: "critical", 4: "shutdown", 5: "absent", 6: "not-functioning"}
+    envmon = "1.3.6.1.4.1.9.9.13.1"
+    for index, descr in column(values, f"{envmon}.3.1.2").items():
+        labels, state = (("sensor", descr),), int(values[f"{envmon}.3.1.6.{index}"])
+        expected[("switch.temperature_state", labels)] = words[state]
+        if state in (1, 2, 3, 4):
+            expected[("sensor.temperature_c", labels)] = float(values[f"{envmon}.3.1.3.{index}"])
+    for index, descr in column(values, f"{envmon}.4.1.2").items():
+        state = int(values[f"{envmon}.4.1.3.{index}"])
+        expected[("switch.fan_status", (("fan", descr),))] = words[state]
+        expected[("switch.fan_fault", (("fan", descr),))] = 1.0 if state in (3, 4, 6) else 0.0
+    for index, load in column(values, "1.3.6.1.4.1.9.9.109.1.1.1.1.8").items():
+        expected[("switch.cpu_pct", (("cpu", index),))] = float(load)
+    sensor = "1.3.6.1.4.1.9.9.91.1.1.1.1"
+    for index, name in column(values, "1.3.6.1.2.1.47.1.1.1.1.7").items():
+        kind, scale, precision, value, status = (int(values[f"{sensor}.{n}.{index}"]) for n in range(1, 6))
+        if status != 1 or kind not in (1, 14) or value in (UNDERFLOW, OVERFLOW):
+            continue
+        for metric, pattern in (
+            ("optic.rx_dbm", "(?i)(receive|rx) power"),
+            ("optic.tx_dbm", "(?i)(transmit|tx) power"),
+        ):
+            if re.search(pattern, name):
+                expected[(metric, (("sensor", name),))] = value * 10 ** (3 * (scale - 9) - precision)
+    return expected
+
+
+EXPECTED = {
+    "arista-eos": arista_expected,
+    "cisco-dom": cisco_expected,
+    "h3c-comware-ext": h3c_expected,
+    "junos-dom": junos_expected,
+}
 
 
 @pytest.mark.parametrize("name", sorted(PROFILES))
@@ -223,6 +263,16 @@ async def test_arista_optics_in_dbm_and_no_light_is_no_value(agent: SnmpsimAgent
     assert not [value for (metric, _), value in ours.items() if metric == "sensor.power_w" and value < 0]
     assert ours[("switch.psu_status", (("psu", "PowerSupply2"),))] == "disabled"
     assert ours[("sensor.temperature_headroom_c", (("sensor", "Cpu temp sensor"),))] == pytest.approx(44.8)
+
+
+async def test_cisco_optics_only_what_the_sensor_measured(agent: SnmpsimAgent) -> None:
+    ours = await decoded(agent, "cisco-dom")
+    optics = {labels[0][1]: value for (metric, labels), value in ours.items() if metric.startswith("optic.")}
+    assert optics == {
+        "Te1/0/1 Transmit Power Sensor": pytest.approx(-2.3),
+        "Te1/0/1 Receive Power Sensor": pytest.approx(-5.1),
+        "subslot 0/0 transceiver 1 Rx Power Sensor": pytest.approx(-7.6),  # typed other(1) by IOS-XE 15.5(2)S
+    }  # Te1/0/2: Tx underflow and an unavailable Rx give nothing; the PSU's watts and the module's C are no optic
 
 
 async def test_the_generic_entity_sensor_profile_no_longer_reads_minus_100_w(agent: SnmpsimAgent) -> None:
