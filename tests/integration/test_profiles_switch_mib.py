@@ -143,7 +143,8 @@ def arista_expected(values: dict[str, str]) -> Expected:
 
 
 def h3c_expected(values: dict[str, str]) -> Expected:
-    """HH3C-LswDEVM fan/PSU states; HH3C-ENTITY-EXT usage in %, temperature in C (0/65535: no sensor)."""
+    """HH3C-LswDEVM fan/PSU states; HH3C-ENTITY-EXT usage in %, temperature in C (0/65535: no sensor);
+    HH3C-TRANSCEIVER-INFO levels in hundredths (dBm, V, mA)."""
     expected: Expected = {}
     words = {1: "active", 2: "inactive", 3: "absent", 4: "unsupported"}  # active, deactive, not-install, unsupport
     for part, table in (("fan", "1.1"), ("psu", "2.1")):
@@ -166,6 +167,16 @@ def h3c_expected(values: dict[str, str]) -> Expected:
             if temperature_limit[index] not in ("0", "65535"):
                 headroom = int(temperature_limit[index]) - int(temperature[index])
                 expected[("sensor.temperature_headroom_c", labels)] = float(headroom)
+    transceiver = "1.3.6.1.4.1.25506.2.70.1.1.1"  # HH3C-TRANSCEIVER-INFO-MIB; 2147483647 = not available
+    ports = column(values, "1.3.6.1.2.1.31.1.1.1.1")
+    for index, diagnostic in column(values, f"{transceiver}.8").items():
+        if diagnostic != "1":  # truthValue false: no diagnostics
+            continue
+        for metric, number, divisor in (("optic.tx_dbm", 9, 100), ("optic.rx_dbm", 12, 100),
+                                        ("optic.temperature_c", 15, 1), ("optic.voltage_v", 16, 100),
+                                        ("optic.bias_ma", 17, 100)):  # fmt: skip
+            if (raw_value := int(values[f"{transceiver}.{number}.{index}"])) != 2147483647:
+                expected[(metric, (("port", ports[index]),))] = raw_value / divisor
     return expected
 
 
@@ -273,6 +284,19 @@ async def test_cisco_optics_only_what_the_sensor_measured(agent: SnmpsimAgent) -
         "Te1/0/1 Receive Power Sensor": pytest.approx(-5.1),
         "subslot 0/0 transceiver 1 Rx Power Sensor": pytest.approx(-7.6),  # typed other(1) by IOS-XE 15.5(2)S
     }  # Te1/0/2: Tx underflow and an unavailable Rx give nothing; the PSU's watts and the module's C are no optic
+
+
+async def test_h3c_boards_and_transceivers(agent: SnmpsimAgent) -> None:
+    ours = await decoded(agent, "h3c-comware-ext")
+    hot, lit, unread = (("entity", "Board 2"),), (("port", "HundredGigE1/0/49"),), (("port", "HundredGigE1/0/51"),)
+    assert ours[("sensor.temperature_headroom_c", hot)] == -3  # 83 C against its own 80 C threshold
+    assert ours[("switch.cpu_pct", hot)] == 96
+    assert ("switch.cpu_pct", (("entity", "Slot 1"),)) not in ours  # threshold 0: not a CPU
+    assert ours[("optic.rx_dbm", lit)] == pytest.approx(-10.05)
+    assert ours[("optic.bias_ma", lit)] == pytest.approx(9.99)
+    assert ("optic.rx_dbm", unread) not in ours  # 2147483647: not available
+    assert ours[("optic.tx_dbm", unread)] == pytest.approx(-5.6)
+    assert not [labels for _, labels in ours if labels == (("port", "HundredGigE1/0/50"),)]  # no diagnostics
 
 
 async def test_the_generic_entity_sensor_profile_no_longer_reads_minus_100_w(agent: SnmpsimAgent) -> None:
