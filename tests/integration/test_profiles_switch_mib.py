@@ -181,7 +181,7 @@ def h3c_expected(values: dict[str, str]) -> Expected:
 
 
 def junos_expected(values: dict[str, str]) -> Expected:
-    """jnxOperatingTable (words, C, %) and JUNIPER-DOM-MIB (0.01 dBm, 0.001 mA; -40.00 dBm = no light)."""
+    """jnxOperatingTable (words, C, %) and JUNIPER-DOM-MIB (0.01 dBm, 0.001 mA; -40.00 dBm = no light, 0 = per lane)."""
     expected: Expected = {}
     operating = "1.3.6.1.4.1.2636.3.1.13.1"
     states = {1: "unknown", 2: "running", 3: "ready", 4: "reset", 5: "full-speed", 6: "down", 7: "standby"}
@@ -200,11 +200,13 @@ def junos_expected(values: dict[str, str]) -> Expected:
     for index, rx_text in column(values, f"{dom}.5").items():
         labels = (("port", names[index]),)
         rx, tx = int(rx_text), int(values[f"{dom}.7.{index}"])
-        expected[("optic.no_light", labels)] = 1.0 if rx == -4000 else 0.0
-        if rx != -4000:
+        if rx != 0:  # 0: the module reports per lane (QSFP), not here
+            expected[("optic.no_light", labels)] = 1.0 if rx == -4000 else 0.0
+        if rx not in (-4000, 0):
             expected[("optic.rx_dbm", labels)] = rx / 100
             expected[("optic.rx_margin_db", labels)] = (rx - int(values[f"{dom}.10.{index}"])) / 100
-        expected[("optic.tx_dbm", labels)] = tx / 100
+        if tx not in (-4000, 0):
+            expected[("optic.tx_dbm", labels)] = tx / 100
         expected[("optic.bias_ma", labels)] = int(values[f"{dom}.6.{index}"]) / 1000
         expected[("optic.temperature_c", labels)] = float(values[f"{dom}.8.{index}"])
     return expected
