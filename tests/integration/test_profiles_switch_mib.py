@@ -37,6 +37,7 @@ PROFILES = {
     "arista-eos": "arista",
     "cisco-dom": "cisco-envmon",
     "h3c-comware-ext": "h3c-comware",
+    "huawei-vrp-optics": "huawei-vrp",
     "junos-dom": "juniper",
 }
 UNDERFLOW, OVERFLOW = -1000000000, 1000000000
@@ -242,10 +243,43 @@ def cisco_expected(values: dict[str, str]) -> Expected:
     return expected
 
 
+def vrp_expected(values: dict[str, str]) -> Expected:
+    """HUAWEI-ENTITY-EXTENT-MIB: boards (enabled, with a threshold) in % and C; transceivers with a module
+    (mode 2-4): Rx/Tx in 0.01 dBm when 0 or below (-4000 = no light, 0 = ambiguous), in uW when above."""
+    expected: Expected = {}
+    names = column(values, "1.3.6.1.2.1.47.1.1.1.1.7")
+    board = "1.3.6.1.4.1.2011.5.25.31.1.1.1.1"
+    for index, oper in column(values, f"{board}.2").items():
+        labels = (("entity", names[index]),)
+        for metric, number, limit in (("switch.cpu_pct", 5, 6), ("switch.memory_pct", 7, 8)):
+            if oper == "3" and int(values[f"{board}.{limit}.{index}"]) > 0:
+                expected[(metric, labels)] = float(values[f"{board}.{number}.{index}"])
+        if (temperature := int(values[f"{board}.11.{index}"])) != 0:
+            expected[("sensor.temperature_c", labels)] = float(temperature)
+    optic = "1.3.6.1.4.1.2011.5.25.31.1.1.3.1"
+    for index, mode in column(values, f"{optic}.1").items():
+        if mode not in ("2", "3", "4"):
+            continue
+        labels = (("port", names[index]),)
+        rx = int(values[f"{optic}.8.{index}"])
+        expected[("optic.no_light", labels)] = 1.0 if rx == -4000 else 0.0
+        for metric, number in (("optic.rx_dbm", 8), ("optic.tx_dbm", 9)):
+            power = int(values[f"{optic}.{number}.{index}"])
+            if power > 0:
+                expected[(metric, labels)] = 10 * math.log10(power / 1000)
+            elif power not in (0, -4000):
+                expected[(metric, labels)] = power / 100
+        expected[("optic.temperature_c", labels)] = float(values[f"{optic}.5.{index}"])
+        expected[("optic.voltage_v", labels)] = int(values[f"{optic}.6.{index}"]) / 1000
+        expected[("optic.bias_ma", labels)] = int(values[f"{optic}.7.{index}"]) / 1000
+    return expected
+
+
 EXPECTED = {
     "arista-eos": arista_expected,
     "cisco-dom": cisco_expected,
     "h3c-comware-ext": h3c_expected,
+    "huawei-vrp-optics": vrp_expected,
     "junos-dom": junos_expected,
 }
 
@@ -299,6 +333,19 @@ async def test_h3c_boards_and_transceivers(agent: SnmpsimAgent) -> None:
     assert ("optic.rx_dbm", unread) not in ours  # 2147483647: not available
     assert ours[("optic.tx_dbm", unread)] == pytest.approx(-5.6)
     assert not [labels for _, labels in ours if labels == (("port", "HundredGigE1/0/50"),)]  # no diagnostics
+
+
+async def test_vrp_microwatts_and_dark_optics(agent: SnmpsimAgent) -> None:
+    """Older VRP firmware reports microwatts (positive), newer hundredths of dBm; neither gives a made-up value."""
+    ours = await decoded(agent, "huawei-vrp-optics")
+    port = {n: (("port", f"XGigabitEthernet0/0/{n}"),) for n in range(1, 6)}
+    assert ours[("optic.rx_dbm", port[1])] == pytest.approx(-5.12)
+    assert ours[("optic.rx_dbm", port[2])] == pytest.approx(-5.003, abs=1e-3)  # 316 uW
+    assert ours[("optic.tx_dbm", port[2])] == pytest.approx(-3.002, abs=1e-3)  # 501 uW
+    assert ours[("optic.no_light", port[3])] == 1.0
+    assert ("optic.rx_dbm", port[3]) not in ours
+    assert ("optic.rx_dbm", port[4]) not in ours  # 0: 0 dBm or no light, the agent does not say
+    assert not [labels for _, labels in ours if labels == port[5]]  # an empty cage
 
 
 async def test_the_generic_entity_sensor_profile_no_longer_reads_minus_100_w(agent: SnmpsimAgent) -> None:

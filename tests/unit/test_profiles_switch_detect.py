@@ -82,6 +82,7 @@ def discovered(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         ("arista-eos", "arista", ("Ethernet1", "Ethernet3", "Management1")),
         ("cisco-dom", "cisco-envmon", ("Te1/0/1",)),
         ("h3c-comware-ext", "h3c-comware", ("HundredGigE1/0/49",)),
+        ("huawei-vrp-optics", "huawei-vrp", ("XGigabitEthernet0/0/1", "XGigabitEthernet0/0/2")),
         ("junos-dom", "juniper", ("fxp0", "xe-0/0/0", "xe-0/0/2", "et-0/0/48")),
     ],
 )
