@@ -1,7 +1,8 @@
 """Arithmetic over named SNMP values, as written in profiles: `100 * used / size`, `ticks / 6000`.
 
-Only numbers, names, + - * / ** // %, unary minus and parentheses are allowed; the text is parsed
-once when the profile loads, never `eval`ed.
+Only numbers, names, + - * / ** // %, unary minus, parentheses and `log10(x)` (milliwatts to dBm:
+`10 * log10(mw)`; 0 or less gives no value, which is what a dark optic must give) are allowed; the text is
+parsed once when the profile loads, never `eval`ed.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ _BINARY: dict[type[ast.operator], Callable[[float, float], float]] = {
     ast.Mod: operator.mod,
     ast.Pow: operator.pow,
 }
+_FUNCTIONS: dict[str, Callable[[float], float]] = {"log10": math.log10}
 _MAX_TEXT = 200
 
 Evaluator = Callable[[Mapping[str, float]], float]
@@ -42,6 +44,15 @@ def _compile(node: ast.expr, names: set[str]) -> Evaluator:
         left, right = _compile(node.left, names), _compile(node.right, names)
         apply = _BINARY[type(node.op)]
         return lambda env: apply(left(env), right(env))
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in _FUNCTIONS
+        and len(node.args) == 1
+        and not node.keywords
+    ):
+        function, argument = _FUNCTIONS[node.func.id], _compile(node.args[0], names)
+        return lambda env: function(argument(env))
     raise ValueError(f"not allowed in an expression: {ast.unparse(node)!r}")
 
 
