@@ -12,8 +12,9 @@ from functools import partial
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual.app import SystemCommand
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.containers import Vertical
 from textual.css.query import NoMatches
 from textual.screen import Screen
 
@@ -22,6 +23,7 @@ from dutyroom.operators.desk import ActionDesk
 from tui.app import OUTAGE_NOTICE_S, DutyroomApp
 from tui.site_source import MultiSiteSource
 from tui.widgets.poller_banner import PollerBanner
+from tui.widgets.site_strip import SiteStrip
 
 
 class SitesApp(DutyroomApp):
@@ -29,6 +31,10 @@ class SitesApp(DutyroomApp):
 
     `]` shows the next site alone (and then all again), as `:site NAME` / `:site all` do from the palette."""
 
+    CSS = """
+    #site-top { dock: top; height: auto; }
+    #site-top > PollerBanner, #site-top > SiteStrip { dock: none; }
+    """
     BINDINGS: ClassVar[list[BindingType]] = [
         *DutyroomApp.BINDINGS,
         Binding("right_square_bracket", "next_site", show=False),
@@ -39,6 +45,14 @@ class SitesApp(DutyroomApp):
         super().__init__(source, desk, context.settings, context.clock, None, source.poller_liveness)
         self.sites = source
         self._lost: set[str] = set()
+        self.sending: dict[str, int] = {}
+        """How many actions to each site are on their way (sent, not yet confirmed or refused)."""
+
+    def compose(self) -> ComposeResult:
+        """The console's banner, then the site strip, docked together at the top (two docked widgets overlap)."""
+        with Vertical(id="site-top"):
+            yield from super().compose()
+            yield SiteStrip(self.context.translate, ascii_only=self.context.settings.ascii_only, id="site-strip")
 
     def narrow(self, name: str | None) -> None:
         """Show site `name` alone (None: every site) from this tick on."""
@@ -59,6 +73,7 @@ class SitesApp(DutyroomApp):
 
     def refresh_snapshot(self) -> None:
         super().refresh_snapshot()
+        self._show_strip()
         lost = self.sites.lost()
         newly = set(lost) - self._lost
         self._lost = set(lost)
@@ -79,6 +94,15 @@ class SitesApp(DutyroomApp):
         if newly:
             self.ring_bell()
             self.notify(text, severity="error", timeout=OUTAGE_NOTICE_S, markup=False)
+
+    def _show_strip(self) -> None:
+        shown = self.main_screen.snapshot if self.screen_stack else None
+        timezone = shown.status.timezone if shown is not None else ""
+        try:
+            strip = self.query_one(SiteStrip)
+        except NoMatches:
+            return  # the screen is being torn down while the app shuts down
+        strip.show_sites(self.sites.site_statuses(), timezone, self.sending)
 
 
 def sites_app(source: MultiSiteSource, desk: ActionDesk, like: DutyroomApp) -> SitesApp:

@@ -22,6 +22,7 @@ from tui.site_source import (
     READ_EVERY_S,
     MultiSiteSource,
     Site,
+    SiteCondition,
     SiteDesk,
     SiteFeed,
     SitePollerDown,
@@ -30,7 +31,7 @@ from tui.site_source import (
 from tui.widgets.poller_banner import PollerBanner
 
 from .apps import console_app, notification_messages
-from .fakes import FIXED_NOW, FakeSource, make_transition, sample_detail
+from .fakes import FIXED_NOW, TIMEZONE, FakeSource, make_transition, sample_detail
 
 
 class Switch:
@@ -69,7 +70,7 @@ def test_alerts_of_both_sites_carry_their_site_and_stay_apart() -> None:
     remote = next(alert for alert in snapshot.alerts if alert.fingerprint.startswith("SH-DR:"))
     assert remote.target_name.startswith("SH-DR ")
     assert set(snapshot.runs) == {"main:a1", "SH-DR:a1"}
-    assert snapshot.status.site == "main · SH-DR"
+    assert snapshot.status.site == "2 sites"
     assert snapshot.status.health == CollectorHealth(84, 80, 2, 2), "the collectors of every site shown"
 
 
@@ -83,13 +84,14 @@ def test_a_lost_site_leaves_the_list_is_named_with_since_when_and_comes_back() -
     assert waits[-1] == BACKOFF_S[-1]
     snapshot = source.snapshot(FIXED_NOW)
     assert {split_key(alert.fingerprint)[0] for alert in snapshot.alerts} == {"main"}
-    assert "SH-DR UNREACHABLE since " in snapshot.status.site
+    assert source.site_statuses()[1].condition is SiteCondition.LOST
+    assert source.lost_text("SH-DR", FIXED_NOW, TIMEZONE) == "SITE SH-DR UNREACHABLE since 10:15"
     assert source.poller_liveness(FIXED_NOW).state is PollerState.ALIVE  # main still watched
     reads["SH-DR"].failure = None
     assert source.sites["SH-DR"].feed.read_once() == READ_EVERY_S
     snapshot = source.snapshot(FIXED_NOW)
     assert {split_key(alert.fingerprint)[0] for alert in snapshot.alerts} == {"main", "SH-DR"}
-    assert snapshot.status.site == "main · SH-DR"
+    assert [each.condition for each in source.site_statuses()] == [SiteCondition.LIVE] * 2
 
 
 def test_every_site_lost_is_the_console_banner() -> None:
@@ -200,7 +202,8 @@ def test_a_site_whose_poller_is_down_is_lost_and_says_so() -> None:
     reads["SH-DR"].failure = SitePollerDown("its poller is down (no heartbeat for 42 s)")
     read_all(source)
     snapshot = source.snapshot(FIXED_NOW)
-    assert "SH-DR POLLER DOWN since " in snapshot.status.site
+    assert source.site_statuses()[1].condition is SiteCondition.POLLER_DOWN
+    assert "SH-DR POLLER DOWN since " in source.lost_text("SH-DR", FIXED_NOW, TIMEZONE)
     assert {split_key(alert.fingerprint)[0] for alert in snapshot.alerts} == {"main"}
 
 
@@ -209,4 +212,5 @@ def test_a_lost_site_is_named_in_chinese_too() -> None:
     read_all(source)
     reads["SH-DR"].failure = ServiceUnreachable("gone")
     read_all(source)
-    assert "站点 SH-DR 无法连接（自 " in source.snapshot(FIXED_NOW).status.site
+    assert "站点 SH-DR 无法连接（自 " in source.lost_text("SH-DR", FIXED_NOW, TIMEZONE)
+    assert source.snapshot(FIXED_NOW).status.site == "2 个站点"

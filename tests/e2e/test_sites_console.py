@@ -75,7 +75,9 @@ def test_one_console_on_a_local_and_an_ssh_site(
     tmux.start("sites", f"cd {shlex.quote(str(tmp_path))} && {command}", 120, 40)
     tmux.wait_for("sites", lambda s: "MAIN console-local" in s and "SH-DR console" in s, "both sites' alerts", 60)
     screen = tmux.screen("sites")
-    assert "MAIN · SH-DR" in screen
+    assert "2 sites" in screen
+    assert strip_line(screen, "MAIN")
+    assert strip_line(screen, "SH-DR")
     assert "UNREACHABLE" not in screen
     tmux.keys("sites", "/")
     tmux.text("sites", "SH-DR")
@@ -97,9 +99,11 @@ def test_one_console_on_a_local_and_an_ssh_site(
     tmux.wait_for("sites", lambda s: "MAIN console-local" in s, "every site's alerts again")
     room.serve.send_signal(signal.SIGTERM)  # the remote serve dies: that site is named, its rows leave
     room.serve.communicate(timeout=30)
-    tmux.wait_for("sites", lambda s: "SH-DR UNREACHABLE since " in s, "the lost site in the status line", 60)
+    tmux.wait_for("sites", lambda s: "SH-DR UNREACHABLE since " in s, "the lost site in the banner", 60)
     lost = tmux.screen("sites")
     assert "✖ SITE SH-DR UNREACHABLE since " in lost.splitlines()[0]  # the banner across the top
+    assert "⊘ UNREACHABLE since " in strip_line(lost, "SH-DR"), "its line in the site strip"
+    assert "poller up" in strip_line(lost, "MAIN")
     assert not row(lost, "SH-DR console")
     assert row(lost, "MAIN console-local")
     acked = local_cli("ack", local_fingerprint(local), "-m", "still watching", "--site", local)
@@ -112,6 +116,13 @@ def test_one_console_on_a_local_and_an_ssh_site(
     finally:
         restarted.send_signal(signal.SIGTERM)
         restarted.communicate(timeout=30)
+
+
+def strip_line(screen: str, site: str) -> str:
+    """The site strip's line of `site` ("" when there is none)."""
+    lines = [line.strip() for line in screen.splitlines()]
+    ours = [line for line in lines if line.startswith(f"{site} ") and ("poller up" in line or "UNREACH" in line)]
+    return ours[0] if ours else ""
 
 
 def row(screen: str, target: str) -> bool:
