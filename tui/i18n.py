@@ -124,6 +124,12 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "site.hidden": (": its alerts are not shown", "：其告警未显示"),
     "site.only": ("showing site {site} only (] next)", "仅显示站点 {site}（] 下一个）"),
     "site.all": ("showing every site", "显示全部站点"),
+    "site.sending": ("Sending {action} to {site}…", "正在向 {site} 发送{action}…"),
+    "site.not_recorded": ("{site}: {action} NOT recorded: {reason}", "{site}：{action}未记录：{reason}"),
+    "site.not_recorded.text": (
+        "{site}: {action} NOT recorded: {reason}; your text: {text}",
+        "{site}：{action}未记录：{reason}；您填写的内容：{text}",
+    ),
     "site.count": ("{count} sites", "{count} 个站点"),
     "site.strip.ok": ("OK", "正常"),
     "site.strip.degraded": ("DEGRADED", "部分异常"),

@@ -12,6 +12,7 @@ from functools import partial
 from typing import Any, ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -20,7 +21,11 @@ from textual.screen import Screen
 
 from dutyroom.model import State
 from dutyroom.operators.desk import ActionDesk
+from dutyroom.operators.planning import Intent
+from dutyroom.textclean import clean_text
 from tui.app import OUTAGE_NOTICE_S, DutyroomApp
+from tui.screens.context import SubmitOutcome
+from tui.site_actions import SiteActionSettled, SiteSender
 from tui.site_source import MultiSiteSource
 from tui.widgets.poller_banner import PollerBanner
 from tui.widgets.site_strip import SiteStrip
@@ -47,6 +52,7 @@ class SitesApp(DutyroomApp):
         self._lost: set[str] = set()
         self.sending: dict[str, int] = {}
         """How many actions to each site are on their way (sent, not yet confirmed or refused)."""
+        self._sender = SiteSender(desk, self.context.translate, self.post_message)
 
     def compose(self) -> ComposeResult:
         """The console's banner, then the site strip, docked together at the top (two docked widgets overlap)."""
@@ -94,6 +100,37 @@ class SitesApp(DutyroomApp):
         if newly:
             self.ring_bell()
             self.notify(text, severity="error", timeout=OUTAGE_NOTICE_S, markup=False)
+
+    def record(self, intent: Intent, alert: str) -> SubmitOutcome:
+        """Send the action to its site off the UI loop and say so; `action_settled` tells how it went."""
+        sent = self._sender.send(intent, alert, self.context.clock())
+        self.sending[sent.site] = self.sending.get(sent.site, 0) + 1
+        self._show_strip()
+        self.notify(self.context.translate("site.sending", action=sent.kind, site=sent.site), markup=False)
+        return SubmitOutcome(None, pending=True)
+
+    @on(SiteActionSettled)
+    def action_settled(self, message: SiteActionSettled) -> None:
+        """Recorded only when the site stored it; otherwise one line that keeps what the operator typed."""
+        sent, outcome, translate = message.sent, message.outcome, self.context.translate
+        left = self.sending.get(sent.site, 0) - 1
+        if left > 0:
+            self.sending[sent.site] = left
+        else:
+            self.sending.pop(sent.site, None)
+        if outcome.recorded:
+            self.notify(f"{sent.site}: {self._done_text(sent.intent, sent.alert)}", markup=False)
+            self.refresh_snapshot()
+            return
+        typed = clean_text(sent.operator_text, 300)
+        key = "site.not_recorded.text" if typed else "site.not_recorded"
+        words = translate(key, action=sent.kind, site=sent.site, reason=outcome.reason, text=typed)
+        self.notify(words, title=translate("refused.title"), severity="error", timeout=OUTAGE_NOTICE_S, markup=False)
+        self._show_strip()
+
+    def strip_text(self) -> str:
+        """What the site strip shows now."""
+        return self.query_one(SiteStrip).text.plain
 
     def _show_strip(self) -> None:
         shown = self.main_screen.snapshot if self.screen_stack else None
