@@ -37,6 +37,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     # Alert list
     "col.state": ("State", "状态"),
     "col.severity": ("Sev", "级别"),
+    "col.site": ("Site", "站点"),
     "col.target": ("Target", "对象"),
     "col.rule": ("Rule", "规则"),
     "col.value": ("Value (age)", "值（时长）"),

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from functools import partial
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult, SystemCommand
@@ -25,10 +26,15 @@ from dutyroom.operators.planning import Intent
 from dutyroom.textclean import clean_text
 from tui.app import OUTAGE_NOTICE_S, DutyroomApp
 from tui.screens.context import SubmitOutcome
+from tui.screens.main import MainScreen
 from tui.site_actions import SiteActionSettled, SiteSender
-from tui.site_source import MultiSiteSource
+from tui.site_source import MultiSiteSource, site_and_target
+from tui.widgets.alert_rows import SiteColumn
 from tui.widgets.poller_banner import PollerBanner
 from tui.widgets.site_strip import SiteStrip
+
+SITE_CELLS = (4, 10)
+"""The Site column's narrowest and widest (a site's name is short: SZ-MAIN, SH-DR)."""
 
 
 class SitesApp(DutyroomApp):
@@ -53,6 +59,9 @@ class SitesApp(DutyroomApp):
         self.sending: dict[str, int] = {}
         """How many actions to each site are on their way (sent, not yet confirmed or refused)."""
         self._sender = SiteSender(desk, self.context.translate, self.post_message)
+
+    def get_default_screen(self) -> MainScreen:
+        return MainScreen(self.context, site_column(self.sites.sites))
 
     def compose(self) -> ComposeResult:
         """The console's banner, then the site strip, docked together at the top (two docked widgets overlap)."""
@@ -140,6 +149,12 @@ class SitesApp(DutyroomApp):
         except NoMatches:
             return  # the screen is being torn down while the app shuts down
         strip.show_sites(self.sites.site_statuses(), timezone, self.sending)
+
+
+def site_column(sites: Iterable[str]) -> SiteColumn:
+    """The alert list's Site column: as wide as the longest site name, within SITE_CELLS (longer ones are cut)."""
+    longest = max((cell_len(clean_text(name, 40)) for name in sites), default=0)
+    return SiteColumn(max(SITE_CELLS[0], min(SITE_CELLS[1], longest)), site_and_target)
 
 
 def sites_app(source: MultiSiteSource, desk: ActionDesk, like: DutyroomApp) -> SitesApp:

@@ -278,6 +278,13 @@ def _tagged_alert(site: str, alert: AlertView) -> AlertView:
     )
 
 
+def site_and_target(alert: AlertView) -> tuple[str, str]:
+    """A merged alert's site and its target's name as its site names it (without the `SITE ` `_tagged_alert` put
+    before it: dialogs and notices name the site with the target; the alert list has a Site column)."""
+    site, _ = split_key(alert.fingerprint)
+    return site, alert.target_name.removeprefix(f"{site} ")
+
+
 def _tagged_group(site: str, group: GroupCount) -> GroupCount:
     return replace(
         group, group=site_key(site, group.group), label=f"{site} {group.label}", label_zh=f"{site} {group.label_zh}"

@@ -34,7 +34,7 @@ from tui.screens.playbook_document import PlaybookDocumentScreen
 from tui.screens.run_forms import close_dialog, close_question, run_note_dialog, skip_dialog, undo_question
 from tui.screens.step_keys import CONFIRM, TICK, UNDO, StepRequest, open_run, plan_skip, plan_step
 from tui.screens.timeline import TimelineScreen
-from tui.widgets.alert_rows import unhandled_criticals
+from tui.widgets.alert_rows import SiteColumn, unhandled_criticals
 from tui.widgets.alert_table import AlertTable
 from tui.widgets.playbook_pane import PlaybookPane, PlaybookView
 from tui.widgets.playbook_text import shown_playbook_id
@@ -67,9 +67,11 @@ class MainScreen(Screen[None]):
         Binding("escape", "escape", show=False),
     ]
 
-    def __init__(self, context: ConsoleContext) -> None:
+    def __init__(self, context: ConsoleContext, site: SiteColumn | None = None) -> None:
+        """`site`: the alert list gets a Site column (the console on several sites)."""
         super().__init__()
         self.context = context
+        self._site = site
         self.snapshot: ConsoleSnapshot | None = None
         self._alerts: dict[str, AlertView] = {}
         self._unhandled = 0
@@ -87,6 +89,7 @@ class MainScreen(Screen[None]):
                 ascii_only=settings.ascii_only,
                 precise_ages=False,  # both profiles: coarse ages, so a tick repaints only the lines that changed
                 exact_selected=not settings.remote,  # on site, the selected alert's age to the second
+                site=self._site,
                 id="alerts",
             )
             with Vertical(id="side"):
