@@ -368,6 +368,13 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "cmd.drill.help": ("Record a drill of the selected alert's playbook", "记录所选告警预案的一次演练"),
     "help.title": ("Keys", "按键"),
     "help.close": ("Esc or ? closes this help; up/down or j/k scroll", "Esc 或 ? 关闭帮助；上下键或 j/k 滚动"),
+    "help.site_keys": ("Sites (the console on several sites)", "站点（多站点控制台）"),
+    "legend.site.ok": ("a site answers, its collectors on time, its poller up", "站点有应答，采集正常，采集服务运行"),
+    "legend.site.degraded": ("a site answers; some collectors stale or failing", "站点有应答，部分采集过期或失败"),
+    "legend.site.lost": ("a site does not answer: its alerts are not shown", "站点无应答：其告警不显示"),
+    "legend.site.poller_down": ("a site answers but nothing polls there", "站点有应答，但其采集服务停止"),
+    "legend.site.connecting": ("a site not read yet", "站点尚未读取"),
+    "legend.site.sending": ("actions on their way to a site, not yet confirmed", "正在发往站点、尚未确认的操作"),
     "help.run_keys": ("The playbook run the pane shows (tab moves to its steps)", "预案栏所示的执行（tab 切换到步骤）"),
 }
 
@@ -391,6 +398,12 @@ KEY_HELP: tuple[tuple[str, str, str], ...] = (
         "返回上一页（q 亦可）或取消对话框；从不确认任何操作",
     ),
 )
+
+SITE_KEY_HELP: tuple[tuple[str, str, str], ...] = (
+    ("]", "Show the next site alone; after the last, every site again", "单独显示下一个站点；最后一个之后恢复全部站点"),
+    (": site NAME", "Show site NAME alone (: site all: every site)", "单独显示站点 NAME（: site all 显示全部）"),
+)
+"""Keys of the console on several sites (its help lists them after the main screen's)."""
 
 RUN_KEY_HELP: tuple[tuple[str, str, str], ...] = (
     ("space", "Tick the highlighted playbook step", "勾选当前预案步骤"),

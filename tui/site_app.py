@@ -25,13 +25,15 @@ from dutyroom.operators.desk import ActionDesk
 from dutyroom.operators.planning import Intent
 from dutyroom.textclean import clean_text
 from tui.app import OUTAGE_NOTICE_S, DutyroomApp
+from tui.i18n import SITE_KEY_HELP
 from tui.screens.context import SubmitOutcome
+from tui.screens.help import HelpScreen, HelpSection
 from tui.screens.main import MainScreen
 from tui.site_actions import SiteActionSettled, SiteSender
 from tui.site_source import MultiSiteSource, site_and_target
 from tui.widgets.alert_rows import SiteColumn
 from tui.widgets.poller_banner import PollerBanner
-from tui.widgets.site_strip import SiteStrip
+from tui.widgets.site_strip import SiteStrip, strip_legend
 
 SITE_CELLS = (4, 10)
 """The Site column's narrowest and widest (a site's name is short: SZ-MAIN, SH-DR)."""
@@ -79,6 +81,17 @@ class SitesApp(DutyroomApp):
     def action_next_site(self) -> None:
         names: list[str | None] = [*self.sites.sites, None]
         self.narrow(names[(names.index(self.sites.only) + 1) % len(names)])
+
+    def action_help(self) -> None:
+        """The main screen's help, with the site keys and what the site strip draws."""
+        translate, ascii_only = self.context.translate, self.context.settings.ascii_only
+        sites = HelpSection(
+            "help-site-keys",
+            translate("help.site_keys"),
+            translate.key_help(SITE_KEY_HELP),
+            strip_legend(translate, ascii_only=ascii_only),
+        )
+        self.push_screen(HelpScreen(translate, topic="main", ascii_only=ascii_only, more=[sites]))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

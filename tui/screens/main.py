@@ -29,7 +29,6 @@ from tui.screens.breakpoints import apply_breakpoints
 from tui.screens.confirm import ConfirmDialog
 from tui.screens.context import ConsoleContext
 from tui.screens.detail import TargetDetailScreen
-from tui.screens.help import HelpScreen
 from tui.screens.playbook_document import PlaybookDocumentScreen
 from tui.screens.run_forms import close_dialog, close_question, run_note_dialog, skip_dialog, undo_question
 from tui.screens.step_keys import CONFIRM, TICK, UNDO, StepRequest, open_run, plan_skip, plan_step
@@ -50,7 +49,7 @@ class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", show=False),
         Binding("colon", "app.command_palette", show=False),
-        Binding("question_mark", "help", show=False),
+        Binding("question_mark", "app.help", show=False),
         Binding("a", "ack", show=False),
         Binding("s", "silence", show=False),
         Binding("n", "note", show=False),
@@ -260,9 +259,6 @@ class MainScreen(Screen[None]):
                 self.app.push_screen(close_dialog(run, alert, playbook, self.context))
 
         self.app.push_screen(ConfirmDialog(question, self.context.translate), answered)
-
-    def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(self.context.translate))
 
     def action_playbook_document(self) -> None:
         """The whole playbook the pane shows (contacts, introduction, appendices) on a screen of its own."""

@@ -33,6 +33,26 @@ CONDITION_STATES = {
 """The state symbol a site's condition is drawn with (a live site: OK, or WARNING while degraded)."""
 
 
+STRIP_LEGEND = (
+    (State.OK, "site.strip.ok", "legend.site.ok"),
+    (State.WARNING, "site.strip.degraded", "legend.site.degraded"),
+    (CONDITION_STATES[SiteCondition.LOST], "site.strip.lost", "legend.site.lost"),
+    (CONDITION_STATES[SiteCondition.POLLER_DOWN], "site.strip.poller_down", "legend.site.poller_down"),
+    (CONDITION_STATES[SiteCondition.CONNECTING], "site.strip.connecting", "legend.site.connecting"),
+)
+"""Each state a site's line can show: its symbol, its words, what it means."""
+
+
+def strip_legend(translate: Translator, *, ascii_only: bool = False) -> list[tuple[str, str]]:
+    """What the strip draws (symbol + word, in the set the console uses) beside what it means, for the help."""
+    legend = [
+        (f"{state.ascii_symbol if ascii_only else state.symbol} {translate(word, since='HH:MM')}", translate(meaning))
+        for state, word, meaning in STRIP_LEGEND
+    ]
+    legend.append((translate("site.strip.sending", count="N"), translate("legend.site.sending")))
+    return legend
+
+
 class SiteStrip(TextLabel):
     DEFAULT_CSS = """
     SiteStrip {
