@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from dutyroom.views.console_source import ConsoleSnapshot
 from tui.site_source import MultiSiteSource, Site, SiteFeed
 
@@ -22,10 +24,12 @@ class Switch:
 
 
 def fake_sites(
-    names: tuple[str, ...] = ("SZ-MAIN", "SZ-BAK", "SH-DR"), language: str = "en"
+    names: tuple[str, ...] = ("SZ-MAIN", "SZ-BAK", "SH-DR"),
+    language: str = "en",
+    make_room: Callable[[], FakeSource] = FakeSource,
 ) -> tuple[MultiSiteSource, dict[str, Switch], dict[str, FakeSource]]:
-    """A source on one fake room per name (the same devices in each), each read through its switch."""
-    rooms = {name: FakeSource() for name in names}
+    """A source on one fake room per name (`make_room`'s devices in each), each read through its switch."""
+    rooms = {name: make_room() for name in names}
     reads = {name: Switch(room) for name, room in rooms.items()}
     clock = iter(FIXED_NOW + step for step in range(1000))
     sites = [Site(name, SiteFeed(name, reads[name], clock=lambda: next(clock)), rooms[name]) for name in rooms]
