@@ -112,10 +112,11 @@ class SiteFeed:
             transitions, self._transitions = tuple(self._transitions), []
             return self._latest, transitions, self.lost_since
 
-    def peek(self) -> tuple[ConsoleSnapshot | None, float | None]:
-        """The latest snapshot and since when the site is lost, leaving the transitions for `take`."""
+    def peek(self) -> tuple[ConsoleSnapshot | None, float | None, bool]:
+        """The latest snapshot, since when the site is lost and whether its poller is down, read together and
+        leaving the transitions for `take`."""
         with self._lock:
-            return self._latest, self.lost_since
+            return self._latest, self.lost_since, self.poller_down
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -217,10 +218,10 @@ class MultiSiteSource:
         """Each site's status as its feed last read it, in the order the sites were given."""
         statuses = []
         for name, site in self.sites.items():
-            latest, lost_since = site.feed.peek()
+            latest, lost_since, poller_down = site.feed.peek()
             shown = self.only in (None, name)
             if lost_since is not None:
-                condition = SiteCondition.POLLER_DOWN if site.feed.poller_down else SiteCondition.LOST
+                condition = SiteCondition.POLLER_DOWN if poller_down else SiteCondition.LOST
                 statuses.append(SiteStatus(name, condition, shown, lost_since))
             elif latest is None:
                 statuses.append(SiteStatus(name, SiteCondition.CONNECTING, shown))

@@ -1,7 +1,7 @@
 """One console on several sites (tui.site_source), against fake sites (real serves and sshd: tests/e2e).
 
 Two rooms with the same devices stay apart, an action goes to the alert's own site with that site's key, a
-lost site leaves the list and is named in the status line with since when, and reading it again brings it back.
+lost site leaves the list and its status says since when, and reading it again brings it back.
 """
 
 from __future__ import annotations
@@ -14,17 +14,14 @@ from dutyroom.actions_model import Ack
 from dutyroom.operators.actions import ActionRefused
 from dutyroom.store.liveness import PollerState
 from dutyroom.views.alerts import CollectorHealth
-from dutyroom.views.console_source import ConsoleSnapshot
 from tui.service_client import ServiceUnreachable
 from tui.site_app import sites_app
 from tui.site_source import (
     BACKOFF_S,
     READ_EVERY_S,
     MultiSiteSource,
-    Site,
     SiteCondition,
     SiteDesk,
-    SiteFeed,
     SitePollerDown,
     split_key,
 )
@@ -32,32 +29,11 @@ from tui.widgets.poller_banner import PollerBanner
 
 from .apps import console_app, notification_messages
 from .fakes import FIXED_NOW, TIMEZONE, FakeSource, make_transition, sample_detail
-
-
-class Switch:
-    """A site's reads: its fake room, or the failure it is given (a lost link)."""
-
-    def __init__(self, source: FakeSource) -> None:
-        self.source = source
-        self.failure: Exception | None = None
-
-    def __call__(self) -> ConsoleSnapshot:
-        if self.failure is not None:
-            raise self.failure
-        return self.source.snapshot(FIXED_NOW)
+from .site_rooms import Switch, fake_sites, read_all
 
 
 def two_sites(language: str = "en") -> tuple[MultiSiteSource, dict[str, Switch], dict[str, FakeSource]]:
-    rooms = {"main": FakeSource(), "SH-DR": FakeSource()}
-    reads = {name: Switch(room) for name, room in rooms.items()}
-    clock = iter(FIXED_NOW + step for step in range(1000))
-    sites = [Site(name, SiteFeed(name, reads[name], clock=lambda: next(clock)), rooms[name]) for name in rooms]
-    return MultiSiteSource(sites, rooms["main"], language), reads, rooms
-
-
-def read_all(source: MultiSiteSource) -> None:
-    for site in source.sites.values():
-        site.feed.read_once()
+    return fake_sites(("main", "SH-DR"), language)
 
 
 def test_alerts_of_both_sites_carry_their_site_and_stay_apart() -> None:
