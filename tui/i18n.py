@@ -126,11 +126,16 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "site.only": ("showing site {site} only (] next)", "仅显示站点 {site}（] 下一个）"),
     "site.all": ("showing every site", "显示全部站点"),
     "site.sending": ("Sending {action} to {site}…", "正在向 {site} 发送{action}…"),
-    "site.not_recorded": ("{site}: {action} NOT recorded: {reason}", "{site}：{action}未记录：{reason}"),
-    "site.not_recorded.text": (
-        "{site}: {action} NOT recorded: {reason}; your text: {text}",
-        "{site}：{action}未记录：{reason}；您填写的内容：{text}",
+    "site.not_recorded": (
+        "{site}: {action} NOT recorded (refused): {reason}",
+        "{site}：{action}未记录（被拒绝）：{reason}",
     ),
+    "site.not_confirmed": (
+        "{site}: {action} NOT confirmed, the site did not answer ({reason}); once it is back, its timeline says "
+        "whether it was recorded",
+        "{site}：{action}未确认，站点无应答（{reason}）；站点恢复后请在其时间线中核实是否已记录",
+    ),
+    "site.your_text": ("; your text: {text}", "；您填写的内容：{text}"),
     "site.count": ("{count} sites", "{count} 个站点"),
     "site.strip.ok": ("OK", "正常"),
     "site.strip.degraded": ("DEGRADED", "部分异常"),

@@ -3,7 +3,8 @@
 The console on several sites reaches each site through a link (a socket, or SSH) that can hang. Sending an
 ack on the UI loop would freeze every site's screen until the link gave up, so each action goes out on a
 thread of its own, one at a time per site (in the order they were typed), and its outcome comes back as a
-message (`SiteActionSettled`): recorded only once the site answered that it stored the action, else the reason.
+message (`SiteActionSettled`): recorded only once the site answered that it stored the action; refused, with the
+site's reason; or unanswered (the link broke mid-way: the site may or may not have stored it).
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from dataclasses import dataclass
 from textual.message import Message
 
 from dutyroom.actions_model import kind_of
+from dutyroom.operators.actions import ActionRefused
 from dutyroom.operators.desk import ActionDesk
 from dutyroom.operators.planning import Intent, StartDrill
-from tui.i18n import Translator
-from tui.screens.context import SubmitOutcome, submit_to
+from dutyroom.textclean import clean_text
+from tui.screens.context import REASON_LIMIT, SubmitOutcome
 from tui.site_source import split_key
 
 
@@ -46,21 +48,22 @@ class SentAction:
 
 
 class SiteActionSettled(Message):
-    """An action sent to a site came back: `outcome.recorded` only when the site stored it."""
+    """An action sent to a site came back: `outcome.recorded` only when the site stored it; `answered` False when
+    the site gave no answer at all (the link broke: the action may or may not have been stored there)."""
 
-    def __init__(self, sent: SentAction, outcome: SubmitOutcome) -> None:
+    def __init__(self, sent: SentAction, outcome: SubmitOutcome, *, answered: bool = True) -> None:
         super().__init__()
         self.sent = sent
         self.outcome = outcome
+        self.answered = answered
 
 
 class SiteSender:
     """Sends each action to its site's desk on a thread of its own, one at a time per site."""
 
-    def __init__(self, desk: ActionDesk, translate: Translator, settled: Callable[[SiteActionSettled], object]) -> None:
+    def __init__(self, desk: ActionDesk, settled: Callable[[SiteActionSettled], object]) -> None:
         """`settled` is told each outcome, from the sending thread (Textual's `post_message` is thread-safe)."""
         self._desk = desk
-        self._translate = translate
         self._settled = settled
         self._turns: dict[str, threading.Lock] = {}
 
@@ -71,8 +74,20 @@ class SiteSender:
 
         def deliver() -> None:
             with turn:
-                outcome = submit_to(self._desk, self._translate, intent, alert, now)
-            self._settled(SiteActionSettled(sent, outcome))
+                settled = self._submit(sent, now)
+            self._settled(settled)
 
         threading.Thread(target=deliver, name=f"send-{sent.site}", daemon=True).start()
         return sent
+
+    def _submit(self, sent: SentAction, now: float) -> SiteActionSettled:
+        """The site's answer: stored, or refused with its reason; or no answer (a traceback is never shown)."""
+        try:
+            stored = self._desk.submit(sent.intent, sent.alert, now)
+        except ActionRefused as refusal:
+            reason = clean_text(str(refusal) or type(refusal).__name__, REASON_LIMIT)
+            return SiteActionSettled(sent, SubmitOutcome(None, reason))
+        except Exception as error:
+            reason = clean_text(f"{type(error).__name__}: {error}", REASON_LIMIT)
+            return SiteActionSettled(sent, SubmitOutcome(None, reason), answered=False)
+        return SiteActionSettled(sent, SubmitOutcome(stored))

@@ -60,7 +60,7 @@ class SitesApp(DutyroomApp):
         self._lost: set[str] = set()
         self.sending: dict[str, int] = {}
         """How many actions to each site are on their way (sent, not yet confirmed or refused)."""
-        self._sender = SiteSender(desk, self.context.translate, self.post_message)
+        self._sender = SiteSender(desk, self.post_message)
 
     def get_default_screen(self) -> MainScreen:
         return MainScreen(self.context, site_column(self.sites.sites))
@@ -133,7 +133,8 @@ class SitesApp(DutyroomApp):
 
     @on(SiteActionSettled)
     def action_settled(self, message: SiteActionSettled) -> None:
-        """Recorded only when the site stored it; otherwise one line that keeps what the operator typed."""
+        """Recorded only when the site stored it; refused, or unconfirmed when the site did not answer (it may have
+        stored it: its timeline says, once it is back), in one line that keeps what the operator typed."""
         sent, outcome, translate = message.sent, message.outcome, self.context.translate
         left = self.sending.get(sent.site, 0) - 1
         if left > 0:
@@ -145,8 +146,10 @@ class SitesApp(DutyroomApp):
             self.refresh_snapshot()
             return
         typed = clean_text(sent.operator_text, 300)
-        key = "site.not_recorded.text" if typed else "site.not_recorded"
-        words = translate(key, action=sent.kind, site=sent.site, reason=outcome.reason, text=typed)
+        key = "site.not_recorded" if message.answered else "site.not_confirmed"
+        words = translate(key, action=sent.kind, site=sent.site, reason=outcome.reason)
+        if typed:
+            words += translate("site.your_text", text=typed)
         self.notify(words, title=translate("refused.title"), severity="error", timeout=OUTAGE_NOTICE_S, markup=False)
         self._show_strip()
 

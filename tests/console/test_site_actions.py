@@ -18,6 +18,7 @@ import pytest
 from textual.pilot import Pilot
 
 from dutyroom.model import Identity
+from dutyroom.operators.actions import ActionRefused
 from tui.service_client import ServiceClient
 from tui.service_source import ServiceDesk
 from tui.site_app import SitesApp, sites_app
@@ -120,9 +121,9 @@ async def test_an_ack_to_a_hanging_site_leaves_the_console_responsive_and_is_not
 
             hanging.release()  # the link breaks
             await wait_until(pilot, lambda: not app.sending, "the ack's outcome")
-            failed = [message for message in notification_messages(app) if "NOT recorded" in message]
+            failed = [message for message in notification_messages(app) if "NOT confirmed" in message]
             assert len(failed) == 1, notification_messages(app)
-            assert "SH-DR" in failed[0]
+            assert failed[0].startswith("SH-DR: ack NOT confirmed, the site did not answer")
             assert "on it, calling the vendor" in failed[0], "the operator's text is kept"
             assert "\n" not in failed[0]
             assert not any(message.startswith("SH-DR: Acknowledged") for message in notification_messages(app))
@@ -141,6 +142,22 @@ async def test_an_ack_the_site_confirms_is_shown_as_recorded_once_confirmed(hang
             await wait_until(pilot, lambda: not app.sending, "the ack's outcome")
             assert [split_key(each.alert)[0] for each in main_room.submitted] == [""]  # type: ignore[attr-defined]
             assert any(message.startswith("SZ-MAIN: Acknowledged") for message in notification_messages(app))
-            assert not any("NOT recorded" in message for message in notification_messages(app))
+            assert not any("NOT " in message for message in notification_messages(app))
+    finally:
+        client.close()
+
+
+async def test_an_action_the_site_refuses_says_so_with_its_reason_and_the_text(hanging: HangingService) -> None:
+    app, client, rooms = hanging_console(hanging)
+    main_room = rooms["SZ-MAIN"]
+    main_room.fail_with = ActionRefused("a viewer may not acknowledge")  # type: ignore[attr-defined]
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            app.narrow("SZ-MAIN")
+            await pilot.pause()
+            await pilot.press("a", *"seen", "enter")
+            await wait_until(pilot, lambda: not app.sending, "the ack's outcome")
+            refused = [message for message in notification_messages(app) if "NOT recorded" in message]
+            assert refused == ["SZ-MAIN: ack NOT recorded (refused): a viewer may not acknowledge; your text: seen"]
     finally:
         client.close()
