@@ -37,6 +37,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     # Alert list
     "col.state": ("State", "状态"),
     "col.severity": ("Sev", "级别"),
+    "col.site": ("Site", "站点"),
     "col.target": ("Target", "对象"),
     "col.rule": ("Rule", "规则"),
     "col.value": ("Value (age)", "值（时长）"),
@@ -121,10 +122,32 @@ _STRINGS: dict[str, tuple[str, str]] = {
     ),
     "site.lost": ("SITE {site} UNREACHABLE since {since}", "站点 {site} 无法连接（自 {since} 起）"),
     "site.poller_down": ("SITE {site} POLLER DOWN since {since}", "站点 {site} 采集服务停止（自 {since} 起）"),
-    "site.connecting": ("{site} connecting", "{site} 连接中"),
     "site.hidden": (": its alerts are not shown", "：其告警未显示"),
     "site.only": ("showing site {site} only (] next)", "仅显示站点 {site}（] 下一个）"),
     "site.all": ("showing every site", "显示全部站点"),
+    "site.sending": ("Sending {action} to {site}…", "正在向 {site} 发送{action}…"),
+    "site.not_recorded": (
+        "{site}: {action} NOT recorded (refused): {reason}",
+        "{site}：{action}未记录（被拒绝）：{reason}",
+    ),
+    "site.not_confirmed": (
+        "{site}: {action} NOT confirmed, the site did not answer ({reason}); once it is back, its timeline says "
+        "whether it was recorded",
+        "{site}：{action}未确认，站点无应答（{reason}）；站点恢复后请在其时间线中核实是否已记录",
+    ),
+    "site.your_text": ("; your text: {text}", "；您填写的内容：{text}"),
+    "site.count": ("{count} sites", "{count} 个站点"),
+    "site.strip.ok": ("OK", "正常"),
+    "site.strip.degraded": ("DEGRADED", "部分异常"),
+    "site.strip.lost": ("UNREACHABLE since {since}", "无法连接（自 {since} 起）"),
+    "site.strip.poller_down": ("POLLER DOWN since {since}", "采集服务停止（自 {since} 起）"),
+    "site.strip.connecting": ("CONNECTING", "连接中"),
+    "site.strip.on_time": ("{on_time}/{targets} ok", "{on_time}/{targets} 正常"),
+    "site.strip.stale": ("{count} stale", "{count} 过期"),
+    "site.strip.failing": ("{count} failing", "{count} 失败"),
+    "site.strip.poller_alive": ("poller up", "采集运行"),
+    "site.strip.sending": ("sending {count}", "发送中 {count}"),
+    "site.strip.not_shown": ("not shown", "未显示"),
     "hint.back": ("esc back  ? help", "esc 返回  ? 帮助"),
     "hint.timeline": (
         "esc back  enter open  / filter  1 2 3 kinds  ? help",
@@ -350,6 +373,13 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "cmd.drill.help": ("Record a drill of the selected alert's playbook", "记录所选告警预案的一次演练"),
     "help.title": ("Keys", "按键"),
     "help.close": ("Esc or ? closes this help; up/down or j/k scroll", "Esc 或 ? 关闭帮助；上下键或 j/k 滚动"),
+    "help.site_keys": ("Sites (the console on several sites)", "站点（多站点控制台）"),
+    "legend.site.ok": ("a site answers, its collectors on time, its poller up", "站点有应答，采集正常，采集服务运行"),
+    "legend.site.degraded": ("a site answers; some collectors stale or failing", "站点有应答，部分采集过期或失败"),
+    "legend.site.lost": ("a site does not answer: its alerts are not shown", "站点无应答：其告警不显示"),
+    "legend.site.poller_down": ("a site answers but nothing polls there", "站点有应答，但其采集服务停止"),
+    "legend.site.connecting": ("a site not read yet", "站点尚未读取"),
+    "legend.site.sending": ("actions on their way to a site, not yet confirmed", "正在发往站点、尚未确认的操作"),
     "help.run_keys": ("The playbook run the pane shows (tab moves to its steps)", "预案栏所示的执行（tab 切换到步骤）"),
 }
 
@@ -373,6 +403,12 @@ KEY_HELP: tuple[tuple[str, str, str], ...] = (
         "返回上一页（q 亦可）或取消对话框；从不确认任何操作",
     ),
 )
+
+SITE_KEY_HELP: tuple[tuple[str, str, str], ...] = (
+    ("]", "Show the next site alone; after the last, every site again", "单独显示下一个站点；最后一个之后恢复全部站点"),
+    (": site NAME", "Show site NAME alone (: site all: every site)", "单独显示站点 NAME（: site all 显示全部）"),
+)
+"""Keys of the console on several sites (its help lists them after the main screen's)."""
 
 RUN_KEY_HELP: tuple[tuple[str, str, str], ...] = (
     ("space", "Tick the highlighted playbook step", "勾选当前预案步骤"),

@@ -5,11 +5,12 @@ may take seconds to leave, and a lost site must not freeze the others. The conso
 got. Alerts, targets, runs and groups are named `SITE:key` in the merged view, so two rooms with the same
 devices (the same fingerprints) stay apart and an action goes back to the site it came from (`SiteDesk`).
 
-The status line names every site and counts the collectors of all the live ones; its trading phase is the
-first live site's (the rooms of one brokerage follow the same exchanges' calendar).
+The status line says how many sites are shown and counts the collectors of all the live ones; its trading phase
+is the first live site's (the rooms of one brokerage follow the same exchanges' calendar). Each site's own
+phase, collectors and poller are in `site_statuses`, one line each in the console's site strip.
 
-A lost site is not shown as current: its rows leave the list and the status line says
-`SH-DR UNREACHABLE since 10:02` until its feed reads again (with backoff, off the UI loop).
+A lost site is not shown as current: its rows leave the list and its status says since when it is lost
+(`SH-DR ⊘ UNREACHABLE since 10:02`) until its feed reads again (with backoff, off the UI loop).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import astuple, dataclass, replace
 from datetime import datetime
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from dutyroom.model import Transition
@@ -110,9 +112,39 @@ class SiteFeed:
             transitions, self._transitions = tuple(self._transitions), []
             return self._latest, transitions, self.lost_since
 
+    def peek(self) -> tuple[ConsoleSnapshot | None, float | None, bool]:
+        """The latest snapshot, since when the site is lost and whether its poller is down, read together and
+        leaving the transitions for `take`."""
+        with self._lock:
+            return self._latest, self.lost_since, self.poller_down
+
     def _run(self) -> None:
         while not self._stop.is_set():
             self._stop.wait(self.read_once())
+
+
+class SiteCondition(StrEnum):
+    """How a site's link stands: answering, lost, answering with its poller down, or not read yet."""
+
+    LIVE = "live"
+    LOST = "lost"
+    POLLER_DOWN = "poller-down"
+    CONNECTING = "connecting"
+
+
+@dataclass(frozen=True, slots=True)
+class SiteStatus:
+    """One site's line in the site strip: a live site's phase and collectors, or since when it is lost.
+
+    A lost site has no phase and no health: its last values are not current, so they are not carried."""
+
+    name: str
+    condition: SiteCondition
+    shown: bool = True
+    """False while the console is narrowed to another site."""
+    since: float | None = None
+    phase: str = ""
+    health: CollectorHealth | None = None
 
 
 @dataclass(frozen=True)
@@ -162,7 +194,7 @@ class MultiSiteSource:
             )
         healths = [snapshot.status.health for _, snapshot in live if snapshot is not None]
         health = CollectorHealth(*(sum(numbers) for numbers in zip(*(astuple(each) for each in healths), strict=True)))
-        site = self._sites_text(taken, shown, first.status.timezone)
+        site = self._sites_text(shown)
         status = replace(first.status, now=now, site=site, health=health)
         return replace(
             first,
@@ -173,28 +205,30 @@ class MultiSiteSource:
             transitions=tuple(sorted(transitions, key=lambda each: each.at)),
         )
 
-    def _sites_text(
-        self,
-        taken: Mapping[str, tuple[ConsoleSnapshot | None, tuple[Transition, ...], float | None]],
-        shown: list[str],
-        timezone: str,
-    ) -> str:
-        """`main · SH-DR UNREACHABLE since 10:02`: each shown site, and which are lost since when."""
-        words = []
-        for name in shown:
-            lost_since = taken[name][2]
-            if lost_since is None and taken[name][0] is not None:
-                words.append(name)
-            elif lost_since is None:
-                words.append(self.translate("site.connecting", site=name))
-            else:
-                words.append(self.lost_text(name, lost_since, timezone))
-        return " · ".join(words)
+    def _sites_text(self, shown: list[str]) -> str:
+        """`3 sites`, or the one site shown: the site strip above has each site's own line."""
+        return shown[0] if self.only is not None else self.translate("site.count", count=len(shown))
 
     def lost_text(self, name: str, since: float, timezone: str) -> str:
         """`SITE SH-DR UNREACHABLE since 10:02`, or `... POLLER DOWN since 10:02` when its serve says so."""
         key = "site.poller_down" if self.sites[name].feed.poller_down else "site.lost"
         return self.translate(key, site=name, since=clock_time(since, timezone))
+
+    def site_statuses(self) -> tuple[SiteStatus, ...]:
+        """Each site's status as its feed last read it, in the order the sites were given."""
+        statuses = []
+        for name, site in self.sites.items():
+            latest, lost_since, poller_down = site.feed.peek()
+            shown = self.only in (None, name)
+            if lost_since is not None:
+                condition = SiteCondition.POLLER_DOWN if poller_down else SiteCondition.LOST
+                statuses.append(SiteStatus(name, condition, shown, lost_since))
+            elif latest is None:
+                statuses.append(SiteStatus(name, SiteCondition.CONNECTING, shown))
+            else:
+                phase = latest.status.phase_text or latest.status.phase_kind
+                statuses.append(SiteStatus(name, SiteCondition.LIVE, shown, None, phase, latest.status.health))
+        return tuple(statuses)
 
     def lost(self) -> dict[str, float]:
         """The sites that do not answer, with since when."""
@@ -243,6 +277,13 @@ def _tagged_alert(site: str, alert: AlertView) -> AlertView:
         target=site_key(site, alert.target),
         target_name=f"{site} {shown}",
     )
+
+
+def site_and_target(alert: AlertView) -> tuple[str, str]:
+    """A merged alert's site and its target's name as its site names it (without the `SITE ` `_tagged_alert` put
+    before it: dialogs and notices name the site with the target; the alert list has a Site column)."""
+    site, _ = split_key(alert.fingerprint)
+    return site, alert.target_name.removeprefix(f"{site} ")
 
 
 def _tagged_group(site: str, group: GroupCount) -> GroupCount:

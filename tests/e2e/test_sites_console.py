@@ -10,6 +10,7 @@ console by itself.
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import shutil
 import signal
@@ -73,14 +74,17 @@ def test_one_console_on_a_local_and_an_ssh_site(
     local = f"MAIN={local_room.socket}"
     command = console_command(sshd, local_room.config, local, remote)
     tmux.start("sites", f"cd {shlex.quote(str(tmp_path))} && {command}", 120, 40)
-    tmux.wait_for("sites", lambda s: "MAIN console-local" in s and "SH-DR console" in s, "both sites' alerts", 60)
+    both = "both sites' alerts"
+    tmux.wait_for("sites", lambda s: listed(s, "MAIN", "console-local") and listed(s, "SH-DR", "console"), both, 60)
     screen = tmux.screen("sites")
-    assert "MAIN · SH-DR" in screen
+    assert "2 sites" in screen
+    assert strip_line(screen, "MAIN")
+    assert strip_line(screen, "SH-DR")
     assert "UNREACHABLE" not in screen
     tmux.keys("sites", "/")
     tmux.text("sites", "SH-DR")
     tmux.keys("sites", "Enter")
-    tmux.wait_for("sites", lambda s: "MAIN console-local" not in s, "the list filtered to the remote site")
+    tmux.wait_for("sites", lambda s: not listed(s, "MAIN", "console-local"), "the list filtered to the remote site")
     tmux.keys("sites", "a")
     tmux.wait_for("sites", lambda s: "Comment" in s, "the acknowledge dialog")
     tmux.text("sites", "seen from the main room")
@@ -94,29 +98,44 @@ def test_one_console_on_a_local_and_an_ssh_site(
     tmux.keys("sites", "/")
     tmux.keys("sites", *["BSpace"] * len("SH-DR"))
     tmux.keys("sites", "Enter")
-    tmux.wait_for("sites", lambda s: "MAIN console-local" in s, "every site's alerts again")
+    tmux.wait_for("sites", lambda s: listed(s, "MAIN", "console-local"), "every site's alerts again")
     room.serve.send_signal(signal.SIGTERM)  # the remote serve dies: that site is named, its rows leave
     room.serve.communicate(timeout=30)
-    tmux.wait_for("sites", lambda s: "SH-DR UNREACHABLE since " in s, "the lost site in the status line", 60)
+    tmux.wait_for("sites", lambda s: "SH-DR UNREACHABLE since " in s, "the lost site in the banner", 60)
     lost = tmux.screen("sites")
     assert "✖ SITE SH-DR UNREACHABLE since " in lost.splitlines()[0]  # the banner across the top
-    assert not row(lost, "SH-DR console")
-    assert row(lost, "MAIN console-local")
+    assert "⊘ UNREACHABLE since " in strip_line(lost, "SH-DR"), "its line in the site strip"
+    assert "poller up" in strip_line(lost, "MAIN")
+    assert not row(lost, "SH-DR", "console")
+    assert row(lost, "MAIN", "console-local")
     acked = local_cli("ack", local_fingerprint(local), "-m", "still watching", "--site", local)
     assert acked.returncode == 0, acked.stderr
-    tmux.wait_for("sites", lambda s: "ACK:" in s and "MAIN console-local" in s, "the local site still updating")
+    still = "the local site still updating"
+    tmux.wait_for("sites", lambda s: "ACK:" in s and listed(s, "MAIN", "console-local"), still)
 
     restarted = subprocess.Popen(room.serve.args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd="/")
     try:  # the same serve back: the console reads it again by itself (backoff, at most BACKOFF_S[-1] apart)
-        tmux.wait_for("sites", lambda s: row(s, "SH-DR console") and "UNREACHABLE" not in s, "reconnected", 90)
+        tmux.wait_for("sites", lambda s: row(s, "SH-DR", "console") and "UNREACHABLE" not in s, "reconnected", 90)
     finally:
         restarted.send_signal(signal.SIGTERM)
         restarted.communicate(timeout=30)
 
 
-def row(screen: str, target: str) -> bool:
-    """Whether the alert list shows a load-seen row of `target` (a notice may name it too)."""
-    return any(target in line and "load-seen" in line for line in screen.splitlines())
+def strip_line(screen: str, site: str) -> str:
+    """The site strip's line of `site` ("" when there is none)."""
+    lines = [line.strip() for line in screen.splitlines()]
+    ours = [line for line in lines if line.startswith(f"{site} ") and ("poller up" in line or "UNREACH" in line)]
+    return ours[0] if ours else ""
+
+
+def listed(screen: str, site: str, target: str) -> bool:
+    """Whether a line shows `target` of `site` (in the Site column, or a notice naming both)."""
+    return re.search(rf"(^|\s){re.escape(site)}\s+{re.escape(target)}", screen, re.MULTILINE) is not None
+
+
+def row(screen: str, site: str, target: str) -> bool:
+    """Whether the alert list shows a load-seen row of `target` in `site`'s column (a notice may name it too)."""
+    return any(listed(line, site, target) and "load-seen" in line for line in screen.splitlines())
 
 
 def local_cli(*args: str) -> subprocess.CompletedProcess[str]:

@@ -48,6 +48,8 @@ class SubmitOutcome:
 
     action: StoredAction | None
     reason: str = ""
+    pending: bool = False
+    """Sent, not yet answered (a site's console sends off the UI loop): the form closes; the outcome comes later."""
 
     @property
     def recorded(self) -> bool:

@@ -3,7 +3,8 @@
 The dialog stays open (keeping what was typed) when the form is incomplete or the action is refused, and
 shows why; a console that may not record the action at all (a viewer) gets the form greyed out with the reason,
 before anything is typed. It closes with the stored action only once `submit` returned, so nothing shows as
-done before it is durable. A field is a line of text or a yes/no box (`[x]`/`[ ]`, toggled by space,
+done before it is durable (or, on a console that sends actions off the UI loop, as soon as it is sent: that
+console reports the outcome itself). A field is a line of text or a yes/no box (`[x]`/`[ ]`, toggled by space,
 readable without colour).
 """
 
@@ -193,6 +194,9 @@ class ActionDialog(ModalScreen[StoredAction | None]):
             self.show_error(built)
             return
         outcome = self._record(built.action, built.alert)
+        if outcome.pending:
+            self.dismiss(None)  # on its way: the console says how it went once the other end answers
+            return
         if outcome.action is None:
             self.show_error(outcome.reason)
             return

@@ -7,6 +7,8 @@ closes it; up/down (or j/k) scroll it at 80x24.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.table import Table
@@ -22,6 +24,16 @@ from tui.render import plain
 from tui.widgets.text_label import TextLabel
 
 TOPIC_KEYS = {"main": KEY_HELP, "timeline": TIMELINE_KEY_HELP, "detail": DETAIL_KEY_HELP}
+
+
+@dataclass(frozen=True, slots=True)
+class HelpSection:
+    """Keys a console adds to its help (the console on several sites: `]`, `:site NAME`), and what they draw."""
+
+    id: str
+    title: str
+    keys: Sequence[tuple[str, str]]
+    legend: Sequence[tuple[str, str]] = ()
 
 
 class HelpScreen(ModalScreen[None]):
@@ -47,9 +59,18 @@ class HelpScreen(ModalScreen[None]):
         Binding("q", "close", show=False),
     ]
 
-    def __init__(self, translate: Translator, *, topic: str = "", ascii_only: bool | None = None) -> None:
-        """`topic` ('main', 'timeline', 'detail') and `ascii_only` default to the screen below and the app's look."""
+    def __init__(
+        self,
+        translate: Translator,
+        *,
+        topic: str = "",
+        ascii_only: bool | None = None,
+        more: Sequence[HelpSection] = (),
+    ) -> None:
+        """`topic` ('main', 'timeline', 'detail') and `ascii_only` default to the screen below and the app's look;
+        `more`: sections after the topic's keys, their legends after its legend."""
         super().__init__()
+        self._more = tuple(more)
         self._translate = translate
         self._topic = topic
         self._ascii_only = ascii_only
@@ -72,8 +93,13 @@ class HelpScreen(ModalScreen[None]):
             if topic == "main":
                 yield TextLabel(plain(translate("help.run_keys")), id="help-run-title", classes="help-section")
                 yield Static(key_grid(translate.key_help(RUN_KEY_HELP)), id="help-run-keys")
+            for section in self._more:
+                yield TextLabel(plain(section.title), id=f"{section.id}-title", classes="help-section")
+                yield Static(key_grid(list(section.keys)), id=section.id)
             yield TextLabel(plain(translate("help.legend")), id="help-legend-title", classes="help-section")
-            yield Static(key_grid(legend_for(topic, translate, ascii_only=ascii_only)), id="help-legend")
+            legend = legend_for(topic, translate, ascii_only=ascii_only)
+            legend += [row for section in self._more for row in section.legend]
+            yield Static(key_grid(legend), id="help-legend")
             yield TextLabel(plain(translate("help.close")), id="help-close")
 
     def on_mount(self) -> None:

@@ -29,12 +29,11 @@ from tui.screens.breakpoints import apply_breakpoints
 from tui.screens.confirm import ConfirmDialog
 from tui.screens.context import ConsoleContext
 from tui.screens.detail import TargetDetailScreen
-from tui.screens.help import HelpScreen
 from tui.screens.playbook_document import PlaybookDocumentScreen
 from tui.screens.run_forms import close_dialog, close_question, run_note_dialog, skip_dialog, undo_question
 from tui.screens.step_keys import CONFIRM, TICK, UNDO, StepRequest, open_run, plan_skip, plan_step
 from tui.screens.timeline import TimelineScreen
-from tui.widgets.alert_rows import unhandled_criticals
+from tui.widgets.alert_rows import SiteColumn, unhandled_criticals
 from tui.widgets.alert_table import AlertTable
 from tui.widgets.playbook_pane import PlaybookPane, PlaybookView
 from tui.widgets.playbook_text import shown_playbook_id
@@ -50,7 +49,7 @@ class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", show=False),
         Binding("colon", "app.command_palette", show=False),
-        Binding("question_mark", "help", show=False),
+        Binding("question_mark", "app.help", show=False),
         Binding("a", "ack", show=False),
         Binding("s", "silence", show=False),
         Binding("n", "note", show=False),
@@ -67,9 +66,11 @@ class MainScreen(Screen[None]):
         Binding("escape", "escape", show=False),
     ]
 
-    def __init__(self, context: ConsoleContext) -> None:
+    def __init__(self, context: ConsoleContext, site: SiteColumn | None = None) -> None:
+        """`site`: the alert list gets a Site column (the console on several sites)."""
         super().__init__()
         self.context = context
+        self._site = site
         self.snapshot: ConsoleSnapshot | None = None
         self._alerts: dict[str, AlertView] = {}
         self._unhandled = 0
@@ -87,6 +88,7 @@ class MainScreen(Screen[None]):
                 ascii_only=settings.ascii_only,
                 precise_ages=False,  # both profiles: coarse ages, so a tick repaints only the lines that changed
                 exact_selected=not settings.remote,  # on site, the selected alert's age to the second
+                site=self._site,
                 id="alerts",
             )
             with Vertical(id="side"):
@@ -257,9 +259,6 @@ class MainScreen(Screen[None]):
                 self.app.push_screen(close_dialog(run, alert, playbook, self.context))
 
         self.app.push_screen(ConfirmDialog(question, self.context.translate), answered)
-
-    def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(self.context.translate))
 
     def action_playbook_document(self) -> None:
         """The whole playbook the pane shows (contacts, introduction, appendices) on a screen of its own."""

@@ -58,13 +58,25 @@ def severity_cell(alert: AlertView, translate: Translator, *, ascii_only: bool =
     return word
 
 
-def alert_columns(translate: Translator, *, ascii_only: bool = False) -> list[Column]:
+@dataclass(frozen=True, slots=True)
+class SiteColumn:
+    """The Site column of the console on several sites (the one-site console has none): its width, and how an
+    alert of the merged view splits into its site and its target's name as that site names it."""
+
+    width: int
+    split: Callable[[AlertView], tuple[str, str]]
+
+
+def alert_columns(translate: Translator, *, ascii_only: bool = False, site: SiteColumn | None = None) -> list[Column]:
     """The target column holds the labels too and is cut in the middle, so two sensors of one probe under one
-    rule still read differently at 80 columns; the rule's summary comes only when there is room for it."""
+    rule still read differently at 80 columns; the rule's summary comes only when there is room for it. With
+    several sites, a Site column comes before the target (cut at its end, never dropped before the target)."""
+    sites = [Column(translate("col.site"), site.width, keep=9)] if site is not None else []
     return [
         Column("", 1),
         Column(translate("col.state"), state_label_width(translate, ascii_only=ascii_only)),
         Column(translate("col.severity"), 5, keep=2),
+        *sites,
         Column(translate("col.target"), 14, flex=6, max_width=40, keep=9, cut="middle"),
         Column(translate("col.rule"), 12, flex=1, max_width=22, keep=6),
         Column(translate("col.value"), 11, flex=1, max_width=16, keep=7),
@@ -86,9 +98,9 @@ def shown_state(alert: AlertView) -> State:
     return alert.state
 
 
-def target_text(alert: AlertView) -> Text:
-    """The target's name and its labels' values (`Sensor probe rack 3 B inlet-1`), cleaned."""
-    text = device_text(alert.target_name or alert.target, 80)
+def target_text(alert: AlertView, name: str = "") -> Text:
+    """The target's name (`name` when given) and its labels' values (`Sensor probe rack 3 B inlet-1`), cleaned."""
+    text = device_text(name or alert.target_name or alert.target, 80)
     for _key, value in alert.labels:
         text.append(" ")
         text.append_text(device_text(value, 60))
@@ -174,8 +186,10 @@ def build_row(
     words: FlagWords | None = None,
     *,
     stale: bool = False,
+    site: SiteColumn | None = None,
 ) -> Row:
-    """One alert's row; `stale`: its value is older than the target's staleness limit (greyed)."""
+    """One alert's row; `stale`: its value is older than the target's staleness limit (greyed); `site`: with
+    the alert's site in a cell of its own, and its target's name without it."""
     eye = needs_eye(alert)
     state = shown_state(alert)
     state_style = "alert-table--unhandled" if eye else f"alert-table--{state.value}"
@@ -183,11 +197,14 @@ def build_row(
     if over_full(alert):
         marks.append(translate("mark.over_100"))
     marks.extend(marker_words(alert, translate))
+    site_name, target_name = site.split(alert) if site is not None else ("", "")
+    sites = (device_text(site_name, 40),) if site is not None else ()
     cells = (
         plain(EYE if eye else ""),
         plain(state_label(state, translate, ascii_only=ascii_only)),
         plain(severity_cell(alert, translate, ascii_only=ascii_only)),
-        target_text(alert),
+        *sites,
+        target_text(alert, target_name),
         device_text(alert.rule, 80),
         value_text(alert, value_age, words),
         plain(since),
@@ -197,7 +214,19 @@ def build_row(
     value_style = "alert-table--muted" if stale or alert.state is State.STALE else ""
     if over_full(alert):
         value_style = "alert-table--critical"
-    styles = (state_style if eye else "", state_style, "", "", "", value_style, "", "", "alert-table--muted")
+    site_styles = ("",) if site is not None else ()
+    styles = (
+        state_style if eye else "",
+        state_style,
+        "",
+        *site_styles,
+        "",
+        "",
+        value_style,
+        "",
+        "",
+        "alert-table--muted",
+    )
     row_style = "alert-table--resolved" if alert.phase is AlertPhase.RESOLVED else ""
     return Row(alert.fingerprint, cells, styles, row_style)
 
@@ -217,9 +246,17 @@ class AlertRowBuilder:
     """Rows for one table, kept between ticks: an alert whose view, value age and day are unchanged gets the
     very same row object back, so the table skips it without comparing cells and repaints nothing."""
 
-    def __init__(self, translate: Translator, *, ascii_only: bool = False, precise_ages: bool = True) -> None:
+    def __init__(
+        self,
+        translate: Translator,
+        *,
+        ascii_only: bool = False,
+        precise_ages: bool = True,
+        site: SiteColumn | None = None,
+    ) -> None:
         self._translate = translate
         self._ascii_only = ascii_only
+        self._site = site
         self._words = FlagWords(translate("value.flag_cleared"))
         self.precise_ages = precise_ages
         self.exact_key = ""
@@ -310,7 +347,8 @@ class AlertRowBuilder:
     def _builder(self, alert: AlertView, age: str, now: float, timezone: str, *, stale: bool) -> Callable[[], Row]:
         def build() -> Row:
             since = since_text(alert.since, now, timezone)
-            return build_row(alert, age, since, self._translate, self._ascii_only, self._words, stale=stale)
+            translate, ascii_only, words = self._translate, self._ascii_only, self._words
+            return build_row(alert, age, since, translate, ascii_only, words, stale=stale, site=self._site)
 
         return build
 

@@ -11,7 +11,7 @@ from dutyroom.rules.alert import AlertPhase
 from dutyroom.views.alerts import AlertView
 from tui.i18n import Translator
 from tui.render import ASCII_ELLIPSIS, ELLIPSIS
-from tui.widgets.alert_rows import AlertRowBuilder, alert_columns
+from tui.widgets.alert_rows import AlertRowBuilder, SiteColumn, alert_columns
 from tui.widgets.line_table import LineTable
 
 ABOVE, ASCII_ABOVE = "▲", "^"
@@ -58,15 +58,17 @@ class AlertTable(LineTable):
         ascii_only: bool = False,
         precise_ages: bool = True,
         exact_selected: bool = False,
+        site: SiteColumn | None = None,
         id: str | None = None,
     ) -> None:
+        """`site`: a Site column (the console on several sites)."""
         super().__init__(
-            alert_columns(translate, ascii_only=ascii_only),
+            alert_columns(translate, ascii_only=ascii_only, site=site),
             translate("alerts.none"),
             ellipsis=ASCII_ELLIPSIS if ascii_only else ELLIPSIS,
             id=id,
         )
-        self._builder = AlertRowBuilder(translate, ascii_only=ascii_only, precise_ages=precise_ages)
+        self._builder = AlertRowBuilder(translate, ascii_only=ascii_only, precise_ages=precise_ages, site=site)
         self._translate = translate
         self._arrow = ASCII_ABOVE if ascii_only else ABOVE
         self._title = Text("")
