@@ -31,7 +31,15 @@ pytestmark = pytest.mark.integration
 
 MIB_WALKS = Path(__file__).resolve().parents[1] / "fixtures" / "snmprec-mib"
 SHIPPED = Path(__file__).resolve().parents[2] / "tui" / "demo" / "shipped_room"
-PROFILE_OF = {"apc-netbotz": "apc-netbotz", "apc-emu": "apc-emu", "apc-emu2-mem": "apc-emu"}
+PROFILE_OF = {
+    "apc-netbotz": "apc-netbotz",
+    "apc-emu": "apc-emu",
+    "apc-emu2-mem": "apc-emu",
+    "rittal-lcp": "rittal-cmc3",
+}
+ENVIRONMENT_PLAYBOOKS = {"fire-alarm", "water-leak", "cooling-failure", "humidity"}
+PLAYBOOKS_OF = {"rittal-lcp": {"fire-alarm", "cooling-failure"}}
+"""The playbooks of the rules each stanza proposes (the environment set unless said)."""
 NETBOTZ = "1.3.6.1.4.1.5528.100.4"
 MEM = "1.3.6.1.4.1.318.1.1.10.4"
 EMS = "1.3.6.1.4.1.318.1.1.10.3"
@@ -77,7 +85,7 @@ def spec(agent: SnmpsimAgent, recording: str, profile: str = "") -> SnmpTargetSp
 
 
 async def readings(agent: SnmpsimAgent, recording: str) -> Readings:
-    """(metric, the row's one label: its sensor or output name) -> value, for one poll with the profile."""
+    """(metric, the row's one label: its sensor or output name, "" for the unit's own) -> value, for one poll."""
     collector = SnmpCollector(spec(agent, recording, PROFILE_OF[recording]))
     try:
         result = await collector.poll()
@@ -86,8 +94,8 @@ async def readings(agent: SnmpsimAgent, recording: str) -> Readings:
     assert result.ok, result.reason
     found: Readings = {}
     for sample in result.samples:
-        assert len(sample.labels) == 1, sample
-        key = (sample.metric, sample.labels[0][1])
+        assert len(sample.labels) <= 1, sample
+        key = (sample.metric, sample.labels[0][1] if sample.labels else "")
         assert key not in found, f"two samples for {key}"
         found[key] = sample.value
     return found
@@ -116,7 +124,8 @@ async def test_the_stanza_passes_check_in_the_shipped_room(
         known_playbooks=library.ids(),
         require_playbook=True,
     )
-    assert {rule["playbook"] for rule in stanza["rule"]} == {"fire-alarm", "water-leak", "cooling-failure", "humidity"}
+    proposed = {rule["playbook"] for rule in stanza["rule"]}
+    assert proposed == PLAYBOOKS_OF.get(recording, ENVIRONMENT_PLAYBOOKS)
     with (room / "checks.toml").open("a", encoding="utf-8") as pasted:
         pasted.write("\n" + tomli_w.dumps(stanza))
     report = validate_all(room / "checks.toml", now=time.time())
@@ -237,3 +246,39 @@ async def test_emu_reads_probes_in_fahrenheit_and_contacts_against_their_normal_
         name = str(names[index])
         assert ours[("env.output", name)] == {1: "closed", 2: "open"}[int(state)], name
         assert ours[("env.output_abnormal", name)] == float(state != raw[f"{EMS}.15.1.1.4.{index}"]), name
+
+
+CMC_VARS = "1.3.6.1.4.1.2606.7.4.2.2.1"
+LCP_AIR = {
+    r"Air\.Temperature\.In-": "cooling.air_in_temp_c",
+    r"Air\.Temperature\.Out-": "cooling.air_out_temp_c",
+    r"Air\.Server-In\.Average$": "cooling.server_in_temp_c",
+    r"Air\.Server-Out\.Average$": "cooling.server_out_temp_c",
+    r"Air\.Fans\.Fan\d+\.Rpm$": "cooling.fan_speed_pct",
+}
+
+
+async def test_lcp_fan_unit_reads_as_cooling_never_as_room_temperature(mib_agent: SnmpsimAgent) -> None:
+    """The LCP's air temperatures and fans from RITTAL-CMC-III-MIB's variable table: value over the row's
+    scale (-10: tenths), each Status row as its word, and none of them a room temperature."""
+    raw = raw_walk("rittal-lcp")
+    ours = await readings(mib_agent, "rittal-lcp")
+    assert ours[("env.unit_type", "")] == "lcp"  # cmcIIIUnitType 4
+    assert ours[("env.unit_status", "")] == "ok"
+    names = column(raw, f"{CMC_VARS}.3")
+    read = 0
+    for index, name in names.items():
+        kind, scale, value = (int(raw[f"{CMC_VARS}.{n}.{index}"]) for n in (4, 7, 11))
+        metric = next((metric for pattern, metric in LCP_AIR.items() if re.match(pattern, str(name))), "")
+        if kind == 2 and metric:
+            expected = value / -scale if scale < 0 else value * scale
+            assert ours[(metric, str(name))] == pytest.approx(expected), name
+            read += 1
+        if kind == 7:
+            assert ours[("env.status", str(name))] == {4: "ok", 5: "alarm"}[value], name
+            assert ours[("env.sensor_alarm", str(name))] == float(value == 5), name
+    assert read == 11  # 6 air temperatures, 2 server averages, 3 fans (a setpoint, type 17, is no reading)
+    assert ours[("cooling.air_in_temp_c", "Air.Temperature.In-Top")] == pytest.approx(31.2)
+    assert ("cooling.server_in_temp_c", "Air.Server-In.Setpoint") not in ours
+    assert not [key for key in ours if key[0] == "env.temperature_c"]
+    assert ours[("env.sensor_alarm", "Air.Fans.Fan2.Status")] == 1.0

@@ -66,7 +66,12 @@ class WalkTransport:
 
 @pytest.mark.parametrize(
     ("walk_name", "profile"),
-    [("apc-netbotz", "apc-netbotz"), ("apc-emu", "apc-emu"), ("apc-emu2-mem", "apc-emu")],
+    [
+        ("apc-netbotz", "apc-netbotz"),
+        ("apc-emu", "apc-emu"),
+        ("apc-emu2-mem", "apc-emu"),
+        ("rittal-lcp", "rittal-cmc3"),
+    ],
 )
 async def test_discover_picks_the_profile_the_mib_walk_implies(
     monkeypatch: pytest.MonkeyPatch, walk_name: str, profile: str
