@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import tomli_w
+from snmp_agents import SNMPREC_DIR
 
 from collectors.discover import checks_stanza, discover
 from collectors.snmp.collector import SnmpCollector
@@ -282,3 +283,54 @@ async def test_lcp_fan_unit_reads_as_cooling_never_as_room_temperature(mib_agent
     assert ("cooling.server_in_temp_c", "Air.Server-In.Setpoint") not in ours
     assert not [key for key in ours if key[0] == "env.temperature_c"]
     assert ours[("env.sensor_alarm", "Air.Fans.Fan2.Status")] == 1.0
+
+
+COOL = "1.3.6.1.4.1.318.1.1.27.1"
+
+
+async def test_uniflair_room_temperature_counters_and_inputs_as_the_recording_has_them(
+    snmpsim_agent: SnmpsimAgent,
+) -> None:
+    """What apc-cooling reads of the recorded Uniflair SP beyond the InRow's rows: the room temperature it
+    controls on, its maintenance counters (coolingUnitExtendedAnalogTable) and the inputs a duty
+    operator acts on, each against the raw OIDs of apc_uniflair-sp."""
+    raw = {
+        oid: value
+        for line in (SNMPREC_DIR / "apc_uniflair-sp.snmprec").read_text().splitlines()
+        for oid, _tag, value in [line.split("|", 2)]
+    }
+    collector = SnmpCollector(spec(snmpsim_agent, "apc_uniflair-sp", "apc-cooling"))
+    try:
+        result = await collector.poll()
+    finally:
+        await collector.aclose()
+    assert result.ok, result.reason
+    ours = {(sample.metric, sample.labels): sample.value for sample in result.samples}
+    analog = f"{COOL}.4.1.2.1"
+    (room,) = [
+        index
+        for oid, name in raw.items()
+        if oid.startswith(f"{analog}.2.") and name == "Room Temperature"
+        for index in [oid.removeprefix(f"{analog}.2.")]
+        if raw[f"{analog}.4.{index}"] == "C"
+    ]
+    expected = int(raw[f"{analog}.3.{room}"]) / int(raw[f"{analog}.5.{room}"])
+    assert ours[("cooling.room_temp_c", ())] == pytest.approx(expected) == pytest.approx(21.4)
+    extended = f"{COOL}.6.1.2.1"
+    counters = [oid.removeprefix(f"{extended}.2.") for oid in raw if oid.startswith(f"{extended}.2.")]
+    assert len(counters) == 9
+    for index in counters:
+        unit = raw[f"{extended}.4.{index}"] or index  # a count has no unit: the label falls back to the index
+        labels = (("sensor", raw[f"{extended}.2.{index}"]), ("unit", unit))
+        expected = int(raw[f"{extended}.3.{index}"]) / int(raw[f"{extended}.5.{index}"])
+        assert ours[("cooling.counter", labels)] == pytest.approx(expected), labels
+    assert ours[("cooling.counter", (("sensor", "System Run Hours"), ("unit", "hr")))] == 1762
+    discrete = f"{COOL}.6.2.2.1"
+    inputs = {raw[oid]: int(raw[f"{discrete}.4.{oid.removeprefix(f'{discrete}.2.')}"]) for oid in raw
+              if oid.startswith(f"{discrete}.2.")}  # fmt: skip
+    for metric, name in (
+        ("cooling.filter_clogged", "Air Filter Clogged"),
+        ("cooling.low_suction_pressure", "Low Suction Pressure"),
+        ("cooling.remote_shutdown", "Remote Shutdown Active"),
+    ):
+        assert ours[(metric, ())] == float(inputs[name] == 1), metric  # the MIB's No(0)/Yes(1)
