@@ -37,9 +37,10 @@ PROFILE_OF = {
     "apc-emu": "apc-emu",
     "apc-emu2-mem": "apc-emu",
     "rittal-lcp": "rittal-cmc3",
+    "stulz-wib8000": "stulz-wib8000",
 }
 ENVIRONMENT_PLAYBOOKS = {"fire-alarm", "water-leak", "cooling-failure", "humidity"}
-PLAYBOOKS_OF = {"rittal-lcp": {"fire-alarm", "cooling-failure"}}
+PLAYBOOKS_OF = {"rittal-lcp": {"fire-alarm", "cooling-failure"}, "stulz-wib8000": {"cooling-failure"}}
 """The playbooks of the rules each stanza proposes (the environment set unless said)."""
 NETBOTZ = "1.3.6.1.4.1.5528.100.4"
 MEM = "1.3.6.1.4.1.318.1.1.10.4"
@@ -334,3 +335,32 @@ async def test_uniflair_room_temperature_counters_and_inputs_as_the_recording_ha
         ("cooling.remote_shutdown", "Remote Shutdown Active"),
     ):
         assert ours[(metric, ())] == float(inputs[name] == 1), metric  # the MIB's No(0)/Yes(1)
+
+
+STULZ_TEMPERATURE = "1.3.6.1.4.1.29462.10.2.1.1.1.1.1.1.1"
+STULZ_HUMIDITY = "1.3.6.1.4.1.29462.10.2.1.1.1.1.2.1.1"
+
+
+async def test_stulz_reads_each_unit_as_its_raw_oids(mib_agent: SnmpsimAgent) -> None:
+    """Per unit (index bus.unit.module): temperatures and humidity in tenths, 999 (no probe) as no value,
+    on/off and the alarm as words."""
+    raw = raw_walk("stulz-wib8000")
+    ours = await readings(mib_agent, "stulz-wib8000")
+    temperatures = {1170: "cooling.room_temp_c", 1192: "cooling.return_temp_c", 1193: "cooling.supply_temp_c",
+                    1196: "cooling.outside_temp_c"}  # fmt: skip
+    humidity = {1171: "cooling.humidity_pct", 1194: "cooling.return_humidity_pct", 1195: "cooling.supply_humidity_pct"}
+    read = 0
+    for prefix, metrics in ((STULZ_TEMPERATURE, temperatures), (STULZ_HUMIDITY, humidity)):
+        for object_id, metric in metrics.items():
+            for unit, tenths in column(raw, f"{prefix}.{object_id}").items():
+                expected = None if tenths == 999 else int(tenths) / 10
+                assert ours.get((metric, unit)) == (None if expected is None else pytest.approx(expected)), metric
+                read += 1
+    assert read == 14
+    assert ("cooling.outside_temp_c", "1.1.1") not in ours  # 999: no outside probe fitted
+    assert ours[("cooling.outside_temp_c", "1.2.1")] == pytest.approx(8.3)
+    for unit, state in column(raw, "1.3.6.1.4.1.29462.10.2.1.4.1.1.1.1013").items():
+        assert ours[("cooling.unit_on", unit)] == {0: "off", 1: "on"}[int(state)]
+    for unit, code in column(raw, "1.3.6.1.4.1.29462.10.2.1.4.4.1.1.1.1010").items():
+        assert ours[("cooling.alarm", unit)] == ("none" if code == 0 else f"code-{code}")
+    assert ours[("cooling.alarm", "1.2.1")] == "code-2"

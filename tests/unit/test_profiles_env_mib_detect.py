@@ -71,6 +71,7 @@ class WalkTransport:
         ("apc-emu", "apc-emu"),
         ("apc-emu2-mem", "apc-emu"),
         ("rittal-lcp", "rittal-cmc3"),
+        ("stulz-wib8000", "stulz-wib8000"),
     ],
 )
 async def test_discover_picks_the_profile_the_mib_walk_implies(
