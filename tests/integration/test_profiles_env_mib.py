@@ -230,9 +230,16 @@ async def test_emu_reads_probes_in_fahrenheit_and_contacts_against_their_normal_
     names = column(raw, f"{EMS}.13.1.1.2")
     for index, fahrenheit in column(raw, f"{EMS}.13.1.1.3").items():
         name = str(names[index])
+        comm = int(raw[f"{EMS}.13.1.1.10.{index}"])
+        assert ours[("env.sensor_comm", name)] == {1: "never-discovered", 2: "ok", 3: "lost"}[comm], name
+        if comm != 2:  # no comms: its zeros are no readings (no 0 %RH for a humidity rule to fire on)
+            assert ("env.temperature_c", name) not in ours
+            assert ("env.humidity_pct", name) not in ours
+            continue
         assert ours[("env.temperature_c", name)] == pytest.approx((int(fahrenheit) - 32) * 5 / 9), name
         assert ours[("env.humidity_pct", name)] == raw[f"{EMS}.13.1.1.6.{index}"], name
     assert ours[("env.temperature_c", "Battery room")] == pytest.approx(25.0)  # 77 F
+    assert ours[("env.sensor_comm", "Probe 3")] == "never-discovered"
     names = column(raw, f"{EMS}.14.1.1.2")
     for index, state in column(raw, f"{EMS}.14.1.1.3").items():
         name = str(names[index])
