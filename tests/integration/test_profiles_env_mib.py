@@ -172,12 +172,12 @@ async def test_netbotz_reads_every_sensor_as_its_raw_oids(mib_agent: SnmpsimAgen
         checked += 1
     assert checked == 13  # 5 numeric sensors, 3 contacts, 3 doors, 2 other states
     # The unit's verdict decides the alarm; the label says what kind of detector it is.
-    assert ours[("env.smoke", "Smoke detector row A")] == 1.0  # closed, critical
-    assert ours[("env.smoke", "Smoke sensor aisle 3")] == 0.0
+    assert ours[("env.fire_alarm", "Smoke detector row A")] == 1.0  # closed, critical
+    assert ours[("env.fire_alarm", "Smoke sensor aisle 3")] == 0.0
     assert ours[("env.water_leak", "Leak rope under CRAC 2")] == 0.0  # open, normal
     assert ours[("env.water_leak", "水浸 CRAC 2")] == 1.0
-    assert ("env.smoke", "Spare input") not in ours
-    assert sum(1 for metric, _ in ours if metric in ("env.smoke", "env.water_leak")) == 4
+    assert ("env.fire_alarm", "Spare input") not in ours
+    assert sum(1 for metric, _ in ours if metric in ("env.fire_alarm", "env.water_leak")) == 4
 
 
 MEM_ALARM = {1: "normal", 2: "warning", 3: "critical"}
@@ -211,7 +211,7 @@ async def test_emu2_mem_reads_every_sensor_input_and_output_as_its_raw_oids(mib_
         alarm = int(raw[f"{MEM}.3.2.1.7.{index}"])
         assert ours[("env.contact_status", name)] == MEM_ALARM[alarm], name
         assert ours[("env.contact_alarm", name)] == float(alarm == 3), name
-    assert ours[("env.smoke", "Fire panel alarm")] == 1.0  # the fire input reads Critical
+    assert ours[("env.fire_alarm", "Fire panel alarm")] == 1.0  # the fire input reads Critical
     assert ours[("env.water_leak", "Leak rope CRAC 1")] == 0.0
 
     names = column(raw, f"{MEM}.4.2.1.3")
@@ -246,8 +246,8 @@ async def test_emu_reads_probes_in_fahrenheit_and_contacts_against_their_normal_
         assert ours[("env.contact", name)] == {1: "closed", 2: "open"}[int(state)], name
         in_alarm = state != raw[f"{EMS}.14.1.1.4.{index}"]
         assert ours[("env.contact_alarm", name)] == float(in_alarm), name
-    assert ours[("env.smoke", "Smoke detector battery room")] == 1.0  # normally closed, open
-    assert ours[("env.smoke", "烟感 发电机房")] == 0.0
+    assert ours[("env.fire_alarm", "Smoke detector battery room")] == 1.0  # normally closed, open
+    assert ours[("env.fire_alarm", "烟感 发电机房")] == 0.0
     assert ours[("env.water_leak", "Water under floor")] == 1.0  # normally open, closed
 
     names = column(raw, f"{EMS}.15.1.1.2")
