@@ -20,6 +20,7 @@ from typing import Any
 
 import httpx
 
+from collectors.http_fetch import transport_failure
 from dutyroom.model import Labels, PollResult, Sample, State
 from dutyroom.textclean import clean_text
 
@@ -100,7 +101,8 @@ class AlertmanagerSourceCollector:
         except TimeoutError:
             return PollResult(target, at, failure=State.UNREACHABLE, reason=f"no answer in {self.spec.timeout_s:g}s")
         except httpx.TransportError as error:
-            return PollResult(target, at, failure=State.UNREACHABLE, reason=clean_text(type(error).__name__, 80))
+            failed = transport_failure(error, "connect", self.spec.timeout_s)
+            return PollResult(target, at, failure=failed.state, reason=failed.reason)
         except ValueError as error:
             return PollResult(target, at, failure=State.UNKNOWN, reason=clean_text(str(error), 80))
         try:
