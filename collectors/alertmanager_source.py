@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 
 from collectors.http_fetch import transport_failure
-from dutyroom.model import Labels, PollResult, Sample, State
+from dutyroom.model import RUNBOOK_LABEL, Labels, PollResult, Sample, State
 from dutyroom.textclean import clean_text
 
 ALERT_METRIC = "alertmanager.alert"
@@ -53,7 +53,7 @@ def alert_samples(document: Any, target: str, at: float) -> list[Sample]:
         labels = {clean_text(str(key), 100): clean_text(str(value), 200) for key, value in alert["labels"].items()}
         annotations = _table(alert, "annotations")
         if annotations.get("runbook_url"):
-            labels["runbook_url"] = clean_text(str(annotations["runbook_url"]), 200)
+            labels[RUNBOOK_LABEL] = clean_text(str(annotations["runbook_url"]), 200)
         value = 2.0 if labels.get("severity", "").lower() in CRITICAL_SEVERITIES else 1.0
         samples.append(Sample(target, ALERT_METRIC, value, at, tuple(sorted(labels.items()))))
     return samples

@@ -143,7 +143,10 @@ def test_a_prometheus_alert_in_the_console_with_its_playbook_and_an_ack_silences
         assert line.startswith("! ✖ CRITICAL"), line  # unacknowledged critical: the eye, symbol and word
         assert "firm-am" in line
         pane = playbook_pane(screen)
-        assert pane[:2] == ["Order gateway slow", "[ ]  1. Drain the gateway's second leg."], screen
+        assert pane[0] == "Order gateway slow", screen
+        assert "Runbook: https://wiki.example/oms-slow" in pane, screen  # the alert's annotation, as a link
+        assert "[ ]  1. Drain the gateway's second leg." in pane, screen
+        assert "wiki.example" not in line, "the link is the pane's, not part of the target"
 
         tmux.keys("fabric", "a")
         tmux.wait_for("fabric", lambda s: "Comment" in s and "firm-am / firm-oms-slow" in s, "the ack dialog")

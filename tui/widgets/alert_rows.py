@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rich.text import Text
 
-from dutyroom.model import State
+from dutyroom.model import RUNBOOK_LABEL, State
 from dutyroom.playbooks.run_state import person_of
 from dutyroom.rules.alert import AlertPhase
 from dutyroom.views.alerts import AlertView
@@ -87,9 +87,12 @@ def shown_state(alert: AlertView) -> State:
 
 
 def target_text(alert: AlertView) -> Text:
-    """The target's name and its labels' values (`Sensor probe rack 3 B inlet-1`), cleaned."""
+    """The target's name and its labels' values (`Sensor probe rack 3 B inlet-1`), cleaned; a runbook link is
+    the playbook pane's, not a name."""
     text = device_text(alert.target_name or alert.target, 80)
-    for _key, value in alert.labels:
+    for key, value in alert.labels:
+        if key == RUNBOOK_LABEL:
+            continue
         text.append(" ")
         text.append_text(device_text(value, 60))
     return text

@@ -1,0 +1,70 @@
+"""An alert read from an Alertmanager (issue 16 item 4) as the console shows it: its `runbook_url` annotation,
+carried as a label, is a link in the playbook pane (with or without a mapped playbook, in English and Chinese),
+never part of the target cell, where it pushed the alert's own labels out of sight at 80 columns."""
+
+from __future__ import annotations
+
+import pytest
+
+from dutyroom.model import State
+from dutyroom.views.alerts import AlertView
+from tui.app import DutyroomApp
+
+from .apps import console_app
+from .fakes import FakeSource, make_alert
+
+RUNBOOK = "https://wiki.example/oms-slow"
+
+
+def firm_alert(playbook: str | None) -> AlertView:
+    """`OrderGatewaySlow` as the Alertmanager source lists it, labels sorted as samples keep them."""
+    labels = (("alertname", "OrderGatewaySlow"), ("runbook_url", RUNBOOK), ("service", "oms"))
+    return make_alert(
+        "am1",
+        rule="firm-oms-slow",
+        target="firm-am",
+        target_name="",
+        group="monitoring",
+        labels=labels,
+        state=State.WARNING,
+        severity="warning",
+        value=1.0,
+        unit="",
+        playbook=playbook,
+    )
+
+
+def note_text(app: DutyroomApp) -> str:
+    return str(app.screen.query_one("#playbook-note").render())
+
+
+def target_cell(app: DutyroomApp) -> str:
+    table = app.main_screen.alert_table
+    return table.render_line(1).text
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_an_alert_without_a_playbook_shows_its_runbook_link(size: tuple[int, int]) -> None:
+    app = console_app(FakeSource(alerts=[firm_alert(None)], runs={}))
+    async with app.run_test(size=size):
+        note = note_text(app)
+        assert "No playbook for this alert." in note, note
+        assert f"Runbook: {RUNBOOK}" in note, note
+
+
+async def test_an_alert_with_a_playbook_shows_both_and_the_link_in_chinese() -> None:
+    app = console_app(FakeSource(alerts=[firm_alert("ups-battery-low")], runs={}), language="zh")
+    async with app.run_test(size=(80, 24)):
+        assert app.main_screen.query_one("#playbook-title").display
+        assert f"运维手册：{RUNBOOK}" in note_text(app)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_link_is_not_part_of_the_target(size: tuple[int, int]) -> None:
+    app = console_app(FakeSource(alerts=[firm_alert(None)], runs={}))
+    async with app.run_test(size=size):
+        row = target_cell(app)
+        assert "wiki" not in row, row
+        assert "firm-am" in row, row
+        if size == (120, 40):
+            assert "firm-am OrderGatewaySlow oms" in row, row
