@@ -248,6 +248,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     # Detail and timeline
     "detail.title": ("Target {name}", "对象 {name}"),
     "detail.gone": ("This target is no longer known.", "该对象已不存在。"),
+    "detail.no_values": ("No values yet.", "尚无数值。"),
     "detail.last_error": ("Last error: {error}", "最近错误：{error}"),
     "detail.no_error": ("Last error: none", "最近错误：无"),
     "detail.alert": ("{rule}: {state}, severity {severity}", "{rule}：{state}，级别 {severity}"),

@@ -1,6 +1,7 @@
 """An alert read from an Alertmanager (issue 16 item 4) as the console shows it: its `runbook_url` annotation,
 carried as a label, is a link in the playbook pane (with or without a mapped playbook, in English and Chinese),
-never part of the target cell, where it pushed the alert's own labels out of sight at 80 columns."""
+never part of the target cell, where it pushed the alert's own labels out of sight at 80 columns. An
+Alertmanager that cannot be reached has no values: its detail says why, and not that the target is gone."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ import pytest
 
 from dutyroom.model import State
 from dutyroom.views.alerts import AlertView
+from dutyroom.views.console_source import TargetDetail
 from tui.app import DutyroomApp
+from tui.screens.detail import TargetDetailScreen
+from tui.widgets.line_table import LineTable
 
 from .apps import console_app
 from .fakes import FakeSource, make_alert
@@ -68,3 +72,15 @@ async def test_the_link_is_not_part_of_the_target(size: tuple[int, int]) -> None
         assert "firm-am" in row, row
         if size == (120, 40):
             assert "firm-am OrderGatewaySlow oms" in row, row
+
+
+async def test_a_source_that_never_answered_shows_why_and_no_values_yet_in_its_detail() -> None:
+    down = make_alert("d1", rule="source-down", target="firm-am", target_name="", group="monitoring", value=None)
+    detail = TargetDetail("firm-am", "", "monitoring", "alertmanager", State.UNREACHABLE, "connection refused", ())
+    app = console_app(FakeSource(alerts=[down], runs={}, details={"firm-am": detail}))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        assert isinstance(app.screen, TargetDetailScreen)
+        assert "Last error: connection refused" in str(app.screen.query_one("#detail-error").render())
+        shown = app.screen.query_one(LineTable).render_line(1).text
+        assert "No values yet." in shown, shown

@@ -186,7 +186,10 @@ def test_an_alertmanager_that_cannot_be_reached_says_why_at_80x24(tmp_path: Path
         assert "1 failing" in tmux.screen("fabric")
         tmux.keys("fabric", "Enter")  # the target's detail: the whole reason
         tmux.wait_for("fabric", lambda s: "Last error: connection refused" in s, "the reason in the detail")
-        assert "(monitoring, alertmanager)" in tmux.screen("fabric")
+        detail = tmux.screen("fabric")
+        assert "⊘ UNREACHABLE  firm-am  (monitoring, alertmanager)" in detail, detail
+        assert "No values yet." in detail, detail
+        assert "no longer known" not in detail, detail
     finally:
         serve.stop()
     assert "Traceback" not in serve.output()
