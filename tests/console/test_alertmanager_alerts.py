@@ -1,9 +1,12 @@
 """An alert read from an Alertmanager (issue 16 item 4) as the console shows it: its `runbook_url` annotation,
 carried as a label, is a link in the playbook pane (with or without a mapped playbook, in English and Chinese),
-never part of the target cell, where it pushed the alert's own labels out of sight at 80 columns. An
+never part of the target cell, where it pushed the alert's own labels out of sight; nor is a `severity` label
+the severity column already shows. An
 Alertmanager that cannot be reached has no values: its detail says why, and not that the target is gone."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import pytest
 
@@ -22,7 +25,7 @@ RUNBOOK = "https://wiki.example/oms-slow"
 
 def firm_alert(playbook: str | None) -> AlertView:
     """`OrderGatewaySlow` as the Alertmanager source lists it, labels sorted as samples keep them."""
-    labels = (("alertname", "OrderGatewaySlow"), ("runbook_url", RUNBOOK), ("service", "oms"))
+    labels = (("alertname", "OrderGatewaySlow"), ("runbook_url", RUNBOOK), ("service", "oms"), ("severity", "warning"))
     return make_alert(
         "am1",
         rule="firm-oms-slow",
@@ -70,8 +73,15 @@ async def test_the_link_is_not_part_of_the_target(size: tuple[int, int]) -> None
         row = target_cell(app)
         assert "wiki" not in row, row
         assert "firm-am" in row, row
-        if size == (120, 40):
-            assert "firm-am OrderGatewaySlow oms" in row, row
+        if size == (120, 40):  # the severity label is left out: the severity column already says it
+            assert "firm-am OrderGatewaySlow oms firm-oms-slow" in " ".join(row.split()), row
+
+
+async def test_a_severity_label_that_disagrees_with_the_severity_column_stays() -> None:
+    alert = firm_alert(None)
+    app = console_app(FakeSource(alerts=[replace(alert, severity="critical", state=State.CRITICAL)], runs={}))
+    async with app.run_test(size=(120, 40)):
+        assert "oms warning" in target_cell(app)
 
 
 async def test_a_source_that_never_answered_shows_why_and_no_values_yet_in_its_detail() -> None:

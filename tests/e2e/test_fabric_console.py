@@ -1,7 +1,9 @@
 """Issue 16 done-when 4 in the console itself: Debian's prometheus fires an alerting rule, its Alertmanager holds
 the alert, a real `serve` reads it through a `kind = "alertmanager"` target, and the console (tmux, 80x24) on
-that serve shows the alert with the playbook its rule maps by `alertname`; an ack typed there becomes an
-Alertmanager silence under this user, with the comment and the alert's labels as matchers."""
+that serve shows the alert with the playbook its rule maps by `alertname` and the alert's runbook link (at
+120x40 also its labels and the rule's summary); an ack typed there is audited under this user and becomes the
+Alertmanager silence that holds the alert, with the comment and the alert's labels as matchers. An
+Alertmanager that cannot be reached says why."""
 
 from __future__ import annotations
 
@@ -67,6 +69,7 @@ labels = {{ alertname = "OrderGatewaySlow" }}
 warning = ">= 1"
 critical = ">= 2"
 playbook = "oms-slow"
+summary = "Order gateway p99 high (firm Prometheus)"
 
 [[rule]]
 id = "source-down"
@@ -147,6 +150,13 @@ def test_a_prometheus_alert_in_the_console_with_its_playbook_and_an_ack_silences
         assert "Runbook: https://wiki.example/oms-slow" in pane, screen  # the alert's annotation, as a link
         assert "[ ]  1. Drain the gateway's second leg." in pane, screen
         assert "wiki.example" not in line, "the link is the pane's, not part of the target"
+
+        tmux.start("wide", console(serve), 120, 40)  # room for the alert's labels and the rule's summary
+        tmux.wait_for("wide", lambda s: bool(row(s)), "the alert's row at 120x40", 60)
+        wide = row(tmux.screen("wide"))
+        assert "firm-am OrderGatewaySlow oms firm-oms-slow" in " ".join(wide.split()), wide
+        assert "Order gateway p99" in wide, wide
+        tmux.run("kill-session", "-t", "wide")
 
         tmux.keys("fabric", "a")
         tmux.wait_for("fabric", lambda s: "Comment" in s and "firm-am / firm-oms-slow" in s, "the ack dialog")

@@ -88,10 +88,10 @@ def shown_state(alert: AlertView) -> State:
 
 def target_text(alert: AlertView) -> Text:
     """The target's name and its labels' values (`Sensor probe rack 3 B inlet-1`), cleaned; a runbook link is
-    the playbook pane's, not a name."""
+    the playbook pane's, not a name, and a `severity` label the severity column already shows is left out."""
     text = device_text(alert.target_name or alert.target, 80)
     for key, value in alert.labels:
-        if key == RUNBOOK_LABEL:
+        if key == RUNBOOK_LABEL or (key == "severity" and value == alert.severity):
             continue
         text.append(" ")
         text.append_text(device_text(value, 60))
