@@ -21,10 +21,10 @@ from typing import Any
 import httpx
 
 from collectors.http_fetch import transport_failure
-from dutyroom.model import RUNBOOK_LABEL, Labels, PollResult, Sample, State
+from dutyroom.model import RUNBOOK_LABEL, SOURCE_ALERT_METRIC, Labels, PollResult, Sample, State
 from dutyroom.textclean import clean_text
 
-ALERT_METRIC = "alertmanager.alert"
+ALERT_METRIC = SOURCE_ALERT_METRIC
 MAX_BODY_BYTES = 4 * 1024 * 1024
 MAX_ALERTS = 2_000
 CRITICAL_SEVERITIES = frozenset({"critical", "page", "error", "emergency"})

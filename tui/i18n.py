@@ -45,6 +45,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "col.marks": ("Marks", "标记"),
     "col.summary": ("Summary", "说明"),
     "value.flag_cleared": ("normal", "正常"),
+    "value.source_alert": ("firing", "告警中"),
     "alerts.title": ("Alerts", "告警"),
     "alerts.none": ("No active alerts.", "当前没有告警。"),
     "alerts.firing_above": ("{count} firing above", "上方 {count} 条告警未恢复"),

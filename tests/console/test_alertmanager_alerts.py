@@ -38,6 +38,7 @@ def firm_alert(playbook: str | None) -> AlertView:
         value=1.0,
         unit="",
         playbook=playbook,
+        metric="alertmanager.alert",
     )
 
 
@@ -94,3 +95,13 @@ async def test_a_source_that_never_answered_shows_why_and_no_values_yet_in_its_d
         assert "Last error: connection refused" in str(app.screen.query_one("#detail-error").render())
         shown = app.screen.query_one(LineTable).render_line(1).text
         assert "No values yet." in shown, shown
+
+
+@pytest.mark.parametrize(("language", "word"), [("en", "firing"), ("zh", "告警中")])
+async def test_the_value_of_an_alertmanager_alert_is_a_word_not_its_severity_code(language: str, word: str) -> None:
+    critical = replace(firm_alert(None), value=2.0, severity="critical", state=State.CRITICAL)
+    app = console_app(FakeSource(alerts=[critical], runs={}), language=language)
+    async with app.run_test(size=(80, 24)):
+        cells = target_cell(app).split()
+        assert word in cells, cells
+        assert "2" not in cells, cells

@@ -145,6 +145,7 @@ def test_a_prometheus_alert_in_the_console_with_its_playbook_and_an_ack_silences
         line = row(screen)
         assert line.startswith("! ✖ CRITICAL"), line  # unacknowledged critical: the eye, symbol and word
         assert "firm-am" in line
+        assert "firing" in line.split(), line  # the value as a word, not the severity code Alertmanager's 2 is
         pane = playbook_pane(screen)
         assert pane[0] == "Order gateway slow", screen
         assert "Runbook: https://wiki.example/oms-slow" in pane, screen  # the alert's annotation, as a link

@@ -223,7 +223,7 @@ class AlertRowBuilder:
     def __init__(self, translate: Translator, *, ascii_only: bool = False, precise_ages: bool = True) -> None:
         self._translate = translate
         self._ascii_only = ascii_only
-        self._words = FlagWords(translate("value.flag_cleared"))
+        self._words = FlagWords(translate("value.flag_cleared"), translate("value.source_alert"))
         self.precise_ages = precise_ages
         self.exact_key = ""
         """The one alert whose age is exact while `precise_ages` is off: the selected one (see `select`)."""
