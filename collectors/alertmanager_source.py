@@ -24,7 +24,6 @@ from collectors.http_fetch import transport_failure
 from dutyroom.model import RUNBOOK_LABEL, SOURCE_ALERT_METRIC, Labels, PollResult, Sample, State
 from dutyroom.textclean import clean_text
 
-ALERT_METRIC = SOURCE_ALERT_METRIC
 MAX_BODY_BYTES = 4 * 1024 * 1024
 MAX_ALERTS = 2_000
 CRITICAL_SEVERITIES = frozenset({"critical", "page", "error", "emergency"})
@@ -55,7 +54,7 @@ def alert_samples(document: Any, target: str, at: float) -> list[Sample]:
         if annotations.get("runbook_url"):
             labels[RUNBOOK_LABEL] = clean_text(str(annotations["runbook_url"]), 200)
         value = 2.0 if labels.get("severity", "").lower() in CRITICAL_SEVERITIES else 1.0
-        samples.append(Sample(target, ALERT_METRIC, value, at, tuple(sorted(labels.items()))))
+        samples.append(Sample(target, SOURCE_ALERT_METRIC, value, at, tuple(sorted(labels.items()))))
     return samples
 
 
@@ -110,7 +109,7 @@ class AlertmanagerSourceCollector:
         except ValueError as error:  # json.JSONDecodeError is one
             return PollResult(target, at, failure=State.UNKNOWN, reason=clean_text(str(error).split(":")[0], 80))
         listed = {sample.labels for sample in samples}
-        gone = [Sample(target, ALERT_METRIC, 0.0, at, labels) for labels in sorted(self._listed - listed)]
+        gone = [Sample(target, SOURCE_ALERT_METRIC, 0.0, at, labels) for labels in sorted(self._listed - listed)]
         self._listed = listed
         return PollResult(target, at, tuple(samples + gone))
 
