@@ -20,10 +20,10 @@ from typing import Any
 
 import httpx
 
-from dutyroom.model import Labels, PollResult, Sample, State
+from collectors.http_fetch import transport_failure
+from dutyroom.model import RUNBOOK_LABEL, SOURCE_ALERT_METRIC, Labels, PollResult, Sample, State
 from dutyroom.textclean import clean_text
 
-ALERT_METRIC = "alertmanager.alert"
 MAX_BODY_BYTES = 4 * 1024 * 1024
 MAX_ALERTS = 2_000
 CRITICAL_SEVERITIES = frozenset({"critical", "page", "error", "emergency"})
@@ -52,9 +52,9 @@ def alert_samples(document: Any, target: str, at: float) -> list[Sample]:
         labels = {clean_text(str(key), 100): clean_text(str(value), 200) for key, value in alert["labels"].items()}
         annotations = _table(alert, "annotations")
         if annotations.get("runbook_url"):
-            labels["runbook_url"] = clean_text(str(annotations["runbook_url"]), 200)
+            labels[RUNBOOK_LABEL] = clean_text(str(annotations["runbook_url"]), 200)
         value = 2.0 if labels.get("severity", "").lower() in CRITICAL_SEVERITIES else 1.0
-        samples.append(Sample(target, ALERT_METRIC, value, at, tuple(sorted(labels.items()))))
+        samples.append(Sample(target, SOURCE_ALERT_METRIC, value, at, tuple(sorted(labels.items()))))
     return samples
 
 
@@ -100,7 +100,8 @@ class AlertmanagerSourceCollector:
         except TimeoutError:
             return PollResult(target, at, failure=State.UNREACHABLE, reason=f"no answer in {self.spec.timeout_s:g}s")
         except httpx.TransportError as error:
-            return PollResult(target, at, failure=State.UNREACHABLE, reason=clean_text(type(error).__name__, 80))
+            failed = transport_failure(error, "connect", self.spec.timeout_s)
+            return PollResult(target, at, failure=failed.state, reason=failed.reason)
         except ValueError as error:
             return PollResult(target, at, failure=State.UNKNOWN, reason=clean_text(str(error), 80))
         try:
@@ -108,7 +109,7 @@ class AlertmanagerSourceCollector:
         except ValueError as error:  # json.JSONDecodeError is one
             return PollResult(target, at, failure=State.UNKNOWN, reason=clean_text(str(error).split(":")[0], 80))
         listed = {sample.labels for sample in samples}
-        gone = [Sample(target, ALERT_METRIC, 0.0, at, labels) for labels in sorted(self._listed - listed)]
+        gone = [Sample(target, SOURCE_ALERT_METRIC, 0.0, at, labels) for labels in sorted(self._listed - listed)]
         self._listed = listed
         return PollResult(target, at, tuple(samples + gone))
 

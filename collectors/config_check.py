@@ -33,6 +33,7 @@ from dutyroom.config.types import (
     TcpTarget,
     TrapTarget,
 )
+from dutyroom.model import SOURCE_ALERT_METRIC
 
 HTTP_METRICS = frozenset({"http.up", "http.status", "http.latency_ms"})
 """Every HTTP target gives these, besides its `fields` and `prometheus` metrics (collectors/http.py)."""
@@ -105,7 +106,7 @@ def metrics_of(target: Target, profile: Profile | None, config: LoadedConfig) ->
         case TrapTarget():
             return TargetMetrics(TRAP_METRICS)
         case AlertmanagerTarget():
-            return TargetMetrics(frozenset({"alertmanager.alert"}))
+            return TargetMetrics(frozenset({SOURCE_ALERT_METRIC}))
 
 
 def _check_profiles(config: LoadedConfig, problems: ProblemCollector) -> dict[str, Profile]:

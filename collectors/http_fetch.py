@@ -110,7 +110,9 @@ def _deadline_failure(phase: str, timeout_s: float) -> FetchFailure:
     return FetchFailure(State.UNREACHABLE, f"no complete response within {shown}")
 
 
-def _transport_failure(exc: httpx.HTTPError, phase: str, timeout_s: float) -> FetchFailure:
+def transport_failure(exc: httpx.HTTPError, phase: str, timeout_s: float) -> FetchFailure:
+    """The state and short reason of an httpx failure (`phase`: how far the exchange got); the Alertmanager
+    source maps its failures here too, so every HTTP target says why in the same words."""
     if isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout):
         return _deadline_failure("tls" if phase == "tls" else "connect", timeout_s)
     if isinstance(exc, httpx.TimeoutException):
@@ -185,6 +187,6 @@ async def fetch(client: httpx.AsyncClient, spec: HttpTargetSpec) -> FetchedRespo
     except TimeoutError:
         return _deadline_failure(phase.name, spec.timeout_s)
     except httpx.HTTPError as exc:
-        return _transport_failure(exc, phase.name, spec.timeout_s)
+        return transport_failure(exc, phase.name, spec.timeout_s)
     except httpx.InvalidURL:
         return FetchFailure(State.UNKNOWN, "invalid URL")

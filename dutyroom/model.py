@@ -11,6 +11,13 @@ from enum import StrEnum
 Labels = tuple[tuple[str, str], ...]
 """Identifying labels of a series, sorted by key (e.g. `(("ifname", "XGE1/0/1"),)`)."""
 
+SOURCE_ALERT_METRIC = "alertmanager.alert"
+"""The metric of an alert read from an Alertmanager (`kind = "alertmanager"`): 2 critical, 1 other, 0 gone."""
+
+RUNBOOK_LABEL = "runbook_url"
+"""The label that links rather than names: an Alertmanager source carries an alert's `runbook_url` annotation
+as this label (samples have no annotations); the console shows it as a link, never as part of the target."""
+
 MetricValue = float | str
 
 

@@ -46,6 +46,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "col.marks": ("Marks", "标记"),
     "col.summary": ("Summary", "说明"),
     "value.flag_cleared": ("normal", "正常"),
+    "value.source_alert": ("firing", "告警中"),
     "alerts.title": ("Alerts", "告警"),
     "alerts.none": ("No active alerts.", "当前没有告警。"),
     "alerts.firing_above": ("{count} firing above", "上方 {count} 条告警未恢复"),
@@ -57,6 +58,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     # Playbook pane
     "playbook.title": ("Playbook", "应急预案"),
     "playbook.none": ("No playbook for this alert.", "此告警没有应急预案。"),
+    "playbook.runbook": ("Runbook: {url}", "运维手册：{url}"),
     "playbook.no_alert": ("Select an alert to see its playbook.", "选择一条告警以查看其预案。"),
     "playbook.missing": ("Playbook '{id}' is not loaded.", "预案“{id}”未加载。"),
     "playbook.no_run": (
@@ -270,6 +272,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     # Detail and timeline
     "detail.title": ("Target {name}", "对象 {name}"),
     "detail.gone": ("This target is no longer known.", "该对象已不存在。"),
+    "detail.no_values": ("No values yet.", "尚无数值。"),
     "detail.last_error": ("Last error: {error}", "最近错误：{error}"),
     "detail.no_error": ("Last error: none", "最近错误：无"),
     "detail.alert": ("{rule}: {state}, severity {severity}", "{rule}：{state}，级别 {severity}"),

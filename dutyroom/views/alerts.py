@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from dutyroom.config.load import LoadedConfig
 from dutyroom.config.types import Rule, SeriesRuleBase, SnmpTarget, TrapTarget
-from dutyroom.model import Labels, MetricValue, State
+from dutyroom.model import RUNBOOK_LABEL, Labels, MetricValue, State
 from dutyroom.operators.actions import ActionRefused
 from dutyroom.operators.state import Ack, Note, OperatorState, SilenceWindow, silence_from_config
 from dutyroom.rules.alert import SEVERITY_ORDER, STATE_SEVERITY, AlertPhase, Check, TargetHealth
@@ -74,6 +74,11 @@ class AlertView:
     def shown_severity(self) -> str:
         """The severity that holds now: none ("") for a resolved alert, whose state is OK."""
         return "" if self.phase is AlertPhase.RESOLVED else self.severity
+
+    @property
+    def runbook_url(self) -> str:
+        """The runbook link its source gave (an Alertmanager alert's annotation), else ""."""
+        return dict(self.labels).get(RUNBOOK_LABEL, "")
 
     @property
     def needs_human(self) -> bool:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import socket
 from dataclasses import replace
 
+import httpx
 import pytest
 from test_alertmanager_outbox import FIRING
 
-from collectors.alertmanager_source import alert_samples
+from collectors.alertmanager_source import AlertmanagerSourceCollector, AlertmanagerSourceSpec, alert_samples
 from collectors.service.alertmanager.source_acks import wanted_source_silences
-from dutyroom.model import Identity
+from dutyroom.model import Identity, State
 from dutyroom.operators.state import Ack
 from dutyroom.rules.alert import AlertPhase
 
@@ -48,3 +50,12 @@ def test_an_ack_of_a_source_alert_is_a_silence_of_its_own_labels() -> None:
     assert (silence.created_by, silence.comment, silence.ends_at) == ("wang", "on it", 100.0 + 24 * 3600)
     resolved = replace(view, phase=AlertPhase.RESOLVED)
     assert wanted_source_silences([resolved], {"firm-am": "http://am:9093"}, 150.0) == {"http://am:9093": {}}
+
+
+async def test_an_alertmanager_nobody_answers_for_is_unreachable_with_a_reason_a_person_reads() -> None:
+    with socket.socket() as closed:  # a loopback port bound and never listened on: connecting is refused
+        closed.bind(("127.0.0.1", 0))
+        spec = AlertmanagerSourceSpec("firm-am", f"http://127.0.0.1:{closed.getsockname()[1]}", 1.0, 2.0)
+        async with httpx.AsyncClient() as client:
+            result = await AlertmanagerSourceCollector(spec, client).poll()
+    assert (result.failure, result.reason) == (State.UNREACHABLE, "connection refused")

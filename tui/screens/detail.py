@@ -68,7 +68,7 @@ class TargetDetailScreen(Screen[None]):
             Column(translate("col.history"), 12, flex=3, keep=5),
         ]
         ellipsis = ASCII_ELLIPSIS if self.context.settings.ascii_only else ELLIPSIS
-        yield LineTable(columns, translate("detail.gone"), ellipsis=ellipsis, id="metrics")
+        yield LineTable(columns, translate("detail.no_values"), ellipsis=ellipsis, id="metrics")
         yield TextLabel(plain(translate("hint.back")), id="detail-hints")
         yield TooSmallNotice(translate)
 

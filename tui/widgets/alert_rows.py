@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rich.text import Text
 
-from dutyroom.model import State
+from dutyroom.model import RUNBOOK_LABEL, State
 from dutyroom.playbooks.run_state import person_of
 from dutyroom.rules.alert import AlertPhase
 from dutyroom.views.alerts import AlertView
@@ -99,9 +99,13 @@ def shown_state(alert: AlertView) -> State:
 
 
 def target_text(alert: AlertView, name: str = "") -> Text:
-    """The target's name (`name` when given) and its labels' values (`Sensor probe rack 3 B inlet-1`), cleaned."""
+    """The target's name (`name` when given) and its labels' values (`Sensor probe rack 3 B inlet-1`), cleaned; a
+    runbook link is the playbook pane's, not a name, and a `severity` label the severity column already shows is
+    left out."""
     text = device_text(name or alert.target_name or alert.target, 80)
-    for _key, value in alert.labels:
+    for key, value in alert.labels:
+        if key == RUNBOOK_LABEL or (key == "severity" and value == alert.severity):
+            continue
         text.append(" ")
         text.append_text(device_text(value, 60))
     return text
@@ -257,7 +261,7 @@ class AlertRowBuilder:
         self._translate = translate
         self._ascii_only = ascii_only
         self._site = site
-        self._words = FlagWords(translate("value.flag_cleared"))
+        self._words = FlagWords(translate("value.flag_cleared"), translate("value.source_alert"))
         self.precise_ages = precise_ages
         self.exact_key = ""
         """The one alert whose age is exact while `precise_ages` is off: the selected one (see `select`)."""

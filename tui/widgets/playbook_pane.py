@@ -165,15 +165,17 @@ class PlaybookPane(Vertical):
         translate, alert, run = self._translate, view.alert, view.run
         if alert is None:
             return translate("playbook.no_alert")
+        runbook = [translate("playbook.runbook", url=device_text(alert.runbook_url, 200).plain)]
+        runbook = runbook if alert.runbook_url else []
         missing_id = run.playbook_id if run is not None else alert.playbook
         if not missing_id:
-            return translate("playbook.none")
+            return "\n".join([translate("playbook.none"), *runbook])
         lines = run_lines(alert, run, translate, view.timezone) if run is not None else []
         if view.playbook is None:
             lines.insert(0, translate("playbook.missing", id=device_text(missing_id, 80).plain))
         elif run is None:
             lines.append(translate("playbook.no_run"))
-        return "\n".join(lines)
+        return "\n".join([*lines, *runbook])
 
     def _text_width(self) -> int:
         """Cells for step text: the list's width less its scrollbar and the status box."""

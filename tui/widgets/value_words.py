@@ -1,4 +1,5 @@
-"""Words for flag values in the alert list: `battery` or `leak`, not `1`; `normal`, not `0`.
+"""Words for flag values in the alert list: `battery` or `leak`, not `1`; `normal`, not `0`; `firing` for an
+alert an Alertmanager lists (its 1 or 2 only encodes the severity the row already shows).
 
 A flag metric is 1 when a device's raw code is one of the profile's `flag` codes (ups.on_battery, env.water_leak).
 Its word for 1 is its name's last part (`leak`, `battery`, `alarm`), or the profile's own enum word for the same
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from dutyroom.model import MetricValue
+from dutyroom.model import SOURCE_ALERT_METRIC, MetricValue
 
 if TYPE_CHECKING:
     from collectors.snmp.profile_model import MetricSpec, Profile
@@ -42,8 +43,9 @@ def profile_flag_words(profile: Profile) -> dict[str, str]:
 class FlagWords:
     """Flag words per profile, read the first time a profile's flag alert is drawn."""
 
-    def __init__(self, cleared: str) -> None:
+    def __init__(self, cleared: str, listed: str = "") -> None:
         self._cleared = cleared
+        self._listed = listed
         self._profiles: dict[str, dict[str, str]] = {}
 
     def words_of(self, profile: str) -> dict[str, str]:
@@ -53,7 +55,10 @@ class FlagWords:
         return found
 
     def word(self, profile: str, metric: str, value: MetricValue | None) -> str | None:
-        """The word for `value` of `metric` when it is a flag of `profile` (else None: show the value)."""
+        """The word for `value` of `metric` when it is a flag of `profile` or an Alertmanager's alert (else None:
+        show the value)."""
+        if metric == SOURCE_ALERT_METRIC and self._listed and isinstance(value, float):
+            return self._listed if value > 0 else self._cleared
         if not profile or not metric or not isinstance(value, float) or value not in (0.0, 1.0):
             return None
         word = self.words_of(profile).get(metric)

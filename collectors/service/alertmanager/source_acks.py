@@ -15,13 +15,14 @@ from pathlib import Path
 from collectors.service.alertmanager.client import AlertmanagerClient
 from collectors.service.alertmanager.silences import MirroredSilence, SilenceMirror
 from dutyroom.config.types import Alertmanager
+from dutyroom.model import RUNBOOK_LABEL
 from dutyroom.rules.alert import AlertPhase
 from dutyroom.views.alerts import AlertView
 
 log = logging.getLogger(__name__)
 LONGEST_S = 24 * 3600.0
 SYNC_EVERY_S = 30.0
-NOT_ALERT_LABELS = frozenset({"runbook_url"})
+NOT_ALERT_LABELS = frozenset({RUNBOOK_LABEL})
 """Sample labels the source adds that are not the alert's own."""
 
 

@@ -46,6 +46,7 @@ class ApiServer:
         self.routes = routes
         self._server: asyncio.Server | None = None
         self._connections: set[asyncio.Task[None]] = set()
+        self._closing = False
 
     async def start(self) -> None:
         path = self.place.path
@@ -69,6 +70,7 @@ class ApiServer:
         if self._server is None:
             return
         self._server.close()
+        self._closing = True
         for task in list(self._connections):
             task.cancel()
         await asyncio.gather(*self._connections, return_exceptions=True)
@@ -90,6 +92,12 @@ class ApiServer:
                 writer.close()
                 return
             await serve_connection(reader, writer, self.routes.handler_for(peer))
+        except asyncio.CancelledError:
+            # Cancelled by `close`: end quietly. Python 3.11's stream server asks a cancelled handler for its
+            # exception and logs a traceback for every console still attached (fixed in 3.12).
+            writer.close()
+            if not self._closing:
+                raise
         finally:
             if task is not None:
                 self._connections.discard(task)
