@@ -97,6 +97,16 @@ def test_one_report_for_the_sites_of_a_seat_config(two_rooms: tuple[Served, Serv
     assert rows[0][:2] == ["site", "section"]
     assert {row[0] for row in rows[1:]} == {"MAIN", "BACKUP"}
 
+    listed = dutyroom("alerts", "--all-sites", "--json", cwd=seat)  # the seat's [[site_link]], as the console reads
+    assert listed.returncode == 0, listed.stderr
+    import json
+
+    assert [site["site"] for site in json.loads(listed.stdout)["sites"]] == ["MAIN", "BACKUP"]
+    status = dutyroom("status", "--all-sites", cwd=seat)
+    assert status.returncode in (0, 1), status.stdout + status.stderr  # ok, or a warning about a room's targets
+    assert status.stdout.startswith("DUTYROOM SITES ")
+    assert [line.split()[0] for line in status.stdout.splitlines()[1:]] == ["MAIN", "BACKUP"]
+
 
 @pytest.mark.parametrize(
     "argv",

@@ -50,6 +50,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
         help="list this site's alerts too, with a site column/field (repeatable); URL is a socket, a state "
         "directory or ssh://user@host[:port]/path/to/api.sock",
     )
+    alerts.add_argument(
+        "--all-sites", action="store_true", help="every [[site_link]] of the seat's checks.toml, as the console"
+    )
     alerts.set_defaults(handler=cmd_alerts)
 
     ack = commands.add_parser("ack", parents=[common], help="acknowledge an alert (a comment is required)")
@@ -116,7 +119,7 @@ def _read_alerts(args: argparse.Namespace, now: float) -> tuple[list[AlertView],
 def cmd_alerts(args: argparse.Namespace) -> int:
     from tui.text_format import alert_line
 
-    if getattr(args, "site", None):
+    if getattr(args, "site", None) or getattr(args, "all_sites", False):
         from tui.cli.site_alerts import cmd_site_alerts
 
         return cmd_site_alerts(args)

@@ -7,6 +7,7 @@ Standard library at module level (`tui.cli` imports stay light).
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -65,6 +66,15 @@ def seat_sites(given: list[str] | None, config: LoadedConfig | None, command: st
         return configured_site_links(config.parsed.site_link, config.base_dir) if config is not None else []
     except SiteLinkInvalid as error:
         raise CommandFailed(f"{command}: --site {error}") from None
+
+
+def chosen_sites(args: argparse.Namespace, command: str) -> list[SiteLink]:
+    """The sites a command acts on: its `--site` values, else (with `--all-sites`) the seat's `[[site_link]]`."""
+    given = getattr(args, "site", None)
+    links = seat_sites(given, seat_config(args.config) if not given else None, command)
+    if not links:
+        raise CommandFailed(f"{command}: --all-sites: {args.config} has no [[site_link]]")
+    return links
 
 
 def seat_language(chosen: str | None, config: LoadedConfig | None) -> str:

@@ -14,8 +14,6 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tui.cli.common import CommandFailed
-
 if TYPE_CHECKING:
     from dutyroom.views.wire import RoomSnapshot
     from tui.site_links import SiteLink
@@ -53,13 +51,10 @@ def read_site(link: SiteLink) -> SiteReading:
 
 def cmd_site_alerts(args: argparse.Namespace) -> int:
     from tui.cli.alert_document import alert_json, poller_json
-    from tui.site_links import SiteLinkInvalid, parse_site_links
+    from tui.cli.seat import chosen_sites
     from tui.text_format import alert_line
 
-    try:
-        links = parse_site_links(args.site)
-    except SiteLinkInvalid as error:
-        raise CommandFailed(f"dutyroom alerts: --site {error}") from None
+    links = chosen_sites(args, "dutyroom alerts")
     now = time.time()
     readings = [read_site(link) for link in links]
     status = 0

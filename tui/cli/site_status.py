@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tui.cli import status as room_status
-from tui.cli.common import CommandFailed
 
 if TYPE_CHECKING:
     from tui.site_links import SiteLink
@@ -35,6 +34,9 @@ class SiteStatus:
 def extend(status_parser: argparse.ArgumentParser) -> None:
     """Give `status` its `--site` option: with it, the sites' lines instead of the room's."""
     status_parser.add_argument(
+        "--all-sites", action="store_true", help="every [[site_link]] of the seat's checks.toml, as the console"
+    )
+    status_parser.add_argument(
         "--site",
         action="append",
         metavar="NAME=URL",
@@ -44,14 +46,11 @@ def extend(status_parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_status_of_sites_or_room(args: argparse.Namespace) -> int:
-    if not getattr(args, "site", None):
+    if not getattr(args, "site", None) and not getattr(args, "all_sites", False):
         return room_status.cmd_status(args)
-    from tui.site_links import SiteLinkInvalid, parse_site_links
+    from tui.cli.seat import chosen_sites
 
-    try:
-        links = parse_site_links(args.site)
-    except SiteLinkInvalid as error:
-        raise CommandFailed(f"dutyroom status: --site {error}") from None
+    links = chosen_sites(args, "dutyroom status")
     lines = [read_site_status(link) for link in links]
     worst = max(line.verdict.code for line in lines)
     if args.json:
