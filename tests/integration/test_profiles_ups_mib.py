@@ -33,7 +33,6 @@ pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
 WALKS = ROOT / "tests" / "fixtures" / "snmprec-mib"
 SHIPPED = ROOT / "tui" / "demo" / "shipped_room"
-RECORDINGS = sorted(path.stem for path in WALKS.glob("*.snmprec"))
 Key = tuple[str, tuple[tuple[str, str], ...]]
 Raw = dict[str, str]
 
@@ -278,8 +277,12 @@ WALK_PROFILES: dict[str, tuple[str, Callable[[Raw], dict[Key, MetricValue]]]] = 
 }
 
 
+RECORDINGS = sorted(WALK_PROFILES)
+"""The UPS walks of the folder (the other device families' walks beside them have test files of their own)."""
+
+
 def test_every_walk_is_covered() -> None:
-    assert set(RECORDINGS) == set(WALK_PROFILES)
+    assert {path.stem for path in WALKS.glob("*.snmprec")} >= set(RECORDINGS)
 
 
 @pytest.mark.parametrize("recording", RECORDINGS)
