@@ -1,8 +1,8 @@
 """The API's Unix socket: bound by `dutyroom serve`, mode 0660, group of the duty team, removed at the end.
 
 The kernel checks the socket's mode and group on connect, so only the service's user and the socket's group
-reach the API at all; the roles then decide what each verified user may do. The socket is bound with the
-service's umask (its owner alone may connect) and only then opened to the group: never wider in between.
+reach the API at all; the roles then decide what each verified user may do. The socket is bound in a private
+directory and renamed into place once it has its group and mode: never wider, and never at its path before.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import logging
 import os
 import socket
 import stat
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,8 @@ from dutyroom.rules.engine import Evaluation
 log = logging.getLogger(__name__)
 
 SOCKET_MODE = 0o660
+LISTEN_BACKLOG = 100
+"""asyncio's own default for a Unix server."""
 
 
 class SocketSetupError(Exception):
@@ -51,17 +54,8 @@ class ApiServer:
         path = self.place.path
         gid = _group_id(self.place.group)
         _clear_stale_socket(path)
-        self._server = await asyncio.start_unix_server(self._accept, path=str(path))
-        try:
-            if gid is not None:
-                os.chown(path, -1, gid)
-            os.chmod(path, SOCKET_MODE)
-        except OSError as error:
-            await self.close()
-            member = f" (the service user must be a member of {self.place.group})" if gid is not None else ""
-            reason = error.strerror or str(error)
-            wanted = f"group {self.place.group!r} and mode 0660"
-            raise SocketSetupError(f"cannot give {path} {wanted}: {reason}{member}") from None
+        listening = _listening_socket(path, gid, self.place.group)
+        self._server = await asyncio.start_unix_server(self._accept, sock=listening)
         group = self.place.group or "the service user's group"
         log.info("API listening on %s (mode 0660, group %s)", path, group)
 
@@ -105,6 +99,37 @@ def api_for(poller: Poller, place: SocketPlace) -> ApiServer:
 
     poller.on_evaluated = changed
     return ApiServer(place, ServiceRoutes(lambda: poller.room, poller.store, feed, clock=poller.clock))
+
+
+def _listening_socket(path: Path, gid: int | None, group: str) -> socket.socket:
+    """A socket listening at `path` that appeared there with its group and mode 0660, never before.
+
+    It is bound in a private directory beside `path` (mode 0700: nobody else reaches it, whatever the umask),
+    given its group and mode, and only then renamed into place: a client meets no socket (and reads the state
+    directory) or this one, never one that refuses it while serve is still starting.
+    """
+    private = Path(tempfile.mkdtemp(prefix=".api-", dir=path.parent))
+    making = private / path.name
+    listening = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        listening.bind(str(making))
+        if gid is not None:
+            os.chown(making, -1, gid)
+        os.chmod(making, SOCKET_MODE)
+        listening.listen(LISTEN_BACKLOG)
+        os.rename(making, path)
+    except OSError as error:
+        listening.close()
+        member = f" (the service user must be a member of {group})" if gid is not None else ""
+        reason = error.strerror or str(error)
+        raise SocketSetupError(f"cannot give {path} group {group!r} and mode 0660: {reason}{member}") from None
+    finally:
+        with contextlib.suppress(OSError):
+            making.unlink()
+        with contextlib.suppress(OSError):
+            private.rmdir()
+    listening.setblocking(False)
+    return listening
 
 
 def _group_id(name: str) -> int | None:
