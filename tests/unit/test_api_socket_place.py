@@ -53,3 +53,17 @@ async def test_the_socket_is_at_its_path_only_with_its_final_mode(
     finally:
         await api.close()
     assert not path.exists()
+
+
+async def test_a_socket_path_as_long_as_the_kernel_allows_still_opens(tmp_path: Path) -> None:
+    """The private name is no longer than the socket's own: a path that fits is never refused for it."""
+    longest = 107  # sun_path holds 108 bytes, the last a NUL
+    room = longest - len(str(tmp_path / "api.sock")) - 1
+    path = tmp_path / ("d" * room) / "api.sock"
+    assert len(os.fsencode(path)) == longest
+    api = ApiServer(SocketPlace(path), cast(ServiceRoutes, None))
+    await api.start()
+    try:
+        assert stat.S_ISSOCK(path.stat().st_mode)
+    finally:
+        await api.close()

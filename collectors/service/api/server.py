@@ -1,8 +1,8 @@
 """The API's Unix socket: bound by `dutyroom serve`, mode 0660, group of the duty team, removed at the end.
 
 The kernel checks the socket's mode and group on connect, so only the service's user and the socket's group
-reach the API at all; the roles then decide what each verified user may do. The socket is bound in a private
-directory and renamed into place once it has its group and mode: never wider, and never at its path before.
+reach the API at all; the roles then decide what each verified user may do. The socket is bound under a private
+name and renamed into place once it has its group and mode and listens: never at its path before.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import contextlib
 import grp
 import logging
 import os
+import secrets
 import socket
 import stat
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,12 +104,12 @@ def api_for(poller: Poller, place: SocketPlace) -> ApiServer:
 def _listening_socket(path: Path, gid: int | None, group: str) -> socket.socket:
     """A socket listening at `path` that appeared there with its group and mode 0660, never before.
 
-    It is bound in a private directory beside `path` (mode 0700: nobody else reaches it, whatever the umask),
-    given its group and mode, and only then renamed into place: a client meets no socket (and reads the state
-    directory) or this one, never one that refuses it while serve is still starting.
+    It is bound under a private name beside `path`, no longer than `path`'s own (a Unix socket's path is
+    limited to 107 bytes), given its group and mode, made to listen, and only then renamed into place: a client
+    meets no socket (and reads the state directory) or this one, never one that refuses it while serve starts.
+    Under its private name it accepts nobody until it listens, whatever the umask.
     """
-    private = Path(tempfile.mkdtemp(prefix=".api-", dir=path.parent))
-    making = private / path.name
+    making = path.with_name("." + secrets.token_hex(8)[: max(3, len(path.name) - 1)])
     listening = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         listening.bind(str(making))
@@ -120,14 +120,11 @@ def _listening_socket(path: Path, gid: int | None, group: str) -> socket.socket:
         os.rename(making, path)
     except OSError as error:
         listening.close()
+        with contextlib.suppress(OSError):
+            making.unlink()
         member = f" (the service user must be a member of {group})" if gid is not None else ""
         reason = error.strerror or str(error)
         raise SocketSetupError(f"cannot give {path} group {group!r} and mode 0660: {reason}{member}") from None
-    finally:
-        with contextlib.suppress(OSError):
-            making.unlink()
-        with contextlib.suppress(OSError):
-            private.rmdir()
     listening.setblocking(False)
     return listening
 
