@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from waiting import state_not_made_yet
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow(seconds=30)]
 
@@ -82,6 +83,8 @@ def wait_for_alert(config: Path, state: Path) -> str:
             firing = [alert for alert in alerts if alert["phase"] == "firing"]
             if firing:
                 return str(firing[0]["fingerprint"])
+        elif not state_not_made_yet(result.stderr):  # anything but serve still making its state is a failure
+            raise AssertionError(f"alerts --json exited {result.returncode}: {result.stderr}")
         time.sleep(0.3)
     raise AssertionError(f"no alert fired within {ALERT_WAIT_S:g} s")
 

@@ -1,7 +1,7 @@
 """R3: garbage, truncated, mutated, wrong-type, huge and exceptional replies never crash a poll.
 
-10,000 fuzzed datagrams go at the real client through a UDP fake agent; every poll ends OK, UNKNOWN or
-UNREACHABLE with a short clean reason. The decoder is also fed random values directly.
+10,000 fuzzed datagrams go at the real client through a UDP fake agent, each burst ahead of the real reply;
+every poll ends OK, UNKNOWN or UNREACHABLE with a short clean reason. The decoder is also fed random values directly.
 """
 
 from __future__ import annotations
@@ -69,8 +69,7 @@ def fuzzing_behaviour(rng: random.Random, sent: list[int]) -> object:
         odd = rng.choice(ODD_VALUES)
         good = agent.response(request, {LEVEL_OID: odd if rng.random() < 0.5 else rfc1902.Gauge32(5)})
         replies = [(0.0, mutate(good, rng)) for _ in range(PER_REQUEST)]
-        if rng.random() < 0.3:
-            replies.append((0.0, good))
+        replies.append((0.0, good))  # every poll ends on a real reply, never on a race with the clock
         sent.append(len(replies))
         return replies
 
@@ -88,11 +87,14 @@ def assert_clean(result: PollResult) -> None:
 
 
 @pytest.mark.parametrize("transport", sorted(TRANSPORTS))
+@pytest.mark.usefixtures("no_earlier_garbage")
 async def test_ten_thousand_fuzzed_replies_never_crash_a_poll(transport: str) -> None:
     rng = random.Random(20260101)
     sent: list[int] = []
     agent = await start_fake_agent(fuzzing_behaviour(rng, sent))  # type: ignore[arg-type]
-    collector = fake_collector(agent, transport, timeout_s=0.15, retries=0, interval_s=1.0)
+    # The client reads 200 mangled datagrams before the real reply: pysnmp needs ~60 ms for them idle and
+    # ten times that on a loaded machine, so the timeout only bounds a poll that a mangled datagram derailed.
+    collector = fake_collector(agent, transport, timeout_s=3.0, retries=0, interval_s=5.0)
     states: dict[State | None, int] = {}
     started = time.monotonic()
     try:
@@ -109,6 +111,7 @@ async def test_ten_thousand_fuzzed_replies_never_crash_a_poll(transport: str) ->
 
 
 @pytest.mark.parametrize("transport", sorted(TRANSPORTS))
+@pytest.mark.usefixtures("one_snmp_runtime")  # one engine for the 14 collectors (see tests/unit/conftest.py)
 async def test_each_odd_value_maps_to_a_clean_state(transport: str) -> None:
     for odd in ODD_VALUES:
 

@@ -13,7 +13,10 @@ from collectors.snmp import runtime
 from dutyroom.model import PollResult, State
 
 TIMEOUT_S = 1.0
-pytestmark = pytest.mark.parametrize("transport", sorted(TRANSPORTS))
+pytestmark = [
+    pytest.mark.parametrize("transport", sorted(TRANSPORTS)),
+    pytest.mark.usefixtures("no_earlier_garbage"),  # see tests/unit/conftest.py
+]
 
 
 def level(value: int) -> dict[str, object]:

@@ -1,8 +1,8 @@
 """The API's Unix socket: bound by `dutyroom serve`, mode 0660, group of the duty team, removed at the end.
 
 The kernel checks the socket's mode and group on connect, so only the service's user and the socket's group
-reach the API at all; the roles then decide what each verified user may do. The socket is bound with the
-service's umask (its owner alone may connect) and only then opened to the group: never wider in between.
+reach the API at all; the roles then decide what each verified user may do. The socket is bound under a private
+name and renamed into place once it has its group and mode and listens: never at its path before.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import contextlib
 import grp
 import logging
 import os
+import secrets
 import socket
 import stat
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from dutyroom.rules.engine import Evaluation
 log = logging.getLogger(__name__)
 
 SOCKET_MODE = 0o660
+LISTEN_BACKLOG = 100
+"""asyncio's own default for a Unix server."""
 
 
 class SocketSetupError(Exception):
@@ -52,17 +55,8 @@ class ApiServer:
         path = self.place.path
         gid = _group_id(self.place.group)
         _clear_stale_socket(path)
-        self._server = await asyncio.start_unix_server(self._accept, path=str(path))
-        try:
-            if gid is not None:
-                os.chown(path, -1, gid)
-            os.chmod(path, SOCKET_MODE)
-        except OSError as error:
-            await self.close()
-            member = f" (the service user must be a member of {self.place.group})" if gid is not None else ""
-            reason = error.strerror or str(error)
-            wanted = f"group {self.place.group!r} and mode 0660"
-            raise SocketSetupError(f"cannot give {path} {wanted}: {reason}{member}") from None
+        listening = _listening_socket(path, gid, self.place.group)
+        self._server = await asyncio.start_unix_server(self._accept, sock=listening)
         group = self.place.group or "the service user's group"
         log.info("API listening on %s (mode 0660, group %s)", path, group)
 
@@ -113,6 +107,34 @@ def api_for(poller: Poller, place: SocketPlace) -> ApiServer:
 
     poller.on_evaluated = changed
     return ApiServer(place, ServiceRoutes(lambda: poller.room, poller.store, feed, clock=poller.clock))
+
+
+def _listening_socket(path: Path, gid: int | None, group: str) -> socket.socket:
+    """A socket listening at `path` that appeared there with its group and mode 0660, never before.
+
+    It is bound under a private name beside `path`, no longer than `path`'s own (a Unix socket's path is
+    limited to 107 bytes), given its group and mode, made to listen, and only then renamed into place: a client
+    meets no socket (and reads the state directory) or this one, never one that refuses it while serve starts.
+    Under its private name it accepts nobody until it listens, whatever the umask.
+    """
+    making = path.with_name("." + secrets.token_hex(8)[: max(3, len(path.name) - 1)])
+    listening = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        listening.bind(str(making))
+        if gid is not None:
+            os.chown(making, -1, gid)
+        os.chmod(making, SOCKET_MODE)
+        listening.listen(LISTEN_BACKLOG)
+        os.rename(making, path)
+    except OSError as error:
+        listening.close()
+        with contextlib.suppress(OSError):
+            making.unlink()
+        member = f" (the service user must be a member of {group})" if gid is not None else ""
+        reason = error.strerror or str(error)
+        raise SocketSetupError(f"cannot give {path} group {group!r} and mode 0660: {reason}{member}") from None
+    listening.setblocking(False)
+    return listening
 
 
 def _group_id(name: str) -> int | None:
