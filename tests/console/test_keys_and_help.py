@@ -170,3 +170,26 @@ def test_term_linux_implies_the_ascii_symbols(monkeypatch: pytest.MonkeyPatch, t
     assert app.context.settings.ascii_only is ascii_only
     forced = create_app(source, source, remote=False, ascii_only=False, clock=lambda: FIXED_NOW)
     assert forced.context.settings.ascii_only is False
+
+
+async def test_keys_typed_right_after_the_slash_reach_the_filter(source: FakeSource) -> None:
+    """Over SSH keys arrive in batches: `/ups` typed fast is one read. Every key after `/` must land in the filter
+    (Widget.focus() defers the focus change behind keys already queued: the table took 'ups' and the filter stayed
+    empty; the sites console's e2e test saw it under load)."""
+    from textual import events
+
+    app = console_app(source)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for key, character in (("slash", "/"), ("u", "u"), ("p", "p"), ("s", "s")):
+            app.post_message(events.Key(key, character))  # queued together, as one read of a batch
+        await pilot.pause()
+        field = app.screen.query_one("#filter", Input)
+        assert field.value == "ups"
+        assert app.screen.focused is field
+
+
+async def test_a_slash_typed_in_the_filter_is_a_character(source: FakeSource) -> None:
+    app = console_app(source)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("slash", "a", "slash", "b")
+        assert app.screen.query_one("#filter", Input).value == "a/b"

@@ -47,7 +47,9 @@ W = TypeVar("W", bound=Widget)
 
 class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "filter", show=False),
+        # A priority binding runs as the app reads the key, before it hands the next keys on: `/ups` arriving in
+        # one read over SSH puts `ups` in the filter (a plain binding ran after them: the table took them as keys).
+        Binding("slash", "filter", show=False, priority=True),
         Binding("colon", "app.command_palette", show=False),
         Binding("question_mark", "app.help", show=False),
         Binding("a", "ack", show=False),
@@ -277,8 +279,11 @@ class MainScreen(Screen[None]):
 
     def action_filter(self) -> None:
         field = self.query_one("#filter", Input)
+        if self.focused is field:
+            field.insert_text_at_cursor("/")  # typed in the filter: a character like any other
+            return
         field.display = True
-        field.focus()
+        self.set_focus(field)  # now, not deferred as field.focus() is: the keys behind `/` are the filter's
 
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
