@@ -193,3 +193,30 @@ async def test_a_slash_typed_in_the_filter_is_a_character(source: FakeSource) ->
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("slash", "a", "slash", "b")
         assert app.screen.query_one("#filter", Input).value == "a/b"
+
+
+async def test_a_comment_typed_right_behind_a_is_the_comment_and_acts_on_nothing(source: FakeSource) -> None:
+    """`a` and a comment read in one batch over SSH: the comment is the dialog's, and its `x`, space or `h` never
+    reach the main screen's keys (close run, tick a step, write a handover)."""
+    from textual import events
+
+    from tui.screens.dialogs import ActionDialog
+
+    app = console_app(source)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for character in "ax h":
+            key = "space" if character == " " else character
+            app.post_message(events.Key(key, character))
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, ActionDialog)
+        assert app.screen.query_one("#field-comment", Input).value == "x h"
+        assert source.submitted == []
+
+
+async def test_letters_typed_in_the_filter_are_its_text(source: FakeSource) -> None:
+    app = console_app(source)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("slash", "h", "a", "q", "question_mark", "space", "x")
+        assert app.screen.query_one("#filter", Input).value == "haq? x"
+        assert isinstance(app.screen, MainScreen)

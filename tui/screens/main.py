@@ -46,25 +46,27 @@ W = TypeVar("W", bound=Widget)
 
 
 class MainScreen(Screen[None]):
+    # Priority bindings run as the app reads each key, before it hands the next keys on. A plain binding ran only
+    # once the focused table had the key, after the app had already handed it the keys read with it: over SSH a
+    # batched `a` + comment lost the comment to the table, where its `x` opened close-run and a space ticked a step;
+    # `/ups` left the filter empty. While the filter has focus these keys are its text (`check_action`).
     BINDINGS: ClassVar[list[BindingType]] = [
-        # A priority binding runs as the app reads the key, before it hands the next keys on: `/ups` arriving in
-        # one read over SSH puts `ups` in the filter (a plain binding ran after them: the table took them as keys).
         Binding("slash", "filter", show=False, priority=True),
-        Binding("colon", "app.command_palette", show=False),
-        Binding("question_mark", "app.help", show=False),
-        Binding("a", "ack", show=False),
-        Binding("s", "silence", show=False),
-        Binding("n", "note", show=False),
-        Binding("space", f"step('{TICK}')", show=False),
-        Binding("c", f"step('{CONFIRM}')", show=False),
-        Binding("u", f"step('{UNDO}')", show=False),
-        Binding("minus", "skip_step", show=False),
-        Binding("r", "run_note", show=False),
-        Binding("x", "close_run", show=False),
-        Binding("t", "timeline", show=False),
-        Binding("p", "playbook_document", show=False),
-        Binding("h", "app.handover", show=False),
-        Binding("q", "app.request_quit", show=False),
+        Binding("colon", "on_app('command_palette')", show=False, priority=True),
+        Binding("question_mark", "on_app('help')", show=False, priority=True),
+        Binding("a", "ack", show=False, priority=True),
+        Binding("s", "silence", show=False, priority=True),
+        Binding("n", "note", show=False, priority=True),
+        Binding("space", f"step('{TICK}')", show=False, priority=True),
+        Binding("c", f"step('{CONFIRM}')", show=False, priority=True),
+        Binding("u", f"step('{UNDO}')", show=False, priority=True),
+        Binding("minus", "skip_step", show=False, priority=True),
+        Binding("r", "run_note", show=False, priority=True),
+        Binding("x", "close_run", show=False, priority=True),
+        Binding("t", "timeline", show=False, priority=True),
+        Binding("p", "playbook_document", show=False, priority=True),
+        Binding("h", "on_app('handover')", show=False, priority=True),
+        Binding("q", "on_app('request_quit')", show=False, priority=True),
         Binding("escape", "escape", show=False),
     ]
 
@@ -277,11 +279,16 @@ class MainScreen(Screen[None]):
     def action_detail(self) -> None:
         self.alert_chosen()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the filter has focus, the keys bound here are its text (`/` too), never an action."""
+        return action == "escape" or not isinstance(self.focused, Input)
+
+    async def action_on_app(self, action: str) -> None:
+        """An app-wide action from a key of this screen (so `check_action` above can give the key to the filter)."""
+        await self.app.run_action(action)
+
     def action_filter(self) -> None:
         field = self.query_one("#filter", Input)
-        if self.focused is field:
-            field.insert_text_at_cursor("/")  # typed in the filter: a character like any other
-            return
         field.display = True
         self.set_focus(field)  # now, not deferred as field.focus() is: the keys behind `/` are the filter's
 
