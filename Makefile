@@ -24,7 +24,7 @@ types:
 contracts:
 	$(BIN)/lint-imports
 
-# The whole suite (unit, console, integration, e2e), on two xdist workers (see pyproject's addopts).
+# The whole suite (unit, console, integration, e2e), on four xdist workers, whole files each (see pyproject's addopts).
 test:
 	$(BIN)/pytest -q
 
