@@ -144,14 +144,14 @@ def cmd_run_show(args: argparse.Namespace) -> int:
 
 
 def _record(
-    args: argparse.Namespace, runs: _Runs, wanted: str, change: Callable[[str], Intent]
+    args: argparse.Namespace, runs: _Runs, wanted: str | PlaybookRun, change: Callable[[str], Intent]
 ) -> tuple[int, PlaybookRun]:
-    """Record `change(run id)` on the run `wanted` names: through the service's API when `dutyroom serve` answers,
-    else through the store's desk. The action's id and the run as it was before, whichever the door, so every
-    command prints the same lines either way."""
+    """Record `change(run id)` on the run `wanted` names (or on `wanted`, a run already read): through the
+    service's API when `dutyroom serve` answers, else through the store's desk. The action's id and the run as it
+    was before, whichever the door, so every command prints the same lines either way."""
     from tui.cli.service_door import service_or_none, submit_to_service
 
-    run = runs.find(wanted)
+    run = runs.find(wanted) if isinstance(wanted, str) else wanted
     service = service_or_none(args)
     if service is not None:
         return submit_to_service(service, change(run.run_id), run=run.run_id).id, run
@@ -211,7 +211,7 @@ def cmd_step(args: argparse.Namespace) -> int:
     action_id, run = _record(args, runs, args.run, lambda run_id: _step_change(args.step_verb, run_id, number, text))
     print(f"{done} step {number} of run {run.run_id} (action #{action_id})")
     if text and args.step_verb != "skip":
-        note_id, _ = _record(args, runs, run.run_id, lambda run_id: StepNote(run=run_id, text=text, step=number))
+        note_id, _ = _record(args, runs, run, lambda run_id: StepNote(run=run_id, text=text, step=number))
         print(f"noted on step {number} (action #{note_id})")
     after = runs.find(run.run_id).step(number)
     if after is not None:
