@@ -73,7 +73,9 @@ def chosen_sites(args: argparse.Namespace, command: str) -> list[SiteLink]:
     given = getattr(args, "site", None)
     links = seat_sites(given, seat_config(args.config) if not given else None, command)
     if not links:
-        raise CommandFailed(f"{command}: --all-sites: {args.config} has no [[site_link]]")
+        missing = "does not exist (a seat lists its rooms there)"
+        where = "has no [[site_link]]" if Path(args.config).exists() else missing
+        raise CommandFailed(f"{command}: --all-sites: {args.config} {where}")
     return links
 
 
