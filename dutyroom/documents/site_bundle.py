@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from dutyroom.documents.render import md_escape
+
 PaperKind = Literal["handover", "report"]
 BOM = "\ufeff"
 """The byte-order mark a report's CSV starts with (for spreadsheets): once, at the start of the whole file."""
@@ -78,7 +80,7 @@ def bundle(
         return _bundle_csv(sections)
     words = _WORDS.get(lang, _WORDS["en"])
     title = f"{words[kind]}: {len(sections)} {words['sites']}" + (f" ({period})" if period else "")
-    every = ", ".join(f"{section.site} ({section.room})" if section.room else section.site for section in sections)
+    every = ", ".join(_name(section, fmt) for section in sections)
     lines = [f"# {title}" if fmt == "md" else title, "", f"{words['every']}: {every}"]
     lines += [_loud(fmt, _lost_line(words, s)) for s in sections if not s.reached]
     lines += [words["written"].format(when=when, who=who), ""]
@@ -95,8 +97,14 @@ def _loud(fmt: str, line: str) -> str:
     return f"**{line}**" if fmt == "md" else f"!! {line}"
 
 
-def _section(kind: PaperKind, section: SiteSection, fmt: str, words: dict[str, str]) -> list[str]:
+def _name(section: SiteSection, fmt: str) -> str:
+    """`MAIN (Zhangjiang room)`: the link's name and the room's own; escaped in Markdown (a room names itself)."""
     name = f"{section.site} ({section.room})" if section.room else section.site
+    return md_escape(name) if fmt == "md" else name
+
+
+def _section(kind: PaperKind, section: SiteSection, fmt: str, words: dict[str, str]) -> list[str]:
+    name = _name(section, fmt)
     heading = [f"# {name}", ""] if fmt == "md" else ["=" * 72, name, "=" * 72, ""]
     if section.text is None:
         missing = words["missing-refused" if section.refused else "missing"]

@@ -127,6 +127,7 @@ def _section_of(
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     from dutyroom.documents.site_bundle import SiteSection
+    from dutyroom.textclean import clean_text
     from tui.service_client import ServiceRefused, ServiceUnreachable
     from tui.site_links import open_site
 
@@ -149,14 +150,14 @@ def _section_of(
             return _lost(link, str(error), room.site, refused=True)
         except ServiceUnreachable as error:
             return _lost(link, str(error), room.site)
-    return SiteSection(link.name, room.site, text, kept=kept)
+    return SiteSection(link.name, clean_text(room.site, 80), text, kept=clean_text(kept, 200))
 
 
 def _lost(link: SiteLink, why: str, room: str = "", *, refused: bool = False) -> SiteSection:
     from dutyroom.documents.site_bundle import SiteSection
     from dutyroom.textclean import clean_text
 
-    return SiteSection(link.name, room, error=clean_text(why, 300), refused=refused)
+    return SiteSection(link.name, clean_text(room, 80), error=clean_text(why, 300), refused=refused)
 
 
 def _utc() -> ZoneInfo:
