@@ -142,6 +142,8 @@ class DutyroomApp(App[None]):
 
     def refresh_snapshot(self) -> None:
         """Read one snapshot and apply it in one batch; a failing source keeps the last one with a banner."""
+        if not self.screen_stack:
+            return  # the timer outlives the screens by a tick while the app shuts down
         now = self.context.clock()
         try:
             snapshot = self.context.source.snapshot(now)

@@ -241,3 +241,14 @@ async def test_an_unchanged_snapshot_repaints_no_line(source: FakeSource) -> Non
         source.alerts = [replace(source.alerts[0], value=7.0), *source.alerts[1:]]
         app.refresh_snapshot()
         assert table.lines_refreshed == before + 1
+
+
+async def test_a_refresh_that_fires_while_the_console_shuts_down_is_quiet(source: FakeSource) -> None:
+    """The refresh timer can tick after the screens are gone and before the app stops its timers (CI saw it)."""
+    app = console_app(source)
+    async with app.run_test(size=(80, 24)):
+        pass
+    assert app.screen_stack == []
+    taken = source.snapshots_taken
+    app.refresh_snapshot()
+    assert source.snapshots_taken == taken, "a console on its way out reads nothing more"
