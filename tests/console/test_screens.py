@@ -252,3 +252,24 @@ async def test_a_refresh_that_fires_while_the_console_shuts_down_is_quiet(source
     taken = source.snapshots_taken
     app.refresh_snapshot()
     assert source.snapshots_taken == taken, "a console on its way out reads nothing more"
+
+
+async def test_a_detail_or_timeline_tick_after_the_screen_is_closed_is_quiet(source: FakeSource) -> None:
+    """A screen's own timer can tick while Textual prunes its widgets (they go first, the screen's timers last)."""
+    source.details["ups-a"] = sample_detail()
+    source.timeline_entries = sample_timeline()
+    app = console_app(source)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        detail = app.screen
+        assert isinstance(detail, TargetDetailScreen)
+        await pilot.press("escape")
+        await pilot.press("t")
+        timeline = app.screen
+        assert isinstance(timeline, TimelineScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert not detail.children and not timeline.children
+        detail.refresh_detail()
+        timeline.reload()

@@ -9,6 +9,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.css.query import NoMatches
 from textual.screen import Screen
 
 from dutyroom.views.alerts import AlertView
@@ -87,8 +88,11 @@ class TargetDetailScreen(Screen[None]):
             self.detail = self.context.source.detail(self.target_id, now)
         except Exception:
             self.detail = None
-        self._show()
-        self._show_alerts()
+        try:
+            self._show()
+            self._show_alerts()
+        except NoMatches:
+            return  # the timer ticked while Textual removes the screen: its widgets go first
 
     def _show_alerts(self) -> None:
         """One line per alert of this target: state, rule and the severity that holds (and why), then the ack."""

@@ -13,6 +13,7 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Input
 
@@ -159,7 +160,10 @@ class TimelineScreen(Screen[None]):
         with contextlib.suppress(Exception):  # a failing source leaves the last entries on screen
             # No upper bound: an action another process recorded a moment "after" this console's clock shows too.
             self.entries = list(self.context.source.timeline(now - WINDOW_S, math.inf, tuple(KINDS)))
-        self._show(now)
+        try:
+            self._show(now)
+        except NoMatches:
+            return  # the timer ticked while Textual removes the screen: its widgets go first
 
     def _show(self, now: float | None = None) -> None:
         translate = self.context.translate
