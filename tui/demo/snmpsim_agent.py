@@ -26,7 +26,8 @@ from tui.demo.snmp_control import DeviceWriter
 RESPONDER = "import sys; from snmpsim.commands.responder import main; sys.exit(main())"
 """snmpsim's command responder, as its `snmpsim-command-responder` script starts it."""
 INSTALL_HINT = "pip install 'dutyroom[demo]'"
-READY_TIMEOUT_S = 30.0
+READY_TIMEOUT_S = 90.0
+"""Bounded, and generous: snmpsim indexes every recording before it answers, slow on a loaded host."""
 START_ATTEMPTS = 3
 
 
