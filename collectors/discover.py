@@ -80,7 +80,7 @@ async def _discover(client: SnmpClient, spec: SnmpTargetSpec, profiles: list[Pro
     ]
     matched.sort(key=lambda profile: (-profile.priority, profile.name))
     interfaces: tuple[str, ...] = ()
-    if IF_OPER_STATUS in present or any(profile.name == "if-mib" for profile in matched):
+    if IF_OPER_STATUS in present or any(selects_interfaces(profile) for profile in matched):
         interfaces = await _interfaces_up(client, spec.max_repetitions)
     return DiscoveryResult(
         spec.host,
@@ -91,6 +91,13 @@ async def _discover(client: SnmpClient, spec: SnmpTargetSpec, profiles: list[Pro
         profiles=tuple(profile.name for profile in matched),
         interfaces_up=interfaces,
     )
+
+
+def selects_interfaces(profile: Profile) -> bool:
+    """Whether a target's `interfaces` list means something with `profile`: it has a table whose rows are
+    chosen by interface name. That is if-mib's port table, also in every profile that extends if-mib (its tables
+    come with it, however long the `extends` chain), so a name test would miss the vendor profiles."""
+    return any(table.select_by for table in profile.tables)
 
 
 def _prefix(oid: Oid) -> Oid:
@@ -149,7 +156,7 @@ def checks_stanza(
     target["profile"] = primary.name
     if primary.group:
         target["group"] = primary.group
-    if primary.name == "if-mib" and result.interfaces_up:
+    if selects_interfaces(primary) and result.interfaces_up:
         target["interfaces"] = list(result.interfaces_up)
     playbooks = None if known_playbooks is None else set(known_playbooks)
     rules = []
@@ -169,4 +176,4 @@ def _host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-__all__ = ["DiscoveryResult", "checks_stanza", "discover"]
+__all__ = ["DiscoveryResult", "checks_stanza", "discover", "selects_interfaces"]

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dutyroom.config.load import LoadedConfig, load_config
-from dutyroom.config.problems import ConfigError, Problem
+from dutyroom.config.problems import ConfigError, Problem, ProblemCollector
+from dutyroom.config.typed_toml import read_toml_file
 from dutyroom.playbooks.library import PlaybookLibrary, RuleReference, check_playbook_references, read_playbooks
 
 
@@ -36,13 +37,22 @@ def check_room(
         problems.extend(error.problems)
     directory = playbooks_dir_for(config_path, playbooks_dir)
     library, playbook_problems = read_playbooks(directory)
-    if not (config is not None and config.parsed.site_link and not directory.exists()):
+    if directory.exists() or _is_seat(config, config_path) is False:
         problems.extend(playbook_problems)  # a seat (with [[site_link]]) may have no playbooks of its own
     if config is not None:
         problems.extend(_reference_problems(config, library))
     if problems or config is None:
         return None, sorted(problems)
     return Room(config, library), []
+
+
+def _is_seat(config: LoadedConfig | None, config_path: Path) -> bool | None:
+    """Whether checks.toml is a seat's (it has `[[site_link]]`), even when it has errors; None when it does not
+    parse, so whether it needs playbooks is not known (and its own error is what `check` reports)."""
+    if config is not None:
+        return bool(config.parsed.site_link)
+    data = read_toml_file(config_path, ProblemCollector(str(config_path)))  # its problems are already reported
+    return None if data is None else bool(data.get("site_link"))
 
 
 def room_of(config: LoadedConfig, playbooks_dir: Path | None = None) -> tuple[Room | None, list[Problem]]:

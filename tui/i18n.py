@@ -100,6 +100,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "collectors {on_time} on time, {stale} stale, {failing} failing",
         "采集 {on_time} 正常，{stale} 过期，{failing} 失败",
     ),
+    "status.collectors.short": ("collectors {stale} stale, {failing} failing", "采集 {stale} 过期，{failing} 失败"),
     "status.owner": ("owner", "主控"),
     "status.viewer": ("attached viewer", "附加查看"),
     "status.role.operator": ("operator", "操作员"),

@@ -19,6 +19,8 @@ class Heading:
 @dataclass(frozen=True, slots=True)
 class Paragraph:
     text: str
+    loud: bool = False
+    """A line the reader must not miss (a site lost): bold in Markdown, after `!! ` in plain text."""
 
 
 @dataclass(frozen=True, slots=True)

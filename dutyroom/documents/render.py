@@ -54,10 +54,11 @@ class _Renderer:
     def cells(self, text: str) -> int:
         return cell_width(text, self.wide)
 
-    def wrap(self, text: str, first_indent: str = "", indent: str = "") -> list[str]:
+    def wrap(self, text: str, first_indent: str = "", indent: str = "", *, bold: bool = False) -> list[str]:
         # Markdown leaves one cell spare: a wrapped line that would start like a list item gets a backslash.
         width = self.width - 1 if self.md else self.width
-        lines = wrap(self.text(text), width, self.wide, first_indent=first_indent, indent=indent)
+        body = f"**{self.text(text.strip())}**" if bold and self.md else self.text(text)
+        lines = wrap(body, width, self.wide, first_indent=first_indent, indent=indent)
         if self.md:
             lines = [lines[0], *(_MD_LINE_START.sub(r"\1\\\2\3", line) for line in lines[1:])]
         return lines
@@ -66,10 +67,14 @@ class _Renderer:
         if isinstance(block, Heading):
             return self.heading(block)
         if isinstance(block, Paragraph):
-            return self.wrap(block.text)
+            return self.loud(block.text) if block.loud else self.wrap(block.text)
         if isinstance(block, Bullets):
             return self.bullets(block)
         return self.table(block)
+
+    def loud(self, text: str) -> list[str]:
+        """Bold in Markdown; in plain text (no bold there) after `!! `, its wrapped lines under its first word."""
+        return self.wrap(text, bold=True) if self.md else self.wrap(text, first_indent="!! ", indent="   ")
 
     def heading(self, heading: Heading) -> list[str]:
         if self.md:

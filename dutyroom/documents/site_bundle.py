@@ -4,6 +4,10 @@ A team that hands over all rooms at once (两地三中心) reads one file; each 
 site's service wrote it, untouched but for its Markdown headings moved one level down under the site's own. A
 site that could not be reached is a loud line in the header and its section says so: a site is never silently
 left out. Pure text in, text out: the command (`tui.cli.site_papers`) does the fetching.
+
+The bundle's own words (the header, a section's kept or missing line) are a `Document` laid out by
+`documents.render`, as every other paper: escaped in Markdown, wrapped at 80 cells (CJK counted as two), and
+the sites listed as bullets when their names do not fit one line.
 """
 
 from __future__ import annotations
@@ -14,7 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from dutyroom.documents.render import md_escape
+from dutyroom.documents.model import Block, Document, Item, Paragraph
+from dutyroom.documents.render import PAGE_WIDTH, md_escape, render, render_blocks
+from dutyroom.textwidth import cell_width
 
 PaperKind = Literal["handover", "report"]
 BOM = "\ufeff"
@@ -79,40 +85,55 @@ def bundle(
     if fmt == "csv":
         return _bundle_csv(sections)
     words = _WORDS.get(lang, _WORDS["en"])
-    title = f"{words[kind]}: {len(sections)} {words['sites']}" + (f" ({period})" if period else "")
-    every = ", ".join(_name(section, fmt) for section in sections)
-    lines = [f"# {title}" if fmt == "md" else title, "", f"{words['every']}: {every}"]
-    lines += [_loud(fmt, _lost_line(words, s)) for s in sections if not s.reached]
-    lines += [words["written"].format(when=when, who=who), ""]
+    wide = lang == "zh"
+    written = words["written"].format(when=when, who=who)
+    lines = [render(_header(kind, sections, words, period, written, wide), fmt, ambiguous_wide=wide)]
     for section in sections:
-        lines += _section(kind, section, fmt, words)
+        lines += _section(kind, section, fmt, words, wide)
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _header(
+    kind: PaperKind, sections: Sequence[SiteSection], words: dict[str, str], period: str, written: str, wide: bool
+) -> Document:
+    """The title, every site by name, a loud line for each site lost, and who wrote the bundle when."""
+    title = f"{words[kind]}: {len(sections)} {words['sites']}" + (f" ({period})" if period else "")
+    doc = Document(title)
+    names = [_name(section) for section in sections]
+    every = f"{words['every']}: {', '.join(names)}"
+    if cell_width(every, wide) <= PAGE_WIDTH - 1:  # Markdown keeps one cell spare
+        doc.paragraph(every)
+    else:
+        doc.paragraph(f"{words['every']}:")
+        doc.bullets([Item(name) for name in names])
+    doc.blocks += [Paragraph(_lost_line(words, section), loud=True) for section in sections if not section.reached]
+    doc.paragraph(written)
+    return doc
 
 
 def _lost_line(words: dict[str, str], section: SiteSection) -> str:
     return words["refused" if section.refused else "unreachable"].format(site=section.site, why=section.error)
 
 
-def _loud(fmt: str, line: str) -> str:
-    return f"**{line}**" if fmt == "md" else f"!! {line}"
+def _name(section: SiteSection) -> str:
+    """`MAIN (Zhangjiang room)`: the link's name and the room's own (plain text: the renderer escapes it)."""
+    return f"{section.site} ({section.room})" if section.room else section.site
 
 
-def _name(section: SiteSection, fmt: str) -> str:
-    """`MAIN (Zhangjiang room)`: the link's name and the room's own; escaped in Markdown (a room names itself)."""
-    name = f"{section.site} ({section.room})" if section.room else section.site
-    return md_escape(name) if fmt == "md" else name
-
-
-def _section(kind: PaperKind, section: SiteSection, fmt: str, words: dict[str, str]) -> list[str]:
-    name = _name(section, fmt)
+def _section(kind: PaperKind, section: SiteSection, fmt: str, words: dict[str, str], wide: bool) -> list[str]:
+    name = md_escape(_name(section)) if fmt == "md" else _name(section)  # a room names itself
     heading = [f"# {name}", ""] if fmt == "md" else ["=" * 72, name, "=" * 72, ""]
+    own: list[Block] = []
     if section.text is None:
         missing = words["missing-refused" if section.refused else "missing"]
-        missing = missing.format(paper=words[f"{kind}-paper"], why=section.error)
-        return [*heading, _loud(fmt, missing), ""]
-    kept = [words["kept"].format(site=section.site, file=section.kept), ""] if section.kept else []
+        own.append(Paragraph(missing.format(paper=words[f"{kind}-paper"], why=section.error), loud=True))
+    elif section.kept:
+        own.append(Paragraph(words["kept"].format(site=section.site, file=section.kept)))
+    lines = [*heading, render_blocks(own, fmt, ambiguous_wide=wide)] if own else heading
+    if section.text is None:
+        return lines
     body = demote_headings(section.text) if fmt == "md" else section.text
-    return [*heading, *kept, body.rstrip("\n"), ""]
+    return [*lines, body.rstrip("\n"), ""]
 
 
 def demote_headings(markdown: str) -> str:

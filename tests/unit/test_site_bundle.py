@@ -24,8 +24,8 @@ def test_every_site_is_named_and_a_lost_one_is_loud() -> None:
         "\n# MAIN (main)\n\nKept at MAIN as handover-1.md.\n\n## Shift handover: main\n\n### Open alerts (1)\n" in text
     )
     assert text.endswith(
-        "# SH-DR\n\n**This site's handover is MISSING: the site could not be reached "
-        "(ssh: connect to host dr port 22: Connection refused).**\n"
+        "# SH-DR\n\n**This site's handover is MISSING: the site could not be reached (ssh: connect\n"
+        "to host dr port 22: Connection refused).**\n"
     )
 
 
@@ -77,5 +77,6 @@ def test_a_site_that_refused_is_named_as_refusing_not_as_lost() -> None:
     refused = SiteSection("BACKUP", "backup", error="handovers: Permission denied", refused=True)
     text = bundle("handover", [MAIN, refused], "txt", lang="en", when="w", who="duty")
     assert "!! SITE BACKUP REFUSED: handovers: Permission denied" in text
-    assert "!! This site's handover is MISSING: the site's service refused it (handovers: Permission denied)." in text
+    missing = "!! This site's handover is MISSING: the site's service refused it (handovers:\n   Permission denied)."
+    assert missing in text
     assert "UNREACHABLE" not in text

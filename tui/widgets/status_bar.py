@@ -1,6 +1,10 @@
 """The status line: site, local time, session phase (marked when the calendar is provisional or a draft),
 collector health, mode, user and role; then banners.
 
+The first line always fits the terminal's width on one line (`status_fit`): the user's name, the on-time count,
+the role, the site, the clock, the collectors and the calendar mark give way in that order; the phase and the
+poller word (owner / attached viewer) always stay, because they say what the room is doing and who polls it.
+
 Banners appear only when something needs attention: a failed config reload (prominent, with file:line:col),
 a calendar warning, the state source failing, unacknowledged criticals. Each label repaints only when its
 text changed, so the clock costs one small repaint a minute (or a second when a live clock was asked for).
@@ -14,7 +18,12 @@ from textual.containers import Vertical
 from dutyroom.views.console_source import StatusLine
 from tui.i18n import Translator
 from tui.render import device_text, local_time, plain
+from tui.widgets.status_fit import fit_line
 from tui.widgets.text_label import TextLabel
+
+GIVE_WAY = ("user", "collectors", "user", "site", "clock", "collectors", "mark")
+"""The order the status line's parts give way in at a narrow width: each name moves that part to its next, shorter
+form (the user's name goes, then the on-time count, then the role...). The phase and the mode never give way."""
 
 
 class StatusBar(Vertical):
@@ -40,8 +49,10 @@ class StatusBar(Vertical):
         super().__init__(id=id)
         self._translate = translate
         self._separator = " | " if ascii_only else " │ "
+        self._marker = "..." if ascii_only else "…"
         self._live_clock = live_clock
         self._labels: dict[str, TextLabel] = {}
+        self._status: StatusLine | None = None
 
     def compose(self) -> ComposeResult:
         yield TextLabel(id="status-main")
@@ -51,27 +62,42 @@ class StatusBar(Vertical):
     def show(self, status: StatusLine | None, *, unhandled: int = 0, source_error: str = "") -> None:
         translate = self._translate
         if status is not None:
-            self._label("main").show(plain(self.main_text(status)))
+            self._status = status
+            self._label("main").show(plain(self.main_text(status, self._width())))
         self._duty_banner(status)
         self._banner("reload", device_text(status.reload_status, 300).plain if status else "")
         self._banner("calendar", device_text(status.calendar_warning, 200).plain if status else "")
         self._banner("source", translate("status.source_failed", reason=source_error) if source_error else "")
         self._banner("unhandled", f"! {translate('status.unhandled', count=unhandled)}" if unhandled else "")
 
-    def main_text(self, status: StatusLine) -> str:
+    def on_resize(self) -> None:
+        """Refit the line to the new width (the snapshot shown last; the next tick brings a new one)."""
+        if self._status is not None:
+            self._label("main").show(plain(self.main_text(self._status, self._width())))
+
+    def main_text(self, status: StatusLine, width: int) -> str:
+        """The first line, fitted into `width` cells."""
         translate = self._translate
         health = status.health
         mode = translate("status.owner" if status.mode == "owner" else "status.viewer")
-        parts = [
-            device_text(status.site, 60).plain,
-            local_time(status.now, status.timezone, seconds=self._live_clock),
-            device_text(status.phase_text or status.phase_kind, 60).plain,
-            f"! {device_text(status.calendar_mark, 40).plain}" if status.calendar_mark else "",
-            translate("status.collectors", on_time=health.on_time, stale=health.stale, failing=health.failing),
-            mode,
-            f"{device_text(status.identity.user, 40).plain} ({translate(f'status.role.{status.role}')})",
-        ]
-        return self._separator.join(part for part in parts if part)
+        role = translate(f"status.role.{status.role}")
+        parts: dict[str, tuple[str, ...]] = {
+            "site": (device_text(status.site, 60).plain,),
+            "clock": (local_time(status.now, status.timezone, seconds=self._live_clock),),
+            "phase": (device_text(status.phase_text or status.phase_kind, 60).plain,),
+            "mark": (f"! {device_text(status.calendar_mark, 40).plain}" if status.calendar_mark else "",),
+            "collectors": (
+                translate("status.collectors", on_time=health.on_time, stale=health.stale, failing=health.failing),
+                translate("status.collectors.short", stale=health.stale, failing=health.failing),
+            ),
+            "mode": (mode,),
+            "user": (f"{device_text(status.identity.user, 40).plain} ({role})", role),
+        }
+        return fit_line(parts, GIVE_WAY, self._separator, width, marker=self._marker)
+
+    def _width(self) -> int:
+        """Cells the line has: the bar's width once laid out, the screen's before."""
+        return self.size.width or self.app.size.width
 
     def verdict_text(self, status: StatusLine) -> str:
         """'READY for 09:15', 'NOT READY: 2 automated checks failing, 3 steps open, due 09:00', or ''."""
