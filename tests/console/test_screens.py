@@ -270,6 +270,7 @@ async def test_a_detail_or_timeline_tick_after_the_screen_is_closed_is_quiet(sou
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
-        assert not detail.children and not timeline.children
+        assert not detail.children
+        assert not timeline.children
         detail.refresh_detail()
         timeline.reload()
