@@ -1,10 +1,12 @@
-"""Vertiv/Geist PDUs of the GEIST-MIB-V3 generation (21239.2, issue 19) against walks written from the MIB
-(tests/fixtures/snmprec-mib/vertiv-geist-v3*.snmprec), served by a real snmpsim on loopback.
+"""Vertiv/Geist units before V5 (issue 19): GEIST-MIB-V3 PDUs and RCMs (21239.2) and GEIST-V4-MIB Watchdogs
+(21239.5.1), against walks written from each MIB (tests/fixtures/snmprec-mib/vertiv-geist-v3*, -v4*), served
+by a real snmpsim on loopback.
 
-For each walk: `discover` proposes vertiv-geist-v3 (and a V5 unit still gets vertiv-geist-v5), a poll
-decodes every value the raw OIDs imply and nothing else (value x scale, temperaturePrecision, an unplugged
-device's readings left out, the MIB's words), and the stanza `discover` writes passes `dutyroom check`
-pasted into the shipped room. The scales and words below are the MIB's, written independently of the profile.
+For each walk: `discover` proposes the generation's profile (and a V5 unit still gets vertiv-geist-v5), a
+poll decodes every value the raw OIDs imply and nothing else (value x scale, temperaturePrecision or
+temperatureUnits, an unplugged device's readings left out, the MIB's words), and the stanza `discover` writes
+passes `dutyroom check` pasted into the shipped room. The scales and words below are the MIBs', written
+independently of the profiles.
 """
 
 from __future__ import annotations
@@ -33,7 +35,13 @@ pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
 WALKS = ROOT / "tests" / "fixtures" / "snmprec-mib"
 SHIPPED = ROOT / "tui" / "demo" / "shipped_room"
-RECORDINGS = ("vertiv-geist-v3", "vertiv-geist-v3-rcm")
+PROFILE_OF = {
+    "vertiv-geist-v3": "vertiv-geist-v3",
+    "vertiv-geist-v3-rcm": "vertiv-geist-v3",
+    "vertiv-geist-v4": "vertiv-geist-v4",
+    "vertiv-geist-v4-celsius": "vertiv-geist-v4",
+}
+RECORDINGS = tuple(PROFILE_OF)
 V5_RECORDINGS = ("vertiv-geist-v5", "vertiv-geist-v5-celsius")
 Labels = tuple[tuple[str, str], ...]
 Key = tuple[str, Labels]
@@ -41,6 +49,11 @@ Raw = dict[str, str]
 
 G = "1.3.6.1.4.1.21239.2"
 AVAIL = {0: "unavailable", 1: "available"}
+V4 = "1.3.6.1.4.1.21239.5.1"
+V4_AVAIL = {0: "unavailable", 1: "available", 2: "partially-unavailable"}
+V4_CLIMATE_COLUMNS = {2: (5, 6, 7), 4: (5, 0, 0), 5: (5, 7, 8), 6: (5, 6, 7), 9: (5, 6, 7)}
+"""GEIST-V4-MIB internal, temperature, airflow, dewpoint and THD tables: their temperature, humidity and
+dewpoint columns (0: the table has none)."""
 PHASES = {"A": 0, "B": 1, "C": 2}
 
 
@@ -71,7 +84,7 @@ def spec(agent: SnmpsimAgent, recording: str, profile: str = "") -> SnmpTargetSp
 
 
 async def decoded(agent: SnmpsimAgent, recording: str) -> dict[Key, MetricValue]:
-    collector = SnmpCollector(spec(agent, recording, "vertiv-geist-v3"))
+    collector = SnmpCollector(spec(agent, recording, PROFILE_OF[recording]))
     try:
         result = await collector.poll()
     finally:
@@ -87,10 +100,10 @@ def labels(**pairs: str) -> Labels:
 
 
 class Table:
-    """One GEIST-MIB-V3 table of a walk: its rows by index, each column by number."""
+    """One table of a walk (GEIST-MIB-V3 unless `branch` says): its rows by index, each column by number."""
 
-    def __init__(self, raw: Raw, number: int) -> None:
-        prefix = f"{G}.{number}.1."
+    def __init__(self, raw: Raw, number: int, branch: str = G) -> None:
+        prefix = f"{branch}.{number}.1."
         self.rows: dict[str, dict[int, str]] = {}
         for oid, value in raw.items():
             if oid.startswith(prefix):
@@ -183,15 +196,65 @@ def geist_expected(raw: Raw) -> dict[Key, MetricValue]:
     return e.values
 
 
+def v4_expected(raw: Raw) -> dict[Key, MetricValue]:
+    """GEIST-V4-MIB: tenths of a degree of temperatureUnits (0 Fahrenheit, 1 Celsius), reported in Celsius."""
+    e = Expect(raw)
+    celsius_unit = raw[f"{V4}.1.7.0"] == "1"
+
+    def temperature(metric: str, row: dict[int, str], column: int, sensor: str) -> None:
+        degrees = int(row[column]) / 10
+        e.values[(metric, labels(sensor=sensor))] = degrees if celsius_unit else (degrees - 32) / 1.8
+
+    def readable(row: dict[int, str]) -> bool:
+        return row[4] in ("1", "2")  # available, partially unavailable
+
+    for number, (temp, humidity, dewpoint) in V4_CLIMATE_COLUMNS.items():
+        for row in Table(raw, number, V4).rows.values():
+            e.word("env.sensor_availability", row, 4, V4_AVAIL, sensor=row[3])
+            if readable(row):
+                temperature("env.temperature_c", row, temp, row[3])
+                if humidity:
+                    e.number("env.humidity_pct", row, humidity, sensor=row[3])
+                    temperature("env.dewpoint_c", row, dewpoint, row[3])
+                if number == 5:
+                    e.number("env.airflow", row, 6, sensor=row[3])
+    for row in Table(raw, 8, V4).rows.values():  # t3hdSensorTable
+        e.word("env.sensor_availability", row, 4, V4_AVAIL, sensor=row[3])
+        if readable(row):
+            temperature("env.temperature_c", row, 6, row[5])
+            e.number("env.humidity_pct", row, 7, sensor=row[5])
+            temperature("env.dewpoint_c", row, 8, row[5])
+        for status, name, temp in ((9, 10, 11), (12, 13, 14)):
+            if row[status] == "1":
+                temperature("env.temperature_c", row, temp, row[name])
+    for row in Table(raw, 10, V4).rows.values():  # rpmSensorTable
+        pdu = row[3]
+        e.word("pdu.availability", row, 4, V4_AVAIL, pdu=pdu)
+        if readable(row):
+            for metric, column, scale in (
+                ("pdu.energy_kwh", 5, 1), ("pdu.voltage_v", 6, 1), ("pdu.current_a", 10, 0.1),
+                ("pdu.power_kw", 11, 0.001), ("pdu.apparent_power_kva", 12, 0.001), ("pdu.power_factor", 13, 0.01),
+            ):  # fmt: skip
+                e.number(metric, row, column, scale, pdu=pdu)
+            for outlet, column in (("1", 14), ("2", 15)):
+                e.word("pdu.outlet_state", row, column, {0: "off", 1: "on"}, pdu=pdu, outlet=outlet)
+    return e.values
+
+
+EXPECTED_BY_PROFILE = {"vertiv-geist-v3": geist_expected, "vertiv-geist-v4": v4_expected}
+
+
 def test_the_walks_are_in_the_folder() -> None:
     assert {path.stem for path in WALKS.glob("vertiv-geist-*.snmprec")} == set(RECORDINGS + V5_RECORDINGS)
 
 
 @pytest.mark.parametrize("recording", RECORDINGS)
-async def test_discover_proposes_vertiv_geist_v3(geist_agent: SnmpsimAgent, recording: str) -> None:
+async def test_discover_proposes_the_generations_profile(geist_agent: SnmpsimAgent, recording: str) -> None:
     result = await discover(spec(geist_agent, recording))
     assert result.ok, result.reason
-    assert result.profiles[:1] == ("vertiv-geist-v3",)
+    assert result.profiles[:1] == (PROFILE_OF[recording],)
+    other_generations = {"vertiv-geist-v3", "vertiv-geist-v4", "vertiv-geist-v5"} - {PROFILE_OF[recording]}
+    assert not other_generations & set(result.profiles)
 
 
 @pytest.mark.parametrize("recording", V5_RECORDINGS)
@@ -199,13 +262,13 @@ async def test_a_v5_unit_still_gets_v5(geist_agent: SnmpsimAgent, recording: str
     result = await discover(spec(geist_agent, recording))
     assert result.ok, result.reason
     assert result.profiles[:1] == ("vertiv-geist-v5",)
-    assert "vertiv-geist-v3" not in result.profiles
+    assert not {"vertiv-geist-v3", "vertiv-geist-v4"} & set(result.profiles)
 
 
 @pytest.mark.parametrize("recording", RECORDINGS)
 async def test_every_value_is_what_the_raw_oids_say(geist_agent: SnmpsimAgent, recording: str) -> None:
     samples = await decoded(geist_agent, recording)
-    expected = geist_expected(raw_values(recording))
+    expected = EXPECTED_BY_PROFILE[PROFILE_OF[recording]](raw_values(recording))
     assert set(samples) == set(expected), (sorted(set(samples) - set(expected)), sorted(set(expected) - set(samples)))
     for key, value in expected.items():
         assert samples[key] == (value if isinstance(value, str) else pytest.approx(value)), key
@@ -225,6 +288,13 @@ async def test_precision_phases_and_unplugged_sensors_read_as_the_mib_says(geist
     rcm = await decoded(geist_agent, "vertiv-geist-v3-rcm")
     assert rcm[("env.temperature_c", labels(sensor="RCM feed B"))] == pytest.approx(24)  # no precision: whole
     assert rcm[("pdu.current_a", labels(pdu="RCM feed B", phase="C"))] == pytest.approx(13.1)
+    watchdog = await decoded(geist_agent, "vertiv-geist-v4")
+    assert watchdog[("env.temperature_c", labels(sensor="Rack 3 top"))] == pytest.approx(25.0)  # 77.0 F
+    assert ("env.temperature_c", labels(sensor="Rack 3 bottom")) not in watchdog
+    assert ("env.temperature_c", labels(sensor="Row 4 bottom")) not in watchdog  # ExtBAvail 0
+    assert watchdog[("pdu.current_a", labels(pdu="RPM feed A"))] == pytest.approx(5.2)
+    celsius = await decoded(geist_agent, "vertiv-geist-v4-celsius")
+    assert celsius[("env.temperature_c", labels(sensor="WD100 cage"))] == pytest.approx(23.1)
 
 
 @pytest.mark.parametrize("recording", RECORDINGS)
@@ -241,8 +311,8 @@ async def test_the_stanza_passes_check_in_the_shipped_room(
     stanza = checks_stanza(
         result, target_id=target_id, credentials="ups-a", known_playbooks=library.ids(), require_playbook=True
     )
-    assert stanza["target"][0]["profile"] == "vertiv-geist-v3"
-    assert f"{target_id}-pdu-overload" in {rule["id"] for rule in stanza.get("rule", [])}
+    assert stanza["target"][0]["profile"] == PROFILE_OF[recording]
+    assert f"{target_id}-env-temperature-high" in {rule["id"] for rule in stanza.get("rule", [])}
     with config.open("a", encoding="utf-8") as pasted:
         pasted.write("\n" + tomli_w.dumps(stanza))
     report = validate_all(config, now=time.time())

@@ -1,5 +1,5 @@
-"""Which Geist profile `discover` picks (issue 19): GEIST-MIB-V3 units (21239.2) get vertiv-geist-v3, V5 units
-(21239.5.2) keep vertiv-geist-v5, whichever tables each also answers.
+"""Which Geist profile `discover` picks (issue 19): GEIST-MIB-V3 units (21239.2) get vertiv-geist-v3, Watchdog 100
+generation units (GEIST-V4-MIB, 21239.5.1) vertiv-geist-v4, V5 units (21239.5.2) keep vertiv-geist-v5.
 
 `discover` runs over the in-memory recording transport of test_profiles_pdu_mib_detection (a fake; the real
 agent, snmpsim, is in tests/integration/test_profiles_geist_mib.py).
@@ -39,7 +39,21 @@ async def test_the_v3_sysobjectid_alone_finds_it(monkeypatch: pytest.MonkeyPatch
 async def test_a_v5_unit_keeps_v5(monkeypatch: pytest.MonkeyPatch, recording: str) -> None:
     profiles = await discovered(monkeypatch, recorded(recording))
     assert profiles[0] == "vertiv-geist-v5"
-    assert "vertiv-geist-v3" not in profiles
+    assert not {"vertiv-geist-v3", "vertiv-geist-v4"} & set(profiles)
+
+
+@pytest.mark.parametrize("recording", ["vertiv-geist-v4", "vertiv-geist-v4-celsius"])
+async def test_a_watchdog_100_gets_vertiv_geist_v4(monkeypatch: pytest.MonkeyPatch, recording: str) -> None:
+    profiles = await discovered(monkeypatch, recorded(recording))
+    assert profiles[0] == "vertiv-geist-v4"
+    assert not {"vertiv-geist-v3", "vertiv-geist-v5"} & set(profiles)
+    assert (await discovered(monkeypatch, recorded(recording, NET_SNMP_LINUX)))[0] == "vertiv-geist-v4"
+
+
+async def test_the_v4_sysobjectid_alone_finds_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """LibreNMS's geist-watchdog recording holds only sysDescr "Watchdog 100" and sysObjectID 21239.5.1."""
+    values = {oid: value for oid, value in recorded("vertiv-geist-v4").items() if oid[:7] != GEIST}
+    assert (await discovered(monkeypatch, values))[0] == "vertiv-geist-v4"
 
 
 async def test_a_v5_unit_that_also_answers_v3_tables_keeps_v5(monkeypatch: pytest.MonkeyPatch) -> None:
