@@ -229,6 +229,8 @@ async def test_a_galaxy_on_maintenance_bypass_reads_bypass(galaxy_agent: Snmpsim
     assert samples[("ups.maintenance_bypass", ())] == 1.0
     assert samples[("ups.bypass_switch", ())] == "closed"
     assert not [key for key in samples if key[0] in ABNORMAL_FLAGS]  # "NOT SUPPORTED": no flags
+    # indexed 1.1.N (three parts, as other tools read a Galaxy): labelled by the index columns all the same
+    assert samples[("ups.load_pct", labels(output="1", phase="2"))] == pytest.approx(42)
 
 
 @pytest.mark.parametrize("recording", RECORDINGS)
