@@ -1,7 +1,8 @@
-"""What `discover` picks for the optics-alarm walks written from the MIBs (tests/fixtures/snmprec-mib/): a Junos
-QFX with 100G lanes, an H3C with transceiver errors and a Cisco with sensor thresholds each get their vendor's
-profile (which now reads the alarm flags), ahead of the generic ones, with their ports. BITS values are in the
-walks as hex (`4x`), which the switch walks' reader does not know, so this reader adds it."""
+"""What `discover` picks for the walks written from the MIBs for issue 19's alarm words (tests/fixtures/snmprec-mib/):
+a Junos QFX with 100G lanes, an H3C with transceiver errors and a Cisco with sensor thresholds each get their
+vendor's profile (which now reads the alarm flags) ahead of the generic ones, with their ports; a Rittal LCP with
+its water side and Stulz units with their states get theirs. BITS values are in the walks as hex (`4x`), which
+the switch walks' reader does not know, so this reader adds it."""
 
 from __future__ import annotations
 
@@ -63,3 +64,15 @@ def test_the_vendor_profile_comes_first_with_its_ports(name: str, profile: str, 
 )
 def test_the_profiles_name_the_alarm_metrics(profile: str, metrics: set[str]) -> None:
     assert metrics <= set(load_profile(profile).metric_names)
+
+
+@pytest.mark.parametrize(
+    ("name", "profile"), [("rittal-lcp-water", "rittal-cmc3"), ("stulz-wib8000-states", "stulz-wib8000")]
+)
+def test_the_cooling_walks_get_their_profile(name: str, profile: str) -> None:
+    client = SnmpClient(
+        RecordingTransport(recording(name)), version="2c", timeout_s=1.0, retries=0, semaphore=asyncio.Semaphore(1)
+    )
+    spec = SnmpTargetSpec(name, "127.0.0.1", 161, community=name, timeout_s=1.0, retries=0, interval_s=30.0)
+    result = asyncio.run(_discover(client, spec, [load_profile(each) for each in available_profile_names()]))
+    assert result.profiles[0] == profile
