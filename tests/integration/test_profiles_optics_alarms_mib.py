@@ -24,6 +24,7 @@ from test_profiles_switch_mib import (
     h3c_expected,
     junos_expected,
     spec,
+    vrp_expected,
 )
 
 from collectors.discover import checks_stanza, discover
@@ -40,9 +41,12 @@ PROFILES = {
     "junos-dom-lanes": "juniper",
     "h3c-transceiver-errors": "h3c-comware",
     "cisco-dom-thresholds": "cisco-envmon",
+    "huawei-vrp-alarms": "huawei-vrp",
 }
 SUGGESTED = {"junos-dom-lanes": "optic-alarm", "h3c-transceiver-errors": "optic-alarm",
-             "cisco-dom-thresholds": "optic-threshold-crossed"}  # fmt: skip
+             "cisco-dom-thresholds": "optic-threshold-crossed",
+             "huawei-vrp-alarms": "optic-no-light"}  # fmt: skip
+"""A rule the stanza proposes (none on Huawei's alarm light: see the profile's header)."""
 
 JNX_DOM_ALARM = ["rx-loss-of-signal", "rx-cdr-loss-of-lock", "rx-not-ready", "rx-power-high", "rx-power-low",
                  "tx-bias-high", "tx-bias-low", "tx-power-high", "tx-power-low", "tx-data-not-ready", "tx-not-ready",
@@ -58,6 +62,9 @@ HH3C_ERRORS = ["io-error", "checksum-error", "type-and-port-mismatch", "type-not
                "pma-pmd-tx-local-fault", "pcs-tx-local-fault", "phy-xs-tx-local-fault",
                "rx-loss-of-signal"]  # fmt: skip
 """hh3cTransceiverErrors, bits 0-16 (17-31 unused)."""
+HW_ALARM_STATUS = ["not-supported", "under-repair", "critical", "major", "minor", "alarm-outstanding", "warning",
+                   "indeterminate"]  # fmt: skip
+"""HUAWEI-ENTITY-EXTENT-MIB HwAlarmStatus, bits 0-7."""
 
 
 def raw(name: str) -> dict[str, str]:
@@ -131,10 +138,22 @@ def cisco_thresholds_expected(values: dict[str, str]) -> Expected:
     return expected
 
 
+def vrp_alarms_expected(values: dict[str, str]) -> Expected:
+    """The switch walk's rules, and hwEntityAlarmLight of each port with a module (mode 2-4) as words."""
+    expected = vrp_expected(values)
+    names = column(values, "1.3.6.1.2.1.47.1.1.1.1.7")
+    modes = column(values, "1.3.6.1.4.1.2011.5.25.31.1.1.3.1.1")
+    for index, light in column(values, "1.3.6.1.4.1.2011.5.25.31.1.1.1.1.4").items():
+        if modes.get(index) in ("2", "3", "4"):
+            expected[("optic.alarms", (("port", names[index]),))] = words(light, HW_ALARM_STATUS)
+    return expected
+
+
 EXPECTED = {
     "junos-dom-lanes": junos_lanes_expected,
     "h3c-transceiver-errors": h3c_errors_expected,
     "cisco-dom-thresholds": cisco_thresholds_expected,
+    "huawei-vrp-alarms": vrp_alarms_expected,
 }
 
 
@@ -188,10 +207,13 @@ async def test_junos_flags_in_words_and_lanes_by_number(agent: SnmpsimAgent) -> 
     assert ("optic.rx_dbm", (("port", "et-0/0/48"),)) not in ours  # the module row of a per-lane optic
 
 
-async def test_h3c_errors_and_cisco_thresholds_in_words(agent: SnmpsimAgent) -> None:
+async def test_h3c_errors_huawei_alarm_light_and_cisco_thresholds_in_words(agent: SnmpsimAgent) -> None:
     h3c = await decoded(agent, "h3c-transceiver-errors")
     assert h3c[("optic.alarms", (("port", "HundredGigE1/0/51"),))] == "rx-power-fault,rx-loss-of-signal"
     assert h3c[("optic.alarms", (("port", "HundredGigE1/0/50"),))] == "checksum-error,type-not-supported"
+    vrp = await decoded(agent, "huawei-vrp-alarms")
+    assert vrp[("optic.alarms", (("port", "XGigabitEthernet0/0/3"),))] == "critical,alarm-outstanding"
+    assert vrp[("optic.alarms", (("port", "XGigabitEthernet0/0/1"),))] == "none"
     cisco = await decoded(agent, "cisco-dom-thresholds")
     crossed = {labels for (metric, labels), value in cisco.items() if (metric, value) == ("optic.threshold", "crossed")}
     assert crossed == {

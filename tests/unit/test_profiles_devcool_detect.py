@@ -41,6 +41,7 @@ def recording(name: str) -> dict[Oid, SnmpValue]:
         ("junos-dom-lanes", "juniper", ("xe-0/0/0", "et-0/0/48")),
         ("h3c-transceiver-errors", "h3c-comware", ("HundredGigE1/0/49",)),
         ("cisco-dom-thresholds", "cisco-envmon", ("Te1/0/1",)),
+        ("huawei-vrp-alarms", "huawei-vrp", ("XGigabitEthernet0/0/1", "XGigabitEthernet0/0/2")),
     ],
 )
 def test_the_vendor_profile_comes_first_with_its_ports(name: str, profile: str, up: tuple[str, ...]) -> None:
@@ -60,6 +61,7 @@ def test_the_vendor_profile_comes_first_with_its_ports(name: str, profile: str, 
         ("juniper", {"optic.alarms", "optic.warnings", "optic.rx_dbm", "optic.no_light"}),
         ("h3c-comware", {"optic.alarms"}),
         ("cisco-envmon", {"optic.threshold"}),
+        ("huawei-vrp", {"optic.alarms"}),
     ],
 )
 def test_the_profiles_name_the_alarm_metrics(profile: str, metrics: set[str]) -> None:
