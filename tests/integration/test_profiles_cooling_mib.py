@@ -117,14 +117,20 @@ def lcp_expected(values: dict[str, int | str]) -> Expected:
 
 
 def stulz_expected(values: dict[str, int | str]) -> Expected:
-    """Per unit (bus.unit.module): tenths (999 = no probe), the MIB's 0/1 as words or flags."""
+    """Per unit (bus.unit.module, named by unitsettingName at bus.unit when it has one): tenths (999 = no probe),
+    the MIB's 0/1 as words or flags."""
     expected: Expected = {}
+    names = column(values, "1.3.6.1.4.1.29462.10.1.1.6.1.1.393221")
+
+    def unit_label(index: str) -> str:
+        return str(names.get(index.rsplit(".", 1)[0], index))
+
     tenths = {"1.1.1.1.1.1.1170": "cooling.room_temp_c", "1.1.1.1.1.1.1192": "cooling.return_temp_c",
               "1.1.1.1.1.1.1193": "cooling.supply_temp_c", "1.1.1.2.1.1.1171": "cooling.humidity_pct"}  # fmt: skip
     for suffix, metric in tenths.items():
         for unit, number in column(values, f"{STULZ}.{suffix}").items():
             if number != 999:
-                expected[(metric, (("unit", unit),))] = int(number) / 10
+                expected[(metric, (("unit", unit_label(unit)),))] = int(number) / 10
     words = {
         "4.1.1.1.10": ("cooling.bus_alarm", ["none", "alarm"]),
         "4.1.1.1.12": ("cooling.bus_address_conflict", ["none", "conflict"]),
@@ -137,16 +143,17 @@ def stulz_expected(values: dict[str, int | str]) -> Expected:
         "1.2.3.1.1.6802": ("cooling.dehumidifying_state", ["off", "on"]),
         "1.2.4.1.1.6902": ("cooling.fan_state", ["off", "on"]),
     }
-    for suffix, (metric, names) in words.items():
+    for suffix, (metric, words_of) in words.items():
         for unit, code in column(values, f"{STULZ}.{suffix}").items():
-            expected[(metric, (("unit", unit),))] = names[int(code)] if int(code) < len(names) else f"code-{code}"
+            word = words_of[int(code)] if int(code) < len(words_of) else f"code-{code}"
+            expected[(metric, (("unit", unit_label(unit)),))] = word
     stops = {1000: "pc-stop", 1001: "remote-stop", 1002: "local-stop", 1003: "timer-stop", 1004: "sequencing-stop",
              1005: "warm-up-stop"}  # fmt: skip
     for number, reason in stops.items():
         for unit, flag in column(values, f"{STULZ}.4.2.1.1.{number}").items():
-            expected[("cooling.stopped", (("reason", reason), ("unit", unit)))] = float(flag == 1)
+            expected[("cooling.stopped", (("reason", reason), ("unit", unit_label(unit))))] = float(flag == 1)
     for unit, flag in column(values, f"{STULZ}.4.4.1.1.1014").items():
-        expected[("cooling.maintenance_due", (("unit", unit),))] = float(flag == 1)
+        expected[("cooling.maintenance_due", (("unit", unit_label(unit)),))] = float(flag == 1)
     return expected
 
 
@@ -183,12 +190,12 @@ async def test_the_lcp_water_side_and_its_alarm(agent: SnmpsimAgent) -> None:
 
 async def test_stulz_unit_states_in_words(agent: SnmpsimAgent) -> None:
     ours = await decoded(agent, "stulz-wib8000-states")
-    unit = {n: (("unit", f"1.{n}.1"),) for n in (1, 2, 3)}
+    unit = {1: (("unit", "CRAC-A1"),), 2: (("unit", "CRAC-A2"),), 3: (("unit", "1.3.1"),)}  # no name: its index
     assert ours[("cooling.general_error", unit[1])] == "none"
     assert ours[("cooling.general_error", unit[2])] == "error"
     assert ours[("cooling.general_error", unit[3])] == "code-3"  # not 0: an error all the same
     assert ours[("cooling.bus_alarm", unit[3])] == "alarm"
-    assert ours[("cooling.stopped", (("reason", "remote-stop"), ("unit", "1.2.1")))] == 1.0
+    assert ours[("cooling.stopped", (("reason", "remote-stop"), ("unit", "CRAC-A2")))] == 1.0
     assert ours[("cooling.compressor", unit[1])] == "on"
     assert ("cooling.return_temp_c", unit[3]) not in ours  # 999: no probe
 
