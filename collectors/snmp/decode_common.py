@@ -70,11 +70,17 @@ def checked(metric: MetricSpec, value: float) -> float | None:
     return round(value, 6)
 
 
+MAX_BITS_OCTETS = 32
+"""A longer octet string is not a BITS value a profile reads (and could make a word list of any length)."""
+
+
 def bits_words(metric: MetricSpec, values: Mapping[str, SnmpValue]) -> str | None:
     """The words of the bits set in the metric's BITS column (SNMP order: bit 0 is the first octet's high
-    bit; an unnamed bit reads `bit-N`), "none" when no bit is set, None when the column is not an octet string."""
+    bit; an unnamed bit reads `bit-N`), "none" when no bit is set, None when it is not a BITS octet string."""
     value = next((values[name] for value in metric.values if (name := value.bare_name) in values), None)
     if value is None or value.kind != Kind.OCTETS or not isinstance(value.payload, bytes):
+        return None
+    if len(value.payload) > MAX_BITS_OCTETS:  # the BITS read here fit in 4 octets: a longer value is garbage
         return None
     bits = [
         position * 8 + bit for position, octet in enumerate(value.payload) for bit in range(8) if octet & (0x80 >> bit)

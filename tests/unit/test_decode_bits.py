@@ -51,7 +51,10 @@ def test_set_bits_become_their_words_in_bit_order(tmp_path: Path, payload: bytes
     assert _decoded(tmp_path, SnmpValue(Kind.OCTETS, payload)) == [words]
 
 
-@pytest.mark.parametrize("value", [SnmpValue(Kind.INTEGER, 3), SnmpValue(Kind.NO_SUCH_INSTANCE)])
+@pytest.mark.parametrize(
+    "value",
+    [SnmpValue(Kind.INTEGER, 3), SnmpValue(Kind.NO_SUCH_INSTANCE), SnmpValue(Kind.OCTETS, b"\xff" * 4096)],
+)
 def test_a_value_that_is_not_bits_gives_no_word(tmp_path: Path, value: SnmpValue) -> None:
     assert _decoded(tmp_path, value) == []
 
