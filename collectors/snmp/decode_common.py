@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from collectors.snmp.profile_model import MetricKind, MetricSpec
-from collectors.snmp.values import SnmpValue
+from collectors.snmp.values import Kind, SnmpValue
 from dutyroom.model import MetricValue
 
 Index = tuple[int, ...]
@@ -68,3 +68,21 @@ def checked(metric: MetricSpec, value: float) -> float | None:
     if metric.valid_range and not metric.valid_range[0] <= value <= metric.valid_range[1]:
         return None
     return round(value, 6)
+
+
+MAX_BITS_OCTETS = 32
+"""A longer octet string is not a BITS value a profile reads (and could make a word list of any length)."""
+
+
+def bits_words(metric: MetricSpec, values: Mapping[str, SnmpValue]) -> str | None:
+    """The words of the bits set in the metric's BITS column (SNMP order: bit 0 is the first octet's high
+    bit; an unnamed bit reads `bit-N`), "none" when no bit is set, None when it is not a BITS octet string."""
+    value = next((values[name] for value in metric.values if (name := value.bare_name) in values), None)
+    if value is None or value.kind != Kind.OCTETS or not isinstance(value.payload, bytes):
+        return None
+    if len(value.payload) > MAX_BITS_OCTETS:  # the BITS read here fit in 4 octets: a longer value is garbage
+        return None
+    bits = [
+        position * 8 + bit for position, octet in enumerate(value.payload) for bit in range(8) if octet & (0x80 >> bit)
+    ]
+    return ",".join(metric.enum.get(bit, f"bit-{bit}") for bit in bits) or "none"

@@ -6,7 +6,7 @@ import statistics
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 
-from collectors.snmp.decode_common import Index, RateSource, checked, metric_value
+from collectors.snmp.decode_common import Index, RateSource, bits_words, checked, metric_value
 from collectors.snmp.expr import Expression
 from collectors.snmp.profile_model import (
     Aggregate,
@@ -177,6 +177,8 @@ def _value(
     rates: RateSource | None,
     cache: dict[Hashable, float | None],
 ) -> MetricValue | None:
+    if metric.kind == MetricKind.BITS:
+        return bits_words(metric, row.values)
     if metric.kind != MetricKind.RATE:
         return metric_value(metric, row.env)
     if rates is None:

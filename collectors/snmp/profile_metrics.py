@@ -40,8 +40,8 @@ def parse_metric(
     values = _expressions(entry.get("value"), names, where)
     if kind != MetricKind.GAUGE and not all(value.bare_name for value in values):
         raise ProfileError(f"{where}: a {kind} metric's `value` must be plain names")
-    if kind == MetricKind.RATE and not in_table:
-        raise ProfileError(f"{where}: rates are only computed for table columns")
+    if kind in (MetricKind.RATE, MetricKind.BITS) and not in_table:
+        raise ProfileError(f"{where}: {kind} metrics are only computed for table columns")
     known_columns = columns or set()
     return MetricSpec(
         name=name,
@@ -88,8 +88,8 @@ def _optional_expressions(entry: Any, names: set[str], where: str) -> tuple[Expr
 def _enum(entry: Any, kind: MetricKind, where: str) -> Mapping[int, str]:
     if not isinstance(entry, Mapping) or not all(isinstance(word, str) for word in entry.values()):
         raise ProfileError(f"{where}: `enum` must map integers to words")
-    if kind == MetricKind.ENUM and not entry:
-        raise ProfileError(f"{where}: an enum metric needs `enum`")
+    if kind in (MetricKind.ENUM, MetricKind.BITS) and not entry:
+        raise ProfileError(f"{where}: a {kind} metric needs `enum`")
     try:
         return MappingProxyType({int(key): word for key, word in entry.items()})
     except ValueError:

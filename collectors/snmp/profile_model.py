@@ -23,6 +23,9 @@ class MetricKind(StrEnum):
     """A word from `enum` for the raw integer."""
     FLAG = "flag"
     """1 when the raw integer is one of `flag`, else 0."""
+    BITS = "bits"
+    """The `enum` words of the bits set in a BITS column (bit 0 = the first octet's high bit), joined by ","
+    in bit order, or "none"; tables only (an optic's alarm flags)."""
     RATE = "rate"
     """Per-second rate of a counter column (x `scale`), checked against `limit`, or in % of `percent_of`."""
 
