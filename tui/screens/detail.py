@@ -110,7 +110,7 @@ class TargetDetailScreen(Screen[None]):
             key = "detail.ack_sticky" if alert.ack.sticky else "detail.ack"
             who = device_text(alert.ack.by.describe(), 80).plain
             line += "  " + translate(key, who=who, at=local_time(alert.ack.at, timezone))
-        return plain("\n    ".join([line, *summary_lines(alert, translate)]))
+        return plain("\n    ".join([line, *summary_lines(alert, translate, description_limit=200)]))
 
     def _show(self) -> None:
         translate, ascii_only = self.context.translate, self.context.settings.ascii_only
