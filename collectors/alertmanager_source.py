@@ -9,6 +9,13 @@ every evaluation, they never take part in which alert it is. Rules pick alerts b
 (`labels = { alertname = "HighLatency" }`) and name their playbook. An alert no longer listed gets one 0, with
 the words it last had, and is forgotten; its check resolves then, or after the target's hold if dutyroom
 restarted meanwhile (the engine treats these series like traps: absence is not STALE). `poll` never raises.
+
+Alerts a dutyroom `serve` sent (those with the `dutyroom_site` label its sender adds) are left out, whichever
+site sent them. This room's own would come back as new alerts, and be sent again: a loop, when the
+Alertmanager is also the room's `[alertmanager]` destination, as a firm's only one often is. Another site's
+belong to that site, where their playbooks, acks and audit trail are: listed here too, the same root cause
+would show twice in the sites console (`[[site_link]]`, the place to watch other sites), and an ack here
+would silence that site's page behind its back. Only what the firm's own stack raised is read.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from collectors.http_fetch import transport_failure
 from dutyroom.model import (
     DESCRIPTION_ANNOTATION,
     RUNBOOK_LABEL,
+    SENT_MARK_LABEL,
     SOURCE_ALERT_METRIC,
     SUMMARY_ANNOTATION,
     Labels,
@@ -61,7 +69,7 @@ def alert_samples(document: Any, target: str, at: float) -> list[Sample]:
         if not isinstance(alert, dict) or not isinstance(alert.get("labels"), dict):
             raise ValueError("not an Alertmanager alert list")
         status = _table(alert, "status")
-        if status.get("inhibitedBy"):
+        if status.get("inhibitedBy") or SENT_MARK_LABEL in alert["labels"]:
             continue
         labels = {clean_text(str(key), 100): clean_text(str(value), 200) for key, value in alert["labels"].items()}
         annotations = _table(alert, "annotations")

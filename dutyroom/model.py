@@ -14,6 +14,10 @@ Labels = tuple[tuple[str, str], ...]
 SOURCE_ALERT_METRIC = "alertmanager.alert"
 """The metric of an alert read from an Alertmanager (`kind = "alertmanager"`): 2 critical, 1 other, 0 gone."""
 
+SENT_MARK_LABEL = "dutyroom_site"
+"""The label on every alert `serve` posts to an Alertmanager, valued with its site's name: an Alertmanager
+source leaves alerts with it out, so that dutyroom never reads its own alerts (or another site's) back."""
+
 RUNBOOK_LABEL = "runbook_url"
 """The label that links rather than names: an Alertmanager source carries an alert's `runbook_url` annotation
 as this label; the console shows it as a link, never as part of the target."""

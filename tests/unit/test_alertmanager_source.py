@@ -116,3 +116,14 @@ async def test_an_alert_no_longer_listed_ends_with_the_words_it_last_had() -> No
         listed, gone = await collector.poll(), await collector.poll()
     assert [sample.value for sample in listed.samples + gone.samples] == [1.0, 0.0]
     assert gone.samples[0].annotations == (("summary", "will fill in 4h"),)
+
+
+@pytest.mark.parametrize("site", ["SZ core", "SH DR"])
+def test_alerts_a_dutyroom_sent_are_left_out_whichever_site_sent_them(site: str) -> None:
+    """This room's own come back otherwise as new alerts (a loop); another site's are that site's to show."""
+    listed = [
+        {"labels": {"alertname": "ups-on-battery", "site": site, "dutyroom_site": site}, "status": {}},
+        {"labels": {"alertname": "HighLatency", "site": site}, "status": {}},
+    ]
+    [sample] = alert_samples(listed, "firm-am", 100.0)
+    assert dict(sample.labels)["alertname"] == "HighLatency"
