@@ -7,10 +7,9 @@ Alertmanager that missed it still hears. Pending alerts, drills, and alerts supp
 sent (one root cause, one page): the parent's alert lists what it explains instead. Nor are alerts read from an
 Alertmanager (`alertmanager.alert`): they are there already, and sent back they would be read again as new
 ones, a loop when the source is the destination. Every alert sent carries the `dutyroom_site` mark, by which
-Alertmanager sources leave it out. An escalation (warning ->
-critical) changes the `severity` label, so it is a new alert in Alertmanager: the warning one is resolved and
-the critical one fires, both with the same `alertname` and `target` (and so in the same group). Pure: `now`
-is passed in.
+Alertmanager sources leave it out. An escalation (warning -> critical) changes the `severity` label, so it is
+a new alert in Alertmanager: the warning one is resolved and the critical one fires, both with the same
+`alertname` and `target` (and so in the same group). Pure: `now` is passed in.
 """
 
 from __future__ import annotations
