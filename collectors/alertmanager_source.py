@@ -3,10 +3,19 @@
 Each active alert (silenced ones too, so an ack mirrored there keeps it listed; inhibited ones are left out,
 Alertmanager's own "one root cause") becomes a sample of `alertmanager.alert` labelled with the alert's labels
 and, when it has one, its `runbook_url` annotation; the value is 2 for severity critical (or page, error), else
-1. Rules pick alerts by those labels (`labels = { alertname = "HighLatency" }`) and name their playbook. An
-alert no longer listed gets one 0 and is forgotten; its check resolves then, or after the target's hold if
-dutyroom restarted meanwhile (the engine treats these series like traps: absence is not STALE).
-`poll` never raises.
+1. Its `summary` and `description` annotations ride beside the labels (`Sample.annotations`), cleaned and
+capped: what the rule's author wrote reaches the duty engineer, and since their templated text changes at
+every evaluation, they never take part in which alert it is. Rules pick alerts by those labels
+(`labels = { alertname = "HighLatency" }`) and name their playbook. An alert no longer listed gets one 0, with
+the words it last had, and is forgotten; its check resolves then, or after the target's hold if dutyroom
+restarted meanwhile (the engine treats these series like traps: absence is not STALE). `poll` never raises.
+
+Alerts a dutyroom `serve` sent (those with the `dutyroom_site` label its sender adds) are left out, whichever
+site sent them. This room's own would come back as new alerts, and be sent again: a loop, when the
+Alertmanager is also the room's `[alertmanager]` destination, as a firm's only one often is. Another site's
+belong to that site, where their playbooks, acks and audit trail are: listed here too, the same root cause
+would show twice in the sites console (`[[site_link]]`, the place to watch other sites), and an ack here
+would silence that site's page behind its back. Only what the firm's own stack raised is read.
 """
 
 from __future__ import annotations
@@ -21,13 +30,26 @@ from typing import Any
 import httpx
 
 from collectors.http_fetch import transport_failure
-from dutyroom.model import RUNBOOK_LABEL, SOURCE_ALERT_METRIC, Labels, PollResult, Sample, State
+from dutyroom.model import (
+    DESCRIPTION_ANNOTATION,
+    RUNBOOK_LABEL,
+    SENT_MARK_LABEL,
+    SOURCE_ALERT_METRIC,
+    SUMMARY_ANNOTATION,
+    Labels,
+    PollResult,
+    Sample,
+    State,
+)
 from dutyroom.textclean import clean_text
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
 MAX_ALERTS = 2_000
 CRITICAL_SEVERITIES = frozenset({"critical", "page", "error", "emergency"})
 QUERY = {"active": "true", "silenced": "true", "inhibited": "false", "unprocessed": "true"}
+CARRIED_ANNOTATIONS = {SUMMARY_ANNOTATION: 300, DESCRIPTION_ANNOTATION: 1_000}
+"""The annotations carried to the console, with the most characters kept of each: a summary is one line, a
+description a paragraph; the check keeps them in the store, so neither may grow without bound."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,15 +69,34 @@ def alert_samples(document: Any, target: str, at: float) -> list[Sample]:
         if not isinstance(alert, dict) or not isinstance(alert.get("labels"), dict):
             raise ValueError("not an Alertmanager alert list")
         status = _table(alert, "status")
-        if status.get("inhibitedBy"):
+        if status.get("inhibitedBy") or SENT_MARK_LABEL in alert["labels"]:
             continue
         labels = {clean_text(str(key), 100): clean_text(str(value), 200) for key, value in alert["labels"].items()}
         annotations = _table(alert, "annotations")
         if annotations.get("runbook_url"):
             labels[RUNBOOK_LABEL] = clean_text(str(annotations["runbook_url"]), 200)
         value = 2.0 if labels.get("severity", "").lower() in CRITICAL_SEVERITIES else 1.0
-        samples.append(Sample(target, SOURCE_ALERT_METRIC, value, at, tuple(sorted(labels.items()))))
+        samples.append(
+            Sample(
+                target,
+                SOURCE_ALERT_METRIC,
+                value,
+                at,
+                tuple(sorted(labels.items())),
+                annotations=carried_annotations(annotations),
+            )
+        )
     return samples
+
+
+def carried_annotations(annotations: dict[str, Any]) -> Labels:
+    """The summary and description an alert has, cleaned at the choke point and capped, sorted by key."""
+    carried = {
+        key: clean_text(str(annotations[key]), limit)
+        for key, limit in CARRIED_ANNOTATIONS.items()
+        if annotations.get(key) not in (None, "")
+    }
+    return tuple(sorted((key, text) for key, text in carried.items() if text))
 
 
 def _table(alert: dict[str, Any], key: str) -> dict[str, Any]:
@@ -72,7 +113,8 @@ class AlertmanagerSourceCollector:
         self.spec = spec
         self._client = client
         self._wall_clock = wall_clock
-        self._listed: set[Labels] = set()
+        self._listed: dict[Labels, Labels] = {}
+        """The labels of each alert listed last time -> its annotations then, for the 0 that ends it."""
 
     @property
     def target_id(self) -> str:
@@ -108,8 +150,12 @@ class AlertmanagerSourceCollector:
             samples = alert_samples(json.loads(body), target, at)
         except ValueError as error:  # json.JSONDecodeError is one
             return PollResult(target, at, failure=State.UNKNOWN, reason=clean_text(str(error).split(":")[0], 80))
-        listed = {sample.labels for sample in samples}
-        gone = [Sample(target, SOURCE_ALERT_METRIC, 0.0, at, labels) for labels in sorted(self._listed - listed)]
+        listed = {sample.labels: sample.annotations for sample in samples}
+        gone = [
+            Sample(target, SOURCE_ALERT_METRIC, 0.0, at, labels, annotations=annotations)
+            for labels, annotations in sorted(self._listed.items())
+            if labels not in listed
+        ]
         self._listed = listed
         return PollResult(target, at, tuple(samples + gone))
 

@@ -14,9 +14,19 @@ Labels = tuple[tuple[str, str], ...]
 SOURCE_ALERT_METRIC = "alertmanager.alert"
 """The metric of an alert read from an Alertmanager (`kind = "alertmanager"`): 2 critical, 1 other, 0 gone."""
 
+SENT_MARK_LABEL = "dutyroom_site"
+"""The label on every alert `serve` posts to an Alertmanager, valued with its site's name: an Alertmanager
+source leaves alerts with it out, so that dutyroom never reads its own alerts (or another site's) back."""
+
 RUNBOOK_LABEL = "runbook_url"
 """The label that links rather than names: an Alertmanager source carries an alert's `runbook_url` annotation
-as this label (samples have no annotations); the console shows it as a link, never as part of the target."""
+as this label; the console shows it as a link, never as part of the target."""
+
+SUMMARY_ANNOTATION = "summary"
+"""What a source's rule author wrote in one line ("Disk /var on db1 will fill in 4h"): shown where a rule's
+summary goes."""
+DESCRIPTION_ANNOTATION = "description"
+"""The longer text beside the summary: shown in the alert's detail, its playbook pane and the handover."""
 
 MetricValue = float | str
 
@@ -126,6 +136,9 @@ class Sample:
     at: float
     labels: Labels = ()
     unit: str = ""
+    annotations: Labels = ()
+    """What the source says about the series beside its labels (an Alertmanager alert's summary and
+    description), sorted by key, as labels are: never part of its identity, so new text is not a new alert."""
 
 
 @dataclass(frozen=True, slots=True)

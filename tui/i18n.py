@@ -59,6 +59,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "playbook.title": ("Playbook", "应急预案"),
     "playbook.none": ("No playbook for this alert.", "此告警没有应急预案。"),
     "playbook.runbook": ("Runbook: {url}", "运维手册：{url}"),
+    "alert.summary": ("Summary: {text}", "说明：{text}"),
+    "alert.description": ("Description: {text}", "描述：{text}"),
     "playbook.no_alert": ("Select an alert to see its playbook.", "选择一条告警以查看其预案。"),
     "playbook.missing": ("Playbook '{id}' is not loaded.", "预案“{id}”未加载。"),
     "playbook.no_run": (

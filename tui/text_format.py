@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dutyroom.config.durations import format_duration
 from dutyroom.model import MetricValue
+from dutyroom.textclean import clean_text
 from dutyroom.views.alerts import AlertView
 from tui.i18n import Translator
 
@@ -34,6 +35,13 @@ CAPPED_PHASE_WORDS = {
     "off-hours": "off-hours",
 }
 """How `severity_text` names the session phase whose cap lowered a severity ("capped off-hours")."""
+
+
+def summary_lines(alert: AlertView, translate: Translator, *, description_limit: int = 400) -> list[str]:
+    """The alert's summary and description (what an Alertmanager alert's rule author wrote), a worded line
+    each, cleaned: device text, shown where no playbook speaks and in the target's detail."""
+    said = (("alert.summary", alert.summary, 300), ("alert.description", alert.description, description_limit))
+    return [translate(key, text=clean_text(text, limit)) for key, text, limit in said if text]
 
 
 def severity_text(alert: AlertView) -> str:

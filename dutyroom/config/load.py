@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dutyroom.config.alertmanager import alertmanager_problems
+from dutyroom.config.alertmanager import alertmanager_problems, read_back_problems
 from dutyroom.config.conditions import Condition, ExpressionError, parse_condition
 from dutyroom.config.durations import DurationError, parse_duration
 from dutyroom.config.duty_check import CompiledDuty, check_duties, missed_duty_rule
@@ -225,6 +225,7 @@ class _Checker:
         if config.alertmanager is not None:
             resolve = self.resolve_secrets and self.require_env
             found = alertmanager_problems(config.alertmanager, self.path.parent, self.environ, resolve_secrets=resolve)
+            found += read_back_problems(config)
             for key_path, message in found:
                 self.problems.at(key_path, message, value=len(key_path) > 1)
         for key_path, message, at_value in site_link_problems(config.site_link):

@@ -61,6 +61,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "alert.since": ("since {at} ({age})", "自 {at} 起（已 {age}）"),
     "alert.value": ("value {value}, {age} ago", "当前值 {value}（{age} 前）"),
     "alert.reason": ("reason: {text}", "原因：{text}"),
+    "alert.summary": ("summary: {text}", "说明：{text}"),
+    "alert.description": ("description: {text}", "描述：{text}"),
     "alert.acked": ("acknowledged by {who} at {at}: {comment}", "{who} 于 {at} 确认：{comment}"),
     "alert.ack_expires": ("; the acknowledgement expires {at}", "；确认于 {at} 失效"),
     "alert.not_acked": ("NOT acknowledged", "未确认"),

@@ -1,8 +1,10 @@
 """The handover's alert sections: open alerts, and alerts opened and resolved in the shift.
 
-Every alert says whether it fell in a trading session, off-hours or on a holiday and how long trading was
-affected (`documents.trading_hours`); the acknowledgement comments of resolved alerts follow their table, since
-the comment is often the only record of what was done about them.
+An open alert's line carries its summary and description (its source's words, else its rule's summary), so
+the engineer taking over reads what the alert is about, not only its rule. Every alert says whether it fell in
+a trading session, off-hours or on a holiday and how long trading was affected (`documents.trading_hours`); the
+acknowledgement comments of resolved alerts follow their table, since the comment is often the only record of
+what was done about them.
 """
 
 from __future__ import annotations
@@ -49,6 +51,10 @@ def _alert_item(ctx: HandoverContext, alert: AlertView) -> Item:
         details[0] += words("separator") + words(
             "alert.value", value=value, age=words.duration(ctx.now - alert.value_at)
         )
+    if alert.summary:
+        details.append(words("alert.summary", text=scrub(alert.summary, 300)))
+    if alert.description:
+        details.append(words("alert.description", text=scrub(alert.description, 1_000)))
     impact = _open_impact(ctx, alert.fingerprint)
     if impact is not None:
         details.append(describe_impact(words, impact))

@@ -62,6 +62,9 @@ class Check(msgspec.Struct, kw_only=True):
     changes: list[bool] = []
     peaks: dict[str, float] = {}
     drill: bool = False
+    annotations: Labels = ()
+    """What its source last said about the alert beside the labels (`Sample.annotations`: an Alertmanager
+    alert's summary and description); not in the fingerprint, and its changes are no state change."""
 
     @property
     def active(self) -> bool:

@@ -50,6 +50,7 @@ class _Reading(NamedTuple):
     at: float
     set_by_trap: bool = False
     peaks: dict[str, float] | None = None
+    annotations: Labels = ()
 
 
 class Engine:
@@ -221,7 +222,9 @@ class Engine:
         """What `sample` says for `rule`, given the check's current alert (for hysteresis and capacity peaks)."""
         if not isinstance(rule.spec, CapacityRule):
             state, reason = threshold_state(rule, sample.value, check)
-            return _Reading(state, reason, sample.value, sample.unit, sample.at, by_trap)
+            return _Reading(
+                state, reason, sample.value, sample.unit, sample.at, by_trap, annotations=sample.annotations
+            )
         peaks = record_peak(check.peaks if check else {}, sample.value, sample.at, self.config.timezone, rule.window_s)
         headroom, reason = headroom_of(
             self._capacity(rule.spec, sample), peaks, sample.at, self.config.timezone, rule.window_s
@@ -265,7 +268,7 @@ class Engine:
             word = "started" if check.flapping else "stopped"
             out.events.append(Event(reading.at, "flapping", target, f"{rule.id}: flapping {word}", State.WARNING))
         check.state, check.reason, check.value, check.value_at = state, reason, reading.value, reading.at
-        check.unit, check.set_by_trap = reading.unit, reading.set_by_trap
+        check.unit, check.set_by_trap, check.annotations = reading.unit, reading.set_by_trap, reading.annotations
         self._changed_checks.add(key)
         self._advance(rule, check, state is not State.OK, reading.at, phase_kind, view, out)
 

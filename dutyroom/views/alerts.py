@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from dutyroom.config.load import LoadedConfig
 from dutyroom.config.types import Rule, SeriesRuleBase, SnmpTarget, TrapTarget
-from dutyroom.model import RUNBOOK_LABEL, Labels, MetricValue, State
+from dutyroom.model import DESCRIPTION_ANNOTATION, RUNBOOK_LABEL, SUMMARY_ANNOTATION, Labels, MetricValue, State
 from dutyroom.operators.actions import ActionRefused
 from dutyroom.operators.state import Ack, Note, OperatorState, SilenceWindow, silence_from_config
 from dutyroom.rules.alert import SEVERITY_ORDER, STATE_SEVERITY, AlertPhase, Check, TargetHealth
@@ -49,6 +49,7 @@ class AlertView:
     escalated: bool
     playbook: str | None
     summary: str
+    """One line on the alert: its source's own (an Alertmanager alert's `summary`), else its rule's."""
     drill: bool
     provisional_calendar: bool = False
     """The rule follows the calendar (`when` or per-phase severity) and was last decided on a day no calendar
@@ -63,6 +64,8 @@ class AlertView:
     """The SNMP profile of the target ("" for other kinds): with `metric`, where a flag's words are."""
     stale_after_s: float = 0.0
     """The target's staleness limit: a value older than this is shown greyed (0: unknown, never greyed)."""
+    description: str = ""
+    """The longer text its source gave (an Alertmanager alert's `description`), else ""."""
 
     def value_stale(self, now: float) -> bool:
         """Whether the value is older than its target's staleness limit at `now` (a STALE state always is)."""
@@ -163,8 +166,9 @@ def alert_views(config: LoadedConfig, checks: Iterable[Check], operator: Operato
             and not silenced_by
             and now - check.fired_at >= config.escalate_after_s
         )
-        summary = ""
-        if rule is not None:
+        said = dict(check.annotations)
+        summary = said.get(SUMMARY_ANNOTATION, "")
+        if not summary and rule is not None:
             summary = (rule.summary_zh if language == "zh" and rule.summary_zh else rule.summary) or ""
         views.append(
             AlertView(
@@ -199,6 +203,7 @@ def alert_views(config: LoadedConfig, checks: Iterable[Check], operator: Operato
                 metric=rule.metric if isinstance(rule, SeriesRuleBase) else "",
                 profile=target.profile if isinstance(target, SnmpTarget) else "",
                 stale_after_s=timing.stale_after_s if (timing := config.timings.get(check.target)) else 0.0,
+                description=said.get(DESCRIPTION_ANNOTATION, ""),
             )
         )
     return sorted(views, key=AlertView.sort_key)

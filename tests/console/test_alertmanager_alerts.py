@@ -2,7 +2,9 @@
 carried as a label, is a link in the playbook pane (with or without a mapped playbook, in English and Chinese),
 never part of the target cell, where it pushed the alert's own labels out of sight; nor is a `severity` label
 the severity column already shows. An
-Alertmanager that cannot be reached has no values: its detail says why, and not that the target is gone."""
+Alertmanager that cannot be reached has no values: its detail says why, and not that the target is gone. What
+the alert's Prometheus rule wrote (its summary and description) is in its row, in its detail, and in the pane
+when no playbook speaks, as plain text."""
 
 from __future__ import annotations
 
@@ -105,3 +107,44 @@ async def test_the_value_of_an_alertmanager_alert_is_a_word_not_its_severity_cod
         cells = target_cell(app).split()
         assert word in cells, cells
         assert "2" not in cells, cells
+
+
+SUMMARY = "p99 of oms-gw1 above 100 ms for 5m"
+DESCRIPTION = "orders queue behind the second leg; 312 ms now"
+
+
+def worded_alert(playbook: str | None) -> AlertView:
+    """`OrderGatewaySlow` with the summary and description its Prometheus rule wrote (the view's own fields)."""
+    return replace(firm_alert(playbook), summary=SUMMARY, description=DESCRIPTION)
+
+
+async def test_the_sources_summary_is_in_the_alerts_row() -> None:
+    app = console_app(FakeSource(alerts=[worded_alert("ups-battery-low")], runs={}))
+    async with app.run_test(size=(160, 40)):
+        assert SUMMARY in target_cell(app), target_cell(app)
+
+
+@pytest.mark.parametrize(
+    ("language", "summary_word", "description_word"), [("en", "Summary", "Description"), ("zh", "说明", "描述")]
+)
+async def test_an_alert_without_a_playbook_shows_what_its_source_wrote(
+    language: str, summary_word: str, description_word: str
+) -> None:
+    app = console_app(FakeSource(alerts=[worded_alert(None)], runs={}), language=language)
+    async with app.run_test(size=(120, 40)):
+        note = " ".join(note_text(app).split())
+        assert SUMMARY in note, note
+        assert DESCRIPTION in note, note
+        assert note.index(summary_word) < note.index(SUMMARY) < note.index(description_word), note
+
+
+async def test_the_detail_shows_the_alerts_summary_and_description_as_plain_text() -> None:
+    hostile = replace(worded_alert(None), description="[bold red]look[/] \x1b[31m")
+    detail = TargetDetail("firm-am", "", "monitoring", "alertmanager", State.WARNING, "", ())
+    app = console_app(FakeSource(alerts=[hostile], runs={}, details={"firm-am": detail}))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        assert isinstance(app.screen, TargetDetailScreen)
+        shown = " ".join(str(app.screen.query_one("#detail-alerts").render()).split())
+        assert SUMMARY in shown, shown
+        assert "[bold red]look[/] \\x1b[31m" in shown, shown

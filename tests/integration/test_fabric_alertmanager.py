@@ -133,6 +133,7 @@ def test_alerts_reach_alertmanager_resolve_there_and_suppressed_children_never_d
             "site": "SZ core",
             "group": "trading",
             "severity": "critical",
+            "dutyroom_site": "SZ core",
         }
         assert alert["annotations"]["playbook"] == "Order gateway slow"
         assert alert["annotations"]["runbook_url"] == "https://wiki.example/playbooks/oms-slow"
@@ -200,6 +201,7 @@ def test_mirrored_silence_follows_dutyroom_and_an_ack_becomes_a_short_silence(
             "site": "SZ core",
             "group": "trading",
             "severity": "critical",
+            "dutyroom_site": "SZ core",
         }
         assert ack_silence["createdBy"] == me
         oms.values["latency_ms"] = 5  # recovery clears the ack, and the ack's silence goes with it

@@ -50,6 +50,7 @@ def test_a_firing_alert_is_sent_then_resent_each_interval_valid_for_four() -> No
         "severity": "warning",
         "site": "SZ core",
         "group": "power",
+        "dutyroom_site": "SZ core",
     }
     assert first.annotations["playbook"] == "UPS-ON-BATTERY"
     assert first.annotations["runbook_url"] == "https://wiki/ups-on-battery"
@@ -99,3 +100,23 @@ def test_a_sent_alert_that_becomes_suppressed_is_resolved() -> None:
     outbox.due([FIRING], WORDING, 1000.0)
     [resolved] = outbox.due([replace(FIRING, suppressed_by="core-sw1")], WORDING, 1001.0)
     assert resolved.ends_at == 1001.0
+
+
+def test_an_alert_read_from_an_alertmanager_is_never_sent_to_one() -> None:
+    """It is already there: one root cause, one page (and no loop when the source is the destination)."""
+    from_source = replace(
+        FIRING, fingerprint="f2", rule="firm-any", target="firm-am", metric="alertmanager.alert", labels=()
+    )
+    outbox = Outbox(resend_interval_s=60.0)
+    assert [alert.labels["alertname"] for alert in outbox.due([from_source, FIRING], WORDING, 1000.0)] == [
+        "ups-runtime-low"
+    ]
+    assert set(outbox.sent) == {"f1"}
+    assert [alert.labels["alertname"] for alert in outbox.due([from_source], WORDING, 1060.0)] == ["ups-runtime-low"]
+
+
+def test_what_dutyroom_sends_carries_its_site_as_the_mark_a_sample_label_cannot_forge() -> None:
+    forging = replace(FIRING, labels=(("dutyroom_site", "SH DR"),))
+    [alert] = Outbox(resend_interval_s=60.0).due([forging], WORDING, 1000.0)
+    assert alert.labels["dutyroom_site"] == "SZ core"
+    assert alert.labels["sample_dutyroom_site"] == "SH DR"

@@ -46,6 +46,8 @@ def alert_json(alert: AlertView) -> dict[str, object]:
         "silenced_by": alert.silenced_by or None,
         "escalated": alert.escalated,
         "playbook": alert.playbook,
+        "summary": alert.summary or None,
+        "description": alert.description or None,
         "notes": [{"by": note.by.describe(), "at": note.at, "text": note.text} for note in alert.notes],
         "drill": alert.drill,
         "provisional_calendar": alert.provisional_calendar,

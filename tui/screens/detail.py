@@ -18,7 +18,7 @@ from tui.render import ASCII_ELLIPSIS, ELLIPSIS, device_text, local_time, plain,
 from tui.screens.breakpoints import apply_breakpoints
 from tui.screens.context import ConsoleContext
 from tui.screens.help import HelpScreen
-from tui.text_format import format_age, format_value, severity_phrase
+from tui.text_format import format_age, format_value, severity_phrase, summary_lines
 from tui.widgets.line_table import Column, LineTable, Row
 from tui.widgets.text_label import TextLabel
 from tui.widgets.too_small import TooSmallNotice
@@ -104,6 +104,7 @@ class TargetDetailScreen(Screen[None]):
         label.show(Text("\n", end="").join(self._alert_line(alert, timezone) for alert in alerts))
 
     def _alert_line(self, alert: AlertView, timezone: str) -> Text:
+        """The alert's state and ack, then what its source wrote about it (indented, a line each)."""
         translate = self.context.translate
         state = state_label(alert.state, translate, ascii_only=self.context.settings.ascii_only)
         rule = device_text(alert.rule, 80).plain
@@ -113,7 +114,7 @@ class TargetDetailScreen(Screen[None]):
             key = "detail.ack_sticky" if alert.ack.sticky else "detail.ack"
             who = device_text(alert.ack.by.describe(), 80).plain
             line += "  " + translate(key, who=who, at=local_time(alert.ack.at, timezone))
-        return plain(line)
+        return plain("\n    ".join([line, *summary_lines(alert, translate, description_limit=200)]))
 
     def _show(self) -> None:
         translate, ascii_only = self.context.translate, self.context.settings.ascii_only

@@ -23,6 +23,7 @@ from dutyroom.playbooks.run_state import PlaybookRun, StepState
 from dutyroom.views.alerts import AlertView
 from tui.i18n import Translator
 from tui.render import device_text, plain
+from tui.text_format import summary_lines
 from tui.widgets.playbook_text import (
     BOX_CELLS,
     StepStyles,
@@ -169,7 +170,7 @@ class PlaybookPane(Vertical):
         runbook = runbook if alert.runbook_url else []
         missing_id = run.playbook_id if run is not None else alert.playbook
         if not missing_id:
-            return "\n".join([translate("playbook.none"), *runbook])
+            return "\n".join([translate("playbook.none"), *summary_lines(alert, translate), *runbook])
         lines = run_lines(alert, run, translate, view.timezone) if run is not None else []
         if view.playbook is None:
             lines.insert(0, translate("playbook.missing", id=device_text(missing_id, 80).plain))

@@ -4,10 +4,12 @@ A firing alert is sent when it starts firing and again every resend interval, wi
 intervals ahead, so that Alertmanager resolves it by itself if dutyroom stops talking. A resolved alert is sent
 with `endsAt` = when it resolved, and again each resend interval for 15 minutes (Prometheus's retention), so an
 Alertmanager that missed it still hears. Pending alerts, drills, and alerts suppressed by a down parent are not
-sent (one root cause, one page): the parent's alert lists what it explains instead. An escalation (warning ->
-critical) changes the `severity` label, so it is a new alert in Alertmanager: the warning one is resolved and
-the critical one fires, both with the same `alertname` and `target` (and so in the same group). Pure: `now`
-is passed in.
+sent (one root cause, one page): the parent's alert lists what it explains instead. Nor are alerts read from an
+Alertmanager (`alertmanager.alert`): they are there already, and sent back they would be read again as new
+ones, a loop when the source is the destination. Every alert sent carries the `dutyroom_site` mark, by which
+Alertmanager sources leave it out. An escalation (warning -> critical) changes the `severity` label, so it is
+a new alert in Alertmanager: the warning one is resolved and the critical one fires, both with the same
+`alertname` and `target` (and so in the same group). Pure: `now` is passed in.
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from collectors.service.metric_names import label_name
+from dutyroom.model import SENT_MARK_LABEL, SOURCE_ALERT_METRIC
 from dutyroom.rules.alert import AlertPhase
 from dutyroom.views.alerts import AlertView
 
 RESOLVED_RETENTION_S = 15 * 60.0
 VALID_FOR_RESENDS = 4
-OWN_LABELS = frozenset({"alertname", "target", "site", "group", "severity"})
+OWN_LABELS = frozenset({"alertname", "target", "site", "group", "severity", SENT_MARK_LABEL})
 SUPPRESSED_LISTED = 5
 """How many suppressed alerts a parent's annotation names before it says 'and N more'."""
 
@@ -113,14 +116,21 @@ class Outbox:
 
 
 def _pages(view: AlertView) -> bool:
-    return view.phase is AlertPhase.FIRING and not view.suppressed_by and not view.drill
+    return (
+        view.phase is AlertPhase.FIRING
+        and not view.suppressed_by
+        and not view.drill
+        and view.metric != SOURCE_ALERT_METRIC
+    )
 
 
 def identity_labels(view: AlertView, site: str) -> dict[str, str]:
-    """The labels that identify the alert in Alertmanager; a sample label that clashes gets `sample_`."""
+    """The labels that identify the alert in Alertmanager, the mark included; a sample label that clashes gets
+    `sample_` (so no device can forge the mark)."""
     labels = {label_name(key, OWN_LABELS): value for key, value in view.labels}
     labels |= {"alertname": view.rule, "target": view.target, "severity": view.severity}
-    labels |= {key: value for key, value in (("site", site), ("group", view.group)) if value}
+    own = (("site", site), ("group", view.group), (SENT_MARK_LABEL, site))
+    labels |= {key: value for key, value in own if value}
     return labels
 
 
