@@ -357,13 +357,14 @@ def create_app(
     live_clock: bool = False,
     sixteen_colors: bool | None = None,
     poller_liveness: LivenessReader | None = None,
+    refresh_s: float | None = None,
 ) -> DutyroomApp:
     """The console reading `source` and recording actions through `desk`.
 
     `remote` defaults to "is this an SSH session"; `mouse` to "not remote"; `sixteen_colors` to "the terminal
     reports 16 colours" (TERM=xterm, linux, screen without -256color); `ascii_only` to "the terminal cannot draw
     the symbols" (TERM=linux, vt220); `poller_liveness` looks at the poller each tick (None: nothing to watch, as
-    in tests on a fake source)."""
+    in tests on a fake source); `refresh_s` overrides the tick (tests that tick by hand)."""
     remote = is_remote_session() if remote is None else remote
     settings = ConsoleSettings(
         language=language_of(language),
@@ -373,6 +374,6 @@ def create_app(
         mouse=(not remote) if mouse is None else mouse,
         live_clock=live_clock,
         sixteen_colors=terminal_has_16_colors() if sixteen_colors is None else sixteen_colors,
-        refresh_s=REMOTE_TICK_S if remote and not live_clock else TICK_S,
+        refresh_s=refresh_s or (REMOTE_TICK_S if remote and not live_clock else TICK_S),
     )
     return DutyroomApp(source, desk, settings, clock, on_handover, poller_liveness)

@@ -9,10 +9,16 @@ from tui.app import DutyroomApp, create_app
 from .fakes import FIXED_NOW, FakeSource
 
 
+HAND_TICKS_S = 3600.0
+"""The console's own tick in pilot tests: never during a test, which ticks by hand (`app.refresh_snapshot()`), so a
+loaded host that makes a test slower than a second cannot add a look, a read or a repaint the test did not ask for."""
+
+
 def console_app(source: FakeSource | None = None, **options: Any) -> DutyroomApp:
-    """The console on `source` (a fresh fake room by default, reading and acting), with a frozen clock and no
-    remote guessing."""
+    """The console on `source` (a fresh fake room by default, reading and acting), with a frozen clock, no remote
+    guessing and no tick of its own."""
     options.setdefault("remote", False)
+    options.setdefault("refresh_s", HAND_TICKS_S)
     options.setdefault("sixteen_colors", False)
     room = source if source is not None else FakeSource()
     return create_app(room, room, clock=lambda: FIXED_NOW, **options)
