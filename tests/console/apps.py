@@ -8,7 +8,6 @@ from tui.app import DutyroomApp, create_app
 
 from .fakes import FIXED_NOW, FakeSource
 
-
 HAND_TICKS_S = 3600.0
 """The console's own tick in pilot tests: never during a test, which ticks by hand (`app.refresh_snapshot()`), so a
 loaded host that makes a test slower than a second cannot add a look, a read or a repaint the test did not ask for."""
