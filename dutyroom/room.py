@@ -11,13 +11,21 @@ from pathlib import Path
 
 from dutyroom.config.load import LoadedConfig, load_config
 from dutyroom.config.problems import ConfigError, Problem
-from dutyroom.playbooks.library import PlaybookLibrary, RuleReference, check_playbook_references, read_playbooks
+from dutyroom.playbooks.library import (
+    PlaybookLibrary,
+    RuleReference,
+    check_playbook_references,
+    read_playbooks,
+    unlinked_library_rules,
+)
 
 
 @dataclass(frozen=True)
 class Room:
     config: LoadedConfig
     playbooks: PlaybookLibrary
+    notes: tuple[Problem, ...] = ()
+    """Things `check` tells but does not refuse: shipped rules a copied playbook names that this room lacks."""
 
 
 def playbooks_dir_for(config_path: Path, override: Path | None = None) -> Path:
@@ -42,7 +50,7 @@ def check_room(
         problems.extend(_reference_problems(config, library))
     if problems or config is None:
         return None, sorted(problems)
-    return Room(config, library), []
+    return Room(config, library, _notes(config, library)), []
 
 
 def room_of(config: LoadedConfig, playbooks_dir: Path | None = None) -> tuple[Room | None, list[Problem]]:
@@ -51,17 +59,22 @@ def room_of(config: LoadedConfig, playbooks_dir: Path | None = None) -> tuple[Ro
     problems.extend(_reference_problems(config, library))
     if problems:
         return None, sorted(problems)
-    return Room(config, library), []
+    return Room(config, library, _notes(config, library)), []
+
+
+def _rule_references(config: LoadedConfig) -> list[RuleReference]:
+    return [(rule.id, rule.playbook, config_positions(config, index)) for index, rule in enumerate(config.parsed.rule)]
 
 
 def _reference_problems(config: LoadedConfig, library: PlaybookLibrary) -> list[Problem]:
-    references: list[RuleReference] = [
-        (rule.id, rule.playbook, config_positions(config, index)) for index, rule in enumerate(config.parsed.rule)
-    ]
     problems = check_playbook_references(
-        library.all(), references, str(config.path), config.parsed.defaults.require_playbook
+        library.all(), _rule_references(config), str(config.path), config.parsed.defaults.require_playbook
     )
     return problems + _duty_playbook_problems(config, library)
+
+
+def _notes(config: LoadedConfig, library: PlaybookLibrary) -> tuple[Problem, ...]:
+    return tuple(sorted(unlinked_library_rules(library.all(), _rule_references(config), str(config.path))))
 
 
 def _duty_playbook_problems(config: LoadedConfig, library: PlaybookLibrary) -> list[Problem]:

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from dutyroom.config.problems import Problem
 from dutyroom.config.toml_positions import Position
+from dutyroom.playbooks.library_rules import SHIPPED_RULE_IDS
 from dutyroom.playbooks.model import Deadline, Playbook
 
 RuleReference = tuple[str, str | None, Position]
@@ -52,7 +53,8 @@ def check_playbook_references(
     playbooks: Sequence[Playbook], rules: Sequence[RuleReference], file: str, require_playbook: bool
 ) -> list[Problem]:
     """Rules naming a missing (or checklist) playbook, rules without one when required, and playbooks whose
-    `applies_to.rules` names a rule that does not exist (reported at that entry in the playbook file).
+    `applies_to.rules` names a rule that is neither in `file` nor a shipped rule (reported at that entry in the
+    playbook file). A shipped rule the room lacks is no problem: `unlinked_library_rules` notes it.
 
     Takes the playbooks themselves (every language) rather than the library, which is built on these checks."""
     problems: list[Problem] = []
@@ -72,14 +74,39 @@ def check_playbook_references(
         elif found.is_checklist:
             message = f"rule '{rule_id}' names checklist '{playbook_id}'; checklists are run by hand, not by alerts"
             problems.append(Problem(file, line, col, message))
-    known_rules = [rule_id for rule_id, _, _ in rules]
+    room_rules = [rule_id for rule_id, _, _ in rules]
+    spellings = room_rules + sorted(SHIPPED_RULE_IDS - set(room_rules))
     for playbook in playbooks:
         entries = zip(playbook.applies_to.rules, playbook.applies_to.rule_positions, strict=False)
         for rule_id, (line, col) in entries:
-            if rule_id not in known_rules:
+            if rule_id not in room_rules and rule_id not in SHIPPED_RULE_IDS:
                 message = f"applies_to names rule '{rule_id}', which is not in {file}"
-                problems.append(Problem(str(playbook.path), line, col, message + _did_you_mean(rule_id, known_rules)))
+                problems.append(Problem(str(playbook.path), line, col, message + _did_you_mean(rule_id, spellings)))
     return problems
+
+
+def unlinked_library_rules(playbooks: Sequence[Playbook], rules: Sequence[RuleReference], file: str) -> list[Problem]:
+    """Notes, not problems: each playbook whose `applies_to.rules` names shipped rules the room does not define.
+
+    One note per playbook id (at its first such entry, in the first language), since translations name the same
+    rules; see `dutyroom.playbooks.library_rules` for why these pass while other unknown names fail."""
+    room_rules = {rule_id for rule_id, _, _ in rules}
+    notes: list[Problem] = []
+    noted: set[str] = set()
+    for playbook in sorted(playbooks, key=lambda each: (each.id, each.lang != "en", each.lang)):
+        entries = zip(playbook.applies_to.rules, playbook.applies_to.rule_positions, strict=False)
+        absent = [(rule_id, position) for rule_id, position in entries if rule_id not in room_rules]
+        shipped = [(rule_id, position) for rule_id, position in absent if rule_id in SHIPPED_RULE_IDS]
+        if not shipped or playbook.id in noted:
+            continue
+        noted.add(playbook.id)
+        names = ", ".join(f"'{rule_id}'" for rule_id, _ in shipped)
+        which = "shipped rules" if len(shipped) > 1 else "a shipped rule"
+        whose = "their alerts" if len(shipped) > 1 else "its alerts"
+        message = f"applies_to names {which} that {file} does not define: {names}"
+        line, col = shipped[0][1]
+        notes.append(Problem(str(playbook.path), line, col, f"{message} ({whose} cannot start this playbook here)"))
+    return notes
 
 
 def _did_you_mean(name: str, known: Iterable[str]) -> str:

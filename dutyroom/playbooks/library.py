@@ -13,7 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dutyroom.config.problems import ConfigError, Problem, ProblemCollector
-from dutyroom.playbooks.checks import RuleReference, check_playbook_references, check_translations
+from dutyroom.playbooks.checks import (
+    RuleReference,
+    check_playbook_references,
+    check_translations,
+    unlinked_library_rules,
+)
 from dutyroom.playbooks.file import read_playbook_file
 from dutyroom.playbooks.model import SEVERITY_RANKS, AppliesTo, Contact, Deadline, Playbook, Step
 from dutyroom.playbooks.schema import LANGUAGES
@@ -29,6 +34,7 @@ __all__ = [
     "check_playbook_references",
     "load_playbooks",
     "read_playbooks",
+    "unlinked_library_rules",
 ]
 
 _IGNORED_TOP_LEVEL = frozenset({"readme.md"})

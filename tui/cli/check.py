@@ -46,7 +46,8 @@ class CheckReport:
     summary: str
     """One line, when there are no problems."""
     warnings: list[str]
-    """Things to do that do not fail the check (a calendar running out, a draft calendar), as `where: warning: ...`."""
+    """Things to do that do not fail the check (a calendar running out, a draft calendar, a copied playbook naming a
+    shipped rule the room lacks), as `where: warning: ...`."""
 
 
 def validate_all(config_path: Path, playbooks_dir: Path | None = None, *, now: float) -> CheckReport:
@@ -90,6 +91,7 @@ def validate_all(config_path: Path, playbooks_dir: Path | None = None, *, now: f
     calendar = room.config.calendar
     notices = calendar_notices(calendar, datetime.fromtimestamp(now, UTC)) if calendar is not None else []
     warnings = [f"{notice.where + ': ' if notice.where else ''}warning: {notice.en}" for notice in notices]
+    warnings += [f"{note.file}:{note.line}:{note.col}: warning: {note.message}" for note in room.notes]
     return CheckReport(problems, summary, warnings)
 
 
