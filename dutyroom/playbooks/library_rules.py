@@ -16,12 +16,17 @@ SHIPPED_RULE_IDS = frozenset(
     {
         # power
         "ups-on-battery", "ups-runtime-low", "ups-battery-fault", "ups-output-off", "ups-on-bypass",
-        "pdu-overload",
+        "ups-battery-replace", "ups-battery-module-fault", "ups-power-module-fault", "ups-overload",
+        "ups-system-alarm", "dc-on-battery", "ats-redundancy-lost",
+        "pdu-overload", "pdu-load-state", "pdu-breaker-tripped",
         # cooling and environment
         "cooling-temp-high", "room-temp-high", "humidity-out-of-range", "water-leak", "fire-alarm",
+        "fire-detector-alarm", "cooling-unit-smoke", "door-open", "cooling-airflow-lost", "cooling-unit-alarm",
+        "cooling-unit-off", "cooling-condensate-full",
         # trading links
         "core-switch-down", "core-link-down", "exchange-line-down", "link-congested", "link-errors",
         "market-data-down", "market-data-stale",
+        "switch-fan-fault", "switch-psu-fault", "switch-component-down", "switch-temperature-high", "optic-rx-low",
         # trading systems
         "gateway-down", "gateway-slow", "gateway-queue", "throughput-headroom", "link-headroom",
         # servers and reachability
