@@ -17,12 +17,14 @@ SHIPPED_RULE_IDS = frozenset(
         # power
         "ups-on-battery", "ups-runtime-low", "ups-battery-fault", "ups-output-off", "ups-on-bypass",
         "ups-battery-replace", "ups-battery-module-fault", "ups-power-module-fault", "ups-overload",
-        "ups-system-alarm", "dc-on-battery", "ats-redundancy-lost",
+        "ups-system-alarm", "ups-overload-alarm", "ups-general-fault", "ups-inverter-fault", "ups-rectifier-fault",
+        "ups-fan-fault", "ups-over-temperature", "ups-alarm-level", "ups-charger-fault", "ups-battery-failed",
+        "dc-on-battery", "ats-redundancy-lost", "ats-source1-bad", "ats-source2-bad",
         "pdu-overload", "pdu-load-state", "pdu-breaker-tripped",
         # cooling and environment
         "cooling-temp-high", "room-temp-high", "humidity-out-of-range", "water-leak", "fire-alarm",
         "fire-detector-alarm", "cooling-unit-smoke", "door-open", "cooling-airflow-lost", "cooling-unit-alarm",
-        "cooling-unit-off", "cooling-condensate-full",
+        "cooling-unit-off", "cooling-condensate-full", "cooling-active-alarms",
         # trading links
         "core-switch-down", "core-link-down", "exchange-line-down", "link-congested", "link-errors",
         "market-data-down", "market-data-stale",

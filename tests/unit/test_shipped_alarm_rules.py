@@ -3,7 +3,7 @@
 Each rule is taken from the shipped checks.toml as it is and fed the value a profile decodes an alarm to
 (a flag, a word, a percentage), with explicit timestamps: before its `for` has passed the alert is not firing,
 after it is, with the severity the rule gives. The normal value of the same metric raises nothing.
-tests/integration/test_shipped_alarm_rules.py shows the same rules firing on walks served by snmpsim.
+tests/integration/test_alarm_rules_on_devices.py shows the same rules firing on walks served by snmpsim.
 """
 
 from __future__ import annotations
@@ -57,8 +57,20 @@ ALARMS = [
     ("ups-overload", "ups.load_pct", 97.2, State.CRITICAL, 41.2),
     ("ups-system-alarm", "ups.system_status", "warning", State.WARNING, "normal"),  # vertiv-ita2
     ("ups-system-alarm", "ups.system_status", "critical", State.CRITICAL, "normal"),
+    ("ups-overload-alarm", "ups.overload", 1.0, State.CRITICAL, 0.0),  # delta-ups, eaton-mge
+    ("ups-general-fault", "ups.fault", 1.0, State.CRITICAL, 0.0),  # delta-ups
+    ("ups-inverter-fault", "ups.inverter_fault", 1.0, State.CRITICAL, 0.0),  # delta-ups
+    ("ups-rectifier-fault", "ups.rectifier_fault", 1.0, State.CRITICAL, 0.0),  # delta-ups
+    ("ups-fan-fault", "ups.fan_fault", 1.0, State.WARNING, 0.0),  # delta-ups
+    ("ups-over-temperature", "ups.over_temperature", 1.0, State.WARNING, 0.0),  # delta-ups, eaton-mge
+    ("ups-alarm-level", "ups.alarm_level", "major", State.WARNING, "minor"),  # huawei-ups
+    ("ups-alarm-level", "ups.alarm_level", "critical", State.CRITICAL, "warning"),
+    ("ups-charger-fault", "ups.charger_fault", 1.0, State.WARNING, 0.0),  # delta-ups, eaton-mge
+    ("ups-battery-failed", "ups.battery_fault", 1.0, State.CRITICAL, 0.0),  # eaton-mge
     ("dc-on-battery", "dc.on_battery", 1.0, State.CRITICAL, 0.0),  # huawei-smu
     ("ats-redundancy-lost", "ats.redundancy", "lost", State.CRITICAL, "redundant"),  # apc-ats
+    ("ats-source1-bad", "ats.source1_quality", "phase-imbalance", State.WARNING, "good"),
+    ("ats-source2-bad", "ats.source2_quality", "low-voltage", State.WARNING, "good"),
     ("pdu-overload", "pdu.load_pct", 90.6, State.WARNING, 23.0),  # servertech-sentry4 line, sentry3 infeed
     ("pdu-overload", "pdu.load_pct", 104.0, State.CRITICAL, 23.0),
     ("pdu-load-state", "pdu.load_state", "near-overload", State.WARNING, "normal"),  # apc-rpdu2
@@ -67,11 +79,12 @@ ALARMS = [
     ("pdu-breaker-tripped", "pdu.breaker_tripped", 1.0, State.CRITICAL, 0.0),  # raritan, servertech
     ("fire-detector-alarm", "env.fire_alarm", 1.0, State.CRITICAL, 0.0),  # apc-emu, netbotz, rittal, vertiv-dcs
     ("cooling-unit-smoke", "cooling.smoke", 1.0, State.CRITICAL, 0.0),  # apc-cooling
-    ("door-open", "env.door_open", 1.0, State.WARNING, 0.0),  # netbotz, rittal-cmc3, vertiv-dcs
+    ("door-open", "env.door", "open", State.WARNING, "closed"),  # netbotz, raritan, rittal-cmc3, vertiv-dcs
     ("cooling-airflow-lost", "cooling.airflow_lost", 1.0, State.CRITICAL, 0.0),  # apc-cooling
     ("cooling-unit-alarm", "cooling.general_alarm", 1.0, State.WARNING, 0.0),  # liebert-env
     ("cooling-unit-off", "cooling.system_state", "off", State.WARNING, "on"),  # liebert-env
     ("cooling-condensate-full", "cooling.condensate_full", 1.0, State.WARNING, 0.0),  # apc-cooling
+    ("cooling-active-alarms", "cooling.active_alarms", 2.0, State.WARNING, 0.0),  # apc-airfm
     ("switch-fan-fault", "switch.fan_fault", 1.0, State.CRITICAL, 0.0),  # cisco, h3c, arista, ruijie
     ("switch-psu-fault", "switch.psu_fault", 1.0, State.CRITICAL, 0.0),
     ("switch-component-down", "switch.component_down", 1.0, State.CRITICAL, 0.0),  # juniper

@@ -44,9 +44,11 @@ CHANGED = {
     "smt-overloaded": ("apc_smt750x-nmc2", {"1.3.6.1.4.1.318.1.1.1.4.3.3.0": "66|972"}),  # 97.2 % load
     "smu-discharging": ("huawei-smu", {"1.3.6.1.4.1.2011.6.164.1.4.2.3.0": "2|3"}),  # battery discharge
 }
+REAL = ["apc_ats"]
+"""Real recordings served as they are."""
 WALKS = [
-    "apc-symmetra", "delta-ups", "apc-emu", "apc-netbotz", "raritan-pdu2-outlets", "servertech-sentry3",
-    "servertech-sentry4", "arista-eos", "junos-dom", "h3c-comware-ext",
+    "apc-symmetra", "delta-ups", "huawei-ups5000", "apc-emu", "apc-netbotz", "raritan-pdu2-outlets",
+    "servertech-sentry3", "servertech-sentry4", "arista-eos", "junos-dom", "h3c-comware-ext",
 ]  # fmt: skip
 
 CASES = [
@@ -54,6 +56,9 @@ CASES = [
     ("apc-symmetra", "apc-symmetra", "ups-battery-module-fault", ("module", "1.2"), State.WARNING),
     ("apc-symmetra", "apc-symmetra", "ups-power-module-fault", ("module", "3"), State.CRITICAL),
     ("delta-ups", "delta-ups", "ups-battery-replace", None, State.WARNING),
+    ("delta-ups", "delta-ups", "ups-fan-fault", None, State.WARNING),
+    ("huawei-ups5000", "huawei-ups", "ups-alarm-level", ("alarm", "Bypass mode"), State.WARNING),
+    ("apc_ats", "apc-ats", "ats-source2-bad", None, State.WARNING),
     ("smt-overloaded", "apc-ups", "ups-overload", None, State.CRITICAL),
     ("ita2-critical", "vertiv-ita2", "ups-system-alarm", None, State.CRITICAL),
     ("smu-discharging", "huawei-smu", "dc-on-battery", None, State.CRITICAL),
@@ -66,6 +71,7 @@ CASES = [
     ("apc-emu", "apc-emu", "fire-detector-alarm", ("sensor", "Smoke detector battery room"), State.CRITICAL),
     ("apc-netbotz", "apc-netbotz", "fire-detector-alarm", ("sensor", "Smoke detector row A"), State.CRITICAL),
     ("apc-netbotz", "apc-netbotz", "door-open", ("sensor", "Rack 12 front door"), State.WARNING),
+    ("raritan-pdu2-outlets", "raritan-pdu2", "door-open", ("sensor", "Rear door"), State.WARNING),
     ("arista-eos", "arista", "switch-fan-fault", ("fan", "Fan Tray 2"), State.CRITICAL),
     ("h3c-comware-ext", "h3c-comware", "switch-fan-fault", ("fan", "2"), State.CRITICAL),
     ("arista-eos", "arista", "switch-psu-fault", ("psu", "PowerSupply2"), State.CRITICAL),
@@ -93,6 +99,8 @@ def agent(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SnmpsimAgent]:
     devices = tmp_path_factory.mktemp("alarm-devices")
     for walk in WALKS:
         shutil.copyfile(MIB_WALKS / f"{walk}.snmprec", devices / f"{walk}.snmprec")
+    for recording in REAL:
+        shutil.copyfile(SNMPREC_DIR / f"{recording}.snmprec", devices / f"{recording}.snmprec")
     for name, (recording, values) in CHANGED.items():
         (devices / f"{name}.snmprec").write_text(changed_recording(recording, values))
     communities = {path.stem: path.stem for path in sorted(devices.glob("*.snmprec"))}
