@@ -6,17 +6,18 @@ passes `check` is exactly a room that runs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from dutyroom.config.load import LoadedConfig, load_config
 from dutyroom.config.problems import ConfigError, Problem
 from dutyroom.playbooks.library import (
+    LibraryFit,
     PlaybookLibrary,
     RuleReference,
     check_playbook_references,
+    library_fit,
     read_playbooks,
-    unlinked_library_rules,
 )
 
 
@@ -24,8 +25,8 @@ from dutyroom.playbooks.library import (
 class Room:
     config: LoadedConfig
     playbooks: PlaybookLibrary
-    notes: tuple[Problem, ...] = ()
-    """Things `check` tells but does not refuse: shipped rules a copied playbook names that this room lacks."""
+    fit: LibraryFit = field(default_factory=LibraryFit)
+    """What `check` tells but does not refuse: shipped rules the (copied) playbooks name that this room lacks."""
 
 
 def playbooks_dir_for(config_path: Path, override: Path | None = None) -> Path:
@@ -50,7 +51,7 @@ def check_room(
         problems.extend(_reference_problems(config, library))
     if problems or config is None:
         return None, sorted(problems)
-    return Room(config, library, _notes(config, library)), []
+    return Room(config, library, _fit(config, library)), []
 
 
 def room_of(config: LoadedConfig, playbooks_dir: Path | None = None) -> tuple[Room | None, list[Problem]]:
@@ -59,7 +60,7 @@ def room_of(config: LoadedConfig, playbooks_dir: Path | None = None) -> tuple[Ro
     problems.extend(_reference_problems(config, library))
     if problems:
         return None, sorted(problems)
-    return Room(config, library, _notes(config, library)), []
+    return Room(config, library, _fit(config, library)), []
 
 
 def _rule_references(config: LoadedConfig) -> list[RuleReference]:
@@ -73,8 +74,8 @@ def _reference_problems(config: LoadedConfig, library: PlaybookLibrary) -> list[
     return problems + _duty_playbook_problems(config, library)
 
 
-def _notes(config: LoadedConfig, library: PlaybookLibrary) -> tuple[Problem, ...]:
-    return tuple(sorted(unlinked_library_rules(library.all(), _rule_references(config), str(config.path))))
+def _fit(config: LoadedConfig, library: PlaybookLibrary) -> LibraryFit:
+    return library_fit(library.all(), _rule_references(config), str(config.path))
 
 
 def _duty_playbook_problems(config: LoadedConfig, library: PlaybookLibrary) -> list[Problem]:

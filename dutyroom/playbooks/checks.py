@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from dutyroom.config.problems import Problem
 from dutyroom.config.toml_positions import Position
@@ -54,7 +55,7 @@ def check_playbook_references(
 ) -> list[Problem]:
     """Rules naming a missing (or checklist) playbook, rules without one when required, and playbooks whose
     `applies_to.rules` names a rule that is neither in `file` nor a shipped rule (reported at that entry in the
-    playbook file). A shipped rule the room lacks is no problem: `unlinked_library_rules` notes it.
+    playbook file). A shipped rule the room lacks is no problem: `library_fit` notes it.
 
     Takes the playbooks themselves (every language) rather than the library, which is built on these checks."""
     problems: list[Problem] = []
@@ -85,28 +86,46 @@ def check_playbook_references(
     return problems
 
 
-def unlinked_library_rules(playbooks: Sequence[Playbook], rules: Sequence[RuleReference], file: str) -> list[Problem]:
-    """Notes, not problems: each playbook whose `applies_to.rules` names shipped rules the room does not define.
+@dataclass(frozen=True)
+class LibraryFit:
+    """How a playbook library copied from the shipped room fits a room that defines fewer rules.
 
-    One note per playbook id (at its first such entry, in the first language), since translations name the same
-    rules; see `dutyroom.playbooks.library_rules` for why these pass while other unknown names fail."""
+    See `dutyroom.playbooks.library_rules` for why shipped rules a room lacks pass while other unknown names fail.
+    """
+
+    notes: tuple[Problem, ...] = ()
+    """A playbook this room uses (a rule of it links the playbook) whose `applies_to.rules` also names shipped
+    rules the room does not define: one note per playbook id, at the first such entry, in the first language."""
+    idle: tuple[str, ...] = ()
+    """Playbooks that name only shipped rules the room does not define (and no group or target): no alert of
+    this room starts them. Listed once, not a note each: a small room has many."""
+
+
+def library_fit(playbooks: Sequence[Playbook], rules: Sequence[RuleReference], file: str) -> LibraryFit:
+    """Notes, not problems, about the shipped rules the playbooks name that this room (`file`) does not define."""
     room_rules = {rule_id for rule_id, _, _ in rules}
+    named_by_rules = {playbook_id for _, playbook_id, _ in rules if playbook_id}
     notes: list[Problem] = []
-    noted: set[str] = set()
+    idle: list[str] = []
+    seen: set[str] = set()
     for playbook in sorted(playbooks, key=lambda each: (each.id, each.lang != "en", each.lang)):
-        entries = zip(playbook.applies_to.rules, playbook.applies_to.rule_positions, strict=False)
-        absent = [(rule_id, position) for rule_id, position in entries if rule_id not in room_rules]
-        shipped = [(rule_id, position) for rule_id, position in absent if rule_id in SHIPPED_RULE_IDS]
-        if not shipped or playbook.id in noted:
+        applies = playbook.applies_to
+        entries = zip(applies.rules, applies.rule_positions, strict=False)
+        lacking = SHIPPED_RULE_IDS - room_rules
+        shipped = [(rule_id, at) for rule_id, at in entries if rule_id in lacking]
+        if not shipped or playbook.id in seen:
             continue
-        noted.add(playbook.id)
+        seen.add(playbook.id)
+        in_use = playbook.id in named_by_rules or applies.groups or applies.targets
+        if not in_use and len(shipped) == len(applies.rules):
+            idle.append(playbook.id)
+            continue
         names = ", ".join(f"'{rule_id}'" for rule_id, _ in shipped)
-        which = "shipped rules" if len(shipped) > 1 else "a shipped rule"
-        whose = "their alerts" if len(shipped) > 1 else "its alerts"
-        message = f"applies_to names {which} that {file} does not define: {names}"
+        which, whose = ("shipped rules", "their alerts") if len(shipped) > 1 else ("a shipped rule", "its alerts")
+        message = f"applies_to names {which} that {file} does not define: {names} ({whose} cannot start it here)"
         line, col = shipped[0][1]
-        notes.append(Problem(str(playbook.path), line, col, f"{message} ({whose} cannot start this playbook here)"))
-    return notes
+        notes.append(Problem(str(playbook.path), line, col, message))
+    return LibraryFit(tuple(notes), tuple(idle))
 
 
 def _did_you_mean(name: str, known: Iterable[str]) -> str:

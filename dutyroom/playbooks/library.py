@@ -14,10 +14,11 @@ from pathlib import Path
 
 from dutyroom.config.problems import ConfigError, Problem, ProblemCollector
 from dutyroom.playbooks.checks import (
+    LibraryFit,
     RuleReference,
     check_playbook_references,
     check_translations,
-    unlinked_library_rules,
+    library_fit,
 )
 from dutyroom.playbooks.file import read_playbook_file
 from dutyroom.playbooks.model import SEVERITY_RANKS, AppliesTo, Contact, Deadline, Playbook, Step
@@ -27,14 +28,15 @@ __all__ = [
     "AppliesTo",
     "Contact",
     "Deadline",
+    "LibraryFit",
     "Playbook",
     "PlaybookLibrary",
     "RuleReference",
     "Step",
     "check_playbook_references",
+    "library_fit",
     "load_playbooks",
     "read_playbooks",
-    "unlinked_library_rules",
 ]
 
 _IGNORED_TOP_LEVEL = frozenset({"readme.md"})

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from dutyroom.playbooks.library import check_playbook_references, load_playbooks, unlinked_library_rules
+from dutyroom.playbooks.library import check_playbook_references, library_fit, load_playbooks
 from dutyroom.playbooks.library_rules import SHIPPED_RULE_IDS
 from dutyroom.room import check_room
 from tui.cli.check import validate_all
@@ -50,17 +50,36 @@ def test_a_shipped_rule_the_room_lacks_is_noted_once_per_playbook_at_its_first_e
     english = write(tmp_path, "en", "mains-failure", '  "ups-on-battery",\n  "ups-output-off",\n  "ups-on-bypass",\n')
     write(tmp_path, "zh", "mains-failure", '  "ups-on-battery",\n  "ups-output-off",\n  "ups-on-bypass",\n')
     library = load_playbooks(tmp_path)
-    notes = [str(note) for note in unlinked_library_rules(library.all(), ROOM_RULES, "checks.toml")]
-    assert notes == [
+    fit = library_fit(library.all(), ROOM_RULES, "checks.toml")
+    assert [str(note) for note in fit.notes] == [
         f"{english}:8:3: applies_to names shipped rules that checks.toml does not define: 'ups-output-off',"
-        " 'ups-on-bypass' (their alerts cannot start this playbook here)"
+        " 'ups-on-bypass' (their alerts cannot start it here)"
     ]
+    assert fit.idle == ()
+
+
+def test_a_playbook_naming_only_shipped_rules_the_room_lacks_is_idle_not_a_note_each(tmp_path: Path) -> None:
+    write(tmp_path, "en", "mains-failure", '  "ups-on-battery",\n')
+    write(tmp_path, "en", "ups-bypass", '  "ups-on-bypass",\n')
+    write(tmp_path, "zh", "ups-bypass", '  "ups-on-bypass",\n')
+    write(tmp_path, "en", "pdu-overload", '  "pdu-overload",\n  "pdu-load-state",\n')
+    library = load_playbooks(tmp_path)
+    fit = library_fit(library.all(), ROOM_RULES, "checks.toml")
+    assert (fit.notes, fit.idle) == ((), ("pdu-overload", "ups-bypass"))
+
+
+def test_a_playbook_a_rule_of_the_room_names_is_in_use_even_if_its_applies_to_is_all_shipped(tmp_path: Path) -> None:
+    path = write(tmp_path, "en", "mains-failure", '  "ups-output-off",\n')
+    library = load_playbooks(tmp_path)
+    fit = library_fit(library.all(), ROOM_RULES, "checks.toml")
+    assert [(note.file, note.line) for note in fit.notes] == [(str(path), 7)]
+    assert fit.idle == ()
 
 
 def test_no_note_when_the_room_defines_every_rule_named(tmp_path: Path) -> None:
     write(tmp_path, "en", "mains-failure", '  "ups-on-battery",\n')
     library = load_playbooks(tmp_path)
-    assert unlinked_library_rules(library.all(), ROOM_RULES, "checks.toml") == []
+    assert library_fit(library.all(), ROOM_RULES, "checks.toml") == library_fit([], ROOM_RULES, "checks.toml")
 
 
 @pytest.mark.parametrize(
@@ -78,7 +97,7 @@ def test_a_name_neither_in_the_room_nor_shipped_stays_an_error_at_its_entry(
     library = load_playbooks(tmp_path)
     problems = [str(problem) for problem in check_playbook_references(library.all(), ROOM_RULES, "checks.toml", True)]
     assert problems == [f"{path}:8:3: applies_to names {expected}"]
-    assert unlinked_library_rules(library.all(), ROOM_RULES, "checks.toml") == []
+    assert library_fit(library.all(), ROOM_RULES, "checks.toml").notes == ()
 
 
 def test_the_shipped_rule_ids_are_the_rules_of_the_shipped_checks_toml() -> None:
@@ -116,12 +135,17 @@ def test_a_small_room_with_the_whole_shipped_library_passes_check_with_notes(sma
     room, problems = check_room(small_room / "checks.toml")
     assert problems == []
     assert room is not None
-    assert room.notes
-    assert all(note.message.startswith("applies_to names ") for note in room.notes)
+    mains = small_room / "playbooks" / "en" / "mains-failure.md"
+    assert [note.file for note in room.fit.notes] == [str(mains)]  # the one playbook a rule of the room links
+    assert "ups-bypass" in room.fit.idle
+    assert "mains-failure" not in room.fit.idle
     report = validate_all(small_room / "checks.toml", now=WRITTEN_AT)
     assert report.problems == []
-    mains = small_room / "playbooks" / "en" / "mains-failure.md"
-    assert any(warning.startswith(f"{mains}:") and ": warning: applies_to" in warning for warning in report.warnings)
+    assert f"{len(room.fit.idle)} playbooks name only shipped rules this room does not define" in report.summary
+    assert [warning for warning in report.warnings if "applies_to" in warning] == [
+        f"{mains}:8:43: warning: applies_to names shipped rules that {small_room / 'checks.toml'} does not define:"
+        " 'ups-runtime-low', 'ups-output-off', 'dc-on-battery' (their alerts cannot start it here)"
+    ]
 
 
 def test_a_typo_in_a_copied_playbook_still_fails_check(small_room: Path) -> None:
