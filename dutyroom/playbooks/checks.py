@@ -104,6 +104,7 @@ class LibraryFit:
 def library_fit(playbooks: Sequence[Playbook], rules: Sequence[RuleReference], file: str) -> LibraryFit:
     """Notes, not problems, about the shipped rules the playbooks name that this room (`file`) does not define."""
     room_rules = {rule_id for rule_id, _, _ in rules}
+    lacking = SHIPPED_RULE_IDS - room_rules
     named_by_rules = {playbook_id for _, playbook_id, _ in rules if playbook_id}
     notes: list[Problem] = []
     idle: list[str] = []
@@ -111,12 +112,11 @@ def library_fit(playbooks: Sequence[Playbook], rules: Sequence[RuleReference], f
     for playbook in sorted(playbooks, key=lambda each: (each.id, each.lang != "en", each.lang)):
         applies = playbook.applies_to
         entries = zip(applies.rules, applies.rule_positions, strict=False)
-        lacking = SHIPPED_RULE_IDS - room_rules
         shipped = [(rule_id, at) for rule_id, at in entries if rule_id in lacking]
         if not shipped or playbook.id in seen:
             continue
         seen.add(playbook.id)
-        in_use = playbook.id in named_by_rules or applies.groups or applies.targets
+        in_use = playbook.id in named_by_rules or bool(applies.groups or applies.targets)
         if not in_use and len(shipped) == len(applies.rules):
             idle.append(playbook.id)
             continue
