@@ -10,13 +10,14 @@ target is silently unpolled, or the rule silently never evaluates.
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from collectors.snmp.profile_model import Profile
-from collectors.snmp.profiles import ProfileError, profile_path, site_profile_dirs
+from collectors.snmp.profiles import INSTALLED_DIR, ProfileError, profile_path, site_profile_dirs
 from collectors.snmp.profiles_check import checked_profile
 from collectors.trap_mapping import KNOWN_TRAPS, UNKNOWN_TRAP_METRIC, UPS_ALARM_ADDED_EFFECTS, UPS_ALARM_REMOVED_EFFECTS
 from collectors.trap_spec import engine_id_bytes
@@ -80,8 +81,9 @@ def assess_collectors(config: LoadedConfig) -> CollectorCheck:
     profiles = _check_profiles(config, problems)
     metrics = {target.id: metrics_of(target, profiles.get(target.id), config) for target in config.parsed.target}
     waiting: list[str] = []
+    known = profile_metric_names(site_profile_dirs(config.base_dir))
     for index, rule in enumerate(config.parsed.rule):
-        if isinstance(rule, SeriesRuleBase) and not _check_rule_metrics(config, index, rule, metrics, problems):
+        if isinstance(rule, SeriesRuleBase) and not _check_rule_metrics(config, index, rule, metrics, known, problems):
             waiting.append(rule.id)
     _check_traps(config, problems)
     return CollectorCheck(sorted(set(problems.problems)), waiting)
@@ -107,6 +109,28 @@ def metrics_of(target: Target, profile: Profile | None, config: LoadedConfig) ->
             return TargetMetrics(TRAP_METRICS)
         case AlertmanagerTarget():
             return TargetMetrics(frozenset({SOURCE_ALERT_METRIC}))
+
+
+def profile_metric_names(site_dirs: Iterable[Path] = ()) -> frozenset[str]:
+    """Every metric some profile can give: the installed ones and the site's own (those that load)."""
+    names = set(_installed_metric_names())
+    for directory in site_dirs:
+        names.update(_metric_names_in(Path(directory)))
+    return frozenset(names)
+
+
+@functools.cache
+def _installed_metric_names() -> frozenset[str]:
+    return _metric_names_in(INSTALLED_DIR)
+
+
+def _metric_names_in(directory: Path) -> frozenset[str]:
+    names: set[str] = set()
+    for path in sorted(directory.glob("*.toml")):
+        profile, _ = checked_profile(path)
+        if profile is not None:
+            names.update(profile.metric_names)
+    return frozenset(names)
 
 
 def _check_profiles(config: LoadedConfig, problems: ProblemCollector) -> dict[str, Profile]:
@@ -144,6 +168,7 @@ def _check_rule_metrics(
     index: int,
     rule: SeriesRuleBase,
     metrics: Mapping[str, TargetMetrics],
+    known: frozenset[str],
     problems: ProblemCollector,
 ) -> bool:
     """Report a metric of `rule` that its targets do not give; False when the rule waits for a target instead.
@@ -151,7 +176,9 @@ def _check_rule_metrics(
     A rule that names its targets needs each of them to give the metric. Otherwise some target in its scope
     should: a near miss of a name that is given there (`ups.runtime_minutes`) is refused, while a rule that no
     device of the room feeds yet (a starting site's UPS rules, a market-data rule before its server is added)
-    waits and is listed by `check`.
+    waits and is listed by `check`. A metric that some profile (`known`) gives is never a near miss: the
+    shipped rules name `ups.battery_module_fault` (APC Symmetra) for rooms that also have an Eaton's
+    `ups.battery_fault`.
     """
     scope = [target for target in config.parsed.target if not rule.groups or target.group in rule.groups]
     feeds = True
@@ -166,7 +193,7 @@ def _check_rule_metrics(
         if any(not item.known for item in given) or any(metric in item.names for item in given):
             continue
         near_miss = _closest(metric, given)
-        if not near_miss:
+        if not near_miss or metric in known:
             feeds = False
             continue
         groups = ", ".join(f"'{group}'" for group in rule.groups)

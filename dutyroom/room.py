@@ -6,19 +6,28 @@ passes `check` is exactly a room that runs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from dutyroom.config.load import LoadedConfig, load_config
 from dutyroom.config.problems import ConfigError, Problem, ProblemCollector
 from dutyroom.config.typed_toml import read_toml_file
-from dutyroom.playbooks.library import PlaybookLibrary, RuleReference, check_playbook_references, read_playbooks
+from dutyroom.playbooks.library import (
+    LibraryFit,
+    PlaybookLibrary,
+    RuleReference,
+    check_playbook_references,
+    library_fit,
+    read_playbooks,
+)
 
 
 @dataclass(frozen=True)
 class Room:
     config: LoadedConfig
     playbooks: PlaybookLibrary
+    fit: LibraryFit = field(default_factory=LibraryFit)
+    """What `check` tells but does not refuse: shipped rules the (copied) playbooks name that this room lacks."""
 
 
 def playbooks_dir_for(config_path: Path, override: Path | None = None) -> Path:
@@ -43,7 +52,7 @@ def check_room(
         problems.extend(_reference_problems(config, library))
     if problems or config is None:
         return None, sorted(problems)
-    return Room(config, library), []
+    return Room(config, library, _fit(config, library)), []
 
 
 def _is_seat(config: LoadedConfig | None, config_path: Path) -> bool | None:
@@ -61,17 +70,22 @@ def room_of(config: LoadedConfig, playbooks_dir: Path | None = None) -> tuple[Ro
     problems.extend(_reference_problems(config, library))
     if problems:
         return None, sorted(problems)
-    return Room(config, library), []
+    return Room(config, library, _fit(config, library)), []
+
+
+def _rule_references(config: LoadedConfig) -> list[RuleReference]:
+    return [(rule.id, rule.playbook, config_positions(config, index)) for index, rule in enumerate(config.parsed.rule)]
 
 
 def _reference_problems(config: LoadedConfig, library: PlaybookLibrary) -> list[Problem]:
-    references: list[RuleReference] = [
-        (rule.id, rule.playbook, config_positions(config, index)) for index, rule in enumerate(config.parsed.rule)
-    ]
     problems = check_playbook_references(
-        library.all(), references, str(config.path), config.parsed.defaults.require_playbook
+        library.all(), _rule_references(config), str(config.path), config.parsed.defaults.require_playbook
     )
     return problems + _duty_playbook_problems(config, library)
+
+
+def _fit(config: LoadedConfig, library: PlaybookLibrary) -> LibraryFit:
+    return library_fit(library.all(), _rule_references(config), str(config.path))
 
 
 def _duty_playbook_problems(config: LoadedConfig, library: PlaybookLibrary) -> list[Problem]:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from dutyroom.config.problems import Problem
 from dutyroom.config.toml_positions import Position
+from dutyroom.playbooks.library_rules import SHIPPED_RULE_IDS
 from dutyroom.playbooks.model import Deadline, Playbook
 
 RuleReference = tuple[str, str | None, Position]
@@ -52,7 +54,8 @@ def check_playbook_references(
     playbooks: Sequence[Playbook], rules: Sequence[RuleReference], file: str, require_playbook: bool
 ) -> list[Problem]:
     """Rules naming a missing (or checklist) playbook, rules without one when required, and playbooks whose
-    `applies_to.rules` names a rule that does not exist (reported at that entry in the playbook file).
+    `applies_to.rules` names a rule that is neither in `file` nor a shipped rule (reported at that entry in the
+    playbook file). A shipped rule the room lacks is no problem: `library_fit` notes it.
 
     Takes the playbooks themselves (every language) rather than the library, which is built on these checks."""
     problems: list[Problem] = []
@@ -72,14 +75,57 @@ def check_playbook_references(
         elif found.is_checklist:
             message = f"rule '{rule_id}' names checklist '{playbook_id}'; checklists are run by hand, not by alerts"
             problems.append(Problem(file, line, col, message))
-    known_rules = [rule_id for rule_id, _, _ in rules]
+    room_rules = [rule_id for rule_id, _, _ in rules]
+    spellings = room_rules + sorted(SHIPPED_RULE_IDS - set(room_rules))
     for playbook in playbooks:
         entries = zip(playbook.applies_to.rules, playbook.applies_to.rule_positions, strict=False)
         for rule_id, (line, col) in entries:
-            if rule_id not in known_rules:
+            if rule_id not in room_rules and rule_id not in SHIPPED_RULE_IDS:
                 message = f"applies_to names rule '{rule_id}', which is not in {file}"
-                problems.append(Problem(str(playbook.path), line, col, message + _did_you_mean(rule_id, known_rules)))
+                problems.append(Problem(str(playbook.path), line, col, message + _did_you_mean(rule_id, spellings)))
     return problems
+
+
+@dataclass(frozen=True)
+class LibraryFit:
+    """How a playbook library copied from the shipped room fits a room that defines fewer rules.
+
+    See `dutyroom.playbooks.library_rules` for why shipped rules a room lacks pass while other unknown names fail.
+    """
+
+    notes: tuple[Problem, ...] = ()
+    """A playbook this room uses (a rule of it links the playbook) whose `applies_to.rules` also names shipped
+    rules the room does not define: one note per playbook id, at the first such entry, in the first language."""
+    idle: tuple[str, ...] = ()
+    """Playbooks that name only shipped rules the room does not define (and no group or target): no alert of
+    this room starts them. Listed once, not a note each: a small room has many."""
+
+
+def library_fit(playbooks: Sequence[Playbook], rules: Sequence[RuleReference], file: str) -> LibraryFit:
+    """Notes, not problems, about the shipped rules the playbooks name that this room (`file`) does not define."""
+    room_rules = {rule_id for rule_id, _, _ in rules}
+    lacking = SHIPPED_RULE_IDS - room_rules
+    named_by_rules = {playbook_id for _, playbook_id, _ in rules if playbook_id}
+    notes: list[Problem] = []
+    idle: list[str] = []
+    seen: set[str] = set()
+    for playbook in sorted(playbooks, key=lambda each: (each.id, each.lang != "en", each.lang)):
+        applies = playbook.applies_to
+        entries = zip(applies.rules, applies.rule_positions, strict=False)
+        shipped = [(rule_id, at) for rule_id, at in entries if rule_id in lacking]
+        if not shipped or playbook.id in seen:
+            continue
+        seen.add(playbook.id)
+        in_use = playbook.id in named_by_rules or bool(applies.groups or applies.targets)
+        if not in_use and len(shipped) == len(applies.rules):
+            idle.append(playbook.id)
+            continue
+        names = ", ".join(f"'{rule_id}'" for rule_id, _ in shipped)
+        which, whose = ("shipped rules", "their alerts") if len(shipped) > 1 else ("a shipped rule", "its alerts")
+        message = f"applies_to names {which} that {file} does not define: {names} ({whose} cannot start it here)"
+        line, col = shipped[0][1]
+        notes.append(Problem(str(playbook.path), line, col, message))
+    return LibraryFit(tuple(notes), tuple(idle))
 
 
 def _did_you_mean(name: str, known: Iterable[str]) -> str:

@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dutyroom.config.problems import ConfigError, Problem, ProblemCollector
-from dutyroom.playbooks.checks import RuleReference, check_playbook_references, check_translations
+from dutyroom.playbooks.checks import (
+    LibraryFit,
+    RuleReference,
+    check_playbook_references,
+    check_translations,
+    library_fit,
+)
 from dutyroom.playbooks.file import read_playbook_file
 from dutyroom.playbooks.model import SEVERITY_RANKS, AppliesTo, Contact, Deadline, Playbook, Step
 from dutyroom.playbooks.schema import LANGUAGES
@@ -22,11 +28,13 @@ __all__ = [
     "AppliesTo",
     "Contact",
     "Deadline",
+    "LibraryFit",
     "Playbook",
     "PlaybookLibrary",
     "RuleReference",
     "Step",
     "check_playbook_references",
+    "library_fit",
     "load_playbooks",
     "read_playbooks",
 ]

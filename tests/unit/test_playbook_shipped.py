@@ -17,6 +17,7 @@ STARTER_IDS = {
     "core-switch-down", "exchange-line-down", "exchange-line-congested", "market-data-down", "order-gateway",
     "server-overload", "disk-full", "capacity-headroom", "pre-open-check", "holiday-duty-start", "holiday-duty-end",
     "regulator-report", "target-unreachable", "duty-missed", "ups-bypass",
+    "ups-fault", "ats-redundancy-lost", "pdu-breaker-tripped", "door-open", "switch-hardware-fault", "optic-signal-low",
 }  # fmt: skip
 CHECKLISTS = {"pre-open-check", "holiday-duty-start", "holiday-duty-end"}
 

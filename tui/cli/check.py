@@ -46,7 +46,8 @@ class CheckReport:
     summary: str
     """One line, when there are no problems."""
     warnings: list[str]
-    """Things to do that do not fail the check (a calendar running out, a draft calendar), as `where: warning: ...`."""
+    """Things to do that do not fail the check (a calendar running out, a draft calendar, a copied playbook naming a
+    shipped rule the room lacks), as `where: warning: ...`."""
 
 
 def validate_all(config_path: Path, playbooks_dir: Path | None = None, *, now: float) -> CheckReport:
@@ -83,6 +84,9 @@ def validate_all(config_path: Path, playbooks_dir: Path | None = None, *, now: f
     if room.config.unwritten_secret_files:
         paths = ", ".join(sorted(set(room.config.unwritten_secret_files)))
         summary += f" (secret files not written yet here: {paths}; write them, mode 0600, where dutyroom runs)"
+    if idle := room.fit.idle:
+        names = ", ".join(idle[:5]) + (f" and {len(idle) - 5} more" if len(idle) > 5 else "")
+        summary += f" ({len(idle)} playbooks name only shipped rules this room does not define: {names})"
     if collectors.waiting_rules:
         waiting = collectors.waiting_rules
         names = ", ".join(waiting[:5]) + (f" and {len(waiting) - 5} more" if len(waiting) > 5 else "")
@@ -90,6 +94,7 @@ def validate_all(config_path: Path, playbooks_dir: Path | None = None, *, now: f
     calendar = room.config.calendar
     notices = calendar_notices(calendar, datetime.fromtimestamp(now, UTC)) if calendar is not None else []
     warnings = [f"{notice.where + ': ' if notice.where else ''}warning: {notice.en}" for notice in notices]
+    warnings += [f"{note.file}:{note.line}:{note.col}: warning: {note.message}" for note in room.fit.notes]
     return CheckReport(problems, summary, warnings)
 
 

@@ -143,7 +143,7 @@ DRILLS: dict[str, Drill] = {
             (apc("ups-b", 5, "UPS: On battery power in response to an input power problem."),),
             (apc("ups-b", 9, "UPS: No longer on battery power."),),
         ),
-        Drill("pdu-overload", "PDU A1 phase 1 draws 17.2 A (rated 16 A)", *_PDU, (("pdu-overload", "pdu-a1"),)),
+        Drill("pdu-overload", "PDU A1 phase 1 draws 17.2 A (rated 16 A)", *_PDU, (("pdu-load-state", "pdu-a1"),)),
         Drill(
             "core-switch-down",
             "Core switch 1 loses power (the order gateway behind it goes dark too)",
