@@ -24,7 +24,7 @@ SHIPPED_RULE_IDS = frozenset(
         # cooling and environment
         "cooling-temp-high", "room-temp-high", "humidity-out-of-range", "water-leak", "fire-alarm",
         "fire-detector-alarm", "cooling-unit-smoke", "door-open", "cooling-airflow-lost", "cooling-unit-alarm",
-        "cooling-unit-off", "cooling-condensate-full", "cooling-active-alarms",
+        "cooling-unit-off", "cooling-condensate-full", "cooling-active-alarms", "cooling-general-error",
         # trading links
         "core-switch-down", "core-link-down", "exchange-line-down", "link-congested", "link-errors",
         "market-data-down", "market-data-stale",

@@ -85,6 +85,8 @@ ALARMS = [
     ("cooling-unit-off", "cooling.system_state", "off", State.WARNING, "on"),  # liebert-env
     ("cooling-condensate-full", "cooling.condensate_full", 1.0, State.WARNING, 0.0),  # apc-cooling
     ("cooling-active-alarms", "cooling.active_alarms", 2.0, State.WARNING, 0.0),  # apc-airfm
+    ("cooling-general-error", "cooling.general_error", "error", State.CRITICAL, "none"),  # stulz-wib8000
+    ("cooling-general-error", "cooling.general_error", "code-3", State.CRITICAL, "none"),
     ("switch-fan-fault", "switch.fan_fault", 1.0, State.CRITICAL, 0.0),  # cisco, h3c, arista, ruijie
     ("switch-psu-fault", "switch.psu_fault", 1.0, State.CRITICAL, 0.0),
     ("switch-component-down", "switch.component_down", 1.0, State.CRITICAL, 0.0),  # juniper
