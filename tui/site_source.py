@@ -9,6 +9,9 @@ The status line says how many sites are shown and counts the collectors of all t
 is the first live site's (the rooms of one brokerage follow the same exchanges' calendar). Each site's own
 phase, collectors and poller are in `site_statuses`, one line each in the console's site strip.
 
+A playbook beside a site's alert is that site's own (`Site.playbooks`, read off the UI loop): the merged alerts and
+runs name it `SITE:id`, so one site's text is never drawn against another site's run, nor the seat's copy.
+
 A lost site is not shown as current: its rows leave the list and its status says since when it is lost
 (`SH-DR ⊘ UNREACHABLE since 10:02`) until its feed reads again (with backoff, off the UI loop).
 """
@@ -26,14 +29,17 @@ from zoneinfo import ZoneInfo
 from dutyroom.model import Transition
 from dutyroom.operators.actions import ActionRefused
 from dutyroom.operators.desk import ActionDesk
-from dutyroom.operators.planning import Intent
+from dutyroom.operators.planning import Intent, StartDrill
 from dutyroom.playbooks.model import Playbook
+from dutyroom.playbooks.run_state import PlaybookRun
 from dutyroom.store.liveness import PollerLiveness, PollerState
 from dutyroom.store.records import StoredAction
+from dutyroom.textclean import clean_text
 from dutyroom.views.alerts import AlertView, CollectorHealth, GroupCount
 from dutyroom.views.console_source import ConsoleSnapshot, ConsoleSource, TargetDetail, TimelineEntry
 from tui.i18n import Translator, language_of
 from tui.service_client import ServiceRefused, ServiceUnreachable
+from tui.site_playbook_shelf import PlaybookShelf, ShelvedPlaybook
 
 SEPARATOR = ":"
 """Between a site's name and a key of that site; a site's name has none (tui.site_links.SITE_NAME)."""
@@ -149,20 +155,21 @@ class SiteStatus:
 
 @dataclass(frozen=True)
 class Site:
-    """A site as the merged console sees it: its feed (snapshots) and its source (details, timeline)."""
+    """A site as the merged console sees it: its feed (snapshots), its source (details, timeline) and its own
+    playbooks (never the seat's copy: two rooms may keep different texts under one id)."""
 
     name: str
     feed: SiteFeed
     source: ConsoleSource
+    playbooks: PlaybookShelf
 
 
 class MultiSiteSource:
     """A ConsoleSource over several sites; `narrow` shows one of them, `narrow(None)` all again."""
 
-    def __init__(self, sites: Sequence[Site], playbooks: ConsoleSource, language: str = "en") -> None:
+    def __init__(self, sites: Sequence[Site], language: str = "en") -> None:
         self.sites = {site.name: site for site in sites}
         self.translate = Translator(language_of(language))
-        self._playbooks = playbooks
         self.only: str | None = None
 
     def narrow(self, name: str | None) -> None:
@@ -187,7 +194,7 @@ class MultiSiteSource:
             assert snapshot is not None
             alerts.extend(_tagged_alert(name, alert) for alert in snapshot.alerts)
             overview.extend(_tagged_group(name, group) for group in snapshot.overview)
-            runs.update({site_key(name, key): run for key, run in snapshot.runs.items()})
+            runs.update({site_key(name, key): _tagged_run(name, run) for key, run in snapshot.runs.items()})
             transitions.extend(
                 replace(each, fingerprint=site_key(name, each.fingerprint), target=site_key(name, each.target))
                 for each in taken[name][1]
@@ -245,13 +252,44 @@ class MultiSiteSource:
         return PollerLiveness(PollerState.ALIVE, "a site answers", 0.0, None, None)
 
     def playbook(self, playbook_id: str, language: str) -> Playbook | None:
-        return self._playbooks.playbook(playbook_id, language)
+        """The playbook `SITE:id` as that site gave it, from its shelf (never read here: this runs on the UI loop);
+        None while it is being read or when the site gives none (`playbook_origin` says which)."""
+        site, shelved = self._shelved(playbook_id, language)
+        return shelved.playbook if site is not None and shelved is not None else None
+
+    def playbook_origin(self, playbook_id: str, language: str, *, shown: bool) -> str:
+        """Whose playbook the pane shows (`SH-DR: ` before its title, when `shown`), else that it is being read or
+        why that site gives none; "" for no playbook id."""
+        name, bare = split_key(playbook_id)
+        if not bare:
+            return ""
+        if shown:
+            return self.translate("site.playbook.from", site=name)
+        site, shelved = self._shelved(playbook_id, language)
+        bare = clean_text(bare, 80)
+        if site is None:
+            return self.translate("site.playbook.unavailable", id=bare, site=name, why="no such site")
+        if shelved is None:
+            return self.translate("site.playbook.reading", id=bare, site=name)
+        if shelved.playbook is None:
+            return self.translate("site.playbook.unavailable", id=bare, site=name, why=shelved.why)
+        return self.translate("site.playbook.reading", id=bare, site=name)  # read since the pane asked: shown next
+
+    def _shelved(self, playbook_id: str, language: str) -> tuple[Site | None, ShelvedPlaybook | None]:
+        name, bare = split_key(playbook_id)
+        site = self.sites.get(name)
+        if site is None or not bare:
+            return None, None
+        return site, site.playbooks.lookup(bare, "zh" if language == "zh" else "en")
 
     def detail(self, target_id: str, now: float) -> TargetDetail | None:
+        """The target's detail as its site reads it now (this waits for the site: call it off the UI loop)."""
         name, target = split_key(target_id)
         site = self.sites.get(name)
-        if site is None or site.feed.lost_since is not None:
+        if site is None:
             return None
+        if site.feed.lost_since is not None:
+            raise ServiceUnreachable(self.translate("site.unreachable", site=name))
         detail = site.source.detail(target, now)
         return replace(detail, target=target_id, name=f"{name} {detail.name}") if detail is not None else None
 
@@ -276,7 +314,13 @@ def _tagged_alert(site: str, alert: AlertView) -> AlertView:
         fingerprint=site_key(site, alert.fingerprint),
         target=site_key(site, alert.target),
         target_name=f"{site} {shown}",
+        playbook=site_key(site, alert.playbook) if alert.playbook else alert.playbook,
     )
+
+
+def _tagged_run(site: str, run: PlaybookRun) -> PlaybookRun:
+    """The run with its playbook named `SITE:id`: the pane asks for that site's text, never another's."""
+    return replace(run, playbook_id=site_key(site, run.playbook_id))
 
 
 def site_and_target(alert: AlertView) -> tuple[str, str]:
@@ -311,5 +355,7 @@ class SiteDesk:
         desk = self.desks.get(name)
         if desk is None:
             raise ActionRefused(f"{alert!r} belongs to no site of this console")
+        if isinstance(intent, StartDrill):  # the merged alert names its playbook `SITE:id`; the site knows it as id
+            intent = replace(intent, playbook=split_key(intent.playbook)[1])
         stored = desk.submit(intent, key, now)
         return replace(stored, alert=alert)
