@@ -40,11 +40,14 @@ from dutyroom.views.console_source import ConsoleSnapshot, ConsoleSource, Target
 from tui.i18n import Translator, language_of
 from tui.service_client import ServiceRefused, ServiceUnreachable
 from tui.site_playbook_shelf import PlaybookShelf, ShelvedPlaybook
+from tui.site_timeline import SitesTimeline, read_timelines
 
 SEPARATOR = ":"
 """Between a site's name and a key of that site; a site's name has none (tui.site_links.SITE_NAME)."""
 READ_EVERY_S = 2.0
 """How often a feed reads its site while the site answers."""
+TIMELINE_WAIT_S = 2.0
+"""How long the timeline waits for the sites (each site's own reads time out at 1 s)."""
 BACKOFF_S = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
 """Waits before reading a lost site again, one per failed read in a row (the last repeats)."""
 
@@ -294,16 +297,24 @@ class MultiSiteSource:
         return replace(detail, target=target_id, name=f"{name} {detail.name}") if detail is not None else None
 
     def timeline(self, since: float, until: float, kinds: Sequence[str] = ()) -> list[TimelineEntry]:
-        entries: list[TimelineEntry] = []
-        for name, site in self.sites.items():
-            if self.only not in (None, name) or site.feed.lost_since is not None:
-                continue
-            try:
-                found = site.source.timeline(since, until, kinds)
-            except (ServiceUnreachable, ServiceRefused):
-                continue  # the status line says the site is lost
-            entries.extend(replace(entry, target=site_key(name, entry.target)) for entry in found)
-        return sorted(entries, key=lambda entry: entry.at)
+        return list(self.timeline_of_sites(since, until, kinds).entries)
+
+    def timeline_of_sites(
+        self, since: float, until: float, kinds: Sequence[str] = (), *, timeout_s: float = TIMELINE_WAIT_S
+    ) -> SitesTimeline:
+        """The shown sites' entries, every site asked at once (this waits up to `timeout_s`: call it off the UI
+        loop), and the sites that did not answer; a site known lost is not asked."""
+        shown = [name for name in self.sites if self.only in (None, name)]
+        lost = {name: self.translate("site.unreachable", site=name) for name in shown if name in self.lost()}
+        asked = {name: self.sites[name].source for name in shown if name not in lost}
+        read = read_timelines(asked, since, until, kinds, timeout_s=timeout_s)
+        entries = [
+            replace(entry, target=site_key(name, entry.target))
+            for name, found in read.answered.items()
+            for entry in found
+        ]
+        unanswered = {name: clean_text(why, 200) for name, why in {**lost, **read.unanswered}.items()}
+        return SitesTimeline(tuple(sorted(entries, key=lambda entry: entry.at)), unanswered)
 
 
 def _tagged_alert(site: str, alert: AlertView) -> AlertView:
