@@ -330,8 +330,20 @@ def _tagged_alert(site: str, alert: AlertView) -> AlertView:
 
 
 def _tagged_run(site: str, run: PlaybookRun) -> PlaybookRun:
-    """The run with its playbook named `SITE:id`: the pane asks for that site's text, never another's."""
-    return replace(run, playbook_id=site_key(site, run.playbook_id))
+    """The run with its playbook named `SITE:id` (the pane asks for that site's text, never another's) and its
+    alerts' keys as the merged alerts have them (so the alert that started it is not taken for one that joined)."""
+    alerts = tuple(replace(each, incident_key=_tagged_key(site, each.incident_key)) for each in run.alerts)
+    return replace(
+        run,
+        playbook_id=site_key(site, run.playbook_id),
+        incident_key=_tagged_key(site, run.incident_key),
+        alerts=alerts,
+    )
+
+
+def _tagged_key(site: str, key: str) -> str:
+    """`SITE:key`, or "" for none (a run started by hand has no starting alert)."""
+    return site_key(site, key) if key else ""
 
 
 def site_and_target(alert: AlertView) -> tuple[str, str]:

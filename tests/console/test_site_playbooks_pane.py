@@ -17,11 +17,13 @@ from dutyroom.actions_model import RunStart, StepTick
 from dutyroom.model import Identity
 from dutyroom.operators.planning import Intent, StartDrill
 from dutyroom.playbooks.model import Playbook, Step
+from dutyroom.playbooks.run_state import JoinedAlert
 from dutyroom.store.records import StoredAction
 from tui.site_app import SitesApp, sites_app
 from tui.site_playbook_shelf import PlaybookShelf
 from tui.site_source import SiteDesk, split_key
 from tui.widgets.playbook_pane import PlaybookPane
+from tui.widgets.playbook_text import joined_another
 
 from .apps import console_app
 from .fakes import FIXED_NOW, FakeSource, make_playbook, ups_run
@@ -188,3 +190,17 @@ def test_merged_alerts_and_runs_name_their_sites_playbook() -> None:
         "SZ-MAIN:a1": "SZ-MAIN:ups-battery-low",
         "SH-DR:a1": "SH-DR:ups-battery-low",
     }
+
+
+def test_the_alert_that_started_a_sites_run_is_not_taken_for_one_that_joined_it() -> None:
+    source, _, rooms = fake_sites(("SZ-MAIN", "SH-DR"))
+    started = JoinedAlert("a1", "ups-runtime-low", "ups-a", FIXED_NOW)
+    for room in rooms.values():
+        room.runs = {"a1": replace(ups_run(), alerts=(started,))}  # a1 started the run
+    read_all(source)
+    snapshot = source.snapshot(FIXED_NOW)
+    alerts = {alert.fingerprint: alert for alert in snapshot.alerts}
+    for key, run in snapshot.runs.items():
+        assert run.incident_key == key
+        assert [each.incident_key for each in run.alerts] == [key]
+        assert not joined_another(alerts[key], run)

@@ -3,7 +3,8 @@ alert that site's own playbook, though both rooms and the seat keep a playbook u
 
 Two `serve` processes, each with its own room and its own `host-load` playbook text; the seat's own room has a
 third text under that id, which must never be drawn. Showing each site alone (`]`), the pane names the site and
-shows that site's step text, and never the other site's nor the seat's.
+shows that site's step text, and never the other site's nor the seat's; a step ticked there is recorded by
+that site on its run (the screen shows it done only then).
 """
 
 from __future__ import annotations
@@ -125,3 +126,6 @@ def test_each_sites_alert_shows_that_sites_own_playbook(
         assert STEP_TEXT["seat"] not in screen, "the seat's copy is never drawn"
         other = "backup" if name == "main" else "main"
         assert STEP_TEXT[other] not in screen, "nor the other site's"
+    tmux.keys("sites", "Space")  # tick BACKUP's step 1: shown done only once BACKUP recorded it on its run
+    ticked = f"[x]  1. {STEP_TEXT['backup']}"
+    tmux.wait_for("sites", lambda s: ticked in s, "the tick recorded by BACKUP on its run", 30)
