@@ -6,15 +6,16 @@ different texts under one id, and a step ticked from the seat is recorded agains
 may wait seconds on an SSH link, so `lookup` never reads: it answers from what the shelf holds and asks the
 shelf's thread for what it lacks, or holds for longer than `keep_s` (the service's API names no playbook
 version to watch, so a reload at the site shows within `keep_s`). The latest answer stands, a refusal too:
-the shelf never falls back to another copy.
+the shelf never falls back to another copy. A site that comes back after it was lost has its playbooks read again.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dutyroom.playbooks.model import Playbook
 from dutyroom.textclean import clean_text
@@ -80,6 +81,12 @@ class PlaybookShelf:
                 self._wanted.append(key)
                 self._wake.set()
         return held
+
+    def expire(self) -> None:
+        """Read every held playbook again when next looked up, showing it meanwhile (the site came back: its
+        service may have restarted with other playbooks)."""
+        with self._lock:
+            self._held = {key: replace(held, read_at=-math.inf) for key, held in self._held.items()}
 
     def read_waiting(self) -> int:
         """Read every playbook asked for since the last time, here; how many were read (the thread calls this)."""

@@ -174,6 +174,7 @@ class MultiSiteSource:
         self.sites = {site.name: site for site in sites}
         self.translate = Translator(language_of(language))
         self.only: str | None = None
+        self._was_lost: set[str] = set()
 
     def narrow(self, name: str | None) -> None:
         if name is not None and name not in self.sites:
@@ -182,6 +183,7 @@ class MultiSiteSource:
 
     def snapshot(self, now: float) -> ConsoleSnapshot:
         taken = {name: site.feed.take() for name, site in self.sites.items()}
+        self._expire_playbooks_of_returning_sites({name for name, (_, _, since) in taken.items() if since is not None})
         shown = [name for name in self.sites if self.only in (None, name)]
         live = [(name, taken[name][0]) for name in shown if taken[name][0] is not None and taken[name][2] is None]
         if not live:
@@ -214,6 +216,12 @@ class MultiSiteSource:
             runs=runs,
             transitions=tuple(sorted(transitions, key=lambda each: each.at)),
         )
+
+    def _expire_playbooks_of_returning_sites(self, lost: set[str]) -> None:
+        """A site that answers again after it was lost may have restarted with other playbooks: read them again."""
+        for name in self._was_lost - lost:
+            self.sites[name].playbooks.expire()
+        self._was_lost = lost
 
     def _sites_text(self, shown: list[str]) -> str:
         """`3 sites`, or the one site shown: the site strip above has each site's own line."""

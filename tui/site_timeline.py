@@ -11,8 +11,15 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from dutyroom.views.console_source import ConsoleSource, TimelineEntry
+from dutyroom.views.console_source import TimelineEntry
+
+
+class TimelineSource(Protocol):
+    """What a site's timeline is read from (a site's ConsoleSource)."""
+
+    def timeline(self, since: float, until: float, kinds: Sequence[str] = ()) -> list[TimelineEntry]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +40,7 @@ class TimelineAnswers:
 
 
 def read_timelines(
-    sources: Mapping[str, ConsoleSource],
+    sources: Mapping[str, TimelineSource],
     since: float,
     until: float,
     kinds: Sequence[str],
@@ -44,7 +51,7 @@ def read_timelines(
     answers: dict[str, list[TimelineEntry] | Exception] = {}
     lock = threading.Lock()
 
-    def read(name: str, source: ConsoleSource) -> None:
+    def read(name: str, source: TimelineSource) -> None:
         try:
             answer: list[TimelineEntry] | Exception = list(source.timeline(since, until, kinds))
         except Exception as error:  # one line on the screen, never a traceback

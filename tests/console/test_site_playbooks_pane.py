@@ -19,6 +19,7 @@ from dutyroom.operators.planning import Intent, StartDrill
 from dutyroom.playbooks.model import Playbook, Step
 from dutyroom.playbooks.run_state import JoinedAlert
 from dutyroom.store.records import StoredAction
+from tui.service_client import ServiceUnreachable
 from tui.site_app import SitesApp, sites_app
 from tui.site_playbook_shelf import PlaybookShelf
 from tui.site_source import SiteDesk, split_key
@@ -204,3 +205,22 @@ def test_the_alert_that_started_a_sites_run_is_not_taken_for_one_that_joined_it(
         assert run.incident_key == key
         assert [each.incident_key for each in run.alerts] == [key]
         assert not joined_another(alerts[key], run)
+
+
+def test_a_site_back_after_it_was_lost_has_its_playbooks_read_again() -> None:
+    source, reads, rooms = fake_sites(("SZ-MAIN", "SH-DR"))
+    read_all(source)
+    shelf = source.sites["SH-DR"].playbooks
+    assert shelf.read_waiting() == 0
+    reads["SH-DR"].failure = ServiceUnreachable("ssh: Connection refused")
+    read_all(source)
+    source.snapshot(FIXED_NOW)
+    rooms["SH-DR"].playbooks = {("ups-battery-low", lang): dr_playbook(lang) for lang in ("en", "zh")}
+    reads["SH-DR"].failure = None
+    source.sites["SH-DR"].feed.read_once()
+    source.snapshot(FIXED_NOW)  # the console's next tick sees it back
+    assert source.playbook("SH-DR:ups-battery-low", "en") is not None, "the text it had is shown meanwhile"
+    assert shelf.read_waiting() == 1
+    again = source.playbook("SH-DR:ups-battery-low", "en")
+    assert again is not None
+    assert again.steps[0].text == DR_STEP_ONE

@@ -103,3 +103,20 @@ def test_the_shelfs_thread_reads_what_is_looked_up_and_stops() -> None:
     finally:
         shelf.stop(5.0)
     assert site.asked == [("disk-full", "en")]
+
+
+def test_expired_playbooks_are_read_again_and_shown_meanwhile() -> None:
+    site = Site((playbook("before"), ""), (playbook("after a restart"), ""))
+    shelf = PlaybookShelf("SH-DR", site, keep_s=60.0)
+    shelf.lookup("disk-full", "en")
+    shelf.read_waiting()
+    shelf.expire()
+    held = shelf.lookup("disk-full", "en")
+    assert held is not None
+    assert held.playbook is not None
+    assert held.playbook.steps[0].text == "before"
+    assert shelf.read_waiting() == 1
+    again = shelf.lookup("disk-full", "en")
+    assert again is not None
+    assert again.playbook is not None
+    assert again.playbook.steps[0].text == "after a restart"
