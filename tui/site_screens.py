@@ -92,12 +92,22 @@ class SiteDetailScreen(TargetDetailScreen):
         self._show()
         self._show_alerts()
 
+    @property
+    def reading(self) -> bool:
+        return self.read_state == self.context.translate("site.reading")
+
     def _show(self) -> None:
         super()._show()
         if self.detail is None and self.read_state:
             error = self.query_one("#detail-error", TextLabel)
-            error.set_class(self.read_state == self.context.translate("site.reading"), "-none")  # muted while reading
+            error.set_class(self.reading, "-none")  # muted while reading, in the error colour once it failed
             error.show(plain(self.read_state))
+
+    def _show_alerts(self) -> None:
+        """The target's alerts, unless its site failed to answer: its last alerts are not current then."""
+        super()._show_alerts()
+        if self.detail is None and self.read_state and not self.reading:
+            self.query_one("#detail-alerts", TextLabel).display = False
 
 
 class SiteTimelineScreen(TimelineScreen):

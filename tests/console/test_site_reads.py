@@ -123,6 +123,7 @@ async def test_the_detail_of_a_site_known_lost_says_so_at_once(hanging_room: Han
         hanging_room.answer.set()
         await wait_until(pilot, lambda: label(app, "#detail-error") == "SITE SH-DR unreachable", "unreachable")
         assert "UPS A" not in label(app, "#detail-head"), "nothing of a lost site is shown as current"
+        assert not app.screen.query_one("#detail-alerts", TextLabel).display, "nor its alerts"
 
 
 async def test_the_detail_of_a_site_that_answers_is_shown(hanging_room: HangingRoom) -> None:
