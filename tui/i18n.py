@@ -153,6 +153,14 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "site.strip.poller_alive": ("poller up", "采集运行"),
     "site.strip.sending": ("sending {count}", "发送中 {count}"),
     "site.strip.not_shown": ("not shown", "未显示"),
+    "site.playbook.from": ("{site}: ", "{site}："),
+    "site.playbook.reading": ("Reading playbook '{id}' from site {site}…", "正在从站点 {site} 读取预案“{id}”…"),
+    "site.playbook.unavailable": (
+        "Playbook '{id}' not available from site {site}: {why}",
+        "站点 {site} 无法提供预案“{id}”：{why}",
+    ),
+    "site.unreachable": ("SITE {site} unreachable", "站点 {site} 无法连接"),
+    "site.reading": ("reading…", "读取中…"),
     "hint.back": ("esc back  ? help", "esc 返回  ? 帮助"),
     "hint.timeline": (
         "esc back  enter open  / filter  1 2 3 kinds  ? help",

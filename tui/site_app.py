@@ -30,6 +30,7 @@ from tui.screens.context import SubmitOutcome
 from tui.screens.help import HelpScreen, HelpSection
 from tui.screens.main import MainScreen
 from tui.site_actions import SiteActionSettled, SiteSender
+from tui.site_screens import SiteMainScreen
 from tui.site_source import MultiSiteSource, site_and_target
 from tui.widgets.alert_rows import SiteColumn
 from tui.widgets.poller_banner import PollerBanner
@@ -63,7 +64,7 @@ class SitesApp(DutyroomApp):
         self._sender = SiteSender(desk, self.post_message)
 
     def get_default_screen(self) -> MainScreen:
-        return MainScreen(self.context, site_column(self.sites.sites))
+        return SiteMainScreen(self.context, self.sites, site_column(self.sites.sites))
 
     def compose(self) -> ComposeResult:
         """The console's banner, then the site strip, docked together at the top (two docked widgets overlap)."""

@@ -1,8 +1,9 @@
 """`dutyroom --site NAME=URL ...`: the console on several sites' services at once (`tui.site_source`).
 
-Each site gets three clients of its service: one for its feed's thread (snapshots), one for the screens'
-reads (details, timeline), one for actions, so a slow read never holds up an ack. Over SSH each is its own
-`ssh host dutyroom api-bridge`, run as the SSH login user: the remote service records that person.
+Each site gets four clients of its service: one for its feed's thread (snapshots), one for the screens'
+reads (details, timeline), one for its playbooks' thread, one for actions, so a slow read never holds up an
+ack. Over SSH each is its own `ssh host dutyroom api-bridge`, run as the SSH login user: the remote service
+records that person. The playbooks beside a site's alerts are that site's (`GET /v1/playbook`), never the seat's.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from tui.screens.terminal_profile import prepare_environment
 from tui.service_client import ServiceClient
 from tui.service_source import CONSOLE_TIMEOUT_S, ServiceDesk, ServiceSource
 from tui.site_links import SOCKET_NAME, LinkKind, SiteLink, SshSiteClient
+from tui.site_playbook_shelf import PlaybookShelf
+from tui.site_playbooks import SitePlaybooks
 from tui.site_source import MultiSiteSource, Site, SiteDesk, SiteFeed, SitePollerDown
 
 if TYPE_CHECKING:
@@ -36,7 +39,7 @@ def site_client(link: SiteLink, timeout_s: float) -> ServiceClient:
 
 
 def run_console_on_sites(room: Room, links: list[SiteLink], options: ConsoleOptions) -> int:
-    """The console on every site of `links`; `room` gives the language and the playbooks (documents)."""
+    """The console on every site of `links`; `room` gives the language (each site gives its own playbooks)."""
     from tui.app import create_app
     from tui.site_app import sites_app
 
@@ -61,11 +64,13 @@ def run_console_on_sites(room: Room, links: list[SiteLink], options: ConsoleOpti
             return feed_client.get(f"/v1/console/snapshot?lang={lang}", ConsoleSnapshot)
 
         reads = ServiceSource(client(link, CONSOLE_TIMEOUT_S), room, lang)
-        sites.append(Site(link.name, SiteFeed(link.name, read), reads))
+        asked = SitePlaybooks(link.name, client(link, SITE_READ_TIMEOUT_S), keep_s=0.0)  # the shelf keeps them
+        sites.append(Site(link.name, SiteFeed(link.name, read), reads, PlaybookShelf(link.name, asked.answer)))
         desks[link.name] = ServiceDesk(client(link, SITE_READ_TIMEOUT_S), current_identity())
-    source = MultiSiteSource(sites, ServiceSource(clients[0], room, lang), lang)
+    source = MultiSiteSource(sites, lang)
     for site in sites:
         site.feed.start()
+        site.playbooks.start()
     desk = SiteDesk(desks)
     like = create_app(
         source,
@@ -85,8 +90,10 @@ def run_console_on_sites(room: Room, links: list[SiteLink], options: ConsoleOpti
     finally:
         for site in sites:
             site.feed.stop(0.0)  # every feed told at once: a quit waits for no link in turn
+            site.playbooks.stop(0.0)
         for site in sites:
             site.feed.stop(1.0)
+            site.playbooks.stop(1.0)
         for each in clients:
             each.close()
     return 0

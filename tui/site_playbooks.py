@@ -45,6 +45,11 @@ class SitePlaybooks:
         """The site's playbook, or None (`unavailable` says why)."""
         return self._ask(playbook_id, lang)[1]
 
+    def answer(self, playbook_id: str, lang: str) -> tuple[Playbook | None, str]:
+        """The site's playbook and "", or None and why the site gives none (a `PlaybookShelf` reads with this)."""
+        _, playbook, why = self._ask(playbook_id, lang)
+        return playbook, why
+
     def unavailable(self, playbook_id: str, lang: str) -> str:
         """Why `get` gives None, as the console shows it; "" when the playbook is there."""
         _, playbook, why = self._ask(playbook_id, lang)

@@ -9,6 +9,9 @@ The status line says how many sites are shown and counts the collectors of all t
 is the first live site's (the rooms of one brokerage follow the same exchanges' calendar). Each site's own
 phase, collectors and poller are in `site_statuses`, one line each in the console's site strip.
 
+A playbook beside a site's alert is that site's own (`Site.playbooks`, read off the UI loop): the merged alerts and
+runs name it `SITE:id`, so one site's text is never drawn against another site's run, nor the seat's copy.
+
 A lost site is not shown as current: its rows leave the list and its status says since when it is lost
 (`SH-DR ⊘ UNREACHABLE since 10:02`) until its feed reads again (with backoff, off the UI loop).
 """
@@ -26,19 +29,25 @@ from zoneinfo import ZoneInfo
 from dutyroom.model import Transition
 from dutyroom.operators.actions import ActionRefused
 from dutyroom.operators.desk import ActionDesk
-from dutyroom.operators.planning import Intent
+from dutyroom.operators.planning import Intent, StartDrill
 from dutyroom.playbooks.model import Playbook
+from dutyroom.playbooks.run_state import PlaybookRun
 from dutyroom.store.liveness import PollerLiveness, PollerState
 from dutyroom.store.records import StoredAction
+from dutyroom.textclean import clean_text
 from dutyroom.views.alerts import AlertView, CollectorHealth, GroupCount
 from dutyroom.views.console_source import ConsoleSnapshot, ConsoleSource, TargetDetail, TimelineEntry
 from tui.i18n import Translator, language_of
 from tui.service_client import ServiceRefused, ServiceUnreachable
+from tui.site_playbook_shelf import PlaybookShelf, ShelvedPlaybook
+from tui.site_timeline import SitesTimeline, read_timelines
 
 SEPARATOR = ":"
 """Between a site's name and a key of that site; a site's name has none (tui.site_links.SITE_NAME)."""
 READ_EVERY_S = 2.0
 """How often a feed reads its site while the site answers."""
+TIMELINE_WAIT_S = 2.0
+"""How long the timeline waits for the sites (each site's own reads time out at 1 s)."""
 BACKOFF_S = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
 """Waits before reading a lost site again, one per failed read in a row (the last repeats)."""
 
@@ -149,21 +158,23 @@ class SiteStatus:
 
 @dataclass(frozen=True)
 class Site:
-    """A site as the merged console sees it: its feed (snapshots) and its source (details, timeline)."""
+    """A site as the merged console sees it: its feed (snapshots), its source (details, timeline) and its own
+    playbooks (never the seat's copy: two rooms may keep different texts under one id)."""
 
     name: str
     feed: SiteFeed
     source: ConsoleSource
+    playbooks: PlaybookShelf
 
 
 class MultiSiteSource:
     """A ConsoleSource over several sites; `narrow` shows one of them, `narrow(None)` all again."""
 
-    def __init__(self, sites: Sequence[Site], playbooks: ConsoleSource, language: str = "en") -> None:
+    def __init__(self, sites: Sequence[Site], language: str = "en") -> None:
         self.sites = {site.name: site for site in sites}
         self.translate = Translator(language_of(language))
-        self._playbooks = playbooks
         self.only: str | None = None
+        self._was_lost: set[str] = set()
 
     def narrow(self, name: str | None) -> None:
         if name is not None and name not in self.sites:
@@ -172,6 +183,7 @@ class MultiSiteSource:
 
     def snapshot(self, now: float) -> ConsoleSnapshot:
         taken = {name: site.feed.take() for name, site in self.sites.items()}
+        self._expire_playbooks_of_returning_sites({name for name, (_, _, since) in taken.items() if since is not None})
         shown = [name for name in self.sites if self.only in (None, name)]
         live = [(name, taken[name][0]) for name in shown if taken[name][0] is not None and taken[name][2] is None]
         if not live:
@@ -187,7 +199,7 @@ class MultiSiteSource:
             assert snapshot is not None
             alerts.extend(_tagged_alert(name, alert) for alert in snapshot.alerts)
             overview.extend(_tagged_group(name, group) for group in snapshot.overview)
-            runs.update({site_key(name, key): run for key, run in snapshot.runs.items()})
+            runs.update({site_key(name, key): _tagged_run(name, run) for key, run in snapshot.runs.items()})
             transitions.extend(
                 replace(each, fingerprint=site_key(name, each.fingerprint), target=site_key(name, each.target))
                 for each in taken[name][1]
@@ -204,6 +216,12 @@ class MultiSiteSource:
             runs=runs,
             transitions=tuple(sorted(transitions, key=lambda each: each.at)),
         )
+
+    def _expire_playbooks_of_returning_sites(self, lost: set[str]) -> None:
+        """A site that answers again after it was lost may have restarted with other playbooks: read them again."""
+        for name in self._was_lost - lost:
+            self.sites[name].playbooks.expire()
+        self._was_lost = lost
 
     def _sites_text(self, shown: list[str]) -> str:
         """`3 sites`, or the one site shown: the site strip above has each site's own line."""
@@ -245,27 +263,66 @@ class MultiSiteSource:
         return PollerLiveness(PollerState.ALIVE, "a site answers", 0.0, None, None)
 
     def playbook(self, playbook_id: str, language: str) -> Playbook | None:
-        return self._playbooks.playbook(playbook_id, language)
+        """The playbook `SITE:id` as that site gave it, from its shelf (never read here: this runs on the UI loop);
+        None while it is being read or when the site gives none (`playbook_origin` says which)."""
+        site, shelved = self._shelved(playbook_id, language)
+        return shelved.playbook if site is not None and shelved is not None else None
+
+    def playbook_origin(self, playbook_id: str, language: str, *, shown: bool) -> str:
+        """Whose playbook the pane shows (`SH-DR: ` before its title, when `shown`), else that it is being read or
+        why that site gives none; "" for no playbook id."""
+        name, bare = split_key(playbook_id)
+        if not bare:
+            return ""
+        if shown:
+            return self.translate("site.playbook.from", site=name)
+        site, shelved = self._shelved(playbook_id, language)
+        bare = clean_text(bare, 80)
+        if site is None:
+            return self.translate("site.playbook.unavailable", id=bare, site=name, why="no such site")
+        if shelved is None:
+            return self.translate("site.playbook.reading", id=bare, site=name)
+        if shelved.playbook is None:
+            return self.translate("site.playbook.unavailable", id=bare, site=name, why=shelved.why)
+        return self.translate("site.playbook.reading", id=bare, site=name)  # read since the pane asked: shown next
+
+    def _shelved(self, playbook_id: str, language: str) -> tuple[Site | None, ShelvedPlaybook | None]:
+        name, bare = split_key(playbook_id)
+        site = self.sites.get(name)
+        if site is None or not bare:
+            return None, None
+        return site, site.playbooks.lookup(bare, "zh" if language == "zh" else "en")
 
     def detail(self, target_id: str, now: float) -> TargetDetail | None:
+        """The target's detail as its site reads it now (this waits for the site: call it off the UI loop)."""
         name, target = split_key(target_id)
         site = self.sites.get(name)
-        if site is None or site.feed.lost_since is not None:
+        if site is None:
             return None
+        if site.feed.lost_since is not None:
+            raise ServiceUnreachable(self.translate("site.unreachable", site=name))
         detail = site.source.detail(target, now)
         return replace(detail, target=target_id, name=f"{name} {detail.name}") if detail is not None else None
 
     def timeline(self, since: float, until: float, kinds: Sequence[str] = ()) -> list[TimelineEntry]:
-        entries: list[TimelineEntry] = []
-        for name, site in self.sites.items():
-            if self.only not in (None, name) or site.feed.lost_since is not None:
-                continue
-            try:
-                found = site.source.timeline(since, until, kinds)
-            except (ServiceUnreachable, ServiceRefused):
-                continue  # the status line says the site is lost
-            entries.extend(replace(entry, target=site_key(name, entry.target)) for entry in found)
-        return sorted(entries, key=lambda entry: entry.at)
+        return list(self.timeline_of_sites(since, until, kinds).entries)
+
+    def timeline_of_sites(
+        self, since: float, until: float, kinds: Sequence[str] = (), *, timeout_s: float = TIMELINE_WAIT_S
+    ) -> SitesTimeline:
+        """The shown sites' entries, every site asked at once (this waits up to `timeout_s`: call it off the UI
+        loop), and the sites that did not answer; a site known lost is not asked."""
+        shown = [name for name in self.sites if self.only in (None, name)]
+        lost = {name: self.translate("site.unreachable", site=name) for name in shown if name in self.lost()}
+        asked = {name: self.sites[name].source for name in shown if name not in lost}
+        read = read_timelines(asked, since, until, kinds, timeout_s=timeout_s)
+        entries = [
+            replace(entry, target=site_key(name, entry.target))
+            for name, found in read.answered.items()
+            for entry in found
+        ]
+        unanswered = {name: clean_text(why, 200) for name, why in {**lost, **read.unanswered}.items()}
+        return SitesTimeline(tuple(sorted(entries, key=lambda entry: entry.at)), unanswered)
 
 
 def _tagged_alert(site: str, alert: AlertView) -> AlertView:
@@ -276,7 +333,25 @@ def _tagged_alert(site: str, alert: AlertView) -> AlertView:
         fingerprint=site_key(site, alert.fingerprint),
         target=site_key(site, alert.target),
         target_name=f"{site} {shown}",
+        playbook=site_key(site, alert.playbook) if alert.playbook else alert.playbook,
     )
+
+
+def _tagged_run(site: str, run: PlaybookRun) -> PlaybookRun:
+    """The run with its playbook named `SITE:id` (the pane asks for that site's text, never another's) and its
+    alerts' keys as the merged alerts have them (so the alert that started it is not taken for one that joined)."""
+    alerts = tuple(replace(each, incident_key=_tagged_key(site, each.incident_key)) for each in run.alerts)
+    return replace(
+        run,
+        playbook_id=site_key(site, run.playbook_id),
+        incident_key=_tagged_key(site, run.incident_key),
+        alerts=alerts,
+    )
+
+
+def _tagged_key(site: str, key: str) -> str:
+    """`SITE:key`, or "" for none (a run started by hand has no starting alert)."""
+    return site_key(site, key) if key else ""
 
 
 def site_and_target(alert: AlertView) -> tuple[str, str]:
@@ -311,5 +386,7 @@ class SiteDesk:
         desk = self.desks.get(name)
         if desk is None:
             raise ActionRefused(f"{alert!r} belongs to no site of this console")
+        if isinstance(intent, StartDrill):  # the merged alert names its playbook `SITE:id`; the site knows it as id
+            intent = replace(intent, playbook=split_key(intent.playbook)[1])
         stored = desk.submit(intent, key, now)
         return replace(stored, alert=alert)

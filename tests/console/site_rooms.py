@@ -1,11 +1,14 @@
-"""Fake sites for the console on several sites: each a fake room read through a switch that can fail (a lost link)."""
+"""Fake sites for the console on several sites: each a fake room read through a switch that can fail (a lost link),
+with the room's own playbooks on its shelf."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from dutyroom.playbooks.model import Playbook
 from dutyroom.views.console_source import ConsoleSnapshot
-from tui.site_source import MultiSiteSource, Site, SiteFeed
+from tui.site_playbook_shelf import PlaybookShelf
+from tui.site_source import MultiSiteSource, Site, SiteFeed, site_key
 
 from .fakes import FIXED_NOW, FakeSource
 
@@ -32,11 +35,32 @@ def fake_sites(
     rooms = {name: make_room() for name in names}
     reads = {name: Switch(room) for name, room in rooms.items()}
     clock = iter(FIXED_NOW + step for step in range(1000))
-    sites = [Site(name, SiteFeed(name, reads[name], clock=lambda: next(clock)), rooms[name]) for name in rooms]
-    return MultiSiteSource(sites, rooms[names[0]], language), reads, rooms
+    sites = [
+        Site(name, SiteFeed(name, reads[name], clock=lambda: next(clock)), rooms[name], room_shelf(name, rooms[name]))
+        for name in rooms
+    ]
+    return MultiSiteSource(sites, language), reads, rooms
+
+
+def room_shelf(name: str, room: FakeSource) -> PlaybookShelf:
+    """The site's playbooks as its fake room has them (a service's answer: the playbook, or why there is none)."""
+
+    def read(playbook_id: str, lang: str) -> tuple[Playbook | None, str]:
+        found = room.playbook(playbook_id, lang)
+        return found, "" if found is not None else f"no playbook '{playbook_id}' in this room"
+
+    return PlaybookShelf(name, read)
 
 
 def read_all(source: MultiSiteSource) -> None:
-    """Every site's feed reads once, here (the console's feeds read on threads of their own)."""
-    for site in source.sites.values():
+    """Every site's feed reads once, here, and every live site's shelf the playbooks of its alerts and runs (the
+    console's feeds and shelves read on threads of their own)."""
+    for name, site in source.sites.items():
         site.feed.read_once()
+        latest, lost_since, _ = site.feed.peek()
+        if latest is None or lost_since is not None:
+            continue
+        named = {alert.playbook for alert in latest.alerts} | {run.playbook_id for run in latest.runs.values()}
+        for playbook_id in sorted(each for each in named if each):
+            source.playbook(site_key(name, playbook_id), source.translate.language)
+        site.playbooks.read_waiting()

@@ -170,9 +170,23 @@ class MainScreen(Screen[None]):
             return
         alert = self.selected_alert
         run = snapshot.runs.get(alert.fingerprint) if alert is not None else None
-        playbook = self._playbook(shown_playbook_id(alert, run))
-        view = PlaybookView(alert, playbook, run, snapshot.status.now, snapshot.status.timezone)
+        playbook_id = shown_playbook_id(alert, run)
+        playbook = self._playbook(playbook_id)
+        origin = self.playbook_origin(playbook_id, playbook)
+        view = PlaybookView(alert, playbook, run, snapshot.status.now, snapshot.status.timezone, origin)
         self._widget(PlaybookPane).show(view)
+
+    def playbook_origin(self, playbook_id: str, playbook: Playbook | None) -> str:
+        """Whose copy the pane's playbook is (`PlaybookView.origin`): "" here, the console's playbooks are its own."""
+        return ""
+
+    def detail_screen(self, target_id: str) -> Screen[None]:
+        """The screen Enter opens on an alert's target."""
+        return TargetDetailScreen(self.context, target_id, lambda: self.snapshot)
+
+    def timeline_screen(self, timezone: str) -> Screen[None]:
+        """The screen `t` opens."""
+        return TimelineScreen(self.context, timezone)
 
     @on(AlertTable.RowHighlighted)
     def alert_highlighted(self) -> None:
@@ -182,7 +196,7 @@ class MainScreen(Screen[None]):
     def alert_chosen(self) -> None:
         alert = self.selected_alert
         if alert is not None:
-            self.app.push_screen(TargetDetailScreen(self.context, alert.target, lambda: self.snapshot))
+            self.app.push_screen(self.detail_screen(alert.target))
 
     def _require_alert(self) -> AlertView | None:
         alert = self.selected_alert
@@ -274,7 +288,7 @@ class MainScreen(Screen[None]):
 
     def action_timeline(self) -> None:
         timezone = self.snapshot.status.timezone if self.snapshot is not None else ""
-        self.app.push_screen(TimelineScreen(self.context, timezone))
+        self.app.push_screen(self.timeline_screen(timezone))
 
     def action_detail(self) -> None:
         self.alert_chosen()

@@ -44,6 +44,9 @@ class PlaybookView:
     run: PlaybookRun | None
     now: float
     timezone: str
+    origin: str = ""
+    """On a console of several sites, whose copy the playbook is ("SH-DR: ", put before its title), or, when there
+    is no playbook, why (being read; the site gives none). "" on a one-site console: its playbooks are its own."""
 
 
 class PlaybookSteps(OptionList):
@@ -147,7 +150,7 @@ class PlaybookPane(Vertical):
         self._view = view
         self.run, self.playbook = view.run, view.playbook
         alert_id = view.alert.fingerprint if view.alert else ""
-        key = (alert_id, view.playbook, view.run, view.timezone, self._text_width())
+        key = (alert_id, view.playbook, view.origin, view.run, view.timezone, self._text_width())
         if key != self._steps_key:
             self._steps_key = key
             self._rebuild_steps(view)
@@ -173,7 +176,7 @@ class PlaybookPane(Vertical):
             return "\n".join([translate("playbook.none"), *summary_lines(alert, translate), *runbook])
         lines = run_lines(alert, run, translate, view.timezone) if run is not None else []
         if view.playbook is None:
-            lines.insert(0, translate("playbook.missing", id=device_text(missing_id, 80).plain))
+            lines.insert(0, view.origin or translate("playbook.missing", id=device_text(missing_id, 80).plain))
         elif run is None:
             lines.append(translate("playbook.no_run"))
         return "\n".join([*lines, *runbook])
@@ -196,7 +199,7 @@ class PlaybookPane(Vertical):
             title.show(plain(""))
             title.display = False
             return
-        heading = device_text(view.playbook.title, 200)
+        heading = plain(view.origin) + device_text(view.playbook.title, 200)
         if view.run is not None and view.run.drill:
             heading.append(f"  {self._translate('playbook.drill')}")
         title.show(heading)
