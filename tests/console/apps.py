@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+
+from textual.pilot import Pilot
 
 from tui.app import DutyroomApp, create_app
 
@@ -26,3 +29,21 @@ def console_app(source: FakeSource | None = None, **options: Any) -> DutyroomApp
 def notification_messages(app: DutyroomApp) -> list[str]:
     """The notifications currently shown (Textual keeps them on the app)."""
     return [notification.message for notification in app._notifications]
+
+
+WAITS = 400
+"""Pauses of 0.02 s before a wait gives up: bounded in count, so a loaded host waits longer rather than failing."""
+
+
+async def wait_until(
+    pilot: Pilot[None], condition: Callable[[], object], what: str, *, tick: Callable[[], None] | None = None
+) -> None:
+    """Wait, bounded, for what a thread or a site brings; `tick` stands in for the console's own tick (the pilot
+    tests tick by hand) where what is awaited shows on the next tick."""
+    for _ in range(WAITS):
+        if condition():
+            return
+        if tick is not None:
+            tick()
+        await pilot.pause(0.02)
+    raise AssertionError(f"gave up waiting for {what}")

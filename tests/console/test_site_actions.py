@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
 
 from dutyroom.model import Identity
 from dutyroom.operators.actions import ActionRefused
@@ -24,10 +23,9 @@ from tui.service_source import ServiceDesk
 from tui.site_app import SitesApp, sites_app
 from tui.site_source import SiteDesk, split_key
 
-from .apps import console_app, notification_messages
+from .apps import console_app, notification_messages, wait_until
 from .site_rooms import fake_sites, read_all
 
-WAITS = 400
 """How many short pauses a test waits at most for something the console does on another thread."""
 
 
@@ -75,14 +73,6 @@ def hanging() -> Iterator[HangingService]:
             yield service
         finally:
             service.close()
-
-
-async def wait_until(pilot: Pilot[None], condition: object, what: str) -> None:
-    for _ in range(WAITS):
-        if callable(condition) and condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"gave up waiting for {what}")
 
 
 def hanging_console(hanging: HangingService) -> tuple[SitesApp, ServiceClient, dict[str, object]]:

@@ -26,12 +26,11 @@ from tui.site_source import SiteDesk, split_key
 from tui.widgets.playbook_pane import PlaybookPane
 from tui.widgets.playbook_text import joined_another
 
-from .apps import console_app
+from .apps import console_app, wait_until
 from .fakes import FIXED_NOW, FakeSource, make_playbook, ups_run
 from .site_rooms import fake_sites, read_all
 from .test_joined_runs import note_text, rendered_step
 
-WAITS = 400
 """How many short pauses a test waits at most for something the console does on another thread."""
 DR_STEP_ONE = "SH-DR ONLY: read the battery page of the DR room's Eaton 9PX, not the APC one."
 
@@ -64,14 +63,6 @@ async def select(pilot: Pilot[None], app: SitesApp, fingerprint: str) -> None:
             return
         await pilot.press("down")
     raise AssertionError(f"alert {fingerprint} not in the list")
-
-
-async def wait_until(pilot: Pilot[None], condition: object, what: str) -> None:
-    for _ in range(WAITS):
-        if callable(condition) and condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"gave up waiting for {what}")
 
 
 async def test_each_sites_alert_shows_that_sites_text_under_the_same_playbook_id() -> None:
@@ -141,7 +132,9 @@ async def test_a_slow_site_never_holds_up_the_pane_it_says_reading_then_shows_th
             await pilot.press("right_square_bracket", "right_square_bracket")
             await select(pilot, app, "SH-DR:a1")
             answer.set()
-            await wait_until(pilot, lambda: pane.playbook is not None, "SH-DR's text after it answered")
+            await wait_until(
+                pilot, lambda: pane.playbook is not None, "SH-DR's text after it answered", tick=app.refresh_snapshot
+            )
             assert DR_STEP_ONE in rendered_step(pane, 1)
             assert title_text(pane) == "SH-DR: UPS battery low or failed"
             assert asked.count("ups-battery-low") == 1, "asked once, however often the pane repainted meanwhile"

@@ -22,11 +22,10 @@ from tui.site_screens import SiteDetailScreen, SiteTimelineScreen
 from tui.site_source import SiteDesk
 from tui.widgets.text_label import TextLabel
 
-from .apps import console_app
+from .apps import console_app, wait_until
 from .fakes import FIXED_NOW, FakeSource, sample_detail, sample_timeline
 from .site_rooms import Switch, fake_sites, read_all
 
-WAITS = 400
 """How many short pauses a test waits at most for something the console does on another thread."""
 
 
@@ -74,14 +73,6 @@ def console_with(hanging: HangingRoom) -> tuple[SitesApp, dict[str, Switch], dic
     read_all(source)
     source.sites["SH-DR"] = replace(source.sites["SH-DR"], source=hanging)
     return sites_app(source, SiteDesk(rooms), console_app(rooms["SZ-MAIN"])), reads, dict(rooms)
-
-
-async def wait_until(pilot: Pilot[None], condition: object, what: str) -> None:
-    for _ in range(WAITS):
-        if callable(condition) and condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"gave up waiting for {what}")
 
 
 def label(app: SitesApp, selector: str) -> str:
