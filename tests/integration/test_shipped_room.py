@@ -23,7 +23,7 @@ def test_shipped_checks_toml_passes_check_without_its_secrets_in_the_environment
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("ok: ")
-    assert "22 playbooks" in result.stdout
+    assert "28 playbooks" in result.stdout
 
 
 def test_every_shipped_rule_names_a_playbook() -> None:
