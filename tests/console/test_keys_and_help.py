@@ -220,3 +220,24 @@ async def test_letters_typed_in_the_filter_are_its_text(source: FakeSource) -> N
         await pilot.press("slash", "h", "a", "q", "question_mark", "space", "x")
         assert app.screen.query_one("#filter", Input).value == "haq? x"
         assert isinstance(app.screen, MainScreen)
+
+
+@pytest.mark.parametrize(("close", "kept"), [("enter", "links"), ("escape", "")])
+async def test_a_key_typed_right_behind_enter_or_escape_in_the_filter_acts_on_the_alert(
+    source: FakeSource, close: str, kept: str
+) -> None:
+    """`/links⏎a` read in one batch over SSH: Enter (or Esc) hands the keys back to the list at once, so `a` opens
+    the acknowledge dialog instead of being typed into the filter (the shared-consoles e2e test saw it)."""
+    from textual import events
+
+    from tui.screens.dialogs import ActionDialog
+
+    app = console_app(source)
+    async with app.run_test(size=(120, 40)) as pilot:
+        batch = [("slash", "/"), *((c, c) for c in "links"), (close, "\r" if close == "enter" else "\x1b"), ("a", "a")]
+        for key, character in batch:
+            app.post_message(events.Key(key, character))
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, ActionDialog)
+        assert app.screen_stack[0].query_one("#filter", Input).value == kept

@@ -21,6 +21,11 @@ from collectors.snmp.transport import PduKind
 from collectors.snmp.usm import FLAG_PRIV, UNKNOWN_ENGINE_ID, Credentials, Outgoing, encode, open_pdu, parse
 from collectors.snmp.usm_transport import MAX_EXCHANGES, UsmTransport, usm_endpoint
 
+ANSWERED_S = 10.0
+"""The bound for a request the fake engine answers (in ms): generous, so a loaded host is never a failure."""
+REJECTED_WAIT_S = 2.0
+"""How long a test waits out a reply the transport must drop: long enough for the reply to arrive on a busy host."""
+
 SYS_DESCR = (1, 3, 6, 1, 2, 1, 1, 1, 0)
 USER = ("ops", "SHA-256", "auth-key-for-tests", "AES-128", "priv-key-for-tests")
 Tamper = Callable[[bytes], bytes]
@@ -104,7 +109,7 @@ def _transport(port: int, runtime: SnmpRuntime, **overrides: str) -> UsmTranspor
 
 async def test_a_signed_encrypted_reply_is_accepted(engine: tuple[Engine, int], runtime: SnmpRuntime) -> None:
     transport = _transport(engine[1], runtime)
-    response = await transport.request(PduKind.GET, [SYS_DESCR], timeout_s=0.5)
+    response = await transport.request(PduKind.GET, [SYS_DESCR], timeout_s=ANSWERED_S)
     assert response.varbinds[0][1].payload == b"unit engine"
     assert transport.discoveries == 1
 
@@ -120,7 +125,7 @@ async def test_a_forged_digest_is_dropped_and_counted(engine: tuple[Engine, int]
     agent.tamper = flip_last_byte
     transport = _transport(port, runtime)
     with pytest.raises(SnmpTimeoutError):
-        await transport.request(PduKind.GET, [SYS_DESCR], timeout_s=0.5)
+        await transport.request(PduKind.GET, [SYS_DESCR], timeout_s=REJECTED_WAIT_S)
     endpoint = await usm_endpoint(runtime)
     assert endpoint.rejected["wrong digest"] >= 1
     assert len(agent.sent) <= 2  # the request, and at most the unencrypted probe: no retry loop
@@ -129,20 +134,20 @@ async def test_a_forged_digest_is_dropped_and_counted(engine: tuple[Engine, int]
 async def test_a_reply_outside_the_time_window_is_dropped(engine: tuple[Engine, int], runtime: SnmpRuntime) -> None:
     agent, port = engine
     transport = _transport(port, runtime)
-    await transport.request(PduKind.GET, [SYS_DESCR], timeout_s=0.5)
+    await transport.request(PduKind.GET, [SYS_DESCR], timeout_s=ANSWERED_S)
     agent.engine_time = 1000 - 151  # a recorded reply replayed: its time is behind the engine's by > 150 s
     with pytest.raises(SnmpTimeoutError):
-        await transport.request(PduKind.GET, [SYS_DESCR], timeout_s=0.5)
+        await transport.request(PduKind.GET, [SYS_DESCR], timeout_s=REJECTED_WAIT_S)
     assert (await usm_endpoint(runtime)).rejected["not in time window"] == 1
 
 
 async def test_an_earlier_boot_is_a_replay(engine: tuple[Engine, int], runtime: SnmpRuntime) -> None:
     agent, port = engine
     transport = _transport(port, runtime)
-    await transport.request(PduKind.GET, [SYS_DESCR], timeout_s=0.5)
+    await transport.request(PduKind.GET, [SYS_DESCR], timeout_s=ANSWERED_S)
     agent.boots = 4
     with pytest.raises(SnmpTimeoutError):
-        await transport.request(PduKind.GET, [SYS_DESCR], timeout_s=0.5)
+        await transport.request(PduKind.GET, [SYS_DESCR], timeout_s=REJECTED_WAIT_S)
     assert (await usm_endpoint(runtime)).rejected["not in time window"] == 1
 
 
@@ -151,8 +156,8 @@ async def test_a_replayed_reply_after_its_request_is_unmatched(
 ) -> None:
     agent, port = engine
     transport = _transport(port, runtime)
-    await transport.request(PduKind.GET, [SYS_DESCR], timeout_s=0.5)
-    await transport.request(PduKind.GET, [SYS_DESCR], timeout_s=0.5)  # no probe now: the privacy key is proven
+    await transport.request(PduKind.GET, [SYS_DESCR], timeout_s=ANSWERED_S)
+    await transport.request(PduKind.GET, [SYS_DESCR], timeout_s=ANSWERED_S)  # no probe now: the privacy key is proven
     endpoint = await usm_endpoint(runtime)
     before = endpoint.rejected["unmatched"]
     assert agent.transport is not None
@@ -172,5 +177,5 @@ async def test_an_engine_that_never_settles_is_an_authentication_state_not_a_loo
     agent.forgetful = True
     transport = _transport(port, runtime)
     with pytest.raises(SnmpAuthError, match="does not settle"):
-        await transport.request(PduKind.GET, [SYS_DESCR], timeout_s=2.0)
+        await transport.request(PduKind.GET, [SYS_DESCR], timeout_s=ANSWERED_S)
     assert agent.received <= 3 * MAX_EXCHANGES  # per exchange: a discovery, the request and its privacy probe

@@ -35,6 +35,7 @@ from tui.screens.step_keys import CONFIRM, TICK, UNDO, StepRequest, open_run, pl
 from tui.screens.timeline import TimelineScreen
 from tui.widgets.alert_rows import SiteColumn, unhandled_criticals
 from tui.widgets.alert_table import AlertTable
+from tui.widgets.filter_input import FilterInput
 from tui.widgets.playbook_pane import PlaybookPane, PlaybookView
 from tui.widgets.playbook_text import shown_playbook_id
 from tui.widgets.site_overview import SiteOverview
@@ -98,7 +99,9 @@ class MainScreen(Screen[None]):
             with Vertical(id="side"):
                 yield PlaybookPane(translate, precise_times=not settings.remote, id="playbook")
                 yield SiteOverview(translate, ascii_only=settings.ascii_only, id="overview")
-        filter_input = Input(placeholder=translate("filter.placeholder"), id="filter", compact=True)
+        filter_input = FilterInput(
+            self._filter_closed, placeholder=translate("filter.placeholder"), id="filter", compact=True
+        )
         filter_input.cursor_blink = not settings.remote
         yield filter_input
         yield TextLabel(plain(translate("hint.main")), id="hints-wide", classes="hints")
@@ -316,11 +319,13 @@ class MainScreen(Screen[None]):
         if self.snapshot is not None:
             table.show(self.snapshot.alerts, self.snapshot.status.now, self.snapshot.status.timezone)
 
-    @on(Input.Submitted, "#filter")
-    def filter_kept(self) -> None:
+    def _filter_closed(self, keep: bool) -> None:
+        """Enter keeps the filter (shown while it has text), Esc clears it; the keys go back to the list at once."""
         field = self.query_one("#filter", Input)
+        if not keep:
+            field.value = ""
         field.display = bool(field.value.strip())
-        self.alert_table.focus()
+        self.set_focus(self.alert_table)
 
     def action_escape(self) -> None:
         """Escape only closes the filter (clearing it); it never acts on an alert."""
