@@ -241,3 +241,46 @@ async def test_a_key_typed_right_behind_enter_or_escape_in_the_filter_acts_on_th
         await pilot.pause()
         assert isinstance(app.screen, ActionDialog)
         assert app.screen_stack[0].query_one("#filter", Input).value == kept
+
+
+async def test_keys_typed_fast_into_the_filter_take_effect_in_typing_order(source: FakeSource) -> None:
+    """`/`, five backspaces and Enter read in one batch clear the filter: an editing key (bound in the Input, so
+    acted on once it has bubbled up to the app) must not be overtaken by the Enter behind it, after which the list
+    has the focus and the backspaces are nobody's (the sites e2e test saw the filter stay)."""
+    from textual import events
+
+    app = console_app(source)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("slash", *"links", "enter")
+        field = app.screen.query_one("#filter", Input)
+        assert field.value == "links"
+        batch = [("slash", "/"), *[("backspace", "\x7f")] * 5, ("enter", "\r")]
+        for key, character in batch:
+            app.post_message(events.Key(key, character))
+        await pilot.pause()
+        await pilot.pause()
+        assert field.value == ""
+        assert not field.display
+        assert app.focused is app.main_screen.alert_table
+
+
+async def test_the_timeline_filter_takes_the_keys_typed_right_behind_its_slash(source: FakeSource) -> None:
+    """`/q1⏎` read in one batch in the timeline: `q` and `1` are the filter's text (not "back" and a kind toggle),
+    and Enter hands the keys back to the list at once."""
+    from textual import events
+
+    from tui.screens.timeline import TimelineScreen
+
+    app = console_app(source)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("t")
+        timeline = app.screen
+        assert isinstance(timeline, TimelineScreen)
+        kinds = set(timeline.kinds)
+        for key, character in (("slash", "/"), ("q", "q"), ("1", "1"), ("enter", "\r"), ("2", "2")):
+            app.post_message(events.Key(key, character))
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen is timeline
+        assert timeline.query_one("#timeline-filter", Input).value == "q1"
+        assert timeline.kinds == kinds - {"transition"}, "the 2 after Enter toggled its kind"

@@ -25,6 +25,7 @@ from tui.screens.context import ConsoleContext
 from tui.screens.help import HelpScreen
 from tui.screens.timeline_entry import TimelineEntryScreen
 from tui.screens.timeline_text import what_happened
+from tui.widgets.filter_input import FilterInput
 from tui.widgets.line_table import Column, LineTable, Row
 from tui.widgets.text_label import TextLabel
 from tui.widgets.too_small import TooSmallNotice
@@ -115,7 +116,7 @@ class TimelineScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", show=False),
         Binding("q", "back", show=False),
-        Binding("slash", "filter", show=False),
+        Binding("slash", "filter", show=False, priority=True),
         Binding("question_mark", "help", show=False),
         Binding("1", "toggle_kind('event')", show=False),
         Binding("2", "toggle_kind('transition')", show=False),
@@ -134,7 +135,9 @@ class TimelineScreen(Screen[None]):
         translate = self.context.translate
         yield TextLabel(plain(translate("timeline.title")), id="timeline-head")
         yield TextLabel(id="timeline-kinds")
-        filter_input = Input(placeholder=translate("timeline.placeholder"), id="timeline-filter", compact=True)
+        filter_input = FilterInput(
+            self._filter_closed, placeholder=translate("timeline.placeholder"), id="timeline-filter", compact=True
+        )
         filter_input.cursor_blink = not self.context.settings.remote
         yield filter_input
         columns = [
@@ -180,7 +183,11 @@ class TimelineScreen(Screen[None]):
         self._show()
 
     def action_filter(self) -> None:
-        self.query_one("#timeline-filter", Input).focus()
+        self.set_focus(self.query_one("#timeline-filter", Input))  # now: the keys read behind `/` are the filter's
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the filter has focus, `/` is its text (a priority binding, so that the keys behind it are too)."""
+        return action != "filter" or not isinstance(self.focused, Input)
 
     @on(LineTable.RowChosen, "#timeline")
     def entry_chosen(self, event: LineTable.RowChosen) -> None:
@@ -193,9 +200,9 @@ class TimelineScreen(Screen[None]):
     def filter_changed(self) -> None:
         self._show()
 
-    @on(Input.Submitted, "#timeline-filter")
-    def filter_kept(self) -> None:
-        self.query_one(TimelineTable).focus()
+    def _filter_closed(self, _keep: bool) -> None:
+        """Enter or Esc in the filter keeps its text and hands the keys back to the list at once."""
+        self.set_focus(self.query_one(TimelineTable))
 
     def action_back(self) -> None:
         if self.focused is self.query_one("#timeline-filter", Input):

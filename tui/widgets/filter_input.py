@@ -3,8 +3,9 @@
 Over SSH an operator's fast `/ups⏎a` arrives as one read. Textual hands every key of that read to the widget
 that has focus when the app reads it, so `⏎` and `a` both queue up in this field; a plain Input would act on
 Enter through a message that comes after `a`, and `a` would be typed into the filter instead of acknowledging.
-Here Enter and Esc are handled as the field reads them (the screen moves the focus at once), and a key the field
-reads after it lost the focus is handed back to the app, in order, as if just typed.
+Here every key acts as the field reads it: Enter and Esc (the screen moves the focus at once), the editing keys the
+Input binds (run here, not after bubbling up to the app), and a key the field reads after it lost the focus is
+handed back to the app, in order, as if just typed.
 """
 
 from __future__ import annotations
@@ -34,3 +35,12 @@ class FilterInput(Input):
             event.prevent_default()
             event.stop()
             self._on_close(event.key == "enter")
+            return
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+            # An editing key (backspace, delete, arrows...) is the Input's binding, which Textual runs only once the
+            # key has bubbled up to the app: by then an Enter read behind it may have moved the focus to the list.
+            # Run it here, in typing order, like the printable keys the Input handles itself.
+            event.prevent_default()
+            event.stop()
+            await self.run_action(binding.action)
+            return
