@@ -137,6 +137,11 @@ def found_id(recording: str) -> str:
     return "found-" + re.sub(r"[^a-z0-9-]", "-", recording.lower())
 
 
+def rule_ids(stanza: dict[str, Any]) -> set[str]:
+    """The ids of the rules a stanza proposes."""
+    return {rule["id"] for rule in stanza.get("rule", [])}
+
+
 class ShippedRoom:
     """A copy of the shipped room under `tmp_path`: discover's stanza is written for its playbooks, pasted
     into its checks.toml and must pass `dutyroom check` there."""
@@ -156,6 +161,10 @@ class ShippedRoom:
             known_playbooks=self.playbooks.ids(),
             require_playbook=True,
         )
+
+    async def discovered_stanza(self, agent: SnmpsimAgent, community: str) -> dict[str, Any]:
+        """`discover` on the walk, and its stanza for this room with the target id `found_id(community)`."""
+        return self.stanza(await discover_walk(agent, community), found_id(community))
 
     def assert_accepts(self, stanza: dict[str, Any]) -> None:
         """Pastes `stanza` at the end of checks.toml; `dutyroom check` must find no problem."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from device_walks import ShippedRoom, discover_walk, found_id
+from device_walks import ShippedRoom
 from snmp_agents import SNMPREC_DIR
 
 from tui.demo.snmpsim_agent import SnmpsimAgent
@@ -24,8 +24,7 @@ RECORDINGS = sorted(path.stem for path in SNMPREC_DIR.glob("*.snmprec"))
 async def test_the_stanza_passes_check_in_the_shipped_room(
     snmpsim_agent: SnmpsimAgent, tmp_path: Path, recording: str
 ) -> None:
-    result = await discover_walk(snmpsim_agent, recording)
     room = ShippedRoom(tmp_path)
-    stanza = room.stanza(result, found_id(recording))
+    stanza = await room.discovered_stanza(snmpsim_agent, recording)
     stanza["target"][0].setdefault("group", "servers")  # what `dutyroom discover` writes for a profile without one
     room.assert_accepts(stanza)

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from device_walks import Key, ShippedRoom, assert_decodes, column, discover_walk, raw_typed, serve_walks
+from device_walks import Key, ShippedRoom, assert_decodes, column, discover_walk, raw_typed, rule_ids, serve_walks
 from device_walks import decoded as decoded_with
 
 from tui.demo.snmpsim_agent import SnmpsimAgent
@@ -153,9 +153,8 @@ async def test_stulz_unit_states_in_words(agent: SnmpsimAgent) -> None:
 
 @pytest.mark.parametrize("name", sorted(PROFILES))
 async def test_the_stanza_passes_check_in_the_shipped_room(agent: SnmpsimAgent, tmp_path: Path, name: str) -> None:
-    result = await discover_walk(agent, name)
     room = ShippedRoom(tmp_path)
-    stanza = room.stanza(result, f"found-{name}")
+    stanza = await room.discovered_stanza(agent, name)
     if name.startswith("stulz"):
-        assert "found-stulz-wib8000-states-cooling-general-error" in {rule["id"] for rule in stanza.get("rule", [])}
+        assert "found-stulz-wib8000-states-cooling-general-error" in rule_ids(stanza)
     room.assert_accepts(stanza)

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from device_walks import ShippedRoom, column, discover_walk, found_id, poll_once, raw_text, raw_typed, serve_walks
+from device_walks import ShippedRoom, column, discover_walk, poll_once, raw_text, raw_typed, serve_walks
 from snmp_agents import SNMPREC_DIR
 
 from tui.demo.snmpsim_agent import SnmpsimAgent
@@ -65,9 +65,8 @@ async def test_discover_proposes_the_profile(mib_agent: SnmpsimAgent, recording:
 async def test_the_stanza_passes_check_in_the_shipped_room(
     mib_agent: SnmpsimAgent, tmp_path: Path, recording: str
 ) -> None:
-    result = await discover_walk(mib_agent, recording)
     room = ShippedRoom(tmp_path)
-    stanza = room.stanza(result, found_id(recording))
+    stanza = await room.discovered_stanza(mib_agent, recording)
     proposed = {rule["playbook"] for rule in stanza["rule"]}
     assert proposed == PLAYBOOKS_OF.get(recording, ENVIRONMENT_PLAYBOOKS)
     room.assert_accepts(stanza)

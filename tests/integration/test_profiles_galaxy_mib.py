@@ -23,6 +23,7 @@ from device_walks import (
     found_id,
     labels,
     raw_text,
+    rule_ids,
     serve_walks,
 )
 from device_walks import decoded as decoded_with
@@ -197,10 +198,9 @@ async def test_a_galaxy_on_maintenance_bypass_reads_bypass(galaxy_agent: Snmpsim
 async def test_the_stanza_passes_check_in_the_shipped_room(
     galaxy_agent: SnmpsimAgent, tmp_path: Path, recording: str
 ) -> None:
-    result = await discover_walk(galaxy_agent, recording)
     room = ShippedRoom(tmp_path)
+    stanza = await room.discovered_stanza(galaxy_agent, recording)
     target_id = found_id(recording)
-    stanza = room.stanza(result, target_id)
     assert stanza["target"][0]["profile"] == "apc-galaxy"
-    assert f"{target_id}-ups-on-bypass" in {rule["id"] for rule in stanza.get("rule", [])}
+    assert f"{target_id}-ups-on-bypass" in rule_ids(stanza)
     room.assert_accepts(stanza)

@@ -24,6 +24,7 @@ from device_walks import (
     found_id,
     labels,
     raw_text,
+    rule_ids,
     serve_walks,
 )
 from device_walks import decoded as decoded_with
@@ -259,10 +260,9 @@ async def test_precision_phases_and_unplugged_sensors_read_as_the_mib_says(geist
 async def test_the_stanza_passes_check_in_the_shipped_room(
     geist_agent: SnmpsimAgent, tmp_path: Path, recording: str
 ) -> None:
-    result = await discover_walk(geist_agent, recording)
     room = ShippedRoom(tmp_path)
+    stanza = await room.discovered_stanza(geist_agent, recording)
     target_id = found_id(recording)
-    stanza = room.stanza(result, target_id)
     assert stanza["target"][0]["profile"] == PROFILE_OF[recording]
-    assert f"{target_id}-env-temperature-high" in {rule["id"] for rule in stanza.get("rule", [])}
+    assert f"{target_id}-env-temperature-high" in rule_ids(stanza)
     room.assert_accepts(stanza)

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from device_walks import ShippedRoom, discover_walk, found_id, raw_typed, serve_walks
+from device_walks import ShippedRoom, discover_walk, raw_typed, serve_walks
 from device_walks import decoded as decoded_with
 from pdu_mib_readings import (
     GEIST,
@@ -101,8 +101,7 @@ async def test_discover_picks_the_profile(pdu_agent: SnmpsimAgent, recording: st
 async def test_the_stanza_passes_check_in_the_shipped_room(
     pdu_agent: SnmpsimAgent, tmp_path: Path, recording: str
 ) -> None:
-    result = await discover_walk(pdu_agent, recording)
     room = ShippedRoom(tmp_path)
-    stanza = room.stanza(result, found_id(recording))
+    stanza = await room.discovered_stanza(pdu_agent, recording)
     assert stanza["target"][0]["profile"] == PDU_RECORDINGS[recording]
     room.assert_accepts(stanza)

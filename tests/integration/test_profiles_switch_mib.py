@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from device_walks import ShippedRoom, assert_decodes, discover_walk, poll_once, raw_text, serve_walks
+from device_walks import ShippedRoom, assert_decodes, discover_walk, poll_once, raw_text, rule_ids, serve_walks
 from device_walks import decoded as decoded_with
 from switch_mib_readings import (
     SIX_DECIMALS,
@@ -131,9 +131,8 @@ async def test_the_generic_entity_sensor_profile_no_longer_reads_minus_100_w(age
 
 @pytest.mark.parametrize("name", sorted(PROFILES))
 async def test_the_stanza_passes_check_in_the_shipped_room(agent: SnmpsimAgent, tmp_path: Path, name: str) -> None:
-    result = await discover_walk(agent, name)
     room = ShippedRoom(tmp_path)
-    stanza = room.stanza(result, f"found-{name}")
-    proposed = {rule["id"] for rule in stanza.get("rule", [])}
+    stanza = await room.discovered_stanza(agent, name)
+    proposed = rule_ids(stanza)
     assert {f"found-{name}-optic-no-light", f"found-{name}-switch-cpu-high"} & proposed  # the profile's own rules
     room.assert_accepts(stanza)

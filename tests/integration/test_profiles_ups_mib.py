@@ -23,6 +23,7 @@ from device_walks import (
     found_id,
     labels,
     raw_text,
+    rule_ids,
     serve_walks,
 )
 
@@ -271,10 +272,9 @@ async def test_delta_lines_the_unit_does_not_have_are_not_reported(mib_agent: Sn
 async def test_the_stanza_passes_check_in_the_shipped_room(
     mib_agent: SnmpsimAgent, tmp_path: Path, recording: str
 ) -> None:
-    result = await discover_walk(mib_agent, recording)
     room = ShippedRoom(tmp_path)
+    stanza = await room.discovered_stanza(mib_agent, recording)
     target_id = found_id(recording)
-    stanza = room.stanza(result, target_id)
     assert stanza["target"][0]["profile"] == WALK_PROFILES[recording][0]
-    assert f"{target_id}-ups-on-bypass" in {rule["id"] for rule in stanza.get("rule", [])}
+    assert f"{target_id}-ups-on-bypass" in rule_ids(stanza)
     room.assert_accepts(stanza)
