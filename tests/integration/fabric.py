@@ -1,6 +1,7 @@
 """The monitoring fabric on loopback for the issue 16 tests: Debian's prometheus and prometheus-alertmanager
 started on free ports with their own data directories, `dutyroom serve` on a small room, and a health endpoint
-whose values (and whether it answers at all) the test sets. Every process is stopped by its own handle."""
+whose values (and whether it answers at all) the test sets, with the room text that reads it (the order gateway's
+target, rule and playbook). Every process is stopped by its own handle."""
 
 from __future__ import annotations
 
@@ -46,6 +47,30 @@ def binary(path: str) -> str:
     if found is None:
         pytest.skip(f"{path} is not installed (scripts/setup.sh --system installs the Debian package)")
     return found
+
+
+ORDER_GATEWAY_PLAYBOOK = """\
++++
+id = "oms-slow"
+lang = "en"
+title = "Order gateway slow"
+severity = "critical"
+kind = "incident"
+applies_to = { rules = ["oms-slow"] }
+
+[[contact]]
+name = "Li Na"
+role = "Trading systems on call"
+phone = "138-0000-0002"
++++
+
+# Order gateway slow
+
+## Steps
+
+1. Look at the gateway's queue.
+"""
+"""The playbook of the rule `oms-slow` (playbooks/en/oms-slow.md of a room)."""
 
 
 def order_gateway(port: int, *, target_extra: str = "", rule_extra: str = "") -> str:

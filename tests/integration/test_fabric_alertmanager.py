@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fabric import FAST_DEFAULTS, Alertmanager, Gateway, Serve, Webhook, order_gateway
+from fabric import FAST_DEFAULTS, ORDER_GATEWAY_PLAYBOOK, Alertmanager, Gateway, Serve, Webhook, order_gateway
 from waiting import wait_for
 
 pytestmark = pytest.mark.integration
@@ -45,28 +45,6 @@ id = "target-down"
 kind = "reachability"
 """
 
-PLAYBOOK = """\
-+++
-id = "oms-slow"
-lang = "en"
-title = "Order gateway slow"
-severity = "critical"
-kind = "incident"
-applies_to = { rules = ["oms-slow"] }
-
-[[contact]]
-name = "Li Na"
-role = "Trading systems on call"
-phone = "138-0000-0002"
-+++
-
-# Order gateway slow
-
-## Steps
-
-1. Look at the gateway's queue.
-"""
-
 
 class Site:
     """One room watched by one serve: a switch and an order gateway behind it, both HTTP on loopback."""
@@ -74,7 +52,7 @@ class Site:
     def __init__(self, workdir: Path, urls: list[str], switch: Gateway, oms: Gateway, extra: str = "") -> None:
         workdir.mkdir(parents=True, exist_ok=True)
         (workdir / "playbooks" / "en").mkdir(parents=True)
-        (workdir / "playbooks" / "en" / "oms-slow.md").write_text(PLAYBOOK)
+        (workdir / "playbooks" / "en" / "oms-slow.md").write_text(ORDER_GATEWAY_PLAYBOOK)
         config = workdir / "checks.toml"
         quoted = ", ".join(f'"{url}"' for url in urls)
         config.write_text(
