@@ -1,6 +1,7 @@
 """The monitoring fabric on loopback for the issue 16 tests: Debian's prometheus and prometheus-alertmanager
 started on free ports with their own data directories, `dutyroom serve` on a small room, and a health endpoint
-whose values (and whether it answers at all) the test sets. Every process is stopped by its own handle."""
+whose values (and whether it answers at all) the test sets, with the room text that reads it (the order gateway's
+target, rule and playbook). Every process is stopped by its own handle."""
 
 from __future__ import annotations
 
@@ -14,12 +15,20 @@ import threading
 from collections.abc import Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from types import TracebackType
+from typing import Any, Self
 
 import httpx
 import pytest
 from waiting import wait_for
 
+FAST_DEFAULTS = """\
+[defaults]
+interval = "500ms"
+timeout = "200ms"
+retries = 0
+"""
+"""A room's `[defaults]` polling fast enough for a test to see an alert within seconds."""
 PROMETHEUS = "/usr/bin/prometheus"
 PROMTOOL = "/usr/bin/promtool"
 ALERTMANAGER = "/usr/bin/prometheus-alertmanager"
@@ -38,6 +47,49 @@ def binary(path: str) -> str:
     if found is None:
         pytest.skip(f"{path} is not installed (scripts/setup.sh --system installs the Debian package)")
     return found
+
+
+ORDER_GATEWAY_PLAYBOOK = """\
++++
+id = "oms-slow"
+lang = "en"
+title = "Order gateway slow"
+severity = "critical"
+kind = "incident"
+applies_to = { rules = ["oms-slow"] }
+
+[[contact]]
+name = "Li Na"
+role = "Trading systems on call"
+phone = "138-0000-0002"
++++
+
+# Order gateway slow
+
+## Steps
+
+1. Look at the gateway's queue.
+"""
+"""The playbook of the rule `oms-slow` (playbooks/en/oms-slow.md of a room)."""
+
+
+def order_gateway(port: int, *, target_extra: str = "", rule_extra: str = "") -> str:
+    """checks.toml text for the order gateway: the target `oms` reading `oms.latency_ms` from a Gateway's
+    `latency_ms` on `port`, and the rule `oms-slow` (critical above 100 ms); `*_extra`: more lines of each."""
+    return f"""\
+[[target]]
+id = "oms"
+group = "trading"
+kind = "http"
+url = "http://127.0.0.1:{port}/health"
+fields = {{ "oms.latency_ms" = "latency_ms" }}
+{target_extra}
+[[rule]]
+id = "oms-slow"
+metric = "oms.latency_ms"
+critical = "> 100"
+{rule_extra}
+"""
 
 
 class Gateway:
@@ -104,7 +156,8 @@ class Webhook:
 
 
 class Process:
-    """A child process with its output in a file, stopped with SIGTERM (then SIGKILL) by its own handle."""
+    """A child process with its output in a file, stopped with SIGTERM (then SIGKILL) by its own handle, or
+    at the end of a `with` block."""
 
     def __init__(self, argv: Sequence[str], log: Path) -> None:
         self.log = log
@@ -113,6 +166,14 @@ class Process:
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.stop()
 
     def stop(self) -> None:
         if self.process.poll() is None:

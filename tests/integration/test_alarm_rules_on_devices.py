@@ -9,9 +9,7 @@ rest of the device stays as it really reads. The engine is fed the one poll at e
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
-import importlib.util
 import shutil
 import tomllib
 from collections.abc import Iterator
@@ -19,22 +17,19 @@ from pathlib import Path
 
 import pytest
 import tomli_w
+from device_walks import MIB_WALKS, poll_once, serve_walks, walk_lines
 from snmp_agents import SNMPREC_DIR
 
-from collectors.snmp.collector import SnmpCollector
-from collectors.snmp.profiles import load_profile
-from collectors.snmp.spec import SnmpTargetSpec
 from dutyroom.config.durations import parse_duration
 from dutyroom.config.load import load_config
 from dutyroom.model import PollResult, State
 from dutyroom.rules.alert import Check
 from dutyroom.rules.engine import Engine
 from tui.demo.shipped import shipped_config
-from tui.demo.snmpsim_agent import SnmpsimAgent, start_snmpsim
+from tui.demo.snmpsim_agent import SnmpsimAgent
 
 pytestmark = pytest.mark.integration
 
-MIB_WALKS = Path(__file__).resolve().parents[1] / "fixtures" / "snmprec-mib"
 START = 1_780_000_000.0
 
 CHANGED = {
@@ -82,7 +77,7 @@ CASES = [
 
 
 def changed_recording(recording: str, values: dict[str, str]) -> str:
-    lines = (SNMPREC_DIR / f"{recording}.snmprec").read_text().splitlines()
+    lines = walk_lines(recording, SNMPREC_DIR)
     changed = [f"{line.split('|', 1)[0]}|{values[line.split('|', 1)[0]]}" if line.split("|", 1)[0] in values else line
                for line in lines]  # fmt: skip
     assert sum(old != new for old, new in zip(lines, changed, strict=True)) == len(values), recording
@@ -92,8 +87,6 @@ def changed_recording(recording: str, values: dict[str, str]) -> str:
 @pytest.fixture(scope="module")
 def agent(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SnmpsimAgent]:
     """snmpsim serving the walks and the changed recordings, one community per device."""
-    if importlib.util.find_spec("snmpsim") is None:
-        pytest.skip("snmpsim is not installed (pip install -c constraints.txt -e '.[test,demo]')")
     if not SNMPREC_DIR.is_dir():
         pytest.skip(f"{SNMPREC_DIR} is absent")
     devices = tmp_path_factory.mktemp("alarm-devices")
@@ -103,12 +96,7 @@ def agent(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SnmpsimAgent]:
         shutil.copyfile(SNMPREC_DIR / f"{recording}.snmprec", devices / f"{recording}.snmprec")
     for name, (recording, values) in CHANGED.items():
         (devices / f"{name}.snmprec").write_text(changed_recording(recording, values))
-    communities = {path.stem: path.stem for path in sorted(devices.glob("*.snmprec"))}
-    started = asyncio.run(start_snmpsim(devices, tmp_path_factory.mktemp("alarm-snmpsim"), communities))
-    try:
-        yield started
-    finally:
-        started.stop()
+    yield from serve_walks(tmp_path_factory, sorted(path.stem for path in devices.glob("*.snmprec")), devices)
 
 
 def shipped_rule(rule_id: str) -> dict[str, object]:
@@ -118,15 +106,7 @@ def shipped_rule(rule_id: str) -> dict[str, object]:
 
 
 async def poll(agent: SnmpsimAgent, device: str, profile: str) -> PollResult:
-    spec = SnmpTargetSpec(
-        "dev", agent.host, agent.port, community=device, timeout_s=3.0, retries=1, interval_s=30.0,
-        profile=load_profile(profile),
-    )  # fmt: skip
-    collector = SnmpCollector(spec)
-    try:
-        result = await collector.poll()
-    finally:
-        await collector.aclose()
+    result = await poll_once(agent, device, profile, target_id="dev")
     assert result.ok, result.reason
     return result
 

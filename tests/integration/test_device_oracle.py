@@ -17,13 +17,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from device_walks import discover_walk, poll_once, raw_text
 from snmp_agents import SNMPREC_DIR
 
-from collectors.discover import discover
-from collectors.snmp.collector import SnmpCollector
-from collectors.snmp.profiles import load_profile
-from collectors.snmp.spec import SnmpTargetSpec
-from dutyroom.model import PollResult
 from tui.demo.snmpsim_agent import SnmpsimAgent
 
 pytestmark = pytest.mark.integration
@@ -546,11 +542,8 @@ def test_every_recording_is_listed() -> None:
 
 
 def raw_values(recording: str) -> dict[str, str]:
-    values = {}
-    for line in (SNMPREC_DIR / f"{recording}.snmprec").read_text().splitlines():
-        name, _type, value = line.split("|", 2)
-        values[f".{name}"] = value
-    return values
+    """The recording's raw values by OID as LibreNMS writes it (a leading dot)."""
+    return {f".{oid}": value for oid, value in raw_text(recording, SNMPREC_DIR).items()}
 
 
 def oracle(recording: str) -> tuple[list[dict[str, Any]], dict[tuple[str, int], str]]:
@@ -560,21 +553,6 @@ def oracle(recording: str) -> tuple[list[dict[str, Any]], dict[tuple[str, int], 
     # state names compared case-blind: the 5PX data names upsmgOutputOnBypass's states upsmgOutputOnByPass
     words = {(state["state_name"].lower(), state["state_value"]): state["state_descr"] for state in states}
     return found.get("sensors", []), words
-
-
-def spec(agent: SnmpsimAgent, recording: str, profile: str = "") -> SnmpTargetSpec:
-    options: dict[str, Any] = {"profile": load_profile(profile)} if profile else {}
-    return SnmpTargetSpec(
-        recording, agent.host, agent.port, community=recording, timeout_s=3.0, retries=1, interval_s=30.0, **options
-    )
-
-
-async def poll(agent: SnmpsimAgent, recording: str, profile: str) -> PollResult:
-    collector = SnmpCollector(spec(agent, recording, profile))
-    try:
-        return await collector.poll()
-    finally:
-        await collector.aclose()
 
 
 def covered(recording: str) -> Device:
@@ -587,8 +565,7 @@ def covered(recording: str) -> Device:
 @pytest.mark.parametrize("recording", sorted(DEVICES))
 async def test_discover_picks_the_profile(snmpsim_agent: SnmpsimAgent, recording: str) -> None:
     device = covered(recording)
-    result = await discover(spec(snmpsim_agent, recording))
-    assert result.ok, result.reason
+    result = await discover_walk(snmpsim_agent, recording)
     assert result.profiles[:1] == (device.profile,)
     assert set(device.also) <= set(result.profiles), result.profiles
 
@@ -603,7 +580,7 @@ async def test_values_agree_with_raw_oids_and_librenms(snmpsim_agent: SnmpsimAge
     raw = raw_values(recording)
     ours: dict[tuple[str, str, Labels], object] = {}
     for profile in (device.profile, *device.also):
-        result = await poll(snmpsim_agent, recording, profile)
+        result = await poll_once(snmpsim_agent, recording, profile)
         assert result.ok, result.reason
         ours |= {(profile, sample.metric, sample.labels): sample.value for sample in result.samples}
     unaccounted = {sensor["sensor_oid"] for sensor in sensors} - set(device.readings) - set(device.explained)
@@ -631,7 +608,7 @@ async def test_values_agree_with_raw_oids_and_librenms(snmpsim_agent: SnmpsimAge
 async def test_port_names_agree_with_librenms(snmpsim_agent: SnmpsimAgent, recording: str) -> None:
     document = json.loads((ORACLE_DIR / f"{recording}.json").read_text())
     ports = document["ports"]["discovery"]["ports"]
-    result = await poll(snmpsim_agent, recording, "if-mib")
+    result = await poll_once(snmpsim_agent, recording, "if-mib")
     assert result.ok, result.reason
     names = [dict(sample.labels)["ifname"] for sample in result.samples if sample.metric == "if.oper_status"]
     # LibreNMS shows ifDescr's NUL padding as dots ("lo.............." on the Socomec); the bytes are NULs.
@@ -642,7 +619,7 @@ async def test_port_names_agree_with_librenms(snmpsim_agent: SnmpsimAgent, recor
 async def test_rittal_status_words_are_the_units_own(snmpsim_agent: SnmpsimAgent) -> None:
     """Each status row's word against the unit's own status text (cmcIIIVarValueStr) in the recording."""
     raw = raw_values("rittal-cmc-iii-pu")
-    result = await poll(snmpsim_agent, "rittal-cmc-iii-pu", "rittal-cmc3")
+    result = await poll_once(snmpsim_agent, "rittal-cmc-iii-pu", "rittal-cmc3")
     assert result.ok, result.reason
     statuses = {dict(s.labels)["sensor"]: s.value for s in result.samples if s.metric == "env.status"}
     own_words = {"OK": "ok", "n.a.": "n/a", "On": "on", "Closed": "closed", "Off": "off", "Open": "open"}
@@ -660,7 +637,7 @@ async def test_rittal_status_words_are_the_units_own(snmpsim_agent: SnmpsimAgent
 async def test_uniflair_reads_the_units_own_words(snmpsim_agent: SnmpsimAgent) -> None:
     """Each discrete input and state against the word the unit itself shows beside the code, and the tenths."""
     raw = raw_values("apc_uniflair-sp")
-    result = await poll(snmpsim_agent, "apc_uniflair-sp", "apc-cooling")
+    result = await poll_once(snmpsim_agent, "apc_uniflair-sp", "apc-cooling")
     assert result.ok, result.reason
     ours = {(s.metric, dict(s.labels).get("sensor", "")): s.value for s in result.samples}
     discrete = f"{COOL}.6.2.2.1"
@@ -685,7 +662,7 @@ async def test_dcs_not_available_is_no_value(snmpsim_agent: SnmpsimAgent) -> Non
     LibreNMS shows 999.9 A and 99.99 C, which a threshold would read as real."""
     raw = raw_values("vertiv-dcs")
     assert {raw[oid] for oid in DCS_NOT_AVAILABLE} == {"9999"}
-    result = await poll(snmpsim_agent, "vertiv-dcs", "vertiv-dcs")
+    result = await poll_once(snmpsim_agent, "vertiv-dcs", "vertiv-dcs")
     assert result.ok, result.reason
     phases = {dict(s.labels).get("phase") for s in result.samples if s.metric == "ups.input_voltage_v"}
     assert phases == {"A"}
@@ -703,7 +680,7 @@ async def test_raritan_reads_the_raw_oids(snmpsim_agent: SnmpsimAgent) -> None:
     def external(row: int) -> float:
         return int(raw[f"{base}.5.5.3.1.4.1.{row}"]) / 10 ** int(raw[f"{base}.3.6.3.1.17.1.{row}"])
 
-    result = await poll(snmpsim_agent, "raritan-pdu_px2-temp", "raritan-pdu2")
+    result = await poll_once(snmpsim_agent, "raritan-pdu_px2-temp", "raritan-pdu2")
     assert result.ok, result.reason
     ours = {(s.metric, dict(s.labels).get("sensor", "")): s.value for s in result.samples}
     assert ours[("pdu.current_a", "")] == pytest.approx(inlet(1)) == pytest.approx(3.497)
@@ -723,7 +700,7 @@ async def test_raritan_reads_the_raw_oids(snmpsim_agent: SnmpsimAgent) -> None:
 async def test_vrp_health_as_librenms(snmpsim_agent: SnmpsimAgent) -> None:
     """The AR169F's board and SFP readings as LibreNMS's test data for this walk has them
     (librenms/librenms tests/data/vrp_ar169sfp.json: processors, mempools, sensors)."""
-    result = await poll(snmpsim_agent, "vrp_ar169sfp", "huawei-vrp")
+    result = await poll_once(snmpsim_agent, "vrp_ar169sfp", "huawei-vrp")
     assert result.ok, result.reason
     ours = {(s.metric, s.labels): s.value for s in result.samples}
     board = (("entity", "SRU Board 0"),)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fabric import Alertmanager, Gateway, Serve, Webhook
+from fabric import FAST_DEFAULTS, ORDER_GATEWAY_PLAYBOOK, Alertmanager, Gateway, Serve, Webhook, order_gateway
 from waiting import wait_for
 
 pytestmark = pytest.mark.integration
@@ -23,10 +23,7 @@ CONFIG = """\
 [site]
 name = "{site}"
 
-[defaults]
-interval = "500ms"
-timeout = "200ms"
-retries = 0
+{defaults}
 attempts = 2
 
 [alertmanager]
@@ -42,45 +39,10 @@ kind = "http"
 url = "http://127.0.0.1:{switch_port}/health"
 fields = {{ "switch.ports_up" = "ports_up" }}
 
-[[target]]
-id = "oms"
-group = "trading"
-kind = "http"
-url = "http://127.0.0.1:{oms_port}/health"
-fields = {{ "oms.latency_ms" = "latency_ms" }}
-depends_on = ["switch"]
-
-[[rule]]
-id = "oms-slow"
-metric = "oms.latency_ms"
-critical = "> 100"
-playbook = "oms-slow"
-
+{order_gateway}
 [[rule]]
 id = "target-down"
 kind = "reachability"
-"""
-
-PLAYBOOK = """\
-+++
-id = "oms-slow"
-lang = "en"
-title = "Order gateway slow"
-severity = "critical"
-kind = "incident"
-applies_to = { rules = ["oms-slow"] }
-
-[[contact]]
-name = "Li Na"
-role = "Trading systems on call"
-phone = "138-0000-0002"
-+++
-
-# Order gateway slow
-
-## Steps
-
-1. Look at the gateway's queue.
 """
 
 
@@ -90,11 +52,20 @@ class Site:
     def __init__(self, workdir: Path, urls: list[str], switch: Gateway, oms: Gateway, extra: str = "") -> None:
         workdir.mkdir(parents=True, exist_ok=True)
         (workdir / "playbooks" / "en").mkdir(parents=True)
-        (workdir / "playbooks" / "en" / "oms-slow.md").write_text(PLAYBOOK)
+        (workdir / "playbooks" / "en" / "oms-slow.md").write_text(ORDER_GATEWAY_PLAYBOOK)
         config = workdir / "checks.toml"
         quoted = ", ".join(f'"{url}"' for url in urls)
         config.write_text(
-            CONFIG.format(site="SZ core", urls=quoted, extra=extra, switch_port=switch.port, oms_port=oms.port)
+            CONFIG.format(
+                site="SZ core",
+                defaults=FAST_DEFAULTS,
+                urls=quoted,
+                extra=extra,
+                switch_port=switch.port,
+                order_gateway=order_gateway(
+                    oms.port, target_extra='depends_on = ["switch"]\n', rule_extra='playbook = "oms-slow"\n'
+                ),
+            )
         )
         self.serve = Serve(config, workdir / "state", workdir / "serve.log")
 
@@ -109,9 +80,8 @@ def gateways() -> Iterator[tuple[Gateway, Gateway]]:
 
 @pytest.fixture
 def alertmanager(tmp_path: Path) -> Iterator[Alertmanager]:
-    server = Alertmanager(tmp_path / "alertmanager")
-    yield server
-    server.stop()
+    with Alertmanager(tmp_path / "alertmanager") as server:
+        yield server
 
 
 def by_name(alerts: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from fabric import Alertmanager, Gateway, Serve
+from fabric import FAST_DEFAULTS, Alertmanager, Gateway, Serve, order_gateway
 from waiting import state_not_made_yet, wait_for
 
 pytestmark = pytest.mark.integration
@@ -22,11 +23,7 @@ CONFIG = """\
 [site]
 name = "SZ core"
 
-[defaults]
-interval = "500ms"
-timeout = "200ms"
-retries = 0
-
+{defaults}
 [alertmanager]
 urls = ["{url}"]
 resend_interval = "1s"
@@ -37,18 +34,7 @@ group = "monitoring"
 kind = "alertmanager"
 url = "{url}"
 
-[[target]]
-id = "oms"
-group = "trading"
-kind = "http"
-url = "http://127.0.0.1:{oms_port}/health"
-fields = {{ "oms.latency_ms" = "latency_ms" }}
-
-[[rule]]
-id = "oms-slow"
-metric = "oms.latency_ms"
-critical = "> 100"
-
+{order_gateway}
 [[rule]]
 id = "firm-any"
 metric = "alertmanager.alert"
@@ -73,16 +59,14 @@ RESENDS_WATCHED = 4
 
 @pytest.fixture
 def alertmanager(tmp_path: Path) -> Iterator[Alertmanager]:
-    server = Alertmanager(tmp_path / "alertmanager")
-    yield server
-    server.stop()
+    with Alertmanager(tmp_path / "alertmanager") as server:
+        yield server
 
 
 @pytest.fixture
 def oms() -> Iterator[Gateway]:
-    gateway = Gateway({"latency_ms": 500})
-    yield gateway
-    gateway.close()
+    with closing(Gateway({"latency_ms": 500})) as gateway:
+        yield gateway
 
 
 def listed(serve: Serve) -> list[dict[str, Any]]:
@@ -109,7 +93,8 @@ def test_one_alertmanager_as_source_and_destination_holds_each_alert_once(
     held_before = label_sets(alertmanager)
     room = tmp_path / "room"
     (room / "playbooks" / "en").mkdir(parents=True)
-    (room / "checks.toml").write_text(CONFIG.format(url=alertmanager.url, oms_port=oms.port))
+    config = CONFIG.format(defaults=FAST_DEFAULTS, url=alertmanager.url, order_gateway=order_gateway(oms.port))
+    (room / "checks.toml").write_text(config)
     serve = Serve(room / "checks.toml", room / "state", room / "serve.log")
     own = {
         "alertname": "oms-slow",

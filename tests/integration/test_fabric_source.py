@@ -15,8 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
-from fabric import Alertmanager, Prometheus, Serve, free_port
-from test_fabric_alertmanager import PLAYBOOK
+from fabric import ORDER_GATEWAY_PLAYBOOK, Alertmanager, Prometheus, Serve, free_port
 from waiting import wait_for
 
 pytestmark = pytest.mark.integration
@@ -88,7 +87,7 @@ def stack(tmp_path: Path) -> Iterator[tuple[Prometheus, Alertmanager]]:
 def write_room(room: Path, alertmanager: Alertmanager) -> Serve:
     (room / "playbooks" / "en").mkdir(parents=True)
     (room / "playbooks" / "en" / "oms-slow.md").write_text(
-        PLAYBOOK.replace('rules = ["oms-slow"]', 'rules = ["firm-oms-slow"]')
+        ORDER_GATEWAY_PLAYBOOK.replace('rules = ["oms-slow"]', 'rules = ["firm-oms-slow"]')
     )
     (room / "checks.toml").write_text(CONFIG.format(url=alertmanager.url))
     return Serve(room / "checks.toml", room / "state", room / "serve.log")

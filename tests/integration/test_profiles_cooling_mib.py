@@ -8,76 +8,31 @@ with the whole poll; discover proposes the profile, and its stanza passes `check
 
 from __future__ import annotations
 
-import asyncio
 import re
-import shutil
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import tomli_w
+from device_walks import Key, ShippedRoom, assert_decodes, column, discover_walk, raw_typed, rule_ids, serve_walks
+from device_walks import decoded as decoded_with
 
-from collectors.discover import checks_stanza, discover
-from collectors.snmp.collector import SnmpCollector
-from collectors.snmp.profiles import load_profile
-from collectors.snmp.spec import SnmpTargetSpec
-from dutyroom.playbooks.library import read_playbooks
-from tui.cli.check import validate_all
-from tui.demo.snmpsim_agent import SnmpsimAgent, start_snmpsim
+from tui.demo.snmpsim_agent import SnmpsimAgent
 
 pytestmark = pytest.mark.integration
 
-WALKS = Path(__file__).resolve().parents[1] / "fixtures" / "snmprec-mib"
-SHIPPED = Path(__file__).resolve().parents[2] / "tui" / "demo" / "shipped_room"
 PROFILES = {"rittal-lcp-water": "rittal-cmc3", "stulz-wib8000-states": "stulz-wib8000"}
 CMC_VARS = "1.3.6.1.4.1.2606.7.4.2.2.1"
 STULZ = "1.3.6.1.4.1.29462.10.2.1"
-Labels = tuple[tuple[str, str], ...]
-Expected = dict[tuple[str, Labels], object]
+Expected = dict[Key, object]
 
 
 @pytest.fixture(scope="module")
 def agent(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SnmpsimAgent]:
-    devices = tmp_path_factory.mktemp("cooling-devices")
-    for name in PROFILES:
-        shutil.copyfile(WALKS / f"{name}.snmprec", devices / f"{name}.snmprec")
-    running = asyncio.run(start_snmpsim(devices, tmp_path_factory.mktemp("cooling-snmpsim"), {n: n for n in PROFILES}))
-    try:
-        yield running
-    finally:
-        running.stop()
-
-
-def raw(name: str) -> dict[str, int | str]:
-    """OID -> integer, or text (hex-encoded text decoded)."""
-    values: dict[str, int | str] = {}
-    for line in (WALKS / f"{name}.snmprec").read_text().splitlines():
-        oid, tag, text = line.split("|", 2)
-        values[oid] = bytes.fromhex(text).decode() if tag == "4x" else int(text) if tag in ("2", "67") else text
-    return values
-
-
-def column(values: dict[str, int | str], prefix: str) -> dict[str, int | str]:
-    return {oid.removeprefix(prefix + "."): value for oid, value in values.items() if oid.startswith(prefix + ".")}
-
-
-def spec(agent: SnmpsimAgent, name: str, profile: str = "") -> SnmpTargetSpec:
-    options = {"profile": load_profile(profile)} if profile else {}
-    return SnmpTargetSpec(
-        name, agent.host, agent.port, community=name, timeout_s=3.0, retries=1, interval_s=30.0,
-        **options,  # type: ignore[arg-type]
-    )  # fmt: skip
+    yield from serve_walks(tmp_path_factory, PROFILES)
 
 
 async def decoded(agent: SnmpsimAgent, name: str) -> Expected:
-    collector = SnmpCollector(spec(agent, name, PROFILES[name]))
-    try:
-        result = await collector.poll()
-    finally:
-        await collector.aclose()
-    assert result.failure is None, result.reason
-    return {(s.metric, s.labels): s.value for s in result.samples}
+    return dict(await decoded_with(agent, name, PROFILES[name]))
 
 
 LCP_READINGS = {  # (name pattern, unit pattern) -> metric: the LCP's fan unit and water side
@@ -162,17 +117,13 @@ EXPECTED = {"rittal-lcp-water": lcp_expected, "stulz-wib8000-states": stulz_expe
 
 @pytest.mark.parametrize("name", sorted(PROFILES))
 async def test_discover_picks_the_profile(agent: SnmpsimAgent, name: str) -> None:
-    result = await discover(spec(agent, name))
-    assert result.ok, result.reason
+    result = await discover_walk(agent, name)
     assert result.profiles[0] == PROFILES[name]
 
 
 @pytest.mark.parametrize("name", sorted(PROFILES))
 async def test_every_decoded_value_is_what_the_raw_oids_say(agent: SnmpsimAgent, name: str) -> None:
-    ours, expected = await decoded(agent, name), EXPECTED[name](raw(name))
-    assert sorted(ours) == sorted(expected)
-    for key, value in expected.items():
-        assert ours[key] == (value if isinstance(value, str) else pytest.approx(value)), key
+    assert_decodes(await decoded(agent, name), EXPECTED[name](raw_typed(name)))
 
 
 async def test_the_lcp_water_side_and_its_alarm(agent: SnmpsimAgent) -> None:
@@ -202,18 +153,8 @@ async def test_stulz_unit_states_in_words(agent: SnmpsimAgent) -> None:
 
 @pytest.mark.parametrize("name", sorted(PROFILES))
 async def test_the_stanza_passes_check_in_the_shipped_room(agent: SnmpsimAgent, tmp_path: Path, name: str) -> None:
-    result = await discover(spec(agent, name))
-    assert result.ok, result.reason
-    room = tmp_path / "room"
-    shutil.copytree(SHIPPED, room, symlinks=False)
-    config = room / "checks.toml"
-    library, _ = read_playbooks(room / "playbooks")
-    stanza = checks_stanza(
-        result, target_id=f"found-{name}", credentials="ups-a", known_playbooks=library.ids(), require_playbook=True
-    )
+    room = ShippedRoom(tmp_path)
+    stanza = await room.discovered_stanza(agent, name)
     if name.startswith("stulz"):
-        assert "found-stulz-wib8000-states-cooling-general-error" in {rule["id"] for rule in stanza.get("rule", [])}
-    with config.open("a", encoding="utf-8") as pasted:
-        pasted.write("\n" + tomli_w.dumps(stanza))
-    report = validate_all(config, now=time.time())
-    assert not report.problems, "\n".join(map(str, report.problems))
+        assert "found-stulz-wib8000-states-cooling-general-error" in rule_ids(stanza)
+    room.assert_accepts(stanza)

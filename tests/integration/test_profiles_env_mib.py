@@ -8,30 +8,18 @@ writes passes `dutyroom check` pasted into the shipped checks.toml.
 
 from __future__ import annotations
 
-import asyncio
-import importlib.util
 import re
-import shutil
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import tomli_w
+from device_walks import ShippedRoom, column, discover_walk, poll_once, raw_text, raw_typed, serve_walks
 from snmp_agents import SNMPREC_DIR
 
-from collectors.discover import checks_stanza, discover
-from collectors.snmp.collector import SnmpCollector
-from collectors.snmp.profiles import load_profile
-from collectors.snmp.spec import SnmpTargetSpec
-from dutyroom.playbooks.library import read_playbooks
-from tui.cli.check import validate_all
-from tui.demo.snmpsim_agent import SnmpsimAgent, start_snmpsim
+from tui.demo.snmpsim_agent import SnmpsimAgent
 
 pytestmark = pytest.mark.integration
 
-MIB_WALKS = Path(__file__).resolve().parents[1] / "fixtures" / "snmprec-mib"
-SHIPPED = Path(__file__).resolve().parents[2] / "tui" / "demo" / "shipped_room"
 PROFILE_OF = {
     "apc-netbotz": "apc-netbotz",
     "apc-emu": "apc-emu",
@@ -50,49 +38,13 @@ Readings = dict[tuple[str, str], object]
 
 @pytest.fixture(scope="module")
 def mib_agent(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SnmpsimAgent]:
-    """snmpsim serving the MIB walks, one community per file stem."""
-    if importlib.util.find_spec("snmpsim") is None:
-        pytest.skip("snmpsim is not installed (pip install -c constraints.txt -e '.[test,demo]')")
-    devices = tmp_path_factory.mktemp("mib-walks")
-    for walk in MIB_WALKS.glob("*.snmprec"):
-        shutil.copyfile(walk, devices / walk.name)
-    communities = {path.stem: path.stem for path in sorted(devices.glob("*.snmprec"))}
-    agent = asyncio.run(start_snmpsim(devices, tmp_path_factory.mktemp("mib-snmpsim"), communities))
-    try:
-        yield agent
-    finally:
-        agent.stop()
-
-
-def raw_walk(recording: str) -> dict[str, int | str]:
-    """OID -> the value as the walk writes it: integers as int, text (hex-encoded or not) as str."""
-    values: dict[str, int | str] = {}
-    for line in (MIB_WALKS / f"{recording}.snmprec").read_text().splitlines():
-        oid, tag, text = line.split("|", 2)
-        values[oid] = bytes.fromhex(text).decode() if tag == "4x" else int(text) if tag in ("2", "67") else text
-    return values
-
-
-def column(raw: dict[str, int | str], prefix: str) -> dict[str, int | str]:
-    """The rows of one column: index -> raw value."""
-    return {oid.removeprefix(prefix + "."): value for oid, value in raw.items() if oid.startswith(prefix + ".")}
-
-
-def spec(agent: SnmpsimAgent, recording: str, profile: str = "") -> SnmpTargetSpec:
-    options = {"profile": load_profile(profile)} if profile else {}
-    return SnmpTargetSpec(
-        recording, agent.host, agent.port, community=recording, timeout_s=3.0, retries=1, interval_s=30.0,
-        **options,  # type: ignore[arg-type]
-    )  # fmt: skip
+    """snmpsim serving the environment walks, one community per file stem."""
+    yield from serve_walks(tmp_path_factory, PROFILE_OF)
 
 
 async def readings(agent: SnmpsimAgent, recording: str) -> Readings:
     """(metric, the row's one label: its sensor or output name, "" for the unit's own) -> value, for one poll."""
-    collector = SnmpCollector(spec(agent, recording, PROFILE_OF[recording]))
-    try:
-        result = await collector.poll()
-    finally:
-        await collector.aclose()
+    result = await poll_once(agent, recording, PROFILE_OF[recording])
     assert result.ok, result.reason
     found: Readings = {}
     for sample in result.samples:
@@ -105,8 +57,7 @@ async def readings(agent: SnmpsimAgent, recording: str) -> Readings:
 
 @pytest.mark.parametrize("recording", sorted(PROFILE_OF))
 async def test_discover_proposes_the_profile(mib_agent: SnmpsimAgent, recording: str) -> None:
-    result = await discover(spec(mib_agent, recording))
-    assert result.ok, result.reason
+    result = await discover_walk(mib_agent, recording)
     assert result.profiles[:1] == (PROFILE_OF[recording],)
 
 
@@ -114,24 +65,11 @@ async def test_discover_proposes_the_profile(mib_agent: SnmpsimAgent, recording:
 async def test_the_stanza_passes_check_in_the_shipped_room(
     mib_agent: SnmpsimAgent, tmp_path: Path, recording: str
 ) -> None:
-    result = await discover(spec(mib_agent, recording))
-    assert result.ok, result.reason
-    room = tmp_path / "room"
-    shutil.copytree(SHIPPED, room, symlinks=False)
-    library, _ = read_playbooks(room / "playbooks")
-    stanza = checks_stanza(
-        result,
-        target_id="found-" + re.sub(r"[^a-z0-9-]", "-", recording),
-        credentials="ups-a",
-        known_playbooks=library.ids(),
-        require_playbook=True,
-    )
+    room = ShippedRoom(tmp_path)
+    stanza = await room.discovered_stanza(mib_agent, recording)
     proposed = {rule["playbook"] for rule in stanza["rule"]}
     assert proposed == PLAYBOOKS_OF.get(recording, ENVIRONMENT_PLAYBOOKS)
-    with (room / "checks.toml").open("a", encoding="utf-8") as pasted:
-        pasted.write("\n" + tomli_w.dumps(stanza))
-    report = validate_all(room / "checks.toml", now=time.time())
-    assert not report.problems, "\n".join(map(str, report.problems))
+    room.assert_accepts(stanza)
 
 
 ERROR_STATUS = {0: "normal", 1: "info", 2: "warning", 3: "error", 4: "critical", 5: "failure"}
@@ -139,7 +77,7 @@ ERROR_STATUS = {0: "normal", 1: "info", 2: "warning", 3: "error", 4: "critical",
 
 
 async def test_netbotz_reads_every_sensor_as_its_raw_oids(mib_agent: SnmpsimAgent) -> None:
-    raw = raw_walk("apc-netbotz")
+    raw = raw_typed("apc-netbotz")
     ours = await readings(mib_agent, "apc-netbotz")
     checked = 0
     numeric = {"1.1.1": "temperature", "1.2.1": "humidity", "1.3.1": "dewpoint"}
@@ -185,7 +123,7 @@ MEM_ALARM = {1: "normal", 2: "warning", 3: "critical"}
 
 
 async def test_emu2_mem_reads_every_sensor_input_and_output_as_its_raw_oids(mib_agent: SnmpsimAgent) -> None:
-    raw = raw_walk("apc-emu2-mem")
+    raw = raw_typed("apc-emu2-mem")
     ours = await readings(mib_agent, "apc-emu2-mem")
     assert raw[f"{MEM}.2.1.0"] == 1  # memSensorsStatusSysTempUnits: Celsius
     names = column(raw, f"{MEM}.2.3.1.3")
@@ -224,7 +162,7 @@ async def test_emu2_mem_reads_every_sensor_input_and_output_as_its_raw_oids(mib_
 async def test_emu_reads_probes_in_fahrenheit_and_contacts_against_their_normal_state(
     mib_agent: SnmpsimAgent,
 ) -> None:
-    raw = raw_walk("apc-emu")
+    raw = raw_typed("apc-emu")
     ours = await readings(mib_agent, "apc-emu")
     assert raw[f"{EMS}.12.11.0"] == 2  # emsStatusSysTempUnits: Fahrenheit
     names = column(raw, f"{EMS}.13.1.1.2")
@@ -270,7 +208,7 @@ LCP_AIR = {
 async def test_lcp_fan_unit_reads_as_cooling_never_as_room_temperature(mib_agent: SnmpsimAgent) -> None:
     """The LCP's air temperatures and fans from RITTAL-CMC-III-MIB's variable table: value over the row's
     scale (-10: tenths), each Status row as its word, and none of them a room temperature."""
-    raw = raw_walk("rittal-lcp")
+    raw = raw_typed("rittal-lcp")
     ours = await readings(mib_agent, "rittal-lcp")
     assert ours[("env.unit_type", "")] == "lcp"  # cmcIIIUnitType 4
     assert ours[("env.unit_status", "")] == "ok"
@@ -302,16 +240,8 @@ async def test_uniflair_room_temperature_counters_and_inputs_as_the_recording_ha
     """What apc-cooling reads of the recorded Uniflair SP beyond the InRow's rows: the room temperature it
     controls on, its maintenance counters (coolingUnitExtendedAnalogTable) and the inputs a duty
     operator acts on, each against the raw OIDs of apc_uniflair-sp."""
-    raw = {
-        oid: value
-        for line in (SNMPREC_DIR / "apc_uniflair-sp.snmprec").read_text().splitlines()
-        for oid, _tag, value in [line.split("|", 2)]
-    }
-    collector = SnmpCollector(spec(snmpsim_agent, "apc_uniflair-sp", "apc-cooling"))
-    try:
-        result = await collector.poll()
-    finally:
-        await collector.aclose()
+    raw = raw_text("apc_uniflair-sp", SNMPREC_DIR)
+    result = await poll_once(snmpsim_agent, "apc_uniflair-sp", "apc-cooling")
     assert result.ok, result.reason
     ours = {(sample.metric, sample.labels): sample.value for sample in result.samples}
     analog = f"{COOL}.4.1.2.1"
@@ -351,7 +281,7 @@ STULZ_HUMIDITY = "1.3.6.1.4.1.29462.10.2.1.1.1.1.2.1.1"
 async def test_stulz_reads_each_unit_as_its_raw_oids(mib_agent: SnmpsimAgent) -> None:
     """Per unit (index bus.unit.module): temperatures and humidity in tenths, 999 (no probe) as no value,
     on/off and the alarm as words."""
-    raw = raw_walk("stulz-wib8000")
+    raw = raw_typed("stulz-wib8000")
     ours = await readings(mib_agent, "stulz-wib8000")
     temperatures = {1170: "cooling.room_temp_c", 1192: "cooling.return_temp_c", 1193: "cooling.supply_temp_c",
                     1196: "cooling.outside_temp_c"}  # fmt: skip

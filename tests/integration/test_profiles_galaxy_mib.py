@@ -9,33 +9,31 @@ are the MIB's, written here independently of the profile.
 
 from __future__ import annotations
 
-import asyncio
 import re
-import shutil
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import tomli_w
+from device_walks import (
+    MIB_WALKS,
+    Key,
+    ShippedRoom,
+    assert_decodes,
+    discover_walk,
+    found_id,
+    labels,
+    raw_text,
+    rule_ids,
+    serve_walks,
+)
+from device_walks import decoded as decoded_with
 
-from collectors.discover import checks_stanza, discover
-from collectors.snmp.collector import SnmpCollector
-from collectors.snmp.profiles import load_profile
-from collectors.snmp.spec import SnmpTargetSpec
 from dutyroom.model import MetricValue
-from dutyroom.playbooks.library import read_playbooks
-from tui.cli.check import validate_all
-from tui.demo.snmpsim_agent import SnmpsimAgent, start_snmpsim
+from tui.demo.snmpsim_agent import SnmpsimAgent
 
 pytestmark = pytest.mark.integration
 
-ROOT = Path(__file__).resolve().parents[2]
-WALKS = ROOT / "tests" / "fixtures" / "snmprec-mib"
-SHIPPED = ROOT / "tui" / "demo" / "shipped_room"
 RECORDINGS = ("apc-galaxy", "apc-galaxy-maintenance")
-Labels = tuple[tuple[str, str], ...]
-Key = tuple[str, Labels]
 Raw = dict[str, str]
 
 A = "1.3.6.1.4.1.318.1.1.1"
@@ -57,43 +55,11 @@ ABNORMAL_FLAGS = {"ups.redundancy_lost": 6, "ups.bypass_bad": 8, "ups.input_brea
 
 @pytest.fixture(scope="module")
 def galaxy_agent(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SnmpsimAgent]:
-    work = tmp_path_factory.mktemp("snmpsim-galaxy")
-    agent = asyncio.run(start_snmpsim(WALKS, work, {name: name for name in RECORDINGS}))
-    try:
-        yield agent
-    finally:
-        agent.stop()
-
-
-def raw_values(recording: str) -> Raw:
-    values = {}
-    for line in (WALKS / f"{recording}.snmprec").read_text().splitlines():
-        oid, _tag, value = line.split("|", 2)
-        values[oid] = value
-    return values
-
-
-def spec(agent: SnmpsimAgent, recording: str, profile: str = "") -> SnmpTargetSpec:
-    extra = {"profile": load_profile(profile)} if profile else {}
-    return SnmpTargetSpec(
-        recording, agent.host, agent.port, community=recording, timeout_s=3.0, retries=1, interval_s=30.0, **extra
-    )
+    yield from serve_walks(tmp_path_factory, RECORDINGS)
 
 
 async def decoded(agent: SnmpsimAgent, recording: str) -> dict[Key, MetricValue]:
-    collector = SnmpCollector(spec(agent, recording, "apc-galaxy"))
-    try:
-        result = await collector.poll()
-    finally:
-        await collector.aclose()
-    assert result.ok, result.reason
-    samples = {(sample.metric, tuple(sorted(sample.labels))): sample.value for sample in result.samples}
-    assert len(samples) == len(result.samples), "two samples with the same metric and labels"
-    return samples
-
-
-def labels(**pairs: str) -> Labels:
-    return tuple(sorted(pairs.items()))
+    return await decoded_with(agent, recording, "apc-galaxy")
 
 
 class Expect:
@@ -189,24 +155,19 @@ def galaxy_expected(raw: Raw) -> dict[Key, MetricValue]:
 
 
 def test_the_walks_are_in_the_folder() -> None:
-    assert {path.stem for path in WALKS.glob("apc-galaxy*.snmprec")} == set(RECORDINGS)
+    assert {path.stem for path in MIB_WALKS.glob("apc-galaxy*.snmprec")} == set(RECORDINGS)
 
 
 @pytest.mark.parametrize("recording", RECORDINGS)
 async def test_discover_proposes_apc_galaxy(galaxy_agent: SnmpsimAgent, recording: str) -> None:
-    result = await discover(spec(galaxy_agent, recording))
-    assert result.ok, result.reason
+    result = await discover_walk(galaxy_agent, recording)
     assert result.profiles[:1] == ("apc-galaxy",)
     assert {"apc-ups"} <= set(result.profiles)
 
 
 @pytest.mark.parametrize("recording", RECORDINGS)
 async def test_every_value_is_what_the_raw_oids_say(galaxy_agent: SnmpsimAgent, recording: str) -> None:
-    samples = await decoded(galaxy_agent, recording)
-    expected = galaxy_expected(raw_values(recording))
-    assert set(samples) == set(expected), (sorted(set(samples) - set(expected)), sorted(set(expected) - set(samples)))
-    for key, value in expected.items():
-        assert samples[key] == (value if isinstance(value, str) else pytest.approx(value)), key
+    assert_decodes(await decoded(galaxy_agent, recording), galaxy_expected(raw_text(recording)))
 
 
 async def test_phases_sentinels_and_flags_read_as_the_mib_says(galaxy_agent: SnmpsimAgent) -> None:
@@ -237,19 +198,9 @@ async def test_a_galaxy_on_maintenance_bypass_reads_bypass(galaxy_agent: Snmpsim
 async def test_the_stanza_passes_check_in_the_shipped_room(
     galaxy_agent: SnmpsimAgent, tmp_path: Path, recording: str
 ) -> None:
-    result = await discover(spec(galaxy_agent, recording))
-    assert result.ok, result.reason
-    room = tmp_path / "room"
-    shutil.copytree(SHIPPED, room, symlinks=False)
-    config = room / "checks.toml"
-    library, _ = read_playbooks(room / "playbooks")
-    target_id = "found-" + re.sub(r"[^a-z0-9-]", "-", recording)
-    stanza = checks_stanza(
-        result, target_id=target_id, credentials="ups-a", known_playbooks=library.ids(), require_playbook=True
-    )
+    room = ShippedRoom(tmp_path)
+    stanza = await room.discovered_stanza(galaxy_agent, recording)
+    target_id = found_id(recording)
     assert stanza["target"][0]["profile"] == "apc-galaxy"
-    assert f"{target_id}-ups-on-bypass" in {rule["id"] for rule in stanza.get("rule", [])}
-    with config.open("a", encoding="utf-8") as pasted:
-        pasted.write("\n" + tomli_w.dumps(stanza))
-    report = validate_all(config, now=time.time())
-    assert not report.problems, "\n".join(map(str, report.problems))
+    assert f"{target_id}-ups-on-bypass" in rule_ids(stanza)
+    room.assert_accepts(stanza)

@@ -11,30 +11,29 @@ independently of the profiles.
 
 from __future__ import annotations
 
-import asyncio
-import re
-import shutil
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import tomli_w
+from device_walks import (
+    MIB_WALKS,
+    Key,
+    ShippedRoom,
+    assert_decodes,
+    discover_walk,
+    found_id,
+    labels,
+    raw_text,
+    rule_ids,
+    serve_walks,
+)
+from device_walks import decoded as decoded_with
 
-from collectors.discover import checks_stanza, discover
-from collectors.snmp.collector import SnmpCollector
-from collectors.snmp.profiles import load_profile
-from collectors.snmp.spec import SnmpTargetSpec
 from dutyroom.model import MetricValue
-from dutyroom.playbooks.library import read_playbooks
-from tui.cli.check import validate_all
-from tui.demo.snmpsim_agent import SnmpsimAgent, start_snmpsim
+from tui.demo.snmpsim_agent import SnmpsimAgent
 
 pytestmark = pytest.mark.integration
 
-ROOT = Path(__file__).resolve().parents[2]
-WALKS = ROOT / "tests" / "fixtures" / "snmprec-mib"
-SHIPPED = ROOT / "tui" / "demo" / "shipped_room"
 PROFILE_OF = {
     "vertiv-geist-v3": "vertiv-geist-v3",
     "vertiv-geist-v3-rcm": "vertiv-geist-v3",
@@ -43,8 +42,6 @@ PROFILE_OF = {
 }
 RECORDINGS = tuple(PROFILE_OF)
 V5_RECORDINGS = ("vertiv-geist-v5", "vertiv-geist-v5-celsius")
-Labels = tuple[tuple[str, str], ...]
-Key = tuple[str, Labels]
 Raw = dict[str, str]
 
 G = "1.3.6.1.4.1.21239.2"
@@ -59,44 +56,11 @@ PHASES = {"A": 0, "B": 1, "C": 2}
 
 @pytest.fixture(scope="module")
 def geist_agent(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SnmpsimAgent]:
-    work = tmp_path_factory.mktemp("snmpsim-geist")
-    communities = {name: name for name in RECORDINGS + V5_RECORDINGS}
-    agent = asyncio.run(start_snmpsim(WALKS, work, communities))
-    try:
-        yield agent
-    finally:
-        agent.stop()
-
-
-def raw_values(recording: str) -> Raw:
-    values = {}
-    for line in (WALKS / f"{recording}.snmprec").read_text().splitlines():
-        oid, _tag, value = line.split("|", 2)
-        values[oid] = value
-    return values
-
-
-def spec(agent: SnmpsimAgent, recording: str, profile: str = "") -> SnmpTargetSpec:
-    extra = {"profile": load_profile(profile)} if profile else {}
-    return SnmpTargetSpec(
-        recording, agent.host, agent.port, community=recording, timeout_s=3.0, retries=1, interval_s=30.0, **extra
-    )
+    yield from serve_walks(tmp_path_factory, RECORDINGS + V5_RECORDINGS)
 
 
 async def decoded(agent: SnmpsimAgent, recording: str) -> dict[Key, MetricValue]:
-    collector = SnmpCollector(spec(agent, recording, PROFILE_OF[recording]))
-    try:
-        result = await collector.poll()
-    finally:
-        await collector.aclose()
-    assert result.ok, result.reason
-    samples = {(sample.metric, tuple(sorted(sample.labels))): sample.value for sample in result.samples}
-    assert len(samples) == len(result.samples), "two samples with the same metric and labels"
-    return samples
-
-
-def labels(**pairs: str) -> Labels:
-    return tuple(sorted(pairs.items()))
+    return await decoded_with(agent, recording, PROFILE_OF[recording])
 
 
 class Table:
@@ -245,13 +209,12 @@ EXPECTED_BY_PROFILE = {"vertiv-geist-v3": geist_expected, "vertiv-geist-v4": v4_
 
 
 def test_the_walks_are_in_the_folder() -> None:
-    assert {path.stem for path in WALKS.glob("vertiv-geist-*.snmprec")} == set(RECORDINGS + V5_RECORDINGS)
+    assert {path.stem for path in MIB_WALKS.glob("vertiv-geist-*.snmprec")} == set(RECORDINGS + V5_RECORDINGS)
 
 
 @pytest.mark.parametrize("recording", RECORDINGS)
 async def test_discover_proposes_the_generations_profile(geist_agent: SnmpsimAgent, recording: str) -> None:
-    result = await discover(spec(geist_agent, recording))
-    assert result.ok, result.reason
+    result = await discover_walk(geist_agent, recording)
     assert result.profiles[:1] == (PROFILE_OF[recording],)
     other_generations = {"vertiv-geist-v3", "vertiv-geist-v4", "vertiv-geist-v5"} - {PROFILE_OF[recording]}
     assert not other_generations & set(result.profiles)
@@ -259,19 +222,15 @@ async def test_discover_proposes_the_generations_profile(geist_agent: SnmpsimAge
 
 @pytest.mark.parametrize("recording", V5_RECORDINGS)
 async def test_a_v5_unit_still_gets_v5(geist_agent: SnmpsimAgent, recording: str) -> None:
-    result = await discover(spec(geist_agent, recording))
-    assert result.ok, result.reason
+    result = await discover_walk(geist_agent, recording)
     assert result.profiles[:1] == ("vertiv-geist-v5",)
     assert not {"vertiv-geist-v3", "vertiv-geist-v4"} & set(result.profiles)
 
 
 @pytest.mark.parametrize("recording", RECORDINGS)
 async def test_every_value_is_what_the_raw_oids_say(geist_agent: SnmpsimAgent, recording: str) -> None:
-    samples = await decoded(geist_agent, recording)
-    expected = EXPECTED_BY_PROFILE[PROFILE_OF[recording]](raw_values(recording))
-    assert set(samples) == set(expected), (sorted(set(samples) - set(expected)), sorted(set(expected) - set(samples)))
-    for key, value in expected.items():
-        assert samples[key] == (value if isinstance(value, str) else pytest.approx(value)), key
+    expected = EXPECTED_BY_PROFILE[PROFILE_OF[recording]](raw_text(recording))
+    assert_decodes(await decoded(geist_agent, recording), expected)
 
 
 async def test_precision_phases_and_unplugged_sensors_read_as_the_mib_says(geist_agent: SnmpsimAgent) -> None:
@@ -301,19 +260,9 @@ async def test_precision_phases_and_unplugged_sensors_read_as_the_mib_says(geist
 async def test_the_stanza_passes_check_in_the_shipped_room(
     geist_agent: SnmpsimAgent, tmp_path: Path, recording: str
 ) -> None:
-    result = await discover(spec(geist_agent, recording))
-    assert result.ok, result.reason
-    room = tmp_path / "room"
-    shutil.copytree(SHIPPED, room, symlinks=False)
-    config = room / "checks.toml"
-    library, _ = read_playbooks(room / "playbooks")
-    target_id = "found-" + re.sub(r"[^a-z0-9-]", "-", recording)
-    stanza = checks_stanza(
-        result, target_id=target_id, credentials="ups-a", known_playbooks=library.ids(), require_playbook=True
-    )
+    room = ShippedRoom(tmp_path)
+    stanza = await room.discovered_stanza(geist_agent, recording)
+    target_id = found_id(recording)
     assert stanza["target"][0]["profile"] == PROFILE_OF[recording]
-    assert f"{target_id}-env-temperature-high" in {rule["id"] for rule in stanza.get("rule", [])}
-    with config.open("a", encoding="utf-8") as pasted:
-        pasted.write("\n" + tomli_w.dumps(stanza))
-    report = validate_all(config, now=time.time())
-    assert not report.problems, "\n".join(map(str, report.problems))
+    assert f"{target_id}-env-temperature-high" in rule_ids(stanza)
+    room.assert_accepts(stanza)

@@ -8,35 +8,26 @@ walks already check; a dark lane stays "no value"; discover's stanza with the ne
 
 from __future__ import annotations
 
-import asyncio
-import shutil
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import tomli_w
-from test_profiles_switch_mib import (
+from device_walks import ShippedRoom, assert_decodes, column, discover_walk, raw_text, rule_ids, serve_walks
+from device_walks import decoded as decoded_with
+from switch_mib_readings import (
+    SIX_DECIMALS,
     Expected,
-    assert_same,
     cisco_expected,
-    column,
     h3c_expected,
     junos_expected,
-    spec,
     vrp_expected,
+    without_ports,
 )
 
-from collectors.discover import checks_stanza, discover
-from collectors.snmp.collector import SnmpCollector
-from dutyroom.playbooks.library import read_playbooks
-from tui.cli.check import validate_all
-from tui.demo.snmpsim_agent import SnmpsimAgent, start_snmpsim
+from tui.demo.snmpsim_agent import SnmpsimAgent
 
 pytestmark = pytest.mark.integration
 
-RECORDINGS_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "snmprec-mib"
-SHIPPED = Path(__file__).resolve().parents[2] / "tui" / "demo" / "shipped_room"
 PROFILES = {
     "junos-dom-lanes": "juniper",
     "h3c-transceiver-errors": "h3c-comware",
@@ -65,15 +56,6 @@ HH3C_ERRORS = ["io-error", "checksum-error", "type-and-port-mismatch", "type-not
 HW_ALARM_STATUS = ["not-supported", "under-repair", "critical", "major", "minor", "alarm-outstanding", "warning",
                    "indeterminate"]  # fmt: skip
 """HUAWEI-ENTITY-EXTENT-MIB HwAlarmStatus, bits 0-7."""
-
-
-def raw(name: str) -> dict[str, str]:
-    """The recording as numeric OID -> value text (BITS as their hex digits)."""
-    values = {}
-    for line in (RECORDINGS_DIR / f"{name}.snmprec").read_text().splitlines():
-        oid, _tag, text = line.split("|", 2)
-        values[oid] = text
-    return values
 
 
 def words(hex_text: str, names: list[str]) -> str:
@@ -159,36 +141,22 @@ EXPECTED = {
 
 @pytest.fixture(scope="module")
 def agent(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SnmpsimAgent]:
-    devices = tmp_path_factory.mktemp("optics-devices")
-    for name in PROFILES:
-        shutil.copyfile(RECORDINGS_DIR / f"{name}.snmprec", devices / f"{name}.snmprec")
-    running = asyncio.run(start_snmpsim(devices, tmp_path_factory.mktemp("optics-snmpsim"), {n: n for n in PROFILES}))
-    try:
-        yield running
-    finally:
-        running.stop()
+    yield from serve_walks(tmp_path_factory, PROFILES)
 
 
 async def decoded(agent: SnmpsimAgent, name: str) -> Expected:
-    collector = SnmpCollector(spec(agent, name, PROFILES[name]))
-    try:
-        result = await collector.poll()
-    finally:
-        await collector.aclose()
-    assert result.failure is None, result.reason
-    return {(s.metric, s.labels): s.value for s in result.samples if not s.metric.startswith("if.")}
+    return without_ports(await decoded_with(agent, name, PROFILES[name]))
 
 
 @pytest.mark.parametrize("name", sorted(PROFILES))
 async def test_discover_picks_the_vendor_profile(agent: SnmpsimAgent, name: str) -> None:
-    result = await discover(spec(agent, name))
-    assert result.ok, result.reason
+    result = await discover_walk(agent, name)
     assert result.profiles[0] == PROFILES[name]
 
 
 @pytest.mark.parametrize("name", sorted(PROFILES))
 async def test_every_decoded_value_is_what_the_raw_oids_say(agent: SnmpsimAgent, name: str) -> None:
-    assert_same(await decoded(agent, name), EXPECTED[name](raw(name)))
+    assert_decodes(await decoded(agent, name), EXPECTED[name](raw_text(name)), abs_tolerance=SIX_DECIMALS)
 
 
 async def test_junos_flags_in_words_and_lanes_by_number(agent: SnmpsimAgent) -> None:
@@ -224,17 +192,7 @@ async def test_h3c_errors_huawei_alarm_light_and_cisco_thresholds_in_words(agent
 
 @pytest.mark.parametrize("name", sorted(PROFILES))
 async def test_the_stanza_passes_check_in_the_shipped_room(agent: SnmpsimAgent, tmp_path: Path, name: str) -> None:
-    result = await discover(spec(agent, name))
-    assert result.ok, result.reason
-    room = tmp_path / "room"
-    shutil.copytree(SHIPPED, room, symlinks=False)
-    config = room / "checks.toml"
-    library, _ = read_playbooks(room / "playbooks")
-    stanza = checks_stanza(
-        result, target_id=f"found-{name}", credentials="ups-a", known_playbooks=library.ids(), require_playbook=True
-    )
-    assert f"found-{name}-{SUGGESTED[name]}" in {rule["id"] for rule in stanza.get("rule", [])}
-    with config.open("a", encoding="utf-8") as pasted:
-        pasted.write("\n" + tomli_w.dumps(stanza))
-    report = validate_all(config, now=time.time())
-    assert not report.problems, "\n".join(map(str, report.problems))
+    room = ShippedRoom(tmp_path)
+    stanza = await room.discovered_stanza(agent, name)
+    assert f"found-{name}-{SUGGESTED[name]}" in rule_ids(stanza)
+    room.assert_accepts(stanza)

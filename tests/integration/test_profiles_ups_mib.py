@@ -9,73 +9,35 @@ here independently of the profiles.
 
 from __future__ import annotations
 
-import asyncio
-import re
-import shutil
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-import tomli_w
+from device_walks import (
+    MIB_WALKS,
+    Key,
+    ShippedRoom,
+    assert_decodes,
+    decoded,
+    discover_walk,
+    found_id,
+    labels,
+    raw_text,
+    rule_ids,
+    serve_walks,
+)
 
-from collectors.discover import checks_stanza, discover
-from collectors.snmp.collector import SnmpCollector
-from collectors.snmp.profiles import load_profile
-from collectors.snmp.spec import SnmpTargetSpec
 from dutyroom.model import MetricValue
-from dutyroom.playbooks.library import read_playbooks
-from tui.cli.check import validate_all
-from tui.demo.snmpsim_agent import SnmpsimAgent, start_snmpsim
+from tui.demo.snmpsim_agent import SnmpsimAgent
 
 pytestmark = pytest.mark.integration
 
-ROOT = Path(__file__).resolve().parents[2]
-WALKS = ROOT / "tests" / "fixtures" / "snmprec-mib"
-SHIPPED = ROOT / "tui" / "demo" / "shipped_room"
-Key = tuple[str, tuple[tuple[str, str], ...]]
 Raw = dict[str, str]
 
 
 @pytest.fixture(scope="module")
 def mib_agent(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SnmpsimAgent]:
-    work = tmp_path_factory.mktemp("snmpsim-mib")
-    agent = asyncio.run(start_snmpsim(WALKS, work, {name: name for name in RECORDINGS}))
-    try:
-        yield agent
-    finally:
-        agent.stop()
-
-
-def raw_values(recording: str) -> Raw:
-    values = {}
-    for line in (WALKS / f"{recording}.snmprec").read_text().splitlines():
-        oid, _tag, value = line.split("|", 2)
-        values[oid] = value
-    return values
-
-
-def spec(agent: SnmpsimAgent, recording: str, profile: str = "") -> SnmpTargetSpec:
-    extra = {"profile": load_profile(profile)} if profile else {}
-    return SnmpTargetSpec(
-        recording, agent.host, agent.port, community=recording, timeout_s=3.0, retries=1, interval_s=30.0, **extra
-    )
-
-
-async def decoded(agent: SnmpsimAgent, recording: str, profile: str) -> dict[Key, MetricValue]:
-    collector = SnmpCollector(spec(agent, recording, profile))
-    try:
-        result = await collector.poll()
-    finally:
-        await collector.aclose()
-    assert result.ok, result.reason
-    samples = {(sample.metric, tuple(sorted(sample.labels))): sample.value for sample in result.samples}
-    assert len(samples) == len(result.samples), "two samples with the same metric and labels"
-    return samples
-
-
-def labels(**pairs: str) -> tuple[tuple[str, str], ...]:
-    return tuple(sorted(pairs.items()))
+    yield from serve_walks(tmp_path_factory, RECORDINGS)
 
 
 class Expect:
@@ -93,15 +55,6 @@ class Expect:
 
     def flag(self, metric: str, oid: str, codes: set[int], **label: str) -> None:
         self.values[(metric, labels(**label))] = 1.0 if int(self.raw[oid]) in codes else 0.0
-
-
-def assert_decodes(samples: dict[Key, MetricValue], expected: dict[Key, MetricValue]) -> None:
-    assert set(samples) == set(expected), (sorted(set(samples) - set(expected)), sorted(set(expected) - set(samples)))
-    for key, value in expected.items():
-        if isinstance(value, str):
-            assert samples[key] == value, key
-        else:
-            assert samples[key] == pytest.approx(value), key
 
 
 HW = "1.3.6.1.4.1.2011.6.174.1"
@@ -282,24 +235,23 @@ RECORDINGS = sorted(WALK_PROFILES)
 
 
 def test_every_walk_is_covered() -> None:
-    assert {path.stem for path in WALKS.glob("*.snmprec")} >= set(RECORDINGS)
+    assert {path.stem for path in MIB_WALKS.glob("*.snmprec")} >= set(RECORDINGS)
 
 
 @pytest.mark.parametrize("recording", RECORDINGS)
 async def test_discover_proposes_the_profile(mib_agent: SnmpsimAgent, recording: str) -> None:
-    result = await discover(spec(mib_agent, recording))
-    assert result.ok, result.reason
+    result = await discover_walk(mib_agent, recording)
     assert result.profiles[:1] == (WALK_PROFILES[recording][0],)
 
 
 @pytest.mark.parametrize("recording", RECORDINGS)
 async def test_every_value_is_what_the_raw_oids_say(mib_agent: SnmpsimAgent, recording: str) -> None:
     profile, expected = WALK_PROFILES[recording]
-    assert_decodes(await decoded(mib_agent, recording, profile), expected(raw_values(recording)))
+    assert_decodes(await decoded(mib_agent, recording, profile), expected(raw_text(recording)))
 
 
 async def test_huawei_unavailable_runtime_is_no_value_and_bypass_is_the_word(mib_agent: SnmpsimAgent) -> None:
-    raw = raw_values("huawei-ups5000")
+    raw = raw_text("huawei-ups5000")
     samples = await decoded(mib_agent, "huawei-ups5000", "huawei-ups")
     assert int(raw[f"{HW}.6.100.1.4.1"]) == HW_UNAVAILABLE
     assert ("ups.runtime_min", labels(ups="1")) not in samples
@@ -320,19 +272,9 @@ async def test_delta_lines_the_unit_does_not_have_are_not_reported(mib_agent: Sn
 async def test_the_stanza_passes_check_in_the_shipped_room(
     mib_agent: SnmpsimAgent, tmp_path: Path, recording: str
 ) -> None:
-    result = await discover(spec(mib_agent, recording))
-    assert result.ok, result.reason
-    room = tmp_path / "room"
-    shutil.copytree(SHIPPED, room, symlinks=False)
-    config = room / "checks.toml"
-    library, _ = read_playbooks(room / "playbooks")
-    target_id = "found-" + re.sub(r"[^a-z0-9-]", "-", recording)
-    stanza = checks_stanza(
-        result, target_id=target_id, credentials="ups-a", known_playbooks=library.ids(), require_playbook=True
-    )
+    room = ShippedRoom(tmp_path)
+    stanza = await room.discovered_stanza(mib_agent, recording)
+    target_id = found_id(recording)
     assert stanza["target"][0]["profile"] == WALK_PROFILES[recording][0]
-    assert f"{target_id}-ups-on-bypass" in {rule["id"] for rule in stanza.get("rule", [])}
-    with config.open("a", encoding="utf-8") as pasted:
-        pasted.write("\n" + tomli_w.dumps(stanza))
-    report = validate_all(config, now=time.time())
-    assert not report.problems, "\n".join(map(str, report.problems))
+    assert f"{target_id}-ups-on-bypass" in rule_ids(stanza)
+    room.assert_accepts(stanza)

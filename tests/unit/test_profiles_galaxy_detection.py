@@ -1,7 +1,7 @@
 """apc-galaxy (issue 19): which profile `discover` picks for the Galaxy walks written from PowerNet-MIB, and
 how the UPS's state strings (64 and 32 "0"/"1" characters, flag 1 leftmost) become flags.
 
-`discover` runs over the in-memory walk agent of test_profiles_ups_mib_detection (a fake transport; the real
+`discover` runs over the in-memory walk agent of fake_snmp_agent (a fake transport; the real
 agent, snmpsim, is in tests/integration/test_profiles_galaxy_mib.py). The shared Smart-UPS recordings keep
 apc-ups: test_device_oracle.py checks that against snmpsim.
 """
@@ -9,15 +9,13 @@ apc-ups: test_device_oracle.py checks that against snmpsim.
 from __future__ import annotations
 
 import pytest
-from test_profiles_ups_mib_detection import WALKS, profiles_for, walk
+from fake_snmp_agent import SYS_OBJECT_ID, discovered, walk, walk_lines, walk_values
 
 from collectors.snmp.decode import decode
 from collectors.snmp.decode_common import Fetched
-from collectors.snmp.oids import parse_oid
 from collectors.snmp.profiles import load_profile
 from collectors.snmp.values import Kind, SnmpValue
 
-SYS_OBJECT_ID = parse_oid("1.3.6.1.2.1.1.2.0")
 OUTPUT_STATE = {
     1: "ups.abnormal_condition", 9: "ups.overload", 12: "ups.maintenance_bypass", 41: "ups.fan_fault",
     45: "ups.over_temperature", 50: "ups.fault", 53: "ups.emergency_power_off",
@@ -27,31 +25,26 @@ ABNORMAL = {6: "ups.redundancy_lost", 8: "ups.bypass_bad", 14: "ups.input_breake
 """upsAdvStateAbnormalConditions flags read."""
 
 
-def lines(recording: str) -> list[str]:
-    return (WALKS / f"{recording}.snmprec").read_text().splitlines()
-
-
 @pytest.mark.parametrize("recording", ["apc-galaxy", "apc-galaxy-maintenance"])
 async def test_a_galaxy_gets_apc_galaxy_over_the_other_apc_profiles(
     recording: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    profiles = await profiles_for(walk(lines(recording)), monkeypatch)
+    profiles = (await discovered(monkeypatch, walk(recording))).profiles
     assert profiles[0] == "apc-galaxy"
     assert "apc-ups" in profiles
 
 
 async def test_three_phase_tables_alone_find_it(monkeypatch: pytest.MonkeyPatch) -> None:
     """A Symmetra PX or Smart-UPS 3-phase (another sysObjectID) is found by upsPhaseOutputPhaseTable."""
-    values = walk(lines("apc-galaxy"))
-    values[SYS_OBJECT_ID] = SnmpValue(Kind.OID, "1.3.6.1.4.1.318.1.3.2.11")
-    assert (await profiles_for(values, monkeypatch))[0] == "apc-galaxy"
+    values = walk("apc-galaxy", sys_object_id="1.3.6.1.4.1.318.1.3.2.11")
+    assert (await discovered(monkeypatch, values)).profiles[0] == "apc-galaxy"
 
 
 async def test_a_smart_ups_sysobjectid_without_phase_tables_is_not_a_galaxy(monkeypatch: pytest.MonkeyPatch) -> None:
     """318.1.3.27 is smartUPS2 (the Smart-UPS recordings' own), not the galaxy subtree (318.1.3.28)."""
-    values = walk([line for line in lines("apc-galaxy") if ".318.1.1.1.9." not in line])
+    values = walk_values([line for line in walk_lines("apc-galaxy") if ".318.1.1.1.9." not in line])
     values[SYS_OBJECT_ID] = SnmpValue(Kind.OID, "1.3.6.1.4.1.318.1.3.27")
-    profiles = await profiles_for(values, monkeypatch)
+    profiles = (await discovered(monkeypatch, values)).profiles
     assert profiles[0] == "apc-ups"
     assert "apc-galaxy" not in profiles
 
