@@ -43,7 +43,7 @@ REAL = ["apc_ats"]
 """Real recordings served as they are."""
 WALKS = [
     "apc-symmetra", "delta-ups", "huawei-ups5000", "apc-emu", "apc-netbotz", "raritan-pdu2-outlets",
-    "servertech-sentry3", "servertech-sentry4", "arista-eos", "junos-dom", "h3c-comware-ext",
+    "servertech-sentry3", "servertech-sentry4", "arista-eos", "junos-dom", "h3c-comware-ext", "stulz-wib8000-states",
 ]  # fmt: skip
 
 CASES = [
@@ -159,3 +159,18 @@ async def test_a_feed_rated_above_16_a_is_not_overloaded_at_18_a(agent: SnmpsimA
     feed_b = {s.metric: s.value for s in result.samples if s.labels == (("infeed", "Feed B"),)}
     assert (feed_b["pdu.current_a"], feed_b["pdu.load_pct"]) == (18.15, 60.5)
     assert await firing(agent, tmp_path, "servertech-sentry3", "servertech-sentry3", "pdu-overload") == []
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "state"), [("cooling-unit-off", State.WARNING), ("cooling-general-error", State.CRITICAL)]
+)
+async def test_the_shipped_cooling_rules_fire_on_a_stulz_unit(
+    agent: SnmpsimAgent, tmp_path: Path, rule_id: str, state: State
+) -> None:
+    """The Stulz walk has CRAC-A1 on and healthy, CRAC-A2 and an unnamed third unit off with a general error: the
+    shipped rules (written for Liebert's words) fire on both, because every family says "on/off" one way."""
+    fired = await firing(agent, tmp_path, "stulz-wib8000-states", "stulz-wib8000", rule_id)
+    assert sorted((check.labels[:1], check.state) for check in fired) == [
+        ((("unit", "1.3.1"),), state),
+        ((("unit", "CRAC-A2"),), state),
+    ]

@@ -653,7 +653,7 @@ async def test_uniflair_reads_the_units_own_words(snmpsim_agent: SnmpsimAgent) -
     assert ours[("cooling.unit_state", "")] == own["Unit State"].lower().replace(" ", "-")
     assert ours[("cooling.group_role", "")] == own["Group State"].lower()
     assert ours[("cooling.compressor", "")] == own["Compressor"].lower()
-    assert ours[("cooling.unit_on", "")] == own["Unit"].lower()
+    assert ours[("cooling.system_state", "")] == own["Unit"].lower()
     assert ours[("cooling.supply_temp_c", "")] == pytest.approx(24.8)  # 248 tenths
 
 

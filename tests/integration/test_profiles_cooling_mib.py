@@ -89,7 +89,7 @@ def stulz_expected(values: dict[str, int | str]) -> Expected:
     words = {
         "4.1.1.1.10": ("cooling.bus_alarm", ["none", "alarm"]),
         "4.1.1.1.12": ("cooling.bus_address_conflict", ["none", "conflict"]),
-        "4.1.1.1.1013": ("cooling.unit_on", ["off", "on"]),
+        "4.1.1.1.1013": ("cooling.system_state", ["off", "on"]),
         "4.2.1.1.8": ("cooling.general_error", ["none", "error"]),
         "4.4.1.1.1754": ("cooling.cooling_state", ["off", "on"]),
         "4.4.1.1.1755": ("cooling.heating_state", ["off", "on"]),

@@ -297,7 +297,7 @@ async def test_stulz_reads_each_unit_as_its_raw_oids(mib_agent: SnmpsimAgent) ->
     assert ("cooling.outside_temp_c", "1.1.1") not in ours  # 999: no outside probe fitted
     assert ours[("cooling.outside_temp_c", "1.2.1")] == pytest.approx(8.3)
     for unit, state in column(raw, "1.3.6.1.4.1.29462.10.2.1.4.1.1.1.1013").items():
-        assert ours[("cooling.unit_on", unit)] == {0: "off", 1: "on"}[int(state)]
+        assert ours[("cooling.system_state", unit)] == {0: "off", 1: "on"}[int(state)]
     for unit, code in column(raw, "1.3.6.1.4.1.29462.10.2.1.4.4.1.1.1.1010").items():
         assert ours[("cooling.alarm", unit)] == ("none" if code == 0 else f"code-{code}")
     assert ours[("cooling.alarm", "1.2.1")] == "code-2"

@@ -82,7 +82,7 @@ ALARMS = [
     ("door-open", "env.door", "open", State.WARNING, "closed"),  # netbotz, raritan, rittal-cmc3, vertiv-dcs
     ("cooling-airflow-lost", "cooling.airflow_lost", 1.0, State.CRITICAL, 0.0),  # apc-cooling
     ("cooling-unit-alarm", "cooling.general_alarm", 1.0, State.WARNING, 0.0),  # liebert-env
-    ("cooling-unit-off", "cooling.system_state", "off", State.WARNING, "on"),  # liebert-env
+    ("cooling-unit-off", "cooling.system_state", "off", State.WARNING, "on"),  # liebert-env, apc-cooling, stulz
     ("cooling-condensate-full", "cooling.condensate_full", 1.0, State.WARNING, 0.0),  # apc-cooling
     ("cooling-active-alarms", "cooling.active_alarms", 2.0, State.WARNING, 0.0),  # apc-airfm
     ("cooling-general-error", "cooling.general_error", "error", State.CRITICAL, "none"),  # stulz-wib8000
