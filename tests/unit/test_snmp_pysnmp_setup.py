@@ -15,11 +15,12 @@ from pysnmp.hlapi.v3arch.asyncio import cmdgen
 from pysnmp.proto import rfc1902
 from test_snmp_fake_agent import LEVEL_OID, FakeAgent, Reply, Request, fake_collector, start_fake_agent
 
-TIMEOUT_S = 3.0
-REPLY_AFTER_S = 0.75 * TIMEOUT_S
-"""Late, yet inside the deadline with 0.75 s to spare: slack for this test's own host being busy."""
-SLOW_SETUP_S = 1.5
-"""What the one-off setup costs on a loaded host, made certain: twice the margin of the reply, so a setup inside
+TIMEOUT_S = 6.0
+REPLY_AFTER_S = 0.5 * TIMEOUT_S
+"""Late, yet inside the deadline with 3 s to spare: slack for this test's own host being busy (a clean-clone run on
+four workers and two cores used 0.75 s of it and more)."""
+SLOW_SETUP_S = 4.0
+"""What the one-off setup costs on a loaded host, made certain: more than the margin of the reply, so a setup inside
 the deadline fails the test however busy the host."""
 
 
@@ -44,7 +45,7 @@ async def test_a_late_first_reply_inside_the_timeout_is_accepted_however_slow_th
         return [(REPLY_AFTER_S, agent.response(request, {LEVEL_OID: rfc1902.Gauge32(7)}))]
 
     agent = await start_fake_agent(behaviour)
-    collector = fake_collector(agent, "pysnmp", timeout_s=TIMEOUT_S)
+    collector = fake_collector(agent, "pysnmp", timeout_s=TIMEOUT_S, interval_s=2 * TIMEOUT_S)
     try:
         result = await collector.poll()
     finally:
