@@ -14,6 +14,7 @@ import pytest
 from dutyroom.store.liveness import PollerLiveness, PollerState
 from tui.app import DutyroomApp, create_app
 
+from .apps import HAND_TICKS_S
 from .fakes import FIXED_NOW, FakeSource, room_alerts
 
 SnapCompare = Callable[..., bool]
@@ -30,6 +31,7 @@ def down_app(language: str = "en", **options: Any) -> DutyroomApp:
         remote=True,
         clock=lambda: FIXED_NOW,
         poller_liveness=lambda now: DOWN,
+        refresh_s=HAND_TICKS_S,
         **options,
     )
 

@@ -13,6 +13,7 @@ import pytest
 
 from tui.app import DutyroomApp, create_app
 
+from .apps import HAND_TICKS_S
 from .fakes import BOB, FIXED_NOW, FakeSource, joined_room, room_alerts, sample_detail, sample_timeline, ups_run
 
 SnapCompare = Callable[..., bool]
@@ -29,7 +30,10 @@ def room(language: str = "en", **changes: Any) -> FakeSource:
 
 
 def snapshot_app(language: str = "en", source: FakeSource | None = None, **options: Any) -> DutyroomApp:
+    """The console a snapshot is taken of: it ticks only by hand, so a slow host cannot add a tick (and what a tick
+    shows, e.g. a notice) before the picture is taken."""
     options.setdefault("sixteen_colors", False)
+    options.setdefault("refresh_s", HAND_TICKS_S)
     fake = source or room(language)
     return create_app(fake, fake, language=language, remote=True, clock=lambda: FIXED_NOW, **options)
 
