@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -81,7 +81,8 @@ def assess_collectors(config: LoadedConfig) -> CollectorCheck:
     profiles = _check_profiles(config, problems)
     metrics = {target.id: metrics_of(target, profiles.get(target.id), config) for target in config.parsed.target}
     waiting: list[str] = []
-    known = profile_metric_names(site_profile_dirs(config.base_dir))
+    # Read every profile only if a rule reads a near miss: a reload of serve pays for nothing otherwise.
+    known = functools.cache(lambda: profile_metric_names(site_profile_dirs(config.base_dir)))
     for index, rule in enumerate(config.parsed.rule):
         if isinstance(rule, SeriesRuleBase) and not _check_rule_metrics(config, index, rule, metrics, known, problems):
             waiting.append(rule.id)
@@ -168,7 +169,7 @@ def _check_rule_metrics(
     index: int,
     rule: SeriesRuleBase,
     metrics: Mapping[str, TargetMetrics],
-    known: frozenset[str],
+    known: Callable[[], frozenset[str]],
     problems: ProblemCollector,
 ) -> bool:
     """Report a metric of `rule` that its targets do not give; False when the rule waits for a target instead.
@@ -176,7 +177,7 @@ def _check_rule_metrics(
     A rule that names its targets needs each of them to give the metric. Otherwise some target in its scope
     should: a near miss of a name that is given there (`ups.runtime_minutes`) is refused, while a rule that no
     device of the room feeds yet (a starting site's UPS rules, a market-data rule before its server is added)
-    waits and is listed by `check`. A metric that some profile (`known`) gives is never a near miss: the
+    waits and is listed by `check`. A metric that some profile (`known()`) gives is never a near miss: the
     shipped rules name `ups.battery_module_fault` (APC Symmetra) for rooms that also have an Eaton's
     `ups.battery_fault`.
     """
@@ -193,7 +194,7 @@ def _check_rule_metrics(
         if any(not item.known for item in given) or any(metric in item.names for item in given):
             continue
         near_miss = _closest(metric, given)
-        if not near_miss or metric in known:
+        if not near_miss or metric in known():
             feeds = False
             continue
         groups = ", ".join(f"'{group}'" for group in rule.groups)
